@@ -1,0 +1,18 @@
+FROM python:3.11-slim-bookworm
+
+# WeasyPrint needs Pango; fonts-noto-cjk renders Chinese; libharfbuzz-subset0 keeps CJK font subsetting fast.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils \
+    && rm -rf /var/lib/apt/lists/*
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY pyproject.toml ./
+RUN pip install --no-cache-dir -e .
+COPY . .
+RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic DJANGO_ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput
+
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn budgetperf.wsgi --bind 0.0.0.0:8000 --workers 2"]

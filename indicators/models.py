@@ -1,0 +1,120 @@
+"""Indicator categories (reference data per form template) and the 三级指标 rows of a filing."""
+
+from django.db import models
+
+from indicators.taxonomy import Level1Spec, Level2Spec, TemplateSpec, Vocabulary
+
+
+class FormTemplate(models.Model):
+    """A version of the 申报表 with its own 一级/二级 categories.
+
+    The categories are data so that another template (the national 2021 one makes 成本 a
+    一级指标) needs rows, not code.
+    """
+
+    code = models.SlugField("模板代码", max_length=40, unique=True)
+    name = models.CharField("模板名称", max_length=100)
+    is_default = models.BooleanField("默认模板", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申报表模板"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_template"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def default(cls) -> "FormTemplate":
+        return cls.objects.get(is_default=True)
+
+    def spec(self) -> TemplateSpec:
+        """The template as plain data, with its categories in the official order."""
+        levels = []
+        for level1 in self.level1_categories.prefetch_related("children"):
+            children = tuple(
+                Level2Spec(child.name, required=child.required, aliases=tuple(child.aliases))
+                for child in level1.children.all()
+            )
+            levels.append(Level1Spec(level1.name, children, aliases=tuple(level1.aliases)))
+        return TemplateSpec(code=self.code, name=self.name, levels=tuple(levels))
+
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary.from_spec(self.spec())
+
+
+class Level1Category(models.Model):
+    template = models.ForeignKey(
+        FormTemplate, on_delete=models.CASCADE, related_name="level1_categories", verbose_name="模板"
+    )
+    name = models.CharField("一级指标", max_length=30)
+    order = models.PositiveSmallIntegerField("顺序")
+    aliases = models.JSONField("别名", default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "一级指标"
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "name"], name="unique_level1_per_template")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Level2Category(models.Model):
+    parent = models.ForeignKey(
+        Level1Category, on_delete=models.CASCADE, related_name="children", verbose_name="一级指标"
+    )
+    name = models.CharField("二级指标", max_length=30)
+    order = models.PositiveSmallIntegerField("顺序")
+    required = models.BooleanField("必填", default=False, help_text="官方表样中以 * 标记")
+    aliases = models.JSONField("别名", default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "二级指标"
+        ordering = ["parent__template", "parent__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unique_level2_per_level1")
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} / {self.name}"
+
+
+class Comparator(models.TextChoices):
+    GE = "≥", "≥"
+    LE = "≤", "≤"
+    GT = ">", ">"
+    LT = "<", "<"
+    EQ = "=", "="
+
+
+class Indicator(models.Model):
+    """One 三级指标 row of a project's indicator table."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="indicators", verbose_name="项目"
+    )
+    category = models.ForeignKey(Level2Category, on_delete=models.PROTECT, verbose_name="二级指标")
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+    name = models.CharField("三级指标", max_length=200, blank=True)
+    value = models.CharField("指标值", max_length=200, blank=True)
+    explanation = models.TextField("指标解释", blank=True)
+    not_applicable = models.BooleanField("不适用", default=False)
+    # The value parsed when it is quantitative (≥90% → ≥, 90, %); empty for 及时, 显著, dates.
+    comparator = models.CharField("比较符", max_length=2, choices=Comparator.choices, blank=True)
+    number = models.DecimalField("数值", max_digits=20, decimal_places=6, null=True, blank=True)
+    unit = models.CharField("计量单位", max_length=20, blank=True)
+    source_line = models.PositiveIntegerField("来源行号", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "三级指标"
+        ordering = ["project", "category__parent__order", "category__order", "position"]
+        indexes = [models.Index(fields=["project", "position"])]
+
+    def __str__(self):
+        return self.name or "不适用"

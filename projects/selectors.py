@@ -1,0 +1,51 @@
+"""Reads scoped to what a user may see: the one place that decides department access.
+
+Every view, export and admin page gets its projects and departments from here, so that a
+project of another department answers 404 however its id is guessed.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from projects.models import Assignment, Department, Project, Role
+
+ADMIN_GROUP = "管理员"
+FILER_GROUP = "填报人"
+REVIEWER_GROUP = "审核人"
+
+
+def is_administrator(user) -> bool:
+    return user.is_superuser or user.groups.filter(name=ADMIN_GROUP).exists()
+
+
+def departments_for(user, *, role: str | None = None) -> QuerySet[Department]:
+    """Departments the user holds a role over, with the units directly under them."""
+    if not user.is_authenticated:
+        return Department.objects.none()
+    if is_administrator(user):
+        return Department.objects.all()
+    assignments = Assignment.objects.filter(user=user)
+    if role:
+        assignments = assignments.filter(role=role)
+    assigned = assignments.values("department")
+    return Department.objects.filter(Q(pk__in=assigned) | Q(parent__in=assigned))
+
+
+def projects_for(user, *, role: str | None = None) -> QuerySet[Project]:
+    return Project.objects.filter(applicant__in=departments_for(user, role=role))
+
+
+def project_for(user, pk, *, role: str | None = None) -> Project:
+    """The project if the user may see it; 404 otherwise, whether it exists or not."""
+    try:
+        return projects_for(user, role=role).get(pk=pk)
+    except (Project.DoesNotExist, ValueError):
+        raise Http404("没有找到该项目，或您无权查看") from None
+
+
+def can_file_for(user, project: Project) -> bool:
+    return departments_for(user, role=Role.FILER).filter(pk=project.applicant_id).exists()
+
+
+def can_review(user, project: Project) -> bool:
+    return departments_for(user, role=Role.REVIEWER).filter(pk=project.applicant_id).exists()

@@ -1,0 +1,204 @@
+"""Import of filings from the published text layout (the sample filings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from indicators.models import FormTemplate, Indicator, Level2Category
+from indicators.values import parse_value
+from projects.models import WAN, AmountUnit, Department, Project, Status, district_of, normalise_unit_name
+from projects.parsers.text import FilingParseError, ParsedFiling, infer_fiscal_year, parse_filings
+
+# Fields the import overwrites on a project that already exists.
+HEADER_FIELDS = [
+    "name", "applicant", "top_unit", "duration_years", "project_type", "is_new", "allocation",
+    "total_amount", "current_amount", "amount_unit", "policy_basis_label", "policy_basis",
+    "calculation_basis", "annual_goal", "long_term_goal", "source_file", "source_line",
+]
+EDITABLE_STATUSES = {Status.DRAFT, Status.RETURNED}
+
+
+class FilingImportError(Exception):
+    """Bad input: the message names the file and line; nothing has been written."""
+
+
+@dataclass
+class SourceFile:
+    name: str
+    text: str
+
+
+@dataclass
+class ImportResult:
+    created: list[Project] = field(default_factory=list)
+    updated: list[Project] = field(default_factory=list)
+    years: dict[str, tuple[int, str]] = field(default_factory=dict)  # file → (year, how it was chosen)
+
+
+def read_source(path: Path) -> SourceFile:
+    try:
+        return SourceFile(path.name, path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise FilingImportError(f"{path}: 无法读取文件（{error}）") from error
+
+
+def _in_yuan(amount: Decimal | None, unit: str) -> Decimal | None:
+    if amount is None:
+        return None
+    return amount * WAN if unit == AmountUnit.WAN_YUAN else amount
+
+
+def _choose_year(filings: list[ParsedFiling], year: int | None) -> tuple[int, str]:
+    if year:
+        return year, "指定"
+    inferred = infer_fiscal_year(filings)
+    if inferred:
+        return inferred, "由申报表推断"
+    return timezone.localdate().year, "默认为当前年度"
+
+
+def _departments(filings: list[ParsedFiling]) -> dict[str, Department]:
+    """Every unit the filings name, created on first sight, keyed by normalised name."""
+    parents: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for filing in filings:
+        applicant, top = normalise_unit_name(filing.applicant), normalise_unit_name(filing.top_unit)
+        names.setdefault(applicant, filing.applicant)
+        names.setdefault(top, filing.top_unit)
+        if applicant != top:
+            parents[applicant] = top
+    existing = {d.normalised_name: d for d in Department.objects.filter(normalised_name__in=names)}
+    new = [
+        Department(name=names[key], normalised_name=key, district=district_of(names[key]))
+        for key in names
+        if key not in existing
+    ]
+    existing.update({d.normalised_name: d for d in Department.objects.bulk_create(new)})
+    orphans = []
+    for child, parent in parents.items():
+        if existing[child].parent_id is None:
+            existing[child].parent = existing[parent]
+            orphans.append(existing[child])
+    Department.objects.bulk_update(orphans, ["parent"])
+    return existing
+
+
+def _project_fields(filing: ParsedFiling, departments: dict[str, Department], source: str) -> dict:
+    return {
+        "name": filing.name,
+        "applicant": departments[normalise_unit_name(filing.applicant)],
+        "top_unit": departments[normalise_unit_name(filing.top_unit)],
+        "duration_years": filing.duration_years,
+        "project_type": filing.project_type,
+        "is_new": filing.is_new,
+        "allocation": filing.allocation,
+        "total_amount": _in_yuan(filing.total_amount, filing.amount_unit),
+        "current_amount": _in_yuan(filing.current_amount, filing.amount_unit),
+        "amount_unit": filing.amount_unit,
+        "policy_basis_label": filing.policy_basis_label,
+        "policy_basis": filing.policy_basis,
+        "calculation_basis": filing.calculation_basis,
+        "annual_goal": filing.annual_goal,
+        "long_term_goal": filing.long_term_goal,
+        "source_file": source,
+        "source_line": filing.line,
+    }
+
+
+def _indicators(project: Project, filing: ParsedFiling, categories: dict) -> list[Indicator]:
+    rows = []
+    for position, row in enumerate(filing.indicators, start=1):
+        parsed = parse_value(row.value) if not row.not_applicable else None
+        quantity = parsed is not None and parsed.kind == "quantity"
+        rows.append(
+            Indicator(
+                project=project,
+                category=categories[(row.level1, row.level2)],
+                position=position,
+                name=row.name,
+                value=row.value,
+                explanation=row.explanation,
+                not_applicable=row.not_applicable,
+                comparator=parsed.comparator if quantity else "",
+                number=parsed.number if quantity else None,
+                unit=parsed.unit if quantity else "",
+                source_line=row.line,
+            )
+        )
+    return rows
+
+
+def parse_sources(sources: list[SourceFile], template: FormTemplate) -> dict[str, list[ParsedFiling]]:
+    """Parses every file before anything is written, so one bad file stops the whole import."""
+    vocabulary = template.vocabulary()
+    parsed = {}
+    for source in sources:
+        try:
+            parsed[source.name] = parse_filings(source.text, vocabulary=vocabulary)
+        except FilingParseError as error:
+            raise FilingImportError(f"{source.name}: {error}") from error
+    return parsed
+
+
+def import_filings(*, sources: list[SourceFile], year: int | None = None, user=None) -> ImportResult:
+    """Creates or updates one project per form; a re-import replaces the project's indicators.
+
+    Either every form of every file is stored or, on the first problem, nothing is.
+    """
+    template = FormTemplate.default()
+    parsed = parse_sources(sources, template)
+    result = ImportResult()
+    incoming: dict[tuple[int, str], tuple[str, ParsedFiling]] = {}
+    for name, filings in parsed.items():
+        file_year, how = _choose_year(filings, year)
+        result.years[name] = (file_year, how)
+        for filing in filings:
+            incoming[(file_year, filing.code)] = (name, filing)
+
+    categories = {
+        (c.parent.name, c.name): c
+        for c in Level2Category.objects.select_related("parent").filter(parent__template=template)
+    }
+    with transaction.atomic():
+        all_filings = [filing for _, filing in incoming.values()]
+        departments = _departments(all_filings)
+        existing = _existing_projects(incoming)
+        for key, (name, filing) in incoming.items():
+            fields = _project_fields(filing, departments, name)
+            project = existing.get(key)
+            if project is None:
+                result.created.append(Project(template=template, fiscal_year=key[0], code=key[1], **fields))
+            else:
+                for attribute, value in fields.items():
+                    setattr(project, attribute, value)
+                result.updated.append(project)
+        bulk_create_with_history(result.created, Project, default_user=user)
+        if result.updated:
+            bulk_update_with_history(result.updated, Project, HEADER_FIELDS, default_user=user)
+            Indicator.objects.filter(project__in=result.updated).delete()
+        rows = []
+        for project in result.created + result.updated:
+            rows += _indicators(project, incoming[(project.fiscal_year, project.code)][1], categories)
+        Indicator.objects.bulk_create(rows)
+    return result
+
+
+def _existing_projects(incoming: dict) -> dict[tuple[int, str], Project]:
+    years = {year for year, _ in incoming}
+    codes = {code for _, code in incoming}
+    found = {
+        (p.fiscal_year, p.code): p
+        for p in Project.objects.filter(fiscal_year__in=years, code__in=codes)
+        if (p.fiscal_year, p.code) in incoming
+    }
+    locked = [p for p in found.values() if p.status not in EDITABLE_STATUSES]
+    if locked:
+        listed = "、".join(f"{p.code}（{p.get_status_display()}）" for p in locked[:5])
+        raise FilingImportError(f"以下项目已送审或审核通过，不能被导入覆盖：{listed}")
+    return found

@@ -1,0 +1,588 @@
+import time
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indicators.taxonomy import SHENZHEN_2020, Vocabulary
+from projects.parsers.text import FilingParseError, ParsedFiling, infer_fiscal_year, parse_filings
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+BAOAN, FUTIAN, SHENSHAN = "000_7eb1ee1bd71f2e66.txt", "001_f24da8b7715a7516.txt", "002_a5ac6881a5caf555.txt"
+VOCABULARY = Vocabulary.from_spec(SHENZHEN_2020)
+NA = ("不适用", "不适用", "不适用")
+
+# A small well-formed form; the bad-input tests break one line of it at a time.
+FORM = "\n".join(
+    [
+        "## 二级项目支出绩效目标申报表",  # line 1
+        "项目编码:\t440306210601500000540\t项目名称:\t测试项目",
+        "申请单位:\t甲单位\t一级预算单位:\t甲单位",
+        "实施期限:\t3\t项目类型:\t15 其他经费",
+        "是否新增项目:\t是\t分配方式:\t项目法",
+        "项目总金额(中期规划,元):\t1,000.50\t本年度项目金额(元):\t500.00",  # line 6
+        "政策依据:\t依据",
+        "一级指标\t二级指标\t三级指标\t指标值\t指标解释",
+        "产出\t*数量\t服务次数\t≥3次\t考察次数",  # line 9
+        "\t*时效\t完成时间\t2025年12月前\t按时完成",
+    ]
+)
+
+
+@cache
+def sample_text(name: str) -> str:
+    return (SAMPLES / name).read_text(encoding="utf-8")
+
+
+@cache
+def filings_of(name: str) -> list[ParsedFiling]:
+    return parse_filings(sample_text(name), vocabulary=VOCABULARY)
+
+
+def filing(name: str, code: str) -> ParsedFiling:
+    (found,) = [f for f in filings_of(name) if f.code == code]
+    return found
+
+
+def rows(parsed: ParsedFiling) -> list[tuple]:
+    return [(r.level1, r.level2, r.name, r.value, r.explanation) for r in parsed.indicators]
+
+
+def parse(text: str) -> list[ParsedFiling]:
+    return parse_filings(text, vocabulary=VOCABULARY)
+
+
+def error_of(text: str) -> FilingParseError:
+    with pytest.raises(FilingParseError) as caught:
+        parse(text)
+    return caught.value
+
+
+def with_line(text: str, number: int, replacement: str) -> str:
+    lines = text.split("\n")
+    lines[number - 1] = replacement
+    return "\n".join(lines)
+
+
+# --- every form of every sample -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "count"), [(BAOAN, 21), (FUTIAN, 41), (SHENSHAN, 38)])
+def test_it_reads_every_form_of_each_sample_file(name, count):
+    assert len(filings_of(name)) == count
+
+
+def test_it_reads_every_form_of_the_baoan_file_with_its_indicator_rows():
+    assert len(filings_of(BAOAN)) == 21
+    assert sum(len(f.indicators) for f in filings_of(BAOAN)) == 210
+
+
+def test_it_reads_every_form_of_the_futian_file_with_its_indicator_rows():
+    assert len(filings_of(FUTIAN)) == 41
+    assert sum(len(f.indicators) for f in filings_of(FUTIAN)) == 522
+
+
+def test_it_reads_every_form_of_the_shenshan_file_with_its_indicator_rows():
+    assert len(filings_of(SHENSHAN)) == 38
+    assert sum(len(f.indicators) for f in filings_of(SHENSHAN)) == 385
+
+
+@pytest.mark.parametrize("name", [BAOAN, FUTIAN, SHENSHAN])
+def test_every_form_has_a_code_and_only_canonical_categories(name):
+    canonical = {(level1.name, level2.name) for level1 in SHENZHEN_2020.levels for level2 in level1.children}
+    for parsed in filings_of(name):
+        assert len(parsed.code) == 21 and parsed.code.isdigit()
+        assert parsed.name and parsed.applicant and parsed.top_unit and parsed.annual_goal
+        assert {(r.level1, r.level2) for r in parsed.indicators} <= canonical
+
+
+def test_it_parses_the_three_files_well_under_a_fifth_of_a_second():
+    texts = [sample_text(name) for name in (BAOAN, FUTIAN, SHENSHAN)]
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        for text in texts:
+            parse(text)
+        timings.append(time.perf_counter() - start)
+    assert min(timings) < 0.2
+
+
+# --- 宝安 (元, ## titles, half- and full-width labels) -----------------------------------------
+
+
+def test_it_reads_the_first_baoan_form_field_by_field():
+    parsed = filing(BAOAN, "440306210601500000540")
+    assert parsed.line == 3
+    assert parsed.name == "新开办企业刻制公章补贴经费"
+    assert parsed.applicant == parsed.top_unit == "深圳市宝安区政务服务数据管理局(本级)"
+    assert (parsed.duration_years, parsed.project_type, parsed.is_new) == (4, "15 其他经费", False)
+    assert parsed.allocation == "因素法和项目法"
+    assert parsed.amount_unit == "元"
+    assert parsed.total_amount == Decimal("49235800.00")
+    assert parsed.current_amount == Decimal("10698600.00")
+    assert parsed.policy_basis_label == "政策依据"
+    assert parsed.policy_basis.startswith("根据《深圳市人民政府办公厅关于印发新开办企业免费刻制公章的通知》")
+    assert parsed.calculation_basis.startswith("包括三个项目: 一、按每月新开办企业印章量2768套/月")
+    assert parsed.annual_goal == parsed.long_term_goal == (
+        "进一步优化宝安区营商环境,持续提升企业开办便利度,切实减轻企业负担,吸引更多企业到宝安安家落户,助力宝安经济发展。"
+    )
+    assert rows(parsed)[2] == ("产出", "时效", "经费发放及时性", "2023年12月前", "考察本项目经费发放的及时性,根据年度来发放。")
+    assert len(parsed.indicators) == 10
+
+
+def test_it_reads_the_baoan_utilities_form_with_every_indicator_row():
+    parsed = filing(BAOAN, "440306221271500300004")
+    assert (parsed.line, parsed.name, parsed.duration_years, parsed.is_new) == (210, "水电费", 4, False)
+    assert (parsed.project_type, parsed.allocation) == ("15 其他经费", "因素法和项目法")
+    assert parsed.applicant == parsed.top_unit == "深圳市宝安区政务服务数据管理局(本级)"
+    assert (parsed.amount_unit, parsed.total_amount, parsed.current_amount) == (
+        "元",
+        Decimal("460905.20"),
+        Decimal("131000.00"),
+    )
+    assert parsed.policy_basis == "本项目用于支付本年度水电费,确保单位内部的水电正常使用,同时保证现有办公场地各工作正常开展。"
+    assert parsed.calculation_basis == (
+        "包括2个项目: 一、电费12万元(1.2元/度、预计100000度/年) 二、水费1.1万元(5.5元/吨、预计2000吨/年)"
+    )
+    assert parsed.annual_goal == "通过支付本年度水电费,确保单位内部的水电正常使用,同时保证现有办公场地各工作正常开展。"
+    assert parsed.long_term_goal == "通过支付年度水电费,确保单位内部的水电正常使用,同时保证现有办公场地各工作正常开展。"
+    misspelt = ("不适应", "不适应", "不适应")
+    assert rows(parsed) == [
+        ("产出", "数量", "水电供应保障面积", "≧728.79m²", "考察本项目保障的面积数值,根据合同取值。"),
+        ("产出", "质量", "水电费缴纳完成率", "≧90%", "考察本项目资金缴费完成率。"),
+        ("产出", "时效", "水电供应及时性", "24小时", "考察本项目供应的及时性。"),
+        ("产出", "成本", "项目总成本", "≦14万元", "考察本项目所产生的总成本,根据年初预算安排设置。"),
+        ("效益", "经济效益", *misspelt),
+        ("效益", "社会效益", "对保障各项业务工作正常开展的影响程度", "显著", "考察本项目对保障各项业务工作正常开展的影响程度。"),
+        ("效益", "生态效益", *misspelt),
+        ("效益", "可持续影响", *misspelt),
+        ("满意度", "服务对象满意度", *misspelt),
+        ("满意度", "其他满意度", *misspelt),
+    ]
+    assert [r.not_applicable for r in parsed.indicators] == [False] * 4 + [True, False] + [True] * 4
+    assert [r.line for r in parsed.indicators] == list(range(222, 232))
+
+
+def test_it_reads_a_baoan_form_under_a_bold_title():
+    parsed = filing(BAOAN, "440306210601500012445")
+    assert (parsed.line, parsed.name) == (233, "政府购买服务(专业技术服务类)-采购")
+    assert (parsed.total_amount, parsed.current_amount) == (Decimal("10151100.00"), Decimal("2132600.00"))
+    assert parsed.calculation_basis.startswith("包括四个事项,依据合同签订及上年度支出测算: 一、行政服务经费54.26万元")
+    assert rows(parsed)[-2] == ("满意度", "服务对象满意度", "群众办事满意度", "≥90%", "考察本项目群众办事满意度。")
+
+
+def test_it_reads_a_baoan_form_with_full_width_brackets_in_its_labels():
+    parsed = filing(BAOAN, "440306231271500205014")
+    assert parsed.name == "政府购买服务（专业技术服务类）"
+    assert parsed.top_unit == "深圳市宝安区政务服务数据管理局（本级）"
+    assert (parsed.amount_unit, parsed.total_amount, parsed.current_amount) == (
+        "元",
+        Decimal("11301000.00"),
+        Decimal("3767000.00"),
+    )
+    assert parsed.long_term_goal.startswith("保障深圳市12345政务服务便民热线涉及宝安区事项的转办")
+    assert rows(parsed)[0] == (
+        "产出",
+        "数量",
+        "每年日均(工作日) 诉求处理量",
+        "≥300件",
+        "考察本项目的工作量，根据工作任务及历史标准取值。",
+    )
+
+
+def test_it_reads_the_last_row_of_a_file_that_ends_without_a_newline():
+    parsed = filing(BAOAN, "440306231271525605019")
+    assert not sample_text(BAOAN).endswith("\n")
+    assert (parsed.indicators[-1].line, rows(parsed)[-1]) == (484, ("满意度", "其他满意度", *NA))
+
+
+# --- 福田 (万元, 项目概况, merged and shifted cells) -------------------------------------------
+
+
+def test_it_reads_a_futian_form_with_shifted_rows_and_several_rows_under_one_category():
+    parsed = filing(FUTIAN, "440304221061500600011")
+    assert (parsed.line, parsed.name, parsed.duration_years, parsed.is_new) == (27, "民意速办", 3, False)
+    assert parsed.applicant == parsed.top_unit == "深圳市福田区政务服务数据管理局（本级）"
+    assert (parsed.project_type, parsed.allocation) == ("15 履职类项目", "因素法和项目法")
+    assert (parsed.amount_unit, parsed.total_amount, parsed.current_amount) == (
+        "万元",
+        Decimal("849.00"),
+        Decimal("283.00"),
+    )
+    assert parsed.policy_basis_label == "项目概况"
+    assert parsed.policy_basis.startswith("组织全区各有关单位业务骨干开展业务培训。 请市12345系统开发公司")
+    assert parsed.calculation_basis == ""
+    assert parsed.annual_goal.startswith("通过本项目的实施，进一步提升我区事件分拨业务水平。")
+    assert parsed.long_term_goal == parsed.annual_goal
+    channel = "畅通民生诉求渠道，解决民生问题"
+    assert rows(parsed) == [
+        ("产出", "数量", "驻场技术人数", "4人", "该指标主要考察驻场技术人数情况，是否达到目标人数"),
+        ("产出", "数量", "驻场服务人数", "16人", "该指标主要考察发驻场服务人数情况，是否达到目标人数"),
+        ("产出", "质量", "12345事件分拨完成合格率", "100%", "该指标主要考察12345事件分拨完成是否合格"),
+        ("产出", "质量", "城区治理平台平台事件分拨完成合格率", "≥95%", "该指标主要考察城区治理平台平台事件分拨完成是否合格"),
+        ("产出", "质量", "平台事件分拨完成合格率", "100%", "该指标主要考察平台事件分拨完成是否合格"),
+        ("产出", "时效", "12345业务工作分拨及时率", "100%", "该指标主要考察12345业务工作分拨是否及时"),
+        ("产出", "时效", "城区治理平台分拨及时性", "及时", "该指标主要考察城区治理平台分拨是否及时"),
+        ("产出", "时效", "平台事件分拨及时率", "100%", "该指标主要考察平台事件分拨是否及时"),
+        ("产出", "成本", "支出进度达标率", "> 90%", "该指标主要考察支出进度是否达标"),
+        ("效益", "经济效益", "不适用", "不适用", ""),  # \t效益\t经济效益\t不适用\t不适用
+        ("效益", "社会效益", channel, "有效", f"该指标主要考察本项目的实施是否{channel}"),  # *社会效益\t\t…
+        ("效益", "社会效益", "提升城区治理水平", "有效", "该指标主要考察本项目的实施是否提升城区治理水平"),
+        ("效益", "社会效益", channel, "有效", f"该指标主要考察本项目的实施是否{channel}"),
+        ("效益", "生态效益", *NA),  # 生态效益\t\t不适用\t不适用\t不适用
+        ("效益", "可持续影响", *NA),  # 可持续影响\t不适用\t不适用\t不适用\t
+        ("满意度", "服务对象满意度", "工作人员满意度", "≥90%", "该指标主要考察工作人员的满意程度"),
+        ("满意度", "其他满意度", *NA),
+    ]
+    assert [r.line for r in parsed.indicators] == list(range(37, 54))
+
+
+def test_it_reads_futian_rows_whose_category_or_name_sits_in_another_column():
+    parsed = filing(FUTIAN, "440304221061500600008")
+    assert (parsed.total_amount, parsed.current_amount) == (Decimal("2351.10"), Decimal("783.70"))
+    shifted = [(r.line, r.level1, r.level2, r.name, r.value) for r in parsed.indicators if 154 <= r.line <= 161]
+    assert shifted == [
+        (154, "效益", "经济效益", "不适用", "不适用"),
+        (155, "效益", "社会效益", "中心安全生产事故发生数", "0起"),  # \t\t*社会效益\t…
+        (156, "效益", "社会效益", "保障福田区智慧城市指挥中心正常运营", "有效"),  # name\t\t\t有效\t…
+        (157, "效益", "社会效益", "保障新型智慧城区系统的正常运行。", "有效"),
+        (158, "效益", "社会效益", "中心信息安全事故发生数", "0起"),
+        (159, "效益", "社会效益", "提升智慧福田宣传覆盖率", "有效"),
+        (160, "效益", "生态效益", "不适用", "不适用"),
+        (161, "效益", "可持续影响", "不适用", "不适用"),
+    ]
+    assert parsed.indicators[2].explanation == "该指标主要考察指挥中心运营工作是否完成"
+    assert len(parsed.indicators) == 28
+
+
+def test_it_reads_a_futian_form_whose_required_marks_are_bullets():
+    parsed = filing(FUTIAN, "440304221061500000006")
+    assert (parsed.name, parsed.total_amount, parsed.current_amount) == ("委托业务", Decimal("0.00"), Decimal("0.00"))
+    assert parsed.policy_basis == "主要用于委托业务。"
+    assert rows(parsed)[:2] == [
+        ("产出", "数量", "委托业务工作完成率", "100%", "该指标主要考察委托业务工作是否完成"),
+        ("产出", "质量", "委托业务工作验收合格率", "100%", "该指标主要考察委托业务工作验收是否合格"),
+    ]
+
+
+def test_it_reads_a_futian_form_with_an_empty_policy_text_and_angle_brackets_in_a_goal():
+    parsed = filing(FUTIAN, "440304221061500600010")
+    assert (parsed.policy_basis_label, parsed.policy_basis) == ("项目概况", "")
+    assert "《中共深圳市委、深圳市政府办公厅<关于全面推进社会建设“织网工程”的实施方案(试行)>的通知》" in parsed.annual_goal
+    assert [r.name for r in parsed.indicators if r.level2 == "质量"][-1] == "网格管理相关宣传工作参与率"
+
+
+def test_it_reads_a_futian_form_of_a_subordinate_unit():
+    parsed = filing(FUTIAN, "440304221061500300035")
+    assert parsed.applicant == "深圳市福田区数据管理中心"
+    assert parsed.top_unit == "深圳市福田区政务服务数据管理局（本级）"
+    assert parsed.allocation == "因素法"
+    assert [(r.level2, r.name) for r in parsed.indicators[9:13]] == [
+        ("经济效益", "不适用"),
+        ("社会效益", "信息安全保障有效性"),
+        ("社会效益", "提高信息安全意识"),
+        ("生态效益", "不适用"),
+    ]
+
+
+# --- 深汕 (项目编号, 产出指标 labels, HTML, multi-line text) -----------------------------------
+
+
+def test_it_reads_the_first_shenshan_form_filed_under_a_project_number():
+    parsed = filing(SHENSHAN, "440313231211501105025")
+    assert parsed.line == 3
+    assert parsed.name == "2023年度深汕新型智慧城市项目技术审核和造价咨询服务采购项目"
+    assert parsed.applicant == parsed.top_unit == "深圳市深汕特别合作区智慧城市建设管理服务中心（本级）"
+    assert (parsed.duration_years, parsed.project_type, parsed.is_new, parsed.allocation) == (
+        2,
+        "15 履职类(运转)项目",
+        False,
+        "项目法",
+    )
+    assert (parsed.amount_unit, parsed.total_amount, parsed.current_amount) == (
+        "元",
+        Decimal("1544174.00"),
+        Decimal("1080384.76"),
+    )
+    assert parsed.policy_basis == (
+        "根据《国务院办公厅关于印发〈国家政务信息化项目建设管理办法〉的通知》（国办发〔2019〕57号），"
+        "需要对相关项目进行造价审核与咨询服务。"
+    )
+    assert parsed.calculation_basis.startswith("本项目已招采，并签订了合同，根据合同规定，本项目预算最高价格为1,544,174.00元")
+    assert parsed.annual_goal.endswith("2. 及时提供高质量的项目造价咨询服务(造价审核报告与市场行情偏差不超过 20%)。")
+    assert parsed.long_term_goal.startswith("根据深圳市深汕特别合作区长期工作规划")
+    assert rows(parsed) == [
+        ("产出", "数量", "技术审核或造价咨询文件数量", "≥2", "反映成果提交完成度，已完成的技术审核或造价咨询文件数量。"),
+        (
+            "产出",
+            "质量",
+            "技术审核或造价咨询文件采纳率",
+            "≥90%",
+            "考核是否及时提供高质量的项目造价咨询服务技术审核或造价咨询。 "
+            "文件采纳率=已采纳的技术审核或造价咨询文件/服务单位提交的技术审核或造价咨询文件总数",
+        ),
+        (
+            "产出",
+            "时效",
+            "技术驻场支撑",
+            "100%",
+            "提供2名驻场人员，按工作日工作时间随时提供支撑服务，24小时驻场支撑，全部工作完成时间控制在2024年12月31日以前。",
+        ),
+        (
+            "产出",
+            "成本",
+            "成本控制率",
+            "≤100%",
+            "考察项目成本是否控制在预算范围内，项目成本控制率(%)=实际使用的项目成本金额/项目预计成本金额*100%",
+        ),
+        ("效益", "经济效益", *NA),
+        (
+            "效益",
+            "社会效益",
+            "提高技术保障率",
+            "≥80%",
+            "促进全区信息化项目的技术可行性和价格合理性，为全区信息化技术人才赋能，反映提升信息化技术人员技术素养，"
+            "保障信息化项目建设。技术培训出勤率=智建中心技术人员参加培训人数/智建中心技术人员总数*100%",
+        ),
+        ("效益", "生态效益", *NA),
+        ("效益", "可持续影响", *NA),
+        ("满意度", "服务对象满意度", "服务满意度", "≥90%", "考察服务整体质量，以合同约定的考评表考核结果为准，考核总分/满分*100%"),
+        ("满意度", "其他满意度", *NA),
+    ]
+
+
+def test_it_keeps_two_shenshan_rows_under_the_same_category_in_order():
+    parsed = filing(SHENSHAN, "440313241211501000019")
+    assert (parsed.is_new, parsed.total_amount, parsed.current_amount) == (True, Decimal("1400000.00"), Decimal("980000.00"))
+    assert [(r.level2, r.name, r.value) for r in parsed.indicators[:4]] == [
+        ("数量", "数据运营服务", "1项"),
+        ("数量", "应用场景服务", "5项"),
+        ("质量", "应用场景服务", "100%"),
+        ("时效", "合同签订时间", "2024年10月前签订合同"),
+    ]
+    assert parsed.calculation_basis.startswith("项目预算费用为:168万,主要内容如下:")
+    assert parsed.calculation_basis.endswith("2024年预算为98万,2025年预算为42万。")
+
+
+def test_it_joins_free_text_spread_over_several_lines():
+    parsed = filing(SHENSHAN, "440313231211500705026")
+    assert parsed.policy_basis.split("\n") == [
+        "根据深圳市深汕特别合作区预算中期规划和区域建设、经济和发展规划，单位长期工作计划和年度履职工作任务，"
+        "参考历年预算编制和执行情况，结合预算绩效管理考核和整改反馈情况，单位年度工作预算报批和请示。",
+        "一、2022年合作区园区网络与桌面运维技术服务项目采购合同",
+        "二、2023年合作区园区网络与桌面运维技术服务项目采购合同",
+        "三、2023年度智慧城市驻场运维服务项目采购合同",
+        "四、深汕特别合作区群众诉求服务软件运维合同",
+        "五、深圳市深汕特别合作区2023年度OA系统运维服务合同",
+        "六、深汕特别合作区招生与学籍系统运维服务合同",
+    ]
+    assert len(parsed.calculation_basis.split("\n")) == 6
+    assert parsed.calculation_basis.endswith("5. 根据深汕特别合作区招生与学籍系统运维服务合同，每年运维费为6万元。")
+    assert parsed.annual_goal.startswith("智慧城市运维服务是落实智慧城市统一运维的重要举措之一")
+    assert (parsed.duration_years, parsed.total_amount, parsed.current_amount) == (5, Decimal("27895990.00"), Decimal("4809500.00"))
+    assert len(parsed.indicators) == 10
+
+
+def test_it_keeps_a_second_policy_text_when_a_form_has_two():
+    parsed = filing(SHENSHAN, "440313221210201305002")
+    assert parsed.project_type == "02 政府投资项目"
+    assert parsed.policy_basis_label == "政策依据"
+    assert parsed.policy_basis.startswith("根据深圳市深汕特别合作区2022年第4次党工委会议纪要")
+    assert list(parsed.other_bases) == ["项目申报依据"]
+    assert parsed.other_bases["项目申报依据"].startswith("(1) 本项目软件开发费用测算参照《软件工程软件开发成本度量规范》")
+
+
+# --- HTML and extraction debris ---------------------------------------------------------------
+
+
+def test_it_turns_html_paragraphs_into_lines():
+    basis = filing(SHENSHAN, "440313231211501100001").calculation_basis
+    lines = basis.split("\n")
+    assert len(lines) == 6
+    assert lines[0].startswith("依据已签订合同，本项目为签一续二工单合同")
+    assert lines[-1] == "注：其他类新增金额调减40%，2024年核减后预算为211.53375万元。"
+    assert "<" not in basis
+
+
+def test_it_writes_a_superscript_after_a_unit():
+    assert filing(BAOAN, "440306210601500000538").calculation_basis.startswith("一、管道煤气费:3.7元/m³ ,根据上年度支出标准")
+    assert filing(BAOAN, "440306221271525600003").indicators[0].value == "≤728.79m²"
+
+
+def test_it_strips_other_tags_and_unescapes_entities():
+    text = FORM.replace("政策依据:\t依据", "政策依据:\t<b>依据</b> A&amp;B &lt;关于&gt;<br/>第二段")
+    assert parse(text)[0].policy_basis == "依据 A&B <关于>\n第二段"
+
+
+def test_it_unquotes_a_cell_exported_as_a_csv_string():
+    assert filing(BAOAN, "440306210601500015622").policy_basis.startswith("本项目支出主要用于本单位日常管理事务")
+
+
+def test_it_ignores_notes_headings_and_contents_lines_around_forms():
+    text = "\n".join(
+        ["目录", "二级项目支出绩效目标申报表", "一、项目支出绩效目标", FORM, "备注：置灰信息无需录入。", "第 2 页"]
+    )
+    (parsed,) = parse(text)
+    assert parsed.line == 4
+    assert [r.name for r in parsed.indicators] == ["服务次数", "完成时间"]
+
+
+def test_it_reads_a_table_whose_header_row_is_missing():
+    (parsed,) = parse(with_line(FORM, 8, ""))
+    assert len(parsed.indicators) == 2
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+def test_a_text_without_any_form_is_refused():
+    error = error_of("预算说明\n一、收支总表\t1\n")
+    assert error.line is None
+    assert "没有找到二级项目支出绩效目标申报表" in str(error)
+
+
+def test_an_empty_text_is_refused():
+    assert error_of("").line is None
+
+
+def test_a_form_without_a_code_is_refused_at_its_title():
+    error = error_of(with_line(FORM, 2, "项目名称:\t测试项目"))
+    assert error.line == 1
+    assert str(error) == "第1行：申报表缺少项目编码"
+
+
+def test_a_code_that_is_not_21_digits_is_refused_at_its_line():
+    error = error_of(with_line(FORM, 2, "项目编号：\t44030621060150000054\t项目名称：\t测试项目"))
+    assert error.line == 2
+    assert "项目编码「44030621060150000054」不是21位数字" in str(error)
+
+
+def test_a_code_with_letters_is_refused():
+    assert error_of(FORM.replace("440306210601500000540", "44030621060150000054O")).line == 2
+
+
+def test_an_amount_that_is_not_a_number_is_refused_at_its_line():
+    error = error_of(FORM.replace("1,000.50", "一千元"))
+    assert error.line == 6
+    assert str(error) == "第6行：金额「一千元」不是数字"
+
+
+def test_an_indicator_row_with_an_unknown_category_is_refused_at_its_line():
+    error = error_of(with_line(FORM, 9, "产出\t*数目\t服务次数\t≥3次\t考察次数"))
+    assert error.line == 9
+    assert "无法识别的指标类别「*数目」" in str(error)
+
+
+def test_a_first_indicator_row_without_a_category_is_refused():
+    error = error_of(with_line(FORM, 9, "\t\t服务次数\t≥3次\t考察次数"))
+    assert error.line == 9
+    assert "无法识别该行的指标类别" in str(error)
+
+
+def test_a_row_whose_categories_contradict_each_other_is_refused():
+    error = error_of(with_line(FORM, 9, "产出\t社会效益\t服务次数\t≥3次\t考察次数"))
+    assert (error.line, error.message) == (9, "一级指标「产出」与二级指标「社会效益」不符")
+
+
+def test_a_new_first_level_category_without_its_second_level_is_refused():
+    assert error_of(FORM + "\n效益\t\t满意率\t≥90%\t解释").line == 11
+
+
+def test_two_forms_run_together_without_a_title_are_refused():
+    second_header = "\n".join(FORM.split("\n")[1:3])
+    error = error_of(FORM + "\n" + second_header)
+    assert error.line == 11
+    assert "表头字段「项目编码」" in str(error)
+
+
+def test_a_bad_line_deep_in_a_sample_is_named_by_its_line_in_the_file():
+    text = with_line(sample_text(FUTIAN), 846, "*社会效益\t*服务对象满意度\t信息安全保障有效性\t有效\t解释")
+    error = error_of(text)
+    assert error.line == 846
+    assert str(error).startswith("第846行：")
+
+
+def test_an_error_is_a_value_error_with_a_chinese_message():
+    error = error_of(FORM.replace("500.00", "五百"))
+    assert isinstance(error, ValueError)
+    assert str(error) == "第6行：金额「五百」不是数字"
+
+
+# --- fiscal year ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "year"), [(BAOAN, 2023), (FUTIAN, 2022), (SHENSHAN, 2024)])
+def test_it_infers_the_fiscal_year_of_each_sample(name, year):
+    assert infer_fiscal_year(filings_of(name)) == year
+
+
+def test_the_most_common_deadline_year_wins_over_an_odd_filing():
+    odd = FORM.replace("2025年12月前", "2023年12月31日前")
+    filings = parse("\n".join([FORM, FORM, odd]))
+    assert infer_fiscal_year(filings) == 2025
+
+
+def test_without_deadlines_the_latest_project_code_year_is_taken():
+    text = FORM.replace("2025年12月前", "及时")
+    newer = text.replace("440306210601500000540", "440306231271500205014")
+    assert infer_fiscal_year(parse(text + "\n" + newer)) == 2023
+
+
+def test_nothing_suggests_a_year_for_no_filings():
+    assert infer_fiscal_year([]) is None
+
+
+# --- arbitrary input -----------------------------------------------------------------------------
+
+FRAGMENTS = [
+    "\n", "\t", " ", "## ", "**", "二级项目支出绩效目标申报表", "项目编码:", "项目编号：", "项目名称:",
+    "项目总金额（中期规划，万元）:", "本年度项目金额(元):", "实施期限:", "政策依据:", "一级指标", "产出",
+    "*数量", "•质量", "效益", "社会效益指标", "满意度", "不适用", "不适应", "备注：", "440306210601500000540",
+    "1,234.50", "2023年12月前", "<p>", "</p>", "<sup>2</sup>", "&amp;", '"', "9" * 30,
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=6), max_size=60).map("".join))
+def test_arbitrary_text_either_parses_or_raises_a_filing_parse_error(text):
+    try:
+        filings = parse(text)
+    except FilingParseError as error:
+        assert error.line is None or error.line >= 1
+    else:
+        assert all(len(f.code) == 21 for f in filings)
+        infer_fiscal_year(filings)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from([BAOAN, FUTIAN, SHENSHAN]),
+    st.lists(
+        st.tuples(st.integers(0, 10_000), st.sampled_from(["delete", "duplicate", "replace", "tabs"]), st.text(max_size=8)),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_mutated_sample_text_either_parses_or_raises_a_filing_parse_error(name, mutations):
+    lines = sample_text(name).split("\n")
+    for position, kind, text in mutations:
+        index = position % len(lines)
+        if kind == "delete":
+            del lines[index]
+        elif kind == "duplicate":
+            lines.insert(index, lines[index])
+        elif kind == "replace":
+            cut = position % (len(lines[index]) + 1)
+            lines[index] = lines[index][:cut] + text + lines[index][cut + len(text) :]
+        else:
+            lines[index] = lines[index].replace("\t", "\t\t", 1).replace(":", text, 1)
+    try:
+        filings = parse("\n".join(lines))
+    except FilingParseError as error:
+        assert error.line is None or 1 <= error.line <= len(lines)
+    else:
+        assert all(len(f.code) == 21 for f in filings)
+        infer_fiscal_year(filings)

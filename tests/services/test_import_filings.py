@@ -1,0 +1,151 @@
+from decimal import Decimal
+
+import pytest
+
+from indicators.models import Indicator
+from projects.models import Department, Project, Status
+from projects.services.imports import FilingImportError, SourceFile, import_filings, read_source
+from tests.conftest import BAOAN, FUTIAN, SAMPLE_FILES, SHENSHAN
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(project):
+    return [
+        (i.category.parent.name, i.category.name, i.name, i.value, i.explanation, i.not_applicable)
+        for i in project.indicators.select_related("category__parent").order_by("position")
+    ]
+
+
+def test_it_imports_all_100_sample_filings_with_per_file_counts(samples):
+    assert Project.objects.count() == 100
+    assert Project.objects.filter(source_file=BAOAN.name).count() == 21
+    assert Project.objects.filter(source_file=FUTIAN.name).count() == 41
+    assert Project.objects.filter(source_file=SHENSHAN.name).count() == 38
+    assert len(samples.created) == 100 and samples.updated == []
+
+
+def test_it_stores_a_baoan_filing_field_by_field_with_amounts_in_yuan(samples):
+    project = Project.objects.get(code="440306210601500000540")
+    assert project.name == "新开办企业刻制公章补贴经费"
+    assert project.applicant.name == "深圳市宝安区政务服务数据管理局(本级)"
+    assert project.top_unit == project.applicant
+    assert project.duration_years == 4
+    assert project.project_type == "15 其他经费"
+    assert project.is_new is False
+    assert project.allocation == "因素法和项目法"
+    assert project.amount_unit == "元"
+    assert project.total_amount == Decimal("49235800.00")
+    assert project.current_amount == Decimal("10698600.00")
+    assert project.policy_basis.startswith("根据《深圳市人民政府办公厅关于印发新开办企业免费刻制公章的通知》")
+    assert project.calculation_basis.startswith("包括三个项目: 一、按每月新开办企业印章量2768套/月")
+    assert project.annual_goal.startswith("进一步优化宝安区营商环境")
+    assert project.fiscal_year == 2023
+    assert _rows(project)[:4] == [
+        ("产出", "数量", "服务企业数量", "≤4万家", "考察本项目服务企业的数量,根据工作任务取值。", False),
+        ("产出", "质量", "经费发放率", "≥90%", "考察本项目经费的发放率,根据工作任务取值。", False),
+        ("产出", "时效", "经费发放及时性", "2023年12月前", "考察本项目经费发放的及时性,根据年度来发放。", False),
+        ("产出", "成本", "项目总成本", "≤1500万元", "考察本项目所产生的总成本,根据年初预算安排取值。", False),
+    ]
+    assert len(_rows(project)) == 10
+
+
+def test_it_converts_wan_yuan_amounts_exactly_and_remembers_the_unit(samples):
+    project = Project.objects.get(code="440304221061500600011")
+    assert project.name == "民意速办"
+    assert project.amount_unit == "万元"
+    assert project.total_amount == Decimal("8490000.00")
+    assert project.current_amount == Decimal("2830000.00")
+    assert project.in_filing_unit(project.current_amount) == Decimal("283")
+    assert project.policy_basis_label == "项目概况"
+
+
+def test_it_keeps_several_rows_under_one_category_and_reads_shifted_rows(samples):
+    rows = _rows(Project.objects.get(code="440304221061500600011"))
+    assert [r[2] for r in rows if r[1] == "数量"] == ["驻场技术人数", "驻场服务人数"]
+    assert [r[2] for r in rows if r[1] == "时效"] == ["12345业务工作分拨及时率", "城区治理平台分拨及时性", "平台事件分拨及时率"]
+    # These rows are shifted one column in the source: "\t效益\t经济效益\t不适用\t不适用".
+    assert ("效益", "经济效益") in {(r[0], r[1]) for r in rows if r[5]}
+    assert [r[2] for r in rows if r[1] == "社会效益"] == [
+        "畅通民生诉求渠道，解决民生问题", "提升城区治理水平", "畅通民生诉求渠道，解决民生问题",
+    ]
+    assert [(r[0], r[1]) for r in rows if r[5]] == [
+        ("效益", "经济效益"), ("效益", "生态效益"), ("效益", "可持续影响"), ("满意度", "其他满意度"),
+    ]
+
+
+def test_it_reads_a_shenshan_filing_with_indicator_suffixes(samples):
+    project = Project.objects.get(code="440313231211501105025")
+    assert project.name == "2023年度深汕新型智慧城市项目技术审核和造价咨询服务采购项目"
+    assert project.current_amount == Decimal("1080384.76")
+    assert project.total_amount == Decimal("1544174.00")
+    assert project.allocation == "项目法"
+    assert project.project_type == "15 履职类(运转)项目"
+    rows = _rows(project)
+    assert rows[0][:4] == ("产出", "数量", "技术审核或造价咨询文件数量", "≥2")
+    assert rows[3][:4] == ("产出", "成本", "成本控制率", "≤100%")
+
+
+def test_it_makes_units_written_with_different_brackets_one_department(samples):
+    assert Department.objects.count() == 5
+    baoan = Department.objects.get(normalised_name="深圳市宝安区政务服务数据管理局(本级)")
+    assert baoan.projects.count() == 21
+    assert baoan.district == "宝安区"
+    centre = Department.objects.get(name="深圳市福田区政务服务中心")
+    assert centre.parent.name == "深圳市福田区政务服务数据管理局（本级）"
+    assert centre.district == "福田区"
+
+
+def test_it_stores_the_parsed_value_of_quantitative_indicators(samples):
+    row = Indicator.objects.get(project__code="440306210601500000540", name="项目总成本")
+    assert (row.comparator, row.number, row.unit) == ("≤", Decimal("1500"), "万元")
+    deadline = Indicator.objects.get(project__code="440306210601500000540", name="经费发放及时性")
+    assert (deadline.comparator, deadline.number, deadline.unit) == ("", None, "")
+
+
+def test_reimporting_a_file_updates_instead_of_duplicating(samples):
+    project = Project.objects.get(code="440306210601500000540")
+    project.name = "改过的名称"
+    project.save()
+    project.indicators.all().delete()
+    result = import_filings(sources=[read_source(BAOAN)])
+    assert len(result.created) == 0 and len(result.updated) == 21
+    assert Project.objects.count() == 100
+    project.refresh_from_db()
+    assert project.name == "新开办企业刻制公章补贴经费"
+    assert project.indicators.count() == 10
+
+
+def test_the_year_option_wins_over_the_inferred_year(db):
+    result = import_filings(sources=[read_source(BAOAN)], year=2031)
+    assert result.years[BAOAN.name] == (2031, "指定")
+    assert set(Project.objects.values_list("fiscal_year", flat=True)) == {2031}
+
+
+def test_a_bad_file_among_good_ones_writes_nothing(db):
+    good = read_source(BAOAN)
+    bad = SourceFile("broken.txt", good.text.replace("49,235,800.00", "四千万", 1))
+    with pytest.raises(FilingImportError, match=r"broken\.txt.*第\s*\d+\s*行"):
+        import_filings(sources=[good, bad])
+    assert Project.objects.count() == 0
+    assert Department.objects.count() == 0
+
+
+def test_it_refuses_to_overwrite_a_submitted_filing(samples):
+    Project.objects.filter(code="440306210601500000540").update(status=Status.SUBMITTED)
+    with pytest.raises(FilingImportError, match="440306210601500000540"):
+        import_filings(sources=[read_source(BAOAN)])
+
+
+def test_it_records_history_for_imported_projects(samples):
+    project = Project.objects.get(code="440306210601500000540")
+    assert project.history.count() == 1
+    assert project.history.first().history_type == "+"
+
+
+def test_the_import_issues_a_fixed_number_of_queries(db, django_assert_max_num_queries):
+    sources = [read_source(path) for path in SAMPLE_FILES]
+    # 100 forms and ~1,000 indicator rows: only bulk statements, which SQLite splits into
+    # batches of its variable limit (about 30 statements); PostgreSQL needs about 13.
+    with django_assert_max_num_queries(40):
+        import_filings(sources=sources)

@@ -1,0 +1,58 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from projects.models import Project
+from tests.conftest import BAOAN
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(admin_client):
+    return admin_client
+
+
+def test_the_project_changelist_searches_by_code_and_name(staff, samples):
+    url = reverse("admin:projects_project_changelist")
+    response = staff.get(url, {"q": "440306210601500000540"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+    response = staff.get(url, {"q": "民意速办"})
+    assert response.context["cl"].result_count == 1
+
+
+def test_the_project_changelist_filters_by_year_status_type_and_department(staff, samples):
+    project = Project.objects.get(code="440306210601500000540")
+    url = reverse("admin:projects_project_changelist")
+    response = staff.get(url, {"fiscal_year": project.fiscal_year, "status__exact": "draft",
+                               "project_type": "15 其他经费", "applicant__id__exact": project.applicant_id})
+    assert response.status_code == 200
+    expected = Project.objects.filter(applicant=project.applicant, project_type="15 其他经费").count()
+    assert response.context["cl"].result_count == expected > 0
+
+
+def test_the_project_page_shows_indicators_in_the_official_order(staff, samples):
+    project = Project.objects.get(code="440304221061500600011")
+    response = staff.get(reverse("admin:projects_project_change", args=[project.pk]))
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    categories = [(f.instance.category.parent.order, f.instance.category.order) for f in formset.forms]
+    assert categories == sorted(categories)
+    assert len(categories) == project.indicators.count()
+
+
+def test_the_admin_upload_imports_a_file(staff):
+    upload = SimpleUploadedFile(BAOAN.name, BAOAN.read_bytes(), content_type="text/plain")
+    response = staff.post(reverse("admin:projects_import_filings"), {"files": upload, "year": 2023})
+    assert response.status_code == 302
+    assert Project.objects.filter(fiscal_year=2023).count() == 21
+
+
+def test_the_admin_upload_shows_the_error_and_writes_nothing(staff):
+    text = BAOAN.read_text(encoding="utf-8").replace("10,698,600.00", "十万", 1)
+    upload = SimpleUploadedFile("bad.txt", text.encode(), content_type="text/plain")
+    response = staff.post(reverse("admin:projects_import_filings"), {"files": upload})
+    assert response.status_code == 200
+    assert "bad.txt" in response.content.decode()
+    assert Project.objects.count() == 0
