@@ -209,7 +209,7 @@ def _read_header(lines: list[_Line], vocabulary: Vocabulary) -> tuple[dict[str, 
 
 
 def _read_header_cells(cells: list[str], line: int, fields: dict[str, _Field]) -> _Field:
-    """Reads one header line; returns the last field it opened."""
+    """Reads one header line, whose first cell is a label; returns the last field it opened."""
     current = None
     for cell in cells:
         if match := _HEADER_LABEL.match(cell):
@@ -218,7 +218,7 @@ def _read_header_cells(cells: list[str], line: int, fields: dict[str, _Field]) -
                 raise FilingParseError(f"字段「{label}」重复出现，可能缺少申报表标题", line)
             current = fields[label] = _Field(label, match.group(label), line)
             cell = cell[match.end() :].strip()
-        if cell and current is not None:
+        if cell:
             current.lines[-1].append(cell)
     return current
 
