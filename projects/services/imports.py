@@ -1,4 +1,7 @@
-"""Import of filings from the published text layout (the sample filings)."""
+"""Import of filings: parse every source first, then store all of them in one transaction.
+
+``store_filings`` is format-neutral: any parser that yields ``ParsedFiling`` objects feeds it.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from indicators.models import FormTemplate, Indicator, Level2Category
 from indicators.values import parse_value
 from projects.models import WAN, AmountUnit, Department, Project, Status, district_of, normalise_unit_name
-from projects.parsers.text import FilingParseError, ParsedFiling, infer_fiscal_year, parse_filings
+from projects.parsers.filing import FilingParseError, ParsedFiling
+from projects.parsers.text import infer_fiscal_year, parse_filings
 
 # Fields the import overwrites on a project that already exists.
 HEADER_FIELDS = [
@@ -102,13 +106,19 @@ def _project_fields(filing: ParsedFiling, departments: dict[str, Department], so
         "current_amount": _in_yuan(filing.current_amount, filing.amount_unit),
         "amount_unit": filing.amount_unit,
         "policy_basis_label": filing.policy_basis_label,
-        "policy_basis": filing.policy_basis,
+        "policy_basis": _policy_basis(filing),
         "calculation_basis": filing.calculation_basis,
         "annual_goal": filing.annual_goal,
         "long_term_goal": filing.long_term_goal,
         "source_file": source,
         "source_line": filing.line,
     }
+
+
+def _policy_basis(filing: ParsedFiling) -> str:
+    # A few forms print a second basis (项目申报依据 beside 政策依据); keep it, under its label.
+    extra = [f"{label}：{text}" for label, text in filing.other_bases.items() if text]
+    return "\n\n".join([filing.policy_basis, *extra]) if extra else filing.policy_basis
 
 
 def _indicators(project: Project, filing: ParsedFiling, categories: dict) -> list[Indicator]:
@@ -147,12 +157,18 @@ def parse_sources(sources: list[SourceFile], template: FormTemplate) -> dict[str
 
 
 def import_filings(*, sources: list[SourceFile], year: int | None = None, user=None) -> ImportResult:
-    """Creates or updates one project per form; a re-import replaces the project's indicators.
+    """Reads filings in the published text layout and stores them (see ``store_filings``)."""
+    return store_filings(parsed=parse_sources(sources, FormTemplate.default()), year=year, user=user)
 
-    Either every form of every file is stored or, on the first problem, nothing is.
+
+def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = None, user=None) -> ImportResult:
+    """Creates or updates one project per filing; an update replaces the project's indicators.
+
+    ``parsed`` maps each source's name to its filings. Projects are keyed by (year, 项目编码), so a
+    re-import updates instead of duplicating. Either everything is stored or, on the first
+    problem, nothing is.
     """
     template = FormTemplate.default()
-    parsed = parse_sources(sources, template)
     result = ImportResult()
     incoming: dict[tuple[int, str], tuple[str, ParsedFiling]] = {}
     for name, filings in parsed.items():
@@ -160,14 +176,12 @@ def import_filings(*, sources: list[SourceFile], year: int | None = None, user=N
         result.years[name] = (file_year, how)
         for filing in filings:
             incoming[(file_year, filing.code)] = (name, filing)
-
     categories = {
         (c.parent.name, c.name): c
         for c in Level2Category.objects.select_related("parent").filter(parent__template=template)
     }
     with transaction.atomic():
-        all_filings = [filing for _, filing in incoming.values()]
-        departments = _departments(all_filings)
+        departments = _departments([filing for _, filing in incoming.values()])
         existing = _existing_projects(incoming)
         for key, (name, filing) in incoming.items():
             fields = _project_fields(filing, departments, name)

@@ -149,3 +149,9 @@ def test_the_import_issues_a_fixed_number_of_queries(db, django_assert_max_num_q
     # batches of its variable limit (about 30 statements); PostgreSQL needs about 13.
     with django_assert_max_num_queries(40):
         import_filings(sources=sources)
+
+
+def test_it_keeps_a_second_basis_under_its_own_label(samples):
+    project = Project.objects.get(code="440313221210201305002")
+    assert project.policy_basis.startswith("根据深圳市深汕特别合作区2022年第4次党工委会议")
+    assert "\n\n项目申报依据：(1) 本项目软件开发费用测算参照《软件工程软件开发成本度量规范》" in project.policy_basis
