@@ -72,9 +72,9 @@ def _departments(filings: list[ParsedFiling]) -> dict[str, Department]:
     parents: dict[str, str] = {}
     names: dict[str, str] = {}
     for filing in filings:
-        applicant, top = normalise_unit_name(filing.applicant), normalise_unit_name(filing.top_unit)
+        applicant, top = normalise_unit_name(filing.applicant), normalise_unit_name(_top_unit(filing))
         names.setdefault(applicant, filing.applicant)
-        names.setdefault(top, filing.top_unit)
+        names.setdefault(top, _top_unit(filing))
         if applicant != top:
             parents[applicant] = top
     existing = {d.normalised_name: d for d in Department.objects.filter(normalised_name__in=names)}
@@ -93,18 +93,24 @@ def _departments(filings: list[ParsedFiling]) -> dict[str, Department]:
     return existing
 
 
+def _top_unit(filing: ParsedFiling) -> str:
+    # A unit that is its own 一级预算单位 sometimes leaves that cell blank.
+    return filing.top_unit or filing.applicant
+
+
 def _project_fields(filing: ParsedFiling, departments: dict[str, Department], source: str) -> dict:
+    unit = filing.amount_unit or AmountUnit.YUAN
     return {
         "name": filing.name,
         "applicant": departments[normalise_unit_name(filing.applicant)],
-        "top_unit": departments[normalise_unit_name(filing.top_unit)],
+        "top_unit": departments[normalise_unit_name(_top_unit(filing))],
         "duration_years": filing.duration_years,
         "project_type": filing.project_type,
         "is_new": filing.is_new,
         "allocation": filing.allocation,
-        "total_amount": _in_yuan(filing.total_amount, filing.amount_unit),
-        "current_amount": _in_yuan(filing.current_amount, filing.amount_unit),
-        "amount_unit": filing.amount_unit,
+        "total_amount": _in_yuan(filing.total_amount, unit),
+        "current_amount": _in_yuan(filing.current_amount, unit),
+        "amount_unit": unit,
         "policy_basis_label": filing.policy_basis_label,
         "policy_basis": _policy_basis(filing),
         "calculation_basis": filing.calculation_basis,
@@ -175,6 +181,8 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
         file_year, how = _choose_year(filings, year)
         result.years[name] = (file_year, how)
         for filing in filings:
+            if not filing.applicant.strip():
+                raise FilingImportError(f"{name}: 第{filing.line}行的申报表缺少申请单位")
             incoming[(file_year, filing.code)] = (name, filing)
     categories = {
         (c.parent.name, c.name): c

@@ -155,3 +155,22 @@ def test_it_keeps_a_second_basis_under_its_own_label(samples):
     project = Project.objects.get(code="440313221210201305002")
     assert project.policy_basis.startswith("根据深圳市深汕特别合作区2022年第4次党工委会议")
     assert "\n\n项目申报依据：(1) 本项目软件开发费用测算参照《软件工程软件开发成本度量规范》" in project.policy_basis
+
+
+def test_a_form_without_an_applicant_is_refused_with_its_line(db):
+    text = BAOAN.read_text(encoding="utf-8")
+    first_form_applicant = "申请单位:\t深圳市宝安区政务服务数据管理局(本级)\t一级预算单位:"
+    assert first_form_applicant in text
+    bad = SourceFile("no-unit.txt", text.replace(first_form_applicant, "申请单位:\t\t一级预算单位:", 1))
+    with pytest.raises(FilingImportError, match=r"no-unit\.txt: 第3行的申报表缺少申请单位"):
+        import_filings(sources=[bad])
+    assert Project.objects.count() == 0
+
+
+def test_a_unit_that_leaves_its_top_unit_blank_is_its_own_top_unit(db):
+    text = BAOAN.read_text(encoding="utf-8")
+    top = "一级预算单位:\t深圳市宝安区政务服务数据管理局(本级)"
+    source = SourceFile("blank-top.txt", text.replace(top, "一级预算单位:\t", 1))
+    import_filings(sources=[source])
+    project = Project.objects.get(code="440306210601500000540")
+    assert project.top_unit == project.applicant
