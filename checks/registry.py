@@ -29,7 +29,8 @@ class Rule:
 
     @property
     def description(self) -> str:
-        return (self.check.__doc__ or "").strip().splitlines()[0]
+        lines = (self.check.__doc__ or "").strip().splitlines()
+        return lines[0] if lines else self.title
 
 
 RULES: tuple[Rule, ...] = (

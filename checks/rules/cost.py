@@ -11,6 +11,7 @@ _UPPER_OR_EXACT = ("≤", "=", "")
 
 
 def cost_target(filing: Filing) -> Iterator[Note]:
+    """Rule 8: 成本 is money (or a cost-control rate ≤100 %) with ≤ or =, and not above the year's budget."""
     rows = [row for row in filing.real_rows if row.is_in("成本")]
     money = [row for row in rows if row.parsed.in_yuan is not None]
     for row in rows:

@@ -13,6 +13,7 @@ _USUAL_LOW, _USUAL_HIGH = 80, 95
 
 
 def satisfaction(filing: Filing) -> Iterator[Note]:
+    """Rule 10: 满意度 is a percentage with ≥, normally 80–95 %; satisfaction rows sit under 满意度."""
     for row in filing.real_rows:
         if row.is_in(_SATISFACTION):
             yield from _satisfaction_row(row)
