@@ -72,3 +72,16 @@ def test_an_unknown_or_ambiguous_department_is_refused_with_a_clear_message(samp
         run(tmp_path, "--department", "罗湖区教育局")
     with pytest.raises(CommandError, match="对应多个预算单位"):
         run(tmp_path, "--department", "福田区")
+
+
+def test_the_readme_quotes_the_totals_the_report_gives_over_the_100_samples(samples, tmp_path):
+    from django.conf import settings
+
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## 申报表检查"):]
+    quoted = {
+        int(n): (int(e), int(w), int(p))
+        for n, e, w, p in re.findall(r"^\| (\d+) \S+ \| (\d+) \| (\d+) \| (\d+) \|$", section, flags=re.M)
+    }
+    output, _ = run(tmp_path, "--summary")
+    assert quoted == totals(output)
