@@ -18,7 +18,8 @@ def for_field(findings, field: str):
 
 @register.filter
 def for_indicator(findings, indicator_id):
-    return [finding for finding in findings or () if finding.indicator_id is not None and finding.indicator_id == indicator_id]
+    return [finding for finding in findings or () if finding.indicator_id is not None
+            and finding.indicator_id == indicator_id]
 
 
 @register.filter

@@ -1,10 +1,15 @@
-"""Filings as plain data for rule tests: a clean one that no rule objects to, and ways to spoil it."""
+"""Filings as plain data for rule tests: a clean one that no rule objects to, ways to spoil it, the samples."""
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import cache
 
 from checks.engine import run_rules
 from checks.filing import Filing, Row
+from checks.sources import filing_from_parsed
+from indicators.taxonomy import SHENZHEN_2020, Vocabulary
+from projects.parsers.text import infer_fiscal_year, parse_filings
+from tests.conftest import SAMPLE_FILES
 
 CLEAN_ROWS = (
     Row("产出", "数量", "服务企业数量", "≥4万家", "按上年办理量2.8万家及本年增长预测取值，以登记系统统计为准"),
@@ -58,3 +63,16 @@ def findings(filing: Filing, rule_id: str) -> list:
 
 def severities(filing: Filing, rule_id: str) -> list[str]:
     return [finding.severity for finding in findings(filing, rule_id)]
+
+
+@cache
+def sample_filings() -> dict:
+    """The 100 sample filings by 项目编码, read from ``samples/`` as plain data (no database)."""
+    vocabulary = Vocabulary.from_spec(SHENZHEN_2020)
+    filings = {}
+    for path in SAMPLE_FILES:
+        parsed = parse_filings(path.read_text(encoding="utf-8-sig"), vocabulary=vocabulary)
+        year = infer_fiscal_year(parsed)
+        for filing in parsed:
+            filings[filing.code] = filing_from_parsed(filing, template=SHENZHEN_2020, fiscal_year=year)
+    return filings

@@ -3,27 +3,10 @@
 The filings are read from ``samples/`` and checked as plain data, without the database.
 """
 
-from functools import cache
-
 import pytest
 
 from checks.engine import run_rules
-from checks.sources import filing_from_parsed
-from indicators.taxonomy import SHENZHEN_2020, Vocabulary
-from projects.parsers.text import infer_fiscal_year, parse_filings
-from tests.conftest import SAMPLE_FILES
-
-
-@cache
-def sample_filings() -> dict:
-    vocabulary = Vocabulary.from_spec(SHENZHEN_2020)
-    filings = {}
-    for path in SAMPLE_FILES:
-        parsed = parse_filings(path.read_text(encoding="utf-8-sig"), vocabulary=vocabulary)
-        year = infer_fiscal_year(parsed)
-        for filing in parsed:
-            filings[filing.code] = filing_from_parsed(filing, template=SHENZHEN_2020, fiscal_year=year)
-    return filings
+from tests.checks.builders import sample_filings
 
 
 def pinned(code: str, *, without_explanations: bool = False) -> list[tuple[str, str, str]]:

@@ -11,9 +11,10 @@ from checks.services import (
 from checks.sources import filing_from_parsed
 from indicators.models import FormTemplate, Indicator
 from projects.models import Project
+from projects.parsers.text import parse_filings
 from projects.services.imports import import_filings, read_source
-from tests.checks.test_sample_findings import sample_filings
-from tests.conftest import BAOAN
+from tests.checks.builders import sample_filings
+from tests.conftest import BAOAN, FUTIAN
 
 pytestmark = pytest.mark.django_db
 SEAL_SUBSIDY = "440306210601500000540"
@@ -102,13 +103,12 @@ def test_check_filing_applies_the_templates_settings_to_plain_data(db):
     template = FormTemplate.default()
     RuleSetting.objects.create(template=template, rule_id="quantity_upper_bound", severity="error")
     filing = sample_filings()[SEAL_SUBSIDY]
-    assert ("quantity_upper_bound", "error") in {(f.rule_id, f.severity) for f in check_filing(filing, template=template)}
+    with_settings = {(f.rule_id, f.severity) for f in check_filing(filing, template=template)}
+    assert ("quantity_upper_bound", "error") in with_settings
     assert ("quantity_upper_bound", "warning") in {(f.rule_id, f.severity) for f in check_filing(filing)}
 
 
-def test_a_filing_in_wan_yuan_is_compared_in_yuan(db):
-    from projects.parsers.text import parse_filings
-    from tests.conftest import FUTIAN
+def test_a_parsed_filing_in_wan_yuan_is_checked_with_its_amounts_in_yuan(db):
     parsed = parse_filings(FUTIAN.read_text(encoding="utf-8-sig"), vocabulary=FormTemplate.default().vocabulary())[1]
     filing = filing_from_parsed(parsed, template=FormTemplate.default().spec(), fiscal_year=2022)
     assert (filing.current_amount, filing.amount_unit) == (Decimal("2830000.00"), "万元")

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     help = "检查二级项目申报表，打印每个问题和按规则的合计，并写出 CSV。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--department", help="只检查该预算单位及其下属单位的项目（单位全称，或能唯一确定单位的部分名称）")
+        parser.add_argument(
+            "--department", help="只检查该预算单位及其下属单位的项目（单位全称，或能唯一确定单位的部分名称）"
+        )
         parser.add_argument("--year", type=int, help="只检查该预算年度的项目")
         parser.add_argument(
             "--csv", dest="csv_path", type=Path, default=None, help="CSV 输出路径，缺省为 var/check_filings.csv（UTF-8，Excel 可直接打开）"
@@ -36,7 +38,8 @@ class Command(BaseCommand):
         for project in projects:
             findings = checks[project.pk].finding_list()
             if not summary and findings:
-                self.stdout.write(f"\n{project.code} {project.name}（{project.applicant.name}，{project.fiscal_year}年）")
+                header = f"{project.code} {project.name}（{project.applicant.name}，{project.fiscal_year}年）"
+                self.stdout.write(f"\n{header}")
             for finding in findings:
                 rule = RULES_BY_ID[finding.rule_id]
                 if not summary:

@@ -32,7 +32,8 @@ def test_an_optional_category_left_not_applicable_passes():
 
 
 def test_the_required_categories_come_from_the_filings_template():
-    template = TemplateSpec("t", "t", (Level1Spec("产出", (Level2Spec("数量", required=True), Level2Spec("效率", required=True))),))
+    level1 = Level1Spec("产出", (Level2Spec("数量", required=True), Level2Spec("效率", required=True)))
+    template = TemplateSpec("t", "t", (level1,))
     assert [f.subject for f in findings(clean_filing(template=template), "required_categories")] == ["产出/效率"]
 
 
