@@ -3,6 +3,7 @@
 from django.db import models
 
 from indicators.taxonomy import Level1Spec, Level2Spec, TemplateSpec, Vocabulary
+from indicators.values import KIND_LABELS
 
 
 class FormTemplate(models.Model):
@@ -105,10 +106,13 @@ class Indicator(models.Model):
     value = models.CharField("指标值", max_length=200, blank=True)
     explanation = models.TextField("指标解释", blank=True)
     not_applicable = models.BooleanField("不适用", default=False)
-    # The value parsed when it is quantitative (≥90% → ≥, 90, %); empty for 及时, 显著, dates.
+    # The value as indicators.values.parse_value reads it: ≥90% → quantity ≥ 90 %;
+    # 2023年12月前 → deadline ≤ 2023-12-31; 显著 → qualitative. Stored for queries and display.
+    value_kind = models.CharField("指标值类型", max_length=12, choices=list(KIND_LABELS.items()), blank=True)
     comparator = models.CharField("比较符", max_length=2, choices=Comparator.choices, blank=True)
     number = models.DecimalField("数值", max_digits=20, decimal_places=6, null=True, blank=True)
     unit = models.CharField("计量单位", max_length=20, blank=True)
+    deadline = models.DateField("完成时限", null=True, blank=True)
     source_line = models.PositiveIntegerField("来源行号", null=True, blank=True)
 
     class Meta:

@@ -49,3 +49,8 @@ def can_file_for(user, project: Project) -> bool:
 
 def can_review(user, project: Project) -> bool:
     return departments_for(user, role=Role.REVIEWER).filter(pk=project.applicant_id).exists()
+
+
+def projects_of(department: Department) -> QuerySet[Project]:
+    """A department's projects and those of the units directly under it, for reports run without a user."""
+    return Project.objects.filter(Q(applicant=department) | Q(applicant__parent=department))

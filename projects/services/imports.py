@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from checks.services import filing_check_refresh
 from indicators.models import FormTemplate, Indicator, Level2Category
 from indicators.values import parse_value
 from projects.models import WAN, AmountUnit, Department, Project, Status, district_of, normalise_unit_name
@@ -130,8 +131,7 @@ def _policy_basis(filing: ParsedFiling) -> str:
 def _indicators(project: Project, filing: ParsedFiling, categories: dict) -> list[Indicator]:
     rows = []
     for position, row in enumerate(filing.indicators, start=1):
-        parsed = parse_value(row.value) if not row.not_applicable else None
-        quantity = parsed is not None and parsed.kind == "quantity"
+        parsed = parse_value(row.value).as_fields() if not row.not_applicable else {}
         rows.append(
             Indicator(
                 project=project,
@@ -141,10 +141,8 @@ def _indicators(project: Project, filing: ParsedFiling, categories: dict) -> lis
                 value=row.value,
                 explanation=row.explanation,
                 not_applicable=row.not_applicable,
-                comparator=parsed.comparator if quantity else "",
-                number=parsed.number if quantity else None,
-                unit=parsed.unit if quantity else "",
                 source_line=row.line,
+                **parsed,
             )
         )
     return rows
@@ -208,6 +206,7 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
         for project in result.created + result.updated:
             rows += _indicators(project, incoming[(project.fiscal_year, project.code)][1], categories)
         Indicator.objects.bulk_create(rows)
+        filing_check_refresh(projects=result.created + result.updated)
     return result
 
 

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -96,11 +97,17 @@ def test_it_makes_units_written_with_different_brackets_one_department(samples):
     assert centre.district == "福田区"
 
 
-def test_it_stores_the_parsed_value_of_quantitative_indicators(samples):
+def test_it_stores_the_parsed_value_of_every_indicator(samples):
     row = Indicator.objects.get(project__code="440306210601500000540", name="项目总成本")
-    assert (row.comparator, row.number, row.unit) == ("≤", Decimal("1500"), "万元")
+    assert (row.value_kind, row.comparator, row.number, row.unit) == ("quantity", "≤", Decimal("1500"), "万元")
     deadline = Indicator.objects.get(project__code="440306210601500000540", name="经费发放及时性")
-    assert (deadline.comparator, deadline.number, deadline.unit) == ("", None, "")
+    assert (deadline.value_kind, deadline.comparator, deadline.number, deadline.unit, deadline.deadline) == (
+        "deadline", "≤", None, "", date(2023, 12, 31)
+    )
+    vague = Indicator.objects.get(project__code="440306210601500000540", name="政府营商环境提升程度")
+    assert (vague.value_kind, vague.comparator, vague.number) == ("qualitative", "", None)
+    not_applicable = Indicator.objects.filter(project__code="440306210601500000540", not_applicable=True).first()
+    assert not_applicable.value_kind == ""
 
 
 def test_reimporting_a_file_updates_instead_of_duplicating(samples):

@@ -1,0 +1,54 @@
+from django.contrib import admin, messages
+
+from checks.models import FilingCheck, RuleSetting
+from checks.services import filing_check_refresh
+from projects.models import Project
+from projects.selectors import projects_for
+
+
+@admin.register(RuleSetting)
+class RuleSettingAdmin(admin.ModelAdmin):
+    """Switching a rule off or changing its severity re-checks every project of the template."""
+
+    list_display = ["rule_id", "template", "enabled", "severity"]
+    list_editable = ["enabled", "severity"]
+    list_filter = ["template", "enabled"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._refresh(request, obj.template_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._refresh(request, obj.template_id)
+
+    def delete_queryset(self, request, queryset):
+        templates = set(queryset.values_list("template_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for template_id in templates:
+            self._refresh(request, template_id)
+
+    def _refresh(self, request, template_id):
+        checks = filing_check_refresh(projects=Project.objects.filter(template_id=template_id))
+        messages.info(request, f"已按新的规则设置重新检查 {len(checks)} 个项目。")
+
+
+@admin.register(FilingCheck)
+class FilingCheckAdmin(admin.ModelAdmin):
+    list_display = ["project", "errors", "warnings", "checked_at"]
+    list_filter = ["project__fiscal_year", "project__status"]
+    search_fields = ["project__code", "project__name"]
+    list_select_related = ["project"]
+    readonly_fields = ["project", "errors", "warnings", "findings", "checked_at"]
+    actions = ["recheck"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(project__in=projects_for(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="重新检查所选项目")
+    def recheck(self, request, queryset):
+        checks = filing_check_refresh(projects=Project.objects.filter(filing_check__in=queryset))
+        self.message_user(request, f"已重新检查 {len(checks)} 个项目。", messages.SUCCESS)

@@ -1,0 +1,98 @@
+"""A filing as the rules see it: the header and the indicator rows, as plain data.
+
+The rules never touch the database, so they run the same on a stored project, on a filing
+parsed from a file before it is saved, and on a hand-built filing in a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+from indicators.taxonomy import SHENZHEN_2020, TemplateSpec
+from indicators.values import ParsedValue, parse_value
+
+WAN = Decimal(10000)
+
+# The form's names of the Project fields findings point at.
+FIELD_LABELS = {
+    "code": "项目编码",
+    "name": "项目名称",
+    "applicant": "申请单位",
+    "duration_years": "实施期限",
+    "project_type": "项目类型",
+    "total_amount": "项目总金额（中期规划）",
+    "current_amount": "本年度项目金额",
+    "annual_goal": "年度目标",
+    "long_term_goal": "长期目标",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One 三级指标 row; ``position`` counts from 1 in the form's order."""
+
+    level1: str
+    level2: str
+    name: str = ""
+    value: str = ""
+    explanation: str = ""
+    not_applicable: bool = False
+    position: int = 0
+    indicator_id: int | None = None
+
+    @cached_property
+    def parsed(self) -> ParsedValue:
+        return parse_value(self.value)
+
+    @property
+    def is_real(self) -> bool:
+        """A row that states a target: not 不适用 and not left blank."""
+        return not self.not_applicable and bool(self.name.strip() or self.value.strip())
+
+    def is_in(self, category: str) -> bool:
+        """Whether the row sits under ``category``, whichever level the template gives it."""
+        return category in (self.level1, self.level2)
+
+    @property
+    def label(self) -> str:
+        place = f"{self.level1}/{self.level2}"
+        return f"{place} · {self.name.strip()}" if self.name.strip() else place
+
+
+@dataclass(frozen=True)
+class Filing:
+    """The header of a 申报表 (amounts in 元) and its rows; blanks where the form is blank."""
+
+    code: str = ""
+    name: str = ""
+    applicant: str = ""
+    district: str = ""
+    fiscal_year: int | None = None
+    duration_years: int | None = None
+    project_type: str = ""
+    total_amount: Decimal | None = None
+    current_amount: Decimal | None = None
+    amount_unit: str = "元"
+    annual_goal: str = ""
+    long_term_goal: str = ""
+    rows: tuple[Row, ...] = ()
+    template: TemplateSpec = SHENZHEN_2020
+
+    @property
+    def real_rows(self) -> list[Row]:
+        return [row for row in self.rows if row.is_real]
+
+    def money(self, yuan: Decimal) -> str:
+        """An amount in the unit the filing uses, as the form prints it: 1,069.86万元."""
+        if self.amount_unit == "万元":
+            return f"{_plain(yuan / WAN):,f}万元"
+        return f"{_plain(yuan):,f}元"
+
+
+def _plain(amount: Decimal) -> Decimal:
+    """Without trailing zeros and never in exponent form (1500, 1069.86)."""
+    if amount == amount.to_integral_value():
+        return amount.quantize(Decimal(1))
+    return amount.normalize()

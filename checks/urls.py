@@ -1,0 +1,9 @@
+from django.urls import path
+
+from checks import views
+
+app_name = "checks"
+
+urlpatterns = [
+    path("", views.report, name="report"),
+]

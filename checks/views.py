@@ -1,0 +1,27 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from checks.registry import RULES_BY_ID
+from checks.report import totals_by_rule
+from checks.selectors import filing_checks_for
+
+
+@login_required
+def report(request):
+    """Totals by rule and the projects with findings, over what the user may see."""
+    year = request.GET.get("year", "")
+    rule_id = request.GET.get("rule", "")
+    checks = list(
+        filing_checks_for(request.user, year=int(year) if year.isdigit() else None,
+                          errors_only=request.GET.get("only") == "errors")
+    )
+    findings = {check.pk: check.finding_list() for check in checks}
+    if rule_id in RULES_BY_ID:
+        checks = [check for check in checks if any(f.rule_id == rule_id for f in findings[check.pk])]
+    return render(request, "checks/report.html", {
+        "checks": checks,
+        "totals": totals_by_rule(findings[check.pk] for check in checks),
+        "rule": RULES_BY_ID.get(rule_id),
+        "year": year,
+        "only": request.GET.get("only", ""),
+    })

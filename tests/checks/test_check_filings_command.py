@@ -1,0 +1,87 @@
+import csv
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from checks.models import FilingCheck
+from checks.registry import RULES
+
+pytestmark = pytest.mark.django_db
+
+
+def run(tmp_path, *args):
+    from io import StringIO
+
+    out = StringIO()
+    path = tmp_path / "report.csv"
+    call_command("check_filings", *args, "--csv", str(path), stdout=out)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return out.getvalue(), rows
+
+
+def totals(output):
+    """{rule number: (errors, warnings, projects)} from the printed table."""
+    lines = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+\S", output, flags=re.M)
+    return {int(n): (int(e), int(w), int(p)) for n, e, w, p in lines}
+
+
+def test_the_report_over_the_100_samples_prints_totals_by_rule_and_writes_every_finding(samples, tmp_path):
+    output, rows = run(tmp_path)
+    checks = list(FilingCheck.objects.all())
+    assert "共检查 100 个项目" in output
+    by_rule = totals(output)
+    assert sorted(by_rule) == [rule.number for rule in RULES]
+    assert sum(e + w for e, w, _ in by_rule.values()) == len(rows) == sum(c.errors + c.warnings for c in checks)
+    assert sum(e for e, _, _ in by_rule.values()) == sum(c.errors for c in checks)
+    # The findings the issue names: rule 6 on the seal subsidy, rules 8 and 12 on 福田 疫情防控, rule 5 in 深汕.
+    assert any(r["项目编码"] == "440306210601500000540" and r["规则"] == "6" for r in rows)
+    epidemic = {r["规则"] for r in rows if r["项目编码"] == "440304221061500500012"}
+    assert {"8", "12"} <= epidemic
+    assert sum(1 for r in rows if r["规则"] == "5" and r["项目编码"].startswith("440313") and "“≥90”" in r["说明"]) >= 3
+
+
+def test_the_csv_names_the_project_the_rule_the_severity_and_the_place(samples, tmp_path):
+    _, rows = run(tmp_path, "--summary")
+    row = next(r for r in rows if r["项目编码"] == "440306210601500000540" and r["规则"] == "8")
+    assert row == {
+        "预算年度": "2023", "项目编码": "440306210601500000540", "项目名称": "新开办企业刻制公章补贴经费",
+        "申请单位": "深圳市宝安区政务服务数据管理局(本级)", "规则": "8", "规则名称": "成本指标是金额并与预算一致",
+        "严重程度": "错误", "位置": "产出/成本 · 项目总成本", "说明": row["说明"],
+    }
+    assert "高于本年度项目金额10,698,600元" in row["说明"]
+
+
+def test_the_department_option_takes_the_unit_and_the_units_under_it(samples, tmp_path):
+    output, rows = run(tmp_path, "--department", "深圳市福田区政务服务数据管理局（本级）")
+    assert "共检查 41 个项目" in output
+    assert {r["项目编码"][:6] for r in rows} == {"440304"}
+    output, _ = run(tmp_path, "--department", "福田区政务服务中心")
+    assert "共检查 12 个项目" in output
+
+
+def test_the_year_option_limits_the_report_to_that_budget_year(samples, tmp_path):
+    output, rows = run(tmp_path, "--year", "2024")
+    assert "共检查 38 个项目" in output
+    assert {r["预算年度"] for r in rows} == {"2024"}
+
+
+def test_an_unknown_or_ambiguous_department_is_refused_with_a_clear_message(samples, tmp_path):
+    with pytest.raises(CommandError, match="没有找到预算单位“罗湖区教育局”"):
+        run(tmp_path, "--department", "罗湖区教育局")
+    with pytest.raises(CommandError, match="对应多个预算单位"):
+        run(tmp_path, "--department", "福田区")
+
+
+def test_the_readme_quotes_the_totals_the_report_gives_over_the_100_samples(samples, tmp_path):
+    from django.conf import settings
+
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## 申报表检查"):]
+    quoted = {
+        int(n): (int(e), int(w), int(p))
+        for n, e, w, p in re.findall(r"^\| (\d+) \S+ \| (\d+) \| (\d+) \| (\d+) \|$", section, flags=re.M)
+    }
+    output, _ = run(tmp_path, "--summary")
+    assert quoted == totals(output)

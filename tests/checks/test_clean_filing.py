@@ -1,0 +1,6 @@
+from checks.engine import run_rules
+from tests.checks.builders import clean_filing
+
+
+def test_the_clean_filing_that_rule_tests_spoil_has_no_findings():
+    assert run_rules(clean_filing()) == []
