@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
@@ -32,7 +32,7 @@ from projects.parsers.xlsx import ALLOCATIONS, TABLE_COLUMNS
 NOTE = "备注：作为导入模板，置灰信息无需录入，作为导出模板，置灰信息系统自动带出。"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-WIDTHS = {"A": 18, "B": 16, "C": 28, "D": 18, "E": 40}
+WIDTHS = {"A": 18, "B": 18, "C": 26, "D": 18, "E": 40}
 FONT = Font(name="宋体", size=11)
 BOLD = Font(name="宋体", size=11, bold=True)
 TITLE_FONT = Font(name="宋体", size=16, bold=True)
@@ -154,17 +154,18 @@ def _unique_title(workbook: Workbook, wanted: str) -> str:
 def _write_form(sheet, data: FormData, spec: TemplateSpec, *, system_filled: bool) -> None:
     writer = _SheetWriter(sheet)
     writer.title()
+
     # Grey marks what the platform fills in; in the blank template only what is already filled.
     def grey(value) -> bool:
         return system_filled or value not in (None, "")
 
-    writer.pair_row([("预算年度：", data.year, grey(data.year), None)], caption=True)
+    writer.pair_row([("预算年度：", data.year, grey(data.year), None)])
     amount_format = WAN_FORMAT if data.amount_unit == AmountUnit.WAN_YUAN else YUAN_FORMAT
     unit = data.amount_unit or AmountUnit.YUAN
     writer.pair_row([("项目编码：", data.code, grey(data.code), "@"), ("项目名称：", data.name, grey(data.name), None)])
     writer.pair_row([("申请单位：", data.applicant, grey(data.applicant), None),
                      ("一级预算单位：", data.top_unit, grey(data.top_unit), None)])
-    writer.pair_row([("实施期限：", data.duration_years, grey(data.duration_years), "0"),
+    writer.pair_row([("实施期限：", data.duration_years, grey(data.duration_years), None),
                      ("项目类型：", data.project_type, grey(data.project_type), None)])
     is_new = {True: "是", False: "否"}.get(data.is_new, "")
     writer.pair_row([("是否新增项目：", is_new, grey(is_new), None),
@@ -184,6 +185,27 @@ def _write_form(sheet, data: FormData, spec: TemplateSpec, *, system_filled: boo
     writer.page_setup()
 
 
+# Named styles: one registration per workbook, then each cell takes a style by name, which is
+# much cheaper than assigning fonts, fills and borders cell by cell.
+_STYLES = {
+    "申报表-标题": {"font": TITLE_FONT, "alignment": CENTRE},
+    "申报表-栏目": {"font": BOLD, "alignment": WRAP, "border": BORDER},
+    "申报表-表头": {"font": BOLD, "alignment": CENTRE, "border": BORDER},
+    "申报表-填写": {"font": FONT, "alignment": WRAP, "border": BORDER},
+    "申报表-类别": {"font": FONT, "alignment": CENTRE, "border": BORDER, "fill": GREY},
+    "申报表-备注": {"font": FONT, "alignment": WRAP},
+}
+
+
+def _value_style(grey: bool, number_format: str | None) -> str:
+    """The name of a value cell's style: grey or white, with its number format."""
+    name = "申报表-" + ("系统" if grey else "填写") + (f"-{number_format}" if number_format else "")
+    if name not in _STYLES:
+        _STYLES[name] = {"font": FONT, "alignment": WRAP, "border": BORDER,
+                         **({"fill": GREY} if grey else {}), **({"number_format": number_format} if number_format else {})}
+    return name
+
+
 class _SheetWriter:
     """Writes the form top to bottom, remembering where the cells that need validation are."""
 
@@ -192,27 +214,24 @@ class _SheetWriter:
         self.row = 0
         self.cells: dict[str, str] = {}  # label → value cell, for data validation
 
-    def _put(self, ref: str, value, *, font=FONT, alignment=WRAP, fill=None, number_format=None) -> None:
+    def _put(self, ref: str, value, style: str, *, through: str | None = None) -> None:
+        """Writes a value in the named style; ``through`` merges the cell with those up to it."""
+        if through is not None and through != ref:
+            # Merge first and style every cell after: merging a styled cell makes openpyxl copy
+            # borders cell by cell, which is slow; styled by name, merged cells keep the borders.
+            self.sheet.merge_cells(f"{ref}:{through}")
+        workbook = self.sheet.parent
+        if style not in workbook.named_styles:
+            workbook.add_named_style(NamedStyle(name=style, **_STYLES[style]))
+        for line in self.sheet[f"{ref}:{through or ref}"]:
+            for cell in line:
+                cell.style = style
         cell = self.sheet[ref]
         if isinstance(value, str):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.value = value
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"  # text such as "=100%" must stay text, never become a formula
-        cell.font, cell.alignment = font, alignment
-        if fill is not None:
-            cell.fill = fill
-        if number_format:
-            cell.number_format = number_format
-
-    def _box(self, first: str, last: str) -> None:
-        for line in self.sheet[f"{first}:{last}"]:
-            for cell in line:
-                cell.border = BORDER
-
-    def _merge(self, first: str, last: str) -> None:
-        if first != last:
-            self.sheet.merge_cells(f"{first}:{last}")
 
     def _height(self, *texts: tuple[object, float]) -> None:
         lines = max((_line_count(_display(text), width) for text, width in texts), default=1)
@@ -220,40 +239,33 @@ class _SheetWriter:
 
     def title(self) -> None:
         self.row += 1
-        self._put(f"A{self.row}", FORM_TITLE, font=TITLE_FONT, alignment=CENTRE)
-        self._merge(f"A{self.row}", f"E{self.row}")
+        self._put(f"A{self.row}", FORM_TITLE, "申报表-标题", through=f"E{self.row}")
         self.sheet.row_dimensions[self.row].height = 36
 
-    def pair_row(self, pairs, *, caption: bool = False) -> None:
-        """Label A, value B:C, label D, value E; a caption row has no borders (above the grid)."""
+    def pair_row(self, pairs) -> None:
+        """Label A, value B:C, label D, value E."""
         self.row += 1
         r = self.row
         slots = (("A", "B", "C"), ("D", "E", "E"))
         heights = []
         for (label, value, grey, number_format), (label_col, first, last) in zip(pairs, slots):
-            self._put(f"{label_col}{r}", label, font=BOLD)
-            self._put(f"{first}{r}", value, fill=GREY if grey else None, number_format=number_format)
-            self._merge(f"{first}{r}", f"{last}{r}")
+            self._put(f"{label_col}{r}", label, "申报表-栏目")
+            self._put(f"{first}{r}", value, _value_style(grey, number_format), through=f"{last}{r}")
             self.cells[label] = f"{first}{r}"
             heights += [(label, WIDTHS[label_col]), (value, _span_width(first, last))]
-        if not caption:
-            self._box(f"A{r}", f"E{r}")
         self._height(*heights)
 
     def text_row(self, label: str, text: str) -> None:
         self.row += 1
         r = self.row
-        self._put(f"A{r}", label, font=BOLD)
-        self._put(f"B{r}", text)
-        self._merge(f"B{r}", f"E{r}")
-        self._box(f"A{r}", f"E{r}")
+        self._put(f"A{r}", label, "申报表-栏目")
+        self._put(f"B{r}", text, "申报表-填写", through=f"E{r}")
         self._height((label, WIDTHS["A"]), (text, _span_width("B", "E")))
 
     def table(self, spec: TemplateSpec, rows: dict[tuple[str, str], list[tuple[str, str, str]]]) -> None:
         self.row += 1
         for column, heading in zip("ABCDE", TABLE_COLUMNS):
-            self._put(f"{column}{self.row}", heading, font=BOLD, alignment=CENTRE)
-        self._box(f"A{self.row}", f"E{self.row}")
+            self._put(f"{column}{self.row}", heading, "申报表-表头")
         self.sheet.row_dimensions[self.row].height = 22
         for level1 in spec.levels:
             level1_first = self.row + 1
@@ -263,19 +275,15 @@ class _SheetWriter:
                 for name, value, explanation in rows.get((level1.name, level2.name)) or [("", "", "")]:
                     self.row += 1
                     for column, text in zip("CDE", (name, value, explanation)):
-                        self._put(f"{column}{self.row}", text)
+                        self._put(f"{column}{self.row}", text, "申报表-填写")
                     self._height((name, WIDTHS["C"]), (value, WIDTHS["D"]), (explanation, WIDTHS["E"]))
                 marked = f"*{level2.name}" if level2.required else level2.name
-                self._put(f"B{level2_first}", marked, fill=GREY, alignment=CENTRE)
-                self._merge(f"B{level2_first}", f"B{self.row}")
-            self._put(f"A{level1_first}", level1.name, fill=GREY, alignment=CENTRE)
-            self._merge(f"A{level1_first}", f"A{self.row}")
-            self._box(f"A{level1_first}", f"E{self.row}")
+                self._put(f"B{level2_first}", marked, "申报表-类别", through=f"B{self.row}")
+            self._put(f"A{level1_first}", level1.name, "申报表-类别", through=f"A{self.row}")
 
     def note(self) -> None:
         self.row += 1
-        self._put(f"A{self.row}", NOTE)
-        self._merge(f"A{self.row}", f"E{self.row}")
+        self._put(f"A{self.row}", NOTE, "申报表-备注", through=f"E{self.row}")
         self.sheet.row_dimensions[self.row].height = 22
 
     def validations(self) -> None:
