@@ -2,11 +2,13 @@
 
 import csv
 import io
+import zipfile
 
 import pytest
 import tablib
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -221,3 +223,45 @@ def test_the_xlsx_list_export_keeps_text_that_starts_with_an_equals_sign_as_text
     sheet = load_workbook(io.BytesIO(response.content)).active
     cell = next(c for c in sheet[2] if c.value == "=15 其他经费")
     assert cell.data_type == "s"
+
+
+def test_an_xlsx_list_exported_from_the_admin_imports_back_unchanged(admin_client, project):
+    exported = admin_client.post(
+        reverse("admin:projects_project_export") + f"?applicant__id__exact={project.applicant_id}",
+        {"format": XLSX, "resource": "0", **export_fields(ProjectResource)},
+    )
+    upload = SimpleUploadedFile("projects.xlsx", exported.content)
+
+    preview = admin_client.post(
+        reverse("admin:projects_project_import"), {"import_file": upload, "format": XLSX, "resource": "0"}
+    )
+
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["skip"] == Project.objects.filter(applicant=project.applicant).count()
+
+
+def test_a_zip_bomb_sent_as_an_xlsx_list_is_refused(admin_client, samples):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "")
+        archive.writestr("xl/workbook.xml", "")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (8 * 1024 * 1024))
+    upload = SimpleUploadedFile("projects.xlsx", buffer.getvalue())
+
+    response = admin_client.post(
+        reverse("admin:projects_project_import"), {"import_file": upload, "format": XLSX, "resource": "0"}
+    )
+
+    assert "压缩比异常" in response.content.decode()
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+def test_an_admin_list_import_over_the_size_limit_is_refused(admin_client, project):
+    rows = project_csv(Project.objects.filter(applicant=project.applicant))
+
+    response = admin_client.post(
+        reverse("admin:projects_project_import"), {"import_file": csv_upload(rows), "format": CSV, "resource": "0"}
+    )
+
+    assert "文件大小超过上限" in response.content.decode()

@@ -13,6 +13,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from import_export.tmp_storages import TempFolderStorage
 
@@ -48,21 +50,48 @@ class BlankTemplateForm(DepartmentYearForm):
         self.fields["year"].required = False
 
 
+def _too_large_message() -> str:
+    return f"文件大小超过上限 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:.0f} MB"
+
+
 class WorkbookUploadForm(forms.Form):
-    workbook = forms.FileField(label="申报表工作簿（.xlsx）")
+    workbook = forms.FileField(label="申报表工作簿（.xlsx）", required=False)
     year = forms.IntegerField(
         label="预算年度", required=False, min_value=2000, max_value=2100,
         help_text="工作表中填写了“预算年度”的以工作表为准；都未填写时由申报表推断",
     )
 
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
     def clean_workbook(self):
         upload = self.cleaned_data["workbook"]
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if upload.size > limit:
-            raise forms.ValidationError(f"{upload.name}：文件大小超过上限 {limit / 1024 / 1024:.0f} MB")
+        if self.too_large or (upload and upload.size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE):
+            raise forms.ValidationError(_too_large_message())
+        if not upload:
+            raise forms.ValidationError("请选择要上传的工作簿")
         if not upload.name.lower().endswith((".xlsx", ".xlsm")):
             raise forms.ValidationError(f"{upload.name}：请上传 Excel 工作簿（.xlsx）")
         return upload
+
+
+class _SizeLimitHandler(FileUploadHandler):
+    """Stops reading an upload once it passes the limit, so that a huge file never reaches the disk."""
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
 
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
@@ -131,12 +160,20 @@ def _require_import_permission(user) -> None:
         raise PermissionDenied("您没有导入申报表的权限")
 
 
+@csrf_exempt  # checked below, once the size limit is in place: the check itself reads the upload
 @login_required
 @require_POST
 def workbook_upload(request):
     """Reads the workbook and shows what would be created and changed; nothing is stored yet."""
+    limiter = _SizeLimitHandler(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    request.upload_handlers.insert(0, limiter)
+    return _workbook_upload(request, limiter)
+
+
+@csrf_protect
+def _workbook_upload(request, limiter: _SizeLimitHandler):
     _require_import_permission(request.user)
-    form = WorkbookUploadForm(request.POST, request.FILES)
+    form = WorkbookUploadForm(request.POST, request.FILES, too_large=limiter.exceeded)
     if not form.is_valid():
         return _home(request, upload_form=form, status=400)
     upload, year = form.cleaned_data["workbook"], form.cleaned_data["year"]

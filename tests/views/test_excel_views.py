@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -162,3 +162,21 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(filer_client
 
     assert response.status_code == 400
     assert "文件大小超过上限" in response.content.decode()
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100_000)
+def test_an_upload_is_cut_off_while_streaming_once_it_passes_the_limit(filer_client, project):
+    response = upload(filer_client, b"x" * 3_000_000, name="巨大.xlsx")
+
+    assert response.status_code == 400
+    assert "文件大小超过上限" in response.content.decode()
+    assert response.context["upload_form"].too_large  # the stream was stopped, not read to the end
+
+
+def test_the_upload_still_requires_the_csrf_token(project):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_filer(project.applicant))
+
+    response = upload(client, projects_to_workbook(projects=Project.objects.filter(pk=project.pk)))
+
+    assert response.status_code == 403
