@@ -180,9 +180,7 @@ def _read_sheet(worksheet, vocabulary: Vocabulary, limits: WorkbookLimits) -> Pa
     header_end = next((i for i, row in enumerate(rows) if _table_columns(row)), None)
     fields, title_row = _read_header(rows[:header_end] if header_end is not None else rows, problems)
     if not fields and header_end is None:
-        if problems.found:  # a formula on a sheet without a form still counts
-            raise _SheetProblems(problems.found)
-        return None
+        return None  # instructions, lists…: nothing on it is read, so its formulas do no harm
     if header_end is None:
         problems.add(None, "没有找到指标表（表头应为“一级指标 二级指标 三级指标 指标值 指标解释”）")
         indicators = []
@@ -323,7 +321,10 @@ def _read_table(
             break  # the note spans the table's width, so it starts in the first column
         row = _row_of(cells[0].ref)
         level1_cell, level2_cell = by_column.get(columns["一级指标"]), by_column.get(columns["二级指标"])
+        found = len(problems.found)
         category = _category(level1_cell, level2_cell, category, row, columns, vocabulary, problems)
+        if len(problems.found) > found:
+            continue  # the row's category is already reported; its content cannot be placed
         name, value, explanation = (by_column.get(columns[c]) for c in ("三级指标", "指标值", "指标解释"))
         if not any((name, value, explanation)):
             continue  # a blank line left under a category: no 三级指标
@@ -354,7 +355,7 @@ def _category(
         level1 = vocabulary.level1_of(level1_cell.text.lstrip(_CATEGORY_MARKS))
         if level1 is None:
             problems.add(level1_cell.ref, f"无法识别的一级指标「{level1_cell.text}」")
-            return above
+            return above  # reported once; the rows below need no second message
     if level2_cell is not None:
         pair = vocabulary.level2_of(level2_cell.text.lstrip(_CATEGORY_MARKS))
         if pair is None:
@@ -365,7 +366,6 @@ def _category(
         return pair
     if level1 is not None and (above is None or above[0] != level1):
         problems.add(f"{columns['二级指标']}{row}", f"一级指标「{level1}」下缺少二级指标")
-        return None
     return above
 
 

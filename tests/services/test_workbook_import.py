@@ -304,3 +304,16 @@ def test_a_filled_in_blank_template_creates_the_project(db):
     assert [(i.category.name, i.name, i.value) for i in project.indicators.select_related("category")] == [
         ("数量", "办件量", "≥10万件"), ("服务对象满意度", "群众满意度", "95%"),
     ]
+
+
+def test_sheets_without_a_form_are_skipped_and_listed(project, admin_user):
+    def add_notes(workbook):
+        notes = workbook.create_sheet("填表说明")
+        notes["A1"] = "灰色单元格无需填写"
+        notes["A2"] = "=COUNTA(A1)"
+
+    result = workbook_import(data=edit_workbook(export(BAOAN_CODE), add_notes), file_name="宝安.xlsx",
+                             user=admin_user, dry_run=True)
+
+    assert result.skipped_sheets == ["填表说明"]
+    assert [change.code for change in result.changes] == [BAOAN_CODE]
