@@ -201,8 +201,11 @@ def _value_style(grey: bool, number_format: str | None) -> str:
     """The name of a value cell's style: grey or white, with its number format."""
     name = "申报表-" + ("系统" if grey else "填写") + (f"-{number_format}" if number_format else "")
     if name not in _STYLES:
-        _STYLES[name] = {"font": FONT, "alignment": WRAP, "border": BORDER,
-                         **({"fill": GREY} if grey else {}), **({"number_format": number_format} if number_format else {})}
+        _STYLES[name] = {"font": FONT, "alignment": WRAP, "border": BORDER}
+        if grey:
+            _STYLES[name]["fill"] = GREY
+        if number_format:
+            _STYLES[name]["number_format"] = number_format
     return name
 
 

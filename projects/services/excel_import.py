@@ -254,15 +254,20 @@ def _change(sheet: ParsedSheet, year: tuple[int, str], before: dict, after: dict
     if change.created:
         return change
     old_fields, old_rows = before[key]
-    # Normalised department names compare equal: （本级） and (本级) are the same unit.
+    # Department names compare normalised: （本级） and (本级) are the same unit.
     change.fields = [
         FieldChange(label, old_fields[label], new_fields[label])
         for label in _FIELD_LABELS
-        if old_fields[label] != new_fields[label]
-        and not (label.endswith("单位") and normalise_unit_name(old_fields[label]) == normalise_unit_name(new_fields[label]))
+        if _differs(label, old_fields[label], new_fields[label])
     ]
     change.rows = _row_changes(old_rows, new_rows)
     return change
+
+
+def _differs(label: str, before: str, after: str) -> bool:
+    if label.endswith("单位") and label != "填报金额单位":
+        return normalise_unit_name(before) != normalise_unit_name(after)
+    return before != after
 
 
 def _row_changes(old: list[tuple], new: list[tuple]) -> list[RowChange]:
