@@ -3,10 +3,14 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator
+from projects.admin_lists import ListImportExportMixin
 from projects.models import Department, Project
+from projects.resources import IndicatorResource, ProjectResource
+from projects.selectors import projects_for
 from projects.services.imports import FilingImportError, SourceFile, import_filings
 
 
@@ -35,7 +39,7 @@ class FilingUploadForm(forms.Form):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "applicant", "fiscal_year", "project_type", "current_amount", "status"]
     list_filter = ["fiscal_year", "status", "project_type", ("applicant", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name"]
@@ -43,7 +47,11 @@ class ProjectAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["applicant", "top_unit"]
     readonly_fields = ["source_file", "source_line", "created_at", "updated_at"]
     inlines = [IndicatorInline]
-    change_list_template = "admin/projects/project/change_list.html"
+    import_export_change_list_template = "admin/projects/project/change_list.html"
+    resource_classes = [ProjectResource]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=projects_for(request.user).values("pk"))
 
     def get_urls(self):
         return [
@@ -76,3 +84,17 @@ class ProjectAdmin(SimpleHistoryAdmin):
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
                    "title": "导入申报表"}
         return TemplateResponse(request, "admin/projects/project/import_filings.html", context)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ListImportExportMixin, ImportExportModelAdmin):
+    resource_classes = [IndicatorResource]
+    list_display = ["project", "category", "position", "name", "value", "not_applicable"]
+    list_filter = ["project__fiscal_year", "category__parent", "not_applicable"]
+    search_fields = ["project__code", "project__name", "name", "value"]
+    list_select_related = ["project", "category__parent"]
+    raw_id_fields = ["project"]
+    readonly_fields = ["comparator", "number", "unit", "source_line"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(project__in=projects_for(request.user).values("pk"))

@@ -114,6 +114,7 @@ class Project(models.Model):
             models.UniqueConstraint(fields=["fiscal_year", "code"], name="unique_code_per_year"),
         ]
         indexes = [models.Index(fields=["status", "fiscal_year"])]
+        permissions = [("import_filings", "可导入申报表（Excel 工作簿与列表）")]
 
     def __str__(self):
         return f"{self.code} {self.name}"

@@ -1,0 +1,222 @@
+"""Excel downloads (one project, a department's year, the blank template) and the workbook upload
+with its preview-then-confirm steps."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+from import_export.tmp_storages import TempFolderStorage
+
+from projects.admin_lists import IMPORT_PERMISSION
+from projects.models import Department, Project, Role
+from projects.selectors import departments_for, is_administrator, project_for, projects_for
+from projects.services.excel import CONTENT_TYPE, blank_template_workbook, projects_to_workbook
+from projects.services.excel_import import WorkbookImportError, workbook_import
+
+_PENDING = "excel_pending_imports"  # session key: token → the upload awaiting confirmation
+
+
+def can_import_workbooks(user) -> bool:
+    if not user.has_perm(IMPORT_PERMISSION):
+        return False
+    return is_administrator(user) or departments_for(user, role=Role.FILER).exists()
+
+
+class DepartmentYearForm(forms.Form):
+    department = forms.ModelChoiceField(label="预算单位", queryset=Department.objects.none())
+    year = forms.IntegerField(label="预算年度", min_value=2000, max_value=2100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments_for(user)
+
+
+class BlankTemplateForm(DepartmentYearForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].required = False
+        self.fields["department"].empty_label = "（不预填）"
+        self.fields["year"].required = False
+
+
+def _too_large_message() -> str:
+    return f"文件大小超过上限 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:.0f} MB"
+
+
+class WorkbookUploadForm(forms.Form):
+    workbook = forms.FileField(label="申报表工作簿（.xlsx）", required=False)
+    year = forms.IntegerField(
+        label="预算年度", required=False, min_value=2000, max_value=2100,
+        help_text="工作表中填写了“预算年度”的以工作表为准；都未填写时由申报表推断",
+    )
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if self.too_large or (upload and upload.size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE):
+            raise forms.ValidationError(_too_large_message())
+        if not upload:
+            raise forms.ValidationError("请选择要上传的工作簿")
+        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+            raise forms.ValidationError(f"{upload.name}：请上传 Excel 工作簿（.xlsx）")
+        return upload
+
+
+class _SizeLimitHandler(FileUploadHandler):
+    """Stops reading an upload once it passes the limit, so that a huge file never reaches the disk."""
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@login_required
+def excel_home(request):
+    return _home(request)
+
+
+def _home(request, *, upload_form=None, problems=None, status=200):
+    user = request.user
+    context = {
+        "department_form": DepartmentYearForm(
+            user=user, initial={"year": timezone.localdate().year}, auto_id="department_%s"
+        ),
+        "blank_form": BlankTemplateForm(user=user, auto_id="blank_%s"),
+        "upload_form": upload_form or WorkbookUploadForm(),
+        "can_import": can_import_workbooks(user),
+        "problems": problems or [],
+        "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024 // 1024,
+    }
+    return render(request, "projects/excel/home.html", context, status=status)
+
+
+@login_required
+def project_xlsx(request, pk):
+    project = project_for(request.user, pk)
+    data = projects_to_workbook(projects=Project.objects.filter(pk=project.pk))
+    return _xlsx_response(data, f"{project.code} {project.name}.xlsx")
+
+
+@login_required
+def department_xlsx(request):
+    form = DepartmentYearForm(request.GET, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "请选择您有权查看的预算单位和预算年度")
+        return redirect("projects:excel_home")
+    department, year = form.cleaned_data["department"], form.cleaned_data["year"]
+    # A top-level unit's workbook also holds the projects its subordinate units filed.
+    projects = projects_for(request.user).filter(Q(applicant=department) | Q(top_unit=department), fiscal_year=year)
+    if not projects.exists():
+        messages.warning(request, f"{department.name} 在 {year} 年度没有项目")
+        return redirect("projects:excel_home")
+    data = projects_to_workbook(projects=projects.order_by("applicant__name", "code"))
+    return _xlsx_response(data, f"{department.name} {year}年度二级项目支出绩效目标申报表.xlsx")
+
+
+@login_required
+def blank_xlsx(request):
+    form = BlankTemplateForm(request.GET, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "请选择您有权查看的预算单位")
+        return redirect("projects:excel_home")
+    department, year = form.cleaned_data["department"], form.cleaned_data["year"]
+    data = blank_template_workbook(department=department, year=year)
+    stem = f"{department.name} " if department else ""
+    return _xlsx_response(data, f"{stem}二级项目支出绩效目标申报表（模板）.xlsx")
+
+
+def _require_import_permission(user) -> None:
+    if not can_import_workbooks(user):
+        raise PermissionDenied("您没有导入申报表的权限")
+
+
+@csrf_exempt  # checked below, once the size limit is in place: the check itself reads the upload
+@login_required
+@require_POST
+def workbook_upload(request):
+    """Reads the workbook and shows what would be created and changed; nothing is stored yet."""
+    limiter = _SizeLimitHandler(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    request.upload_handlers.insert(0, limiter)
+    return _workbook_upload(request, limiter)
+
+
+@csrf_protect
+def _workbook_upload(request, limiter: _SizeLimitHandler):
+    _require_import_permission(request.user)
+    form = WorkbookUploadForm(request.POST, request.FILES, too_large=limiter.exceeded)
+    if not form.is_valid():
+        return _home(request, upload_form=form, status=400)
+    upload, year = form.cleaned_data["workbook"], form.cleaned_data["year"]
+    data = upload.read()
+    try:
+        preview = workbook_import(data=data, file_name=upload.name, user=request.user, year=year, dry_run=True)
+    except WorkbookImportError as error:
+        return _home(request, upload_form=form, problems=error.problems, status=400)
+    storage = TempFolderStorage(read_mode="rb")
+    storage.save(data)
+    pending = request.session.get(_PENDING, {})
+    token = storage.name.rsplit("/", 1)[-1]
+    pending[token] = {"path": storage.name, "file_name": upload.name, "year": year}
+    request.session[_PENDING] = pending
+    return render(request, "projects/excel/preview.html", {"preview": preview, "token": token})
+
+
+@login_required
+@require_POST
+def workbook_confirm(request):
+    """Stores the previewed workbook, re-checked as it stands now, in one transaction."""
+    _require_import_permission(request.user)
+    pending = request.session.get(_PENDING, {})
+    upload = pending.pop(request.POST.get("token", ""), None)
+    request.session[_PENDING] = pending
+    if upload is None:
+        messages.error(request, "没有待确认的导入，或该导入已经完成；请重新上传工作簿")
+        return redirect("projects:excel_home")
+    storage = TempFolderStorage(name=upload["path"], read_mode="rb")
+    try:
+        data = storage.read()
+    except OSError:
+        messages.error(request, "待确认的文件已过期，请重新上传工作簿")
+        return redirect("projects:excel_home")
+    try:
+        result = workbook_import(data=data, file_name=upload["file_name"], user=request.user, year=upload["year"])
+    except WorkbookImportError as error:
+        return _home(request, problems=error.problems, status=400)
+    finally:
+        storage.remove()
+    messages.success(
+        request,
+        f"{result.file_name}：新建 {len(result.created)} 个项目，更新 {len(result.updated)} 个项目，"
+        f"{len(result.unchanged)} 个项目无变化",
+    )
+    return redirect("projects:excel_home")

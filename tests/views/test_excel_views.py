@@ -1,0 +1,182 @@
+"""The Excel page: downloads within the user's scope, and upload → preview → confirm."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from projects.models import Project
+from projects.services.excel import projects_to_workbook
+from tests.excel_helpers import edit_workbook, make_filer, value_cell
+
+pytestmark = pytest.mark.django_db
+
+BAOAN_CODE = "440306210601500000540"
+
+
+@pytest.fixture
+def project(samples):
+    return Project.objects.get(code=BAOAN_CODE)
+
+
+@pytest.fixture
+def filer_client(client, project):
+    client.force_login(make_filer(project.applicant))
+    return client
+
+
+def sheets_of(response) -> list[str]:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(response.content), read_only=True).sheetnames
+
+
+def upload(client, data: bytes, name: str = "宝安.xlsx", **extra):
+    workbook = SimpleUploadedFile(name, data, content_type="application/octet-stream")
+    return client.post(reverse("projects:workbook_upload"), {"workbook": workbook, **extra})
+
+
+def test_a_filer_downloads_their_project_as_a_workbook(filer_client, project):
+    response = filer_client.get(reverse("projects:project_xlsx", args=[project.pk]))
+
+    assert response.status_code == 200
+    assert sheets_of(response) == [BAOAN_CODE]
+    assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
+
+
+def test_a_filer_cannot_download_another_departments_project(filer_client, samples):
+    futian = Project.objects.filter(applicant__name__contains="福田").first()
+
+    response = filer_client.get(reverse("projects:project_xlsx", args=[futian.pk]))
+
+    assert response.status_code == 404
+
+
+def test_the_department_workbook_has_one_sheet_per_project_of_that_year(filer_client, project):
+    response = filer_client.get(
+        reverse("projects:department_xlsx"), {"department": project.applicant_id, "year": project.fiscal_year}
+    )
+
+    expected = Project.objects.filter(applicant=project.applicant, fiscal_year=project.fiscal_year)
+    assert sorted(sheets_of(response)) == sorted(expected.values_list("code", flat=True))
+    assert expected.count() == 21
+
+
+def test_the_department_workbook_is_refused_for_a_department_outside_the_users_scope(filer_client, samples):
+    futian = Project.objects.filter(applicant__name__contains="福田").first()
+
+    response = filer_client.get(
+        reverse("projects:department_xlsx"), {"department": futian.applicant_id, "year": futian.fiscal_year}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("projects:excel_home")
+
+
+def test_the_blank_template_is_prefilled_with_the_chosen_department(filer_client, project):
+    response = filer_client.get(reverse("projects:blank_xlsx"), {"department": project.applicant_id, "year": 2025})
+
+    def check(workbook):
+        assert value_cell(workbook.active, "申请单位").value == project.applicant.name
+
+    assert sheets_of(response) == ["申报表"]
+    edit_workbook(response.content, check)
+
+
+def test_the_excel_page_offers_the_upload_only_to_users_who_may_import(client, filer_client, project):
+    assert "上传并预览" in filer_client.get(reverse("projects:excel_home")).content.decode()
+    client.force_login(make_filer(project.applicant, username="reader", can_import=False))
+    assert "上传并预览" not in client.get(reverse("projects:excel_home")).content.decode()
+
+
+def test_an_upload_without_the_import_permission_is_forbidden(client, project):
+    client.force_login(make_filer(project.applicant, username="reader", can_import=False))
+
+    response = upload(client, projects_to_workbook(projects=Project.objects.filter(pk=project.pk)))
+
+    assert response.status_code == 403
+
+
+def test_an_upload_is_previewed_and_only_written_after_confirmation(filer_client, project):
+    def rename(workbook):
+        value_cell(workbook[BAOAN_CODE], "项目名称").value = "公章补贴"
+
+    data = edit_workbook(projects_to_workbook(projects=Project.objects.filter(pk=project.pk)), rename)
+
+    preview = upload(filer_client, data)
+
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "更新 1 个" in page and "新开办企业刻制公章补贴经费" in page and "公章补贴" in page
+    assert Project.objects.get(pk=project.pk).name == "新开办企业刻制公章补贴经费"
+
+    confirmed = filer_client.post(reverse("projects:workbook_confirm"), {"token": preview.context["token"]})
+
+    assert confirmed.status_code == 302
+    assert Project.objects.get(pk=project.pk).name == "公章补贴"
+    assert Project.history.filter(id=project.pk, history_user__username="filer").exists()
+    again = filer_client.post(reverse("projects:workbook_confirm"), {"token": preview.context["token"]})
+    assert again.status_code == 302 and Project.objects.get(pk=project.pk).name == "公章补贴"
+
+
+def test_a_preview_cannot_be_confirmed_from_another_session(client, filer_client, project):
+    preview = upload(filer_client, projects_to_workbook(projects=Project.objects.filter(pk=project.pk)))
+    intruder = make_filer(project.applicant, username="intruder")
+    client.force_login(intruder)
+
+    response = client.post(reverse("projects:workbook_confirm"), {"token": preview.context["token"]})
+
+    assert response.status_code == 302
+    assert not Project.history.filter(history_user=intruder).exists()
+
+
+def test_a_bad_workbook_shows_every_problem_and_writes_nothing(filer_client, project):
+    def spoil(workbook):
+        sheet = workbook[BAOAN_CODE]
+        value_cell(sheet, "本年度项目金额").value = "十万"
+        value_cell(sheet, "是否新增项目").value = "不确定"
+
+    data = edit_workbook(projects_to_workbook(projects=Project.objects.filter(pk=project.pk)), spoil)
+
+    response = upload(filer_client, data)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"工作表「{BAOAN_CODE}」单元格 E7：本年度项目金额「十万」不是数字" in page
+    assert f"工作表「{BAOAN_CODE}」单元格 B6：是否新增项目「不确定」应填“是”或“否”" in page
+    assert "未写入任何数据" in page
+
+
+def test_a_file_that_is_not_xlsx_is_refused_by_the_form(filer_client, project):
+    response = upload(filer_client, b"plain text", name="申报表.txt")
+
+    assert response.status_code == 400
+    assert "请上传 Excel 工作簿" in response.content.decode()
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2000)
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(filer_client, project):
+    response = upload(filer_client, b"x" * 5000)
+
+    assert response.status_code == 400
+    assert "文件大小超过上限" in response.content.decode()
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100_000)
+def test_an_upload_is_cut_off_while_streaming_once_it_passes_the_limit(filer_client, project):
+    response = upload(filer_client, b"x" * 3_000_000, name="巨大.xlsx")
+
+    assert response.status_code == 400
+    assert "文件大小超过上限" in response.content.decode()
+    assert response.context["upload_form"].too_large  # the stream was stopped, not read to the end
+
+
+def test_the_upload_still_requires_the_csrf_token(project):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_filer(project.applicant))
+
+    response = upload(client, projects_to_workbook(projects=Project.objects.filter(pk=project.pk)))
+
+    assert response.status_code == 403
