@@ -1,6 +1,7 @@
 """Indicator categories (reference data per form template) and the 三级指标 rows of a filing."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from indicators.taxonomy import Level1Spec, Level2Spec, TemplateSpec, Vocabulary
 
@@ -110,6 +111,8 @@ class Indicator(models.Model):
     number = models.DecimalField("数值", max_digits=20, decimal_places=6, null=True, blank=True)
     unit = models.CharField("计量单位", max_length=20, blank=True)
     source_line = models.PositiveIntegerField("来源行号", null=True, blank=True)
+    # Row-level trace of edits made in the browser (who changed which 三级指标 row, when).
+    history = HistoricalRecords(excluded_fields=["comparator", "number", "unit", "source_line"])
 
     class Meta:
         verbose_name = verbose_name_plural = "三级指标"

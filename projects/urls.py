@@ -1,6 +1,20 @@
 from django.urls import path
 
+from projects.views import detail, filing, lists, review
+
 app_name = "projects"
 
 urlpatterns: list = [
+    path("", lists.project_list_view, name="project_list"),
+    path("review/", lists.review_queue_view, name="review_queue"),
+    path("review/approve/", review.batch_approve_view, name="batch_approve"),
+    path("projects/new/", filing.project_create_view, name="project_create"),
+    path("projects/submit/", review.batch_submit_view, name="batch_submit"),
+    path("projects/<int:pk>/", detail.project_detail_view, name="project_detail"),
+    path("projects/<int:pk>/edit/", filing.project_edit_view, name="project_edit"),
+    path("projects/<int:pk>/submit/", review.project_submit_view, name="project_submit"),
+    path("projects/<int:pk>/withdraw/", review.project_withdraw_view, name="project_withdraw"),
+    path("projects/<int:pk>/review/", review.project_review_view, name="project_review"),
+    path("projects/<int:pk>/approve/", review.project_approve_view, name="project_approve"),
+    path("projects/<int:pk>/return/", review.project_return_view, name="project_return"),
 ]
