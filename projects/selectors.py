@@ -15,7 +15,10 @@ REVIEWER_GROUP = "审核人"
 
 
 def is_administrator(user) -> bool:
-    return user.is_superuser or user.groups.filter(name=ADMIN_GROUP).exists()
+    # Asked several times per page; remembered on the user object, which lives for one request.
+    if not hasattr(user, "_is_administrator"):
+        user._is_administrator = user.is_superuser or user.groups.filter(name=ADMIN_GROUP).exists()
+    return user._is_administrator
 
 
 def departments_for(user, *, role: str | None = None) -> QuerySet[Department]:

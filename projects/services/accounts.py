@@ -23,3 +23,4 @@ def assignment_grant(*, user, department: Department, role: str) -> Assignment:
 
 def administrator_grant(*, user) -> None:
     user.groups.add(Group.objects.get_or_create(name=ADMIN_GROUP)[0])
+    user.__dict__.pop("_is_administrator", None)

@@ -9,6 +9,7 @@ a save as one entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,6 +29,7 @@ HEADER_FIELDS = [
     "long_term_goal",
 ]
 ROW_FIELDS = ["category", "position", "name", "value", "explanation", "not_applicable", "comparator", "number", "unit"]
+VISIBLE_ROW_FIELDS = ["position", "name", "value", "explanation", "not_applicable"]
 NOT_APPLICABLE = "不适用"
 
 
@@ -106,13 +108,34 @@ def _ordered_rows(rows: list[RowInput], categories: dict[int, Level2Category]) -
     return sorted(kept, key=lambda item: (item[1].parent.order, item[1].order))
 
 
+def _positions(rows: list[tuple[RowInput, Level2Category]], existing: dict[int, Indicator]) -> list[int]:
+    """Positions for the rows of one save, counted within each 二级指标 (the table is ordered by category
+    first). A category whose rows kept their order keeps its positions, so the history shows 顺序
+    changed only for rows that really moved."""
+    positions = []
+    for _, group in groupby(rows, key=lambda item: item[1].pk):
+        positions += _category_positions([row for row, _ in group], existing)
+    return positions
+
+
+def _category_positions(rows: list[RowInput], existing: dict[int, Indicator]) -> list[int]:
+    old = [existing[row.id].position if row.id in existing else None for row in rows]
+    known = [position for position in old if position is not None]
+    appended_only = all(position is None for position in old[len(known):])
+    if appended_only and all(a < b for a, b in zip(known, known[1:])):
+        last = known[-1] if known else 0
+        return known + list(range(last + 1, last + 1 + len(rows) - len(known)))
+    return list(range(1, len(rows) + 1))
+
+
 def _save_rows(*, project: Project, rows: list[RowInput], user, when) -> None:
     categories = {
         c.pk: c for c in Level2Category.objects.select_related("parent").filter(parent__template=project.template_id)
     }
     existing = {row.pk: row for row in project.indicators.all()}
+    ordered = _ordered_rows(rows, categories)
     created, updated, kept = [], [], set()
-    for position, (row, category) in enumerate(_ordered_rows(rows, categories), start=1):
+    for position, (row, category) in zip(_positions(ordered, existing), ordered):
         values = _row_values(row, category, position)
         # An id that is not one of this project's rows is treated as a new row, never followed.
         indicator = existing.get(row.id) if row.id is not None else None
@@ -120,10 +143,9 @@ def _save_rows(*, project: Project, rows: list[RowInput], user, when) -> None:
             created.append(Indicator(project=project, **values))
             continue
         kept.add(indicator.pk)
-        changed = any(
-            getattr(indicator, "category_id" if name == "category" else name)
-            != (values[name].pk if name == "category" else values[name])
-            for name in values
+        # Only what the filer sees counts as a change; the parsed parts follow the value.
+        changed = indicator.category_id != category.pk or any(
+            getattr(indicator, name) != values[name] for name in VISIBLE_ROW_FIELDS
         )
         if changed:
             for name, value in values.items():
