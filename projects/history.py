@@ -35,6 +35,7 @@ class RowEvent:
     category: str
     name: str
     changes: list[Change] = field(default_factory=list)
+    summary: str = ""  # what an added or removed row holds
 
 
 @dataclass
@@ -93,8 +94,10 @@ def _header_events(project: Project) -> dict[datetime, Event]:
     return events
 
 
-def _row_label(record, categories: dict[int, str]) -> str:
-    return categories.get(record.category_id, "")
+def _summary(record) -> str:
+    if record.not_applicable:
+        return "不适用"
+    return f"指标值：{record.value or '（空）'}；指标解释：{record.explanation or '（空）'}"
 
 
 def _row_events(project: Project, categories: dict[int, str]) -> list[tuple[datetime, object, RowEvent]]:
@@ -104,22 +107,19 @@ def _row_events(project: Project, categories: dict[int, str]) -> list[tuple[date
     found, previous = [], None
     for record in records:
         before = previous if previous is not None and previous.id == record.id else None
-        category = _row_label(record, categories)
+        category = categories.get(record.category_id, "")
         if record.history_type == "-":
-            event = RowEvent("删除", category, record.name)
-        elif record.history_type == "+":
-            event = RowEvent("新增", category, record.name, [
-                Change(label, "", _show_row(key, getattr(record, key), categories))
-                for key, label in ROW_COLUMNS.items() if key not in ("category_id", "position")
-            ])
+            event = RowEvent("删除", category, record.name, summary=_summary(record))
+        elif record.history_type == "+" or before is None:
+            # A row first seen in a change was imported without history: show what it now holds.
+            event = RowEvent("新增" if record.history_type == "+" else "修改", category, record.name,
+                             summary=_summary(record))
         else:
-            columns = ROW_COLUMNS.items()
             event = RowEvent("修改", category, record.name, [
-                Change(label, _show_row(key, getattr(before, key), categories) if before else "",
+                Change(label, _show_row(key, getattr(before, key), categories),
                        _show_row(key, getattr(record, key), categories))
-                for key, label in columns
-                if before is None and key not in ("category_id", "position")
-                or before is not None and getattr(before, key) != getattr(record, key)
+                for key, label in ROW_COLUMNS.items()
+                if getattr(before, key) != getattr(record, key)
             ])
         found.append((record.history_date, record.history_user, event))
         previous = record
@@ -142,6 +142,9 @@ def project_timeline(project: Project, categories: dict[int, str]) -> list[Event
         if event is None:
             event = events[at] = Event(at, user, "保存修改", "save")
         event.rows.append(row_event)
+    for event in events.values():
+        if event.title == "保存修改" and not (event.fields or event.rows):
+            event.title = "保存（内容无变化）"
     timeline = list(events.values())
     for transition in project.transitions.select_related("user"):
         title = f"{Status(transition.from_status).label} → {Status(transition.to_status).label}"
