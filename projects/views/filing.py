@@ -59,6 +59,12 @@ def _indicator_blocks(levels: list[Level1Category], formset, notes: Notes) -> li
     return [LevelBlock(level1, [blocks[level2.pk] for level2 in level1.children.all()]) for level1 in levels]
 
 
+def filing_notes(project: Project) -> Notes:
+    """What the page shows beside fields and rows after a submission attempt: everything that
+    blocks 送审. Further sources of messages (e.g. check findings) are added to this list."""
+    return notes_from(submission_problems(project))
+
+
 def _render(request, *, project: Project | None, form, formset, template_id: int, notes: Notes | None = None,
             overwrite: OverwriteForm | None = None, status: int = 200):
     notes = notes or notes_from([])
@@ -120,7 +126,7 @@ def project_edit_view(request, pk):
     if request.method != "POST":
         form = ProjectHeaderForm(instance=project, user=request.user)
         formset = row_formset(project)
-        notes = notes_from(submission_problems(project)) if request.GET.get("check") else None
+        notes = filing_notes(project) if request.GET.get("check") else None
         return _render(request, project=project, form=form, formset=formset, template_id=project.template_id,
                        notes=notes)
 

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from projects.models import Project, Status
 from tests.conftest import TEST_PASSWORD
@@ -29,6 +30,9 @@ def browser_page(monkeypatch):
         page.set_default_timeout(10_000)
         yield page
         browser.close()
+        # While Playwright's loop runs, Django keeps this thread's connection in a context-local slot
+        # that the usual teardown does not see; close it here or PostgreSQL keeps the test DB busy.
+        connections.close_all()
 
 
 @pytest.fixture
@@ -46,8 +50,10 @@ def _shot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def _log_in(page, base, username):
+def _log_in(page, base, username, screenshot=None):
     page.goto(f"{base}/accounts/login/")
+    if screenshot:
+        _shot(page, screenshot)
     page.fill("#id_username", username)
     page.fill("#id_password", TEST_PASSWORD)
     page.click("button[type=submit]")
@@ -75,7 +81,7 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
     page, base = browser_page, live_server.url
 
     # 填报人 creates a project with rows under several 二级指标 and saves it incomplete.
-    _log_in(page, base, "owner")
+    _log_in(page, base, "owner", screenshot="00-login")
     _shot(page, "01-project-list")
     page.click("text=＋ 新建申报表")
     page.fill("#id_code", CODE)
