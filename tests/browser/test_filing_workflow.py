@@ -101,7 +101,12 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
     quantity.locator("[data-row-action=add]").click()
     _fill_row(quantity, 1, "办理事项数", "≥300项", "进驻事项数量")
     _fill_row(_group(page, "质量"), 0, "办件合格率", "≥98%", "抽查合格办件占比")
-    _fill_row(_group(page, "时效"), 0, "按时办结率", "100%", "按承诺时限办结的比例")
+    timeliness = _group(page, "时效")
+    _fill_row(timeliness, 0, "按时办结率", "100%", "按承诺时限办结的比例")
+    timeliness.locator("[data-row-action=add]").click()
+    _fill_row(timeliness, 1, "写错的一行", "1", "1")
+    timeliness.locator("tr[data-row]").nth(1).locator("[data-row-action=remove]").click()
+    assert timeliness.locator("tr[data-row]:visible").count() == 1
     _fill_row(_group(page, "成本"), 0, "运行成本", "≤500万元", "年度运行经费")
     _group(page, "经济效益").locator("[data-not-applicable]").check()
     _fill_row(_group(page, "社会效益"), 0, "群众办事便利度", "显著提升", "办事便利度")
@@ -112,6 +117,7 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
     project = Project.objects.get(code=CODE)
     assert project.indicators.filter(category__name="数量").count() == 2
     assert project.indicators.get(category__name="经济效益").not_applicable
+    assert list(project.indicators.filter(category__name="时效").values_list("name", flat=True)) == ["按时办结率"]
 
     # Submitting fails: the missing 年度目标 and 长期目标 are listed, then fixed.
     page.click("button[name=submit]")

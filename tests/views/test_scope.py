@@ -86,13 +86,28 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client, name):
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name", ["projects:project_detail", "projects:project_edit", "projects:project_review",
-                                  "projects:project_submit", "projects:project_approve"])
-def test_an_anonymous_visitor_reaches_no_project(client, project_a, name):
+@pytest.mark.parametrize("name", ["projects:project_detail", "projects:project_edit", "projects:project_review"])
+def test_an_anonymous_visitor_reaches_no_project_page(client, project_a, name):
     response = client.get(reverse(name, args=[project_a.pk]))
-    assert response.status_code in (302, 405)
-    if response.status_code == 302:
-        assert response.url.startswith(reverse("login"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name, target", [
+    ("projects:project_edit", "project_a"), ("projects:project_submit", "project_a"),
+    ("projects:project_withdraw", "submitted_a"), ("projects:project_approve", "submitted_a"),
+    ("projects:project_return", "submitted_a"), ("projects:batch_submit", "project_a"),
+    ("projects:batch_approve", "submitted_a"), ("projects:project_create", None),
+])
+def test_an_anonymous_visitor_changes_nothing(request, client, name, target):
+    project = request.getfixturevalue(target) if target else None
+    args = [project.pk] if project and name not in ("projects:batch_submit", "projects:batch_approve") else []
+    data = {"selected": [project.pk] if project else [], "reason": "x", "name": "匿名修改"}
+    response = client.post(reverse(name, args=args), data)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    if project:
+        after = Project.objects.get(pk=project.pk)
+        assert (after.status, after.name, after.version) == (project.status, project.name, project.version)
+    assert not Project.objects.filter(name="匿名修改").exists()
 
 
 def test_reading_another_departments_project_by_id_is_a_404_like_a_missing_one(client, people, project_a):
