@@ -1,6 +1,7 @@
 """Indicator categories (reference data per form template) and the 三级指标 rows of a filing."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from indicators.taxonomy import Level1Spec, Level2Spec, TemplateSpec, Vocabulary
 from indicators.values import KIND_LABELS
@@ -114,6 +115,8 @@ class Indicator(models.Model):
     unit = models.CharField("计量单位", max_length=20, blank=True)
     deadline = models.DateField("完成时限", null=True, blank=True)
     source_line = models.PositiveIntegerField("来源行号", null=True, blank=True)
+    # Row-level trace of edits made in the browser (who changed which 三级指标 row, when).
+    history = HistoricalRecords(excluded_fields=["comparator", "number", "unit", "source_line"])
 
     class Meta:
         verbose_name = verbose_name_plural = "三级指标"

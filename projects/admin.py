@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -7,10 +10,11 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator
+from projects import selectors
 from projects.admin_lists import ListImportExportMixin
-from projects.models import Department, Project
+from projects.models import Assignment, Department, Project, Transition
 from projects.resources import IndicatorResource, ProjectResource
-from projects.selectors import projects_for
+from projects.services.accounts import assignment_grant
 from projects.services.imports import FilingImportError, SourceFile, import_filings
 
 
@@ -20,6 +24,9 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_filter = ["district"]
     search_fields = ["name"]
     autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request) & selectors.departments_for(request.user)
 
 
 class IndicatorInline(admin.TabularInline):
@@ -51,7 +58,25 @@ class ProjectAdmin(ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryA
     resource_classes = [ProjectResource]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(pk__in=projects_for(request.user).values("pk"))
+        # The admin shows staff only the projects of their departments, like every other page.
+        return selectors.visible_projects(super().get_queryset(request), request.user)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the history of objects outside the queryset; refuse that.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # An open filing page must notice this save (optimistic locking on version).
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
     def get_urls(self):
         return [
@@ -97,4 +122,56 @@ class IndicatorAdmin(ListImportExportMixin, ImportExportModelAdmin):
     readonly_fields = ["comparator", "number", "unit", "source_line"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(project__in=projects_for(request.user).values("pk"))
+        return super().get_queryset(request).filter(project__in=selectors.projects_for(request.user))
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "department"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "department__name"]
+    autocomplete_fields = ["user", "department"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(department__in=selectors.departments_for(request.user))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        assignment_grant(user=obj.user, department=obj.department, role=obj.role)
+
+
+@admin.register(Transition)
+class TransitionAdmin(admin.ModelAdmin):
+    list_display = ["project", "from_status", "to_status", "user", "at"]
+    list_filter = ["to_status"]
+    search_fields = ["project__code", "project__name"]
+    list_select_related = ["project", "user"]
+    readonly_fields = ["project", "user", "at", "from_status", "to_status", "comment"]
+    exclude = ["snapshot"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(project__in=selectors.projects_for(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ScopedUserAdmin(UserAdmin):
+    """Account management for the 管理员 group without the power to make anyone a superuser."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        return users if request.user.is_superuser else users.exclude(is_superuser=True)
+
+
+admin.site.unregister(User)
+admin.site.register(User, ScopedUserAdmin)

@@ -105,6 +105,9 @@ class Project(models.Model):
     source_line = models.PositiveIntegerField("来源行号", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Optimistic lock: every save through the filing service bumps it; a form that was opened on an
+    # older version is refused instead of overwriting what someone else saved in between.
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -151,3 +154,29 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.department}"
+
+
+class Transition(models.Model):
+    """One step of the review workflow: who moved the project from which state to which, and why.
+
+    ``snapshot`` keeps the filing as it was at that moment (header fields and indicator rows), so a
+    reviewer can see what changed between a return and the resubmission.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions", verbose_name="项目")
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, null=True, related_name="+", verbose_name="操作人"
+    )
+    at = models.DateTimeField("时间", db_index=True)
+    from_status = models.CharField("原状态", max_length=10, choices=Status.choices)
+    to_status = models.CharField("新状态", max_length=10, choices=Status.choices)
+    comment = models.TextField("意见", blank=True)
+    snapshot = models.JSONField("申报表快照", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "流转记录"
+        ordering = ["project", "at", "pk"]
+        indexes = [models.Index(fields=["project", "to_status", "at"])]
+
+    def __str__(self):
+        return f"{self.project.code}: {self.get_from_status_display()} → {self.get_to_status_display()}"

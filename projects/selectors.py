@@ -4,10 +4,10 @@ Every view, export and admin page gets its projects and departments from here, s
 project of another department answers 404 however its id is guessed.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from projects.models import Assignment, Department, Project, Role
+from projects.models import Assignment, Department, Project, Role, Status, Transition
 
 ADMIN_GROUP = "管理员"
 FILER_GROUP = "填报人"
@@ -15,7 +15,10 @@ REVIEWER_GROUP = "审核人"
 
 
 def is_administrator(user) -> bool:
-    return user.is_superuser or user.groups.filter(name=ADMIN_GROUP).exists()
+    # Asked several times per page; remembered on the user object, which lives for one request.
+    if not hasattr(user, "_is_administrator"):
+        user._is_administrator = user.is_superuser or user.groups.filter(name=ADMIN_GROUP).exists()
+    return user._is_administrator
 
 
 def departments_for(user, *, role: str | None = None) -> QuerySet[Department]:
@@ -54,3 +57,38 @@ def can_review(user, project: Project) -> bool:
 def projects_of(department: Department) -> QuerySet[Project]:
     """A department's projects and those of the units directly under it, for reports run without a user."""
     return Project.objects.filter(Q(applicant=department) | Q(applicant__parent=department))
+
+
+def roles_of(user) -> set[str]:
+    """What the user may do somewhere: ``filer``, ``reviewer`` (by assignment) and ``admin``."""
+    if not user.is_authenticated:
+        return set()
+    if is_administrator(user):
+        return {Role.FILER, Role.REVIEWER, "admin"}
+    return set(Assignment.objects.filter(user=user).values_list("role", flat=True).distinct())
+
+
+def filing_departments_for(user) -> QuerySet[Department]:
+    """Units the user may create and edit projects for."""
+    return departments_for(user, role=Role.FILER)
+
+
+def review_queue_for(user) -> QuerySet[Project]:
+    """Submitted projects awaiting this reviewer, the longest-waiting first."""
+    last_submitted = (
+        Transition.objects.filter(project=OuterRef("pk"), to_status=Status.SUBMITTED)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return (
+        projects_for(user, role=Role.REVIEWER)
+        .filter(status=Status.SUBMITTED)
+        .annotate(submitted_at=Subquery(last_submitted))
+        .select_related("applicant")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def visible_projects(queryset: QuerySet[Project], user, *, role: str | None = None) -> QuerySet[Project]:
+    """Narrows any project queryset (the admin's, with its own joins) to what the user may see."""
+    return queryset.filter(applicant__in=departments_for(user, role=role))

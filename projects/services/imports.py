@@ -197,10 +197,11 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
             else:
                 for attribute, value in fields.items():
                     setattr(project, attribute, value)
+                project.version += 1  # an open filing page must not save over the import
                 result.updated.append(project)
         bulk_create_with_history(result.created, Project, default_user=user)
         if result.updated:
-            bulk_update_with_history(result.updated, Project, HEADER_FIELDS, default_user=user)
+            bulk_update_with_history(result.updated, Project, [*HEADER_FIELDS, "version"], default_user=user)
             Indicator.objects.filter(project__in=result.updated).delete()
         rows = []
         for project in result.created + result.updated:

@@ -4,11 +4,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from projects.models import Project
+from projects.models import Department, Project, Role, normalise_unit_name
+from projects.services.accounts import administrator_grant, assignment_grant
 from projects.services.imports import import_filings, read_source
 
 SAMPLE_FILES = ["000_7eb1ee1bd71f2e66.txt", "001_f24da8b7715a7516.txt", "002_a5ac6881a5caf555.txt"]
 DEMO_PASSWORD = "budgetperf-demo"
+BAOAN = "深圳市宝安区政务服务数据管理局(本级)"
+FUTIAN = "深圳市福田区政务服务数据管理局（本级）"
+# username, full name, role, the units of the role
+DEMO_ACCOUNTS = [
+    ("filer", "张敏", Role.FILER, [BAOAN]),
+    ("reviewer", "李华", Role.REVIEWER, [BAOAN, FUTIAN]),
+]
 
 
 class Command(BaseCommand):
@@ -22,10 +30,24 @@ class Command(BaseCommand):
             samples = Path(settings.BASE_DIR) / "samples"
             result = import_filings(sources=[read_source(samples / name) for name in SAMPLE_FILES])
             self.stdout.write(f"示例申报表：新建 {len(result.created)} 个项目")
-        admin, created = get_user_model().objects.get_or_create(
-            username="admin", defaults={"is_staff": True, "is_superuser": True}
+        admin = self._account("admin", "系统管理员", is_staff=True, is_superuser=True)
+        administrator_grant(user=admin)
+        self.stdout.write(f"管理员账号：admin / {DEMO_PASSWORD}")
+        for username, full_name, role, units in DEMO_ACCOUNTS:
+            user = self._account(username, full_name)
+            for unit in units:
+                department, _ = Department.objects.get_or_create(
+                    normalised_name=normalise_unit_name(unit), defaults={"name": unit}
+                )
+                assignment_grant(user=user, department=department, role=role)
+            self.stdout.write(f"{role.label}账号：{username} / {DEMO_PASSWORD}（{'、'.join(units)}）")
+
+    def _account(self, username, full_name, **flags):
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"first_name": full_name, **flags}
         )
         if created:
-            admin.set_password(DEMO_PASSWORD)
-            admin.save()
-        self.stdout.write(f"管理员账号：admin / {DEMO_PASSWORD}")
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        return user
+

@@ -1,0 +1,136 @@
+"""Workflow actions: submit, withdraw, the review page (approve or return), and batch variants."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from projects import selectors
+from projects.forms import ApproveForm, ReturnForm
+from projects.models import Role, Status
+from projects.services import review
+from projects.services.snapshots import filing_diff, filing_snapshot
+from projects.views.detail import filing_context
+
+
+def _back(request, default: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+def _report(request, result: review.BatchResult, done: str) -> None:
+    if result.succeeded:
+        messages.success(request, f"{done} {len(result.succeeded)} 个项目：" +
+                         "、".join(project.code for project in result.succeeded))
+    for which, why in result.failed:
+        messages.error(request, f"{which}：{why}")
+    if not result.succeeded and not result.failed:
+        messages.warning(request, "请先勾选项目")
+
+
+@login_required
+@require_POST
+def project_submit_view(request, pk):
+    project = selectors.project_for(request.user, pk, role=Role.FILER)
+    try:
+        review.project_submit(project=project, user=request.user)
+    except review.TransitionError as error:
+        messages.error(request, f"未能送审：{error.message}")
+        if error.problems:
+            return redirect(reverse("projects:project_edit", args=[project.pk]) + "?check=1")
+    else:
+        messages.success(request, "已送审，等待审核")
+    return redirect("projects:project_detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def project_withdraw_view(request, pk):
+    project = selectors.project_for(request.user, pk, role=Role.FILER)
+    try:
+        review.project_withdraw(project=project, user=request.user)
+    except review.TransitionError as error:
+        messages.error(request, f"未能撤回：{error.message}")
+    else:
+        messages.success(request, "已撤回，申报表回到草稿状态，可以继续修改")
+    return redirect("projects:project_detail", pk=project.pk)
+
+
+def changes_since_return(project):
+    """What the filer changed between the last return and now; None if it was never returned."""
+    returned = project.transitions.filter(to_status=Status.RETURNED).order_by("-at", "-pk").first()
+    if returned is None:
+        return None, None
+    return returned, filing_diff(returned.snapshot, filing_snapshot(project))
+
+
+def _review_page(request, project, *, return_form=None, approve_form=None, status=200):
+    context = filing_context(project)
+    returned, diff = changes_since_return(project)
+    context.update({
+        "returned": returned,
+        "diff": diff,
+        "return_form": return_form or ReturnForm(),
+        "approve_form": approve_form or ApproveForm(),
+        "can_decide": project.status == Status.SUBMITTED,
+    })
+    return render(request, "projects/project_review.html", context, status=status)
+
+
+@login_required
+def project_review_view(request, pk):
+    project = selectors.project_for(request.user, pk, role=Role.REVIEWER)
+    return _review_page(request, project)
+
+
+@login_required
+@require_POST
+def project_approve_view(request, pk):
+    project = selectors.project_for(request.user, pk, role=Role.REVIEWER)
+    form = ApproveForm(request.POST)
+    form.is_valid()
+    try:
+        review.project_approve(project=project, user=request.user, comment=form.cleaned_data.get("comment", ""))
+    except review.TransitionError as error:
+        messages.error(request, f"未能审核通过：{error.message}")
+        return redirect("projects:project_detail", pk=project.pk)
+    messages.success(request, f"{project.code} {project.name}：审核通过")
+    return redirect("projects:review_queue")
+
+
+@login_required
+@require_POST
+def project_return_view(request, pk):
+    project = selectors.project_for(request.user, pk, role=Role.REVIEWER)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "未能退回：请填写退回原因")
+        return _review_page(request, project, return_form=form, status=400)
+    try:
+        review.project_return(project=project, user=request.user, reason=form.cleaned_data["reason"])
+    except review.TransitionError as error:
+        messages.error(request, f"未能退回：{error.message}")
+        return redirect("projects:project_detail", pk=project.pk)
+    messages.success(request, f"{project.code} {project.name}：已退回填报人修改")
+    return redirect("projects:review_queue")
+
+
+@login_required
+@require_POST
+def batch_submit_view(request):
+    result = review.projects_submit(project_ids=request.POST.getlist("selected"), user=request.user)
+    _report(request, result, "已送审")
+    return _back(request, reverse("projects:project_list"))
+
+
+@login_required
+@require_POST
+def batch_approve_view(request):
+    result = review.projects_approve(project_ids=request.POST.getlist("selected"), user=request.user,
+                                     comment=request.POST.get("comment", ""))
+    _report(request, result, "审核通过")
+    return _back(request, reverse("projects:review_queue"))

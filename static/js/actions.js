@@ -1,0 +1,17 @@
+// List pages: a "select all" box, batch buttons enabled only with a selection; confirm before risky posts.
+document.addEventListener("change", (event) => {
+  const form = event.target.form;
+  if (!form) return;
+  if (event.target.matches("[data-select-all]")) {
+    form.querySelectorAll("input[name=selected]").forEach((box) => { box.checked = event.target.checked; });
+  }
+  const chosen = form.querySelectorAll("input[name=selected]:checked").length;
+  form.querySelectorAll("[data-needs-selection]").forEach((button) => { button.disabled = chosen === 0; });
+});
+document.querySelectorAll("[data-needs-selection]").forEach((button) => {
+  button.disabled = !button.form.querySelector("input[name=selected]:checked");
+});
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});

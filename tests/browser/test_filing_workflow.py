@@ -1,0 +1,182 @@
+"""The daily workflow in headless Chromium against the running app: file, get returned, fix,
+resubmit, get approved. Screenshots of the main pages go to artifacts/screenshots/."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connections
+
+from projects.models import Project, Status
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+CODE = "440306231271599900001"
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still sync.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page.set_default_timeout(10_000)
+        yield page
+        browser.close()
+        # While Playwright's loop runs, Django keeps this thread's connection in a context-local slot
+        # that the usual teardown does not see; close it here or PostgreSQL keeps the test DB busy.
+        connections.close_all()
+
+
+@pytest.fixture
+def fast_passwords(settings, people):
+    # The default hasher is slow on purpose; five logins with it would dominate this test.
+    from django.contrib.auth.hashers import make_password
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for user in (people.owner, people.reviewer):
+        user.password = make_password(TEST_PASSWORD)
+        user.save(update_fields=["password"])
+
+
+def _shot(page, name):
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def _log_in(page, base, username, screenshot=None):
+    page.goto(f"{base}/accounts/login/")
+    if screenshot:
+        _shot(page, screenshot)
+    page.fill("#id_username", username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def _log_out(page):
+    page.click("header form button")
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+
+def _group(page, name):
+    """The tbody of one 二级指标 on the filing page."""
+    return page.locator("tbody.category").filter(has=page.locator("th.level2", has_text=re.compile(f"^\\*?{name}指标$")))
+
+
+def _fill_row(group, index, name, value, explanation):
+    row = group.locator("tr[data-row]").nth(index)
+    row.locator("input[name$='-name']").fill(name)
+    row.locator("input[name$='-value']").fill(value)
+    row.locator("textarea[name$='-explanation']").fill(explanation)
+
+
+def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_server, people, fast_passwords, browser_page):
+    page, base = browser_page, live_server.url
+
+    # 填报人 creates a project with rows under several 二级指标 and saves it incomplete.
+    _log_in(page, base, "owner", screenshot="00-login")
+    _shot(page, "01-project-list")
+    page.click("text=＋ 新建申报表")
+    page.fill("#id_code", CODE)
+    page.fill("#id_name", "政务服务大厅运行保障")
+    page.select_option("#id_applicant", label=people.unit_a.name)
+    page.fill("#id_duration_years", "3")
+    page.fill("#id_project_type", "15 其他经费")
+    page.select_option("#id_is_new", "false")
+    page.select_option("#id_allocation", "项目法")
+    page.check("input[name=amount_unit][value=万元]")
+    page.fill("#id_total_amount", "1,500")
+    page.fill("#id_current_amount", "500")
+    page.fill("#id_policy_basis", "《深圳市政务服务管理办法》")
+    page.fill("#id_calculation_basis", "运行保障 500 万元")
+    quantity = _group(page, "数量")
+    _fill_row(quantity, 0, "服务人次", "≥10万人次", "大厅年度服务人次")
+    quantity.locator("[data-row-action=add]").click()
+    _fill_row(quantity, 1, "办理事项数", "≥300项", "进驻事项数量")
+    _fill_row(_group(page, "质量"), 0, "办件合格率", "≥98%", "抽查合格办件占比")
+    timeliness = _group(page, "时效")
+    _fill_row(timeliness, 0, "按时办结率", "100%", "按承诺时限办结的比例")
+    timeliness.locator("[data-row-action=add]").click()
+    _fill_row(timeliness, 1, "写错的一行", "1", "1")
+    timeliness.locator("tr[data-row]").nth(1).locator("[data-row-action=remove]").click()
+    assert timeliness.locator("tr[data-row]:visible").count() == 1
+    _fill_row(_group(page, "成本"), 0, "运行成本", "≤500万元", "年度运行经费")
+    _group(page, "经济效益").locator("[data-not-applicable]").check()
+    _fill_row(_group(page, "社会效益"), 0, "群众办事便利度", "显著提升", "办事便利度")
+    _fill_row(_group(page, "服务对象满意度"), 0, "群众满意度", "≥90%", "满意度调查结果")
+    _shot(page, "02-new-filing")
+    page.click("button[name=save]")
+    page.wait_for_selector("text=已保存草稿")
+    project = Project.objects.get(code=CODE)
+    assert project.indicators.filter(category__name="数量").count() == 2
+    assert project.indicators.get(category__name="经济效益").not_applicable
+    assert list(project.indicators.filter(category__name="时效").values_list("name", flat=True)) == ["按时办结率"]
+
+    # Submitting fails: the missing 年度目标 and 长期目标 are listed, then fixed.
+    page.click("button[name=submit]")
+    page.wait_for_selector("#problems")
+    problems = page.locator("#problems").inner_text()
+    assert "年度目标：未填写" in problems and "长期目标" in problems
+    assert page.locator("#id_annual_goal ~ ul.notes").inner_text() == "年度目标：未填写"
+    _shot(page, "03-submission-refused")
+    page.fill("#id_annual_goal", "保障大厅全年平稳运行")
+    page.fill("#id_long_term_goal", "持续提升政务服务水平")
+    page.click("button[name=submit]")
+    page.wait_for_selector("text=已保存并送审")
+    assert page.locator("h1 .status").inner_text() == "已送审"
+    _log_out(page)
+
+    # 审核人 finds it in the queue and returns it with a reason.
+    _log_in(page, base, "reviewer")
+    page.click("text=待我审核")
+    _shot(page, "04-review-queue")
+    page.locator("tr", has_text=CODE).locator("text=审核").click()
+    _shot(page, "05-review-page")
+    page.fill("#id_reason", "服务人次目标偏低，请按上年实际调整")
+    page.click("button:has-text('退回')")
+    page.wait_for_selector("text=已退回填报人修改")
+    _log_out(page)
+
+    # 填报人 sees the reason, fixes the row and resubmits.
+    _log_in(page, base, "owner")
+    page.click("text=政务服务大厅运行保障")
+    assert "服务人次目标偏低，请按上年实际调整" in page.locator(".panel.returned").inner_text()
+    _shot(page, "06-returned-project")
+    page.click("text=修改申报表")
+    quantity = _group(page, "数量")
+    quantity.locator("tr[data-row]").nth(0).locator("input[name$='-value']").fill("≥12万人次")
+    quantity.locator("tr[data-row]").nth(1).locator("[data-row-action=up]").click()
+    page.click("button[name=submit]")
+    page.wait_for_selector("text=已保存并送审")
+    assert [row.name for row in project.indicators.filter(category__name="数量").order_by("position")] == [
+        "办理事项数", "服务人次"]
+    _log_out(page)
+
+    # 审核人 sees what changed since the return, and approves.
+    _log_in(page, base, "reviewer")
+    page.goto(f"{base}/projects/{project.pk}/review/")
+    changes = page.locator("#changes").inner_text()
+    assert "≥10万人次" in changes and "≥12万人次" in changes
+    _shot(page, "07-review-changes")
+    page.click("button:has-text('审核通过')")
+    page.wait_for_selector("text=审核通过")
+    _log_out(page)
+
+    # The approved filing is read-only for its 填报人.
+    _log_in(page, base, "owner")
+    page.goto(f"{base}/projects/{project.pk}/")
+    assert page.locator("text=修改申报表").count() == 0
+    assert page.locator("h1 .status").inner_text() == "审核通过"
+    _shot(page, "08-approved-project-with-history")
+    page.goto(f"{base}/projects/{project.pk}/edit/")
+    assert page.url == f"{base}/projects/{project.pk}/"
+    assert page.locator("text=该项目审核通过，不能修改").count() == 1
+    project.refresh_from_db()
+    assert project.status == Status.APPROVED

@@ -1,0 +1,54 @@
+"""Builds filings directly in the database for tests: complete by default, with knobs to break them."""
+
+from decimal import Decimal
+from itertools import count
+
+from indicators.models import FormTemplate, Indicator, Level2Category
+from projects.models import Project, Status
+
+_codes = count(1)
+HEADER = {
+    "duration_years": 3,
+    "project_type": "15 其他经费",
+    "is_new": False,
+    "allocation": "项目法",
+    "total_amount": Decimal("3000000.00"),
+    "current_amount": Decimal("1000000.00"),
+    "amount_unit": "万元",
+    "policy_basis": "《深圳市测试办法》",
+    "calculation_basis": "10 万元 × 10 项",
+    "annual_goal": "完成年度测试任务",
+    "long_term_goal": "持续完成测试任务",
+}
+
+
+def categories(template=None) -> list[Level2Category]:
+    template = template or FormTemplate.default()
+    return list(
+        Level2Category.objects.filter(parent__template=template).select_related("parent").order_by("parent__order", "order")
+    )
+
+
+def make_filing(department, *, status=Status.DRAFT, name="测试项目", year=2024, rows_per_category=1,
+                with_optional_rows=True, **fields) -> Project:
+    template = FormTemplate.default()
+    values = {**HEADER, **fields}
+    project = Project.objects.create(
+        template=template, fiscal_year=year, code=f"440306{next(_codes):015d}", name=name,
+        applicant=department, top_unit=department.parent or department, status=status, **values,
+    )
+    rows, position = [], 0
+    for category in categories(template):
+        if not category.required and not with_optional_rows:
+            continue
+        for number in range(rows_per_category if category.required else 1):
+            position += 1
+            if category.required:
+                rows.append(Indicator(project=project, category=category, position=position,
+                                      name=f"{category.name}指标{number + 1}", value="≥90%",
+                                      explanation=f"考察{category.name}"))
+            else:
+                rows.append(Indicator(project=project, category=category, position=position, name="不适用",
+                                      value="不适用", explanation="不适用", not_applicable=True))
+    Indicator.objects.bulk_create(rows)
+    return project

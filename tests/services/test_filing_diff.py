@@ -1,0 +1,36 @@
+import pytest
+
+from projects.services.filing import RowInput, project_update
+from projects.services.snapshots import filing_diff, filing_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_diff_lists_changed_header_fields_and_added_changed_and_removed_rows(people, make_filing):
+    project = make_filing(people.unit_a)
+    before = filing_snapshot(project)
+    rows = [
+        RowInput(id=r.pk, category_id=r.category_id, name=r.name, value=r.value, explanation=r.explanation,
+                 not_applicable=r.not_applicable)
+        for r in project.indicators.order_by("position")
+    ]
+    quantity, quality = rows[0], rows[1]
+    rows[0] = RowInput(id=quantity.id, category_id=quantity.category_id, name=quantity.name, value="≥95%",
+                       explanation=quantity.explanation)
+    rows.remove(quality)
+    rows.append(RowInput(category_id=quantity.category_id, name="新增数量指标", value="3个", explanation="新增"))
+    header = {"annual_goal": "更具体的年度目标"}
+    project_update(project=project, user=people.owner, header=header, rows=rows, version=project.version)
+
+    diff = filing_diff(before, filing_snapshot(project))
+    assert [(c.label, c.before, c.after) for c in diff.fields] == [("年度目标", "完成年度测试任务", "更具体的年度目标")]
+    assert [(r.kind, r.category, (r.before or r.after)["name"], r.columns) for r in diff.rows] == [
+        ("changed", "产出 / 数量", "数量指标1", ["指标值"]),
+        ("added", "产出 / 数量", "新增数量指标", []),
+        ("removed", "产出 / 质量", "质量指标1", []),
+    ]
+
+
+def test_an_unchanged_filing_has_an_empty_diff(people, make_filing):
+    project = make_filing(people.unit_a)
+    assert not filing_diff(filing_snapshot(project), filing_snapshot(project))

@@ -1,0 +1,23 @@
+import pytest
+from django.urls import reverse
+
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_user_logs_in_lands_on_the_project_list_and_logs_out(client, people):
+    page = client.get(reverse("login"))
+    assert "用户名" in page.content.decode() and "密码" in page.content.decode()
+    response = client.post(reverse("login"), {"username": "owner", "password": TEST_PASSWORD}, follow=True)
+    assert response.resolver_match.url_name == "project_list"
+    assert "王填报" in response.content.decode()
+    response = client.post(reverse("logout"))
+    assert response.url == reverse("login")
+    assert client.get("/").status_code == 302
+
+
+def test_a_wrong_password_is_refused_with_a_message(client, people):
+    response = client.post(reverse("login"), {"username": "owner", "password": "wrong"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
