@@ -116,7 +116,7 @@ class Indicator(models.Model):
     deadline = models.DateField("完成时限", null=True, blank=True)
     source_line = models.PositiveIntegerField("来源行号", null=True, blank=True)
     # Row-level trace of edits made in the browser (who changed which 三级指标 row, when).
-    history = HistoricalRecords(excluded_fields=["comparator", "number", "unit", "source_line"])
+    history = HistoricalRecords(excluded_fields=["value_kind", "comparator", "number", "unit", "deadline", "source_line"])
 
     class Meta:
         verbose_name = verbose_name_plural = "三级指标"

@@ -245,3 +245,11 @@ def parse_value(raw: str) -> ParsedValue:
     if any(character.isdigit() for character in text):
         return ParsedValue(Kind.UNREADABLE, comparator=comparator or suffix)
     return ParsedValue(Kind.QUALITATIVE, comparator=comparator or suffix)
+
+
+_NO_PARTS = {"value_kind": "", "comparator": "", "number": None, "unit": "", "deadline": None}
+
+
+def value_parts(value: str, *, not_applicable: bool) -> dict:
+    """The parsed parts an Indicator stores beside its value; a 不适用 row has none."""
+    return dict(_NO_PARTS) if not_applicable else parse_value(value).as_fields()

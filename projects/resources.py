@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from indicators.models import FormTemplate, Indicator, Level2Category
 from indicators.taxonomy import is_not_applicable
-from indicators.values import parse_value
+from indicators.values import value_parts
 from projects.models import Department, Project, Role, normalise_unit_name
 from projects.parsers.workbook_guard import WorkbookLimits, WorkbookRejected, check_sheet_size, check_workbook_file
 from projects.selectors import departments_for, is_administrator
@@ -243,11 +243,8 @@ class IndicatorResource(_ScopedResource):
         # The parsed parts of the value follow the value, as in every other import.
         if instance.not_applicable is None or "不适用" not in row:
             instance.not_applicable = is_not_applicable(instance.name)
-        parsed = parse_value(instance.value) if not instance.not_applicable else None
-        quantity = parsed is not None and parsed.kind == "quantity"
-        instance.comparator = parsed.comparator if quantity else ""
-        instance.number = parsed.number if quantity else None
-        instance.unit = parsed.unit if quantity else ""
+        for name, value in value_parts(instance.value, not_applicable=instance.not_applicable).items():
+            setattr(instance, name, value)
         super().before_save_instance(instance, row, **kwargs)
 
 

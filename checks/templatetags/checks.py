@@ -32,3 +32,8 @@ def about_table(findings):
 @register.filter
 def errors_only(findings):
     return [finding for finding in findings or () if finding.is_error]
+
+
+@register.filter
+def warnings_only(findings):
+    return [finding for finding in findings or () if not finding.is_error]

@@ -15,9 +15,10 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from checks.services import filing_check_refresh
 from indicators.models import FormTemplate, Indicator, Level2Category
 from indicators.taxonomy import is_not_applicable
-from indicators.values import parse_value
+from indicators.values import value_parts
 from projects import selectors
 from projects.models import Department, Project, Status
 from projects.services.review import EDITABLE_STATUSES, project_reopen
@@ -28,7 +29,10 @@ HEADER_FIELDS = [
     "total_amount", "current_amount", "amount_unit", "policy_basis", "calculation_basis", "annual_goal",
     "long_term_goal",
 ]
-ROW_FIELDS = ["category", "position", "name", "value", "explanation", "not_applicable", "comparator", "number", "unit"]
+ROW_FIELDS = [
+    "category", "position", "name", "value", "explanation", "not_applicable",
+    "value_kind", "comparator", "number", "unit", "deadline",
+]
 VISIBLE_ROW_FIELDS = ["position", "name", "value", "explanation", "not_applicable"]
 NOT_APPLICABLE = "不适用"
 
@@ -80,8 +84,6 @@ def _row_values(row: RowInput, category: Level2Category, position: int) -> dict:
         name = value = explanation = NOT_APPLICABLE
     else:
         name, value, explanation = row.name.strip(), row.value.strip(), row.explanation.strip()
-    parsed = parse_value(value) if not not_applicable else None
-    quantity = parsed is not None and parsed.kind == "quantity"
     return {
         "category": category,
         "position": position,
@@ -89,9 +91,7 @@ def _row_values(row: RowInput, category: Level2Category, position: int) -> dict:
         "value": value,
         "explanation": explanation,
         "not_applicable": not_applicable,
-        "comparator": parsed.comparator if quantity else "",
-        "number": parsed.number if quantity else None,
-        "unit": parsed.unit if quantity else "",
+        **value_parts(value, not_applicable=not_applicable),
     }
 
 
@@ -191,6 +191,7 @@ def project_create(*, user, header: dict, rows: list[RowInput], template: FormTe
     with transaction.atomic():
         _save(project, user=user, when=when)
         _save_rows(project=project, rows=rows, user=user, when=when)
+        filing_check_refresh(projects=[project])
     return project
 
 
@@ -236,6 +237,7 @@ def project_update(*, project: Project, user, header: dict, rows: list[RowInput]
         _apply_header(project, header)
         _save(project, user=user, when=when)
         _save_rows(project=project, rows=rows, user=user, when=when)
+        filing_check_refresh(projects=[project])
         if project.status == Status.RETURNED:
             project_reopen(project=project, user=user)
     return project

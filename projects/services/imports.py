@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from checks.services import filing_check_refresh
 from indicators.models import FormTemplate, Indicator, Level2Category
-from indicators.values import parse_value
+from indicators.values import value_parts
 from projects.models import WAN, AmountUnit, Department, Project, Status, district_of, normalise_unit_name
 from projects.parsers.filing import FilingParseError, ParsedFiling
 from projects.parsers.text import infer_fiscal_year, parse_filings
@@ -131,7 +131,6 @@ def _policy_basis(filing: ParsedFiling) -> str:
 def _indicators(project: Project, filing: ParsedFiling, categories: dict) -> list[Indicator]:
     rows = []
     for position, row in enumerate(filing.indicators, start=1):
-        parsed = parse_value(row.value).as_fields() if not row.not_applicable else {}
         rows.append(
             Indicator(
                 project=project,
@@ -142,7 +141,7 @@ def _indicators(project: Project, filing: ParsedFiling, categories: dict) -> lis
                 explanation=row.explanation,
                 not_applicable=row.not_applicable,
                 source_line=row.line,
-                **parsed,
+                **value_parts(row.value, not_applicable=row.not_applicable),
             )
         )
     return rows

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from checks.services import blocking_findings
 from indicators.models import Level2Category
 from projects import selectors
 from projects.models import Project, Role, Status, Transition
@@ -89,8 +90,20 @@ def _indicator_problems(project: Project) -> list[Problem]:
 
 
 def submission_problems(project: Project) -> list[Problem]:
-    """Everything a submission still lacks, field by field; empty when the filing is complete."""
-    return _header_problems(project) + _indicator_problems(project)
+    """What keeps the filing from 送审, field by field and row by row; empty when it may go.
+
+    First what is missing; once the filing is complete, the errors the filing checks find in
+    what was filled in (a code of another district, a cost above the budget, …). Warnings never
+    block.
+    """
+    missing = _header_problems(project) + _indicator_problems(project)
+    if missing:
+        return missing
+    return [
+        Problem(f"{finding.subject}：{finding.message}" if finding.subject else finding.message,
+                field=finding.field, indicator_id=finding.indicator_id)
+        for finding in blocking_findings(project)
+    ]
 
 
 def _move(*, project: Project, user, to_status: str, from_statuses, comment: str = "",

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from checks.services import findings_for
 from projects import selectors
 from projects.history import project_timeline
 from projects.layout import indicator_table, template_categories
@@ -11,11 +12,11 @@ from projects.services.review import EDITABLE_STATUSES
 
 
 def filing_context(project) -> dict:
-    """What the read-only filing include needs (three queries)."""
+    """What the read-only filing include needs: the form, and the check findings beside its fields and rows."""
     levels = template_categories(project.template_id)
     table = indicator_table(levels, list(project.indicators.all()))
     labels = {level2.pk: f"{level1.name} / {level2.name}" for level1 in levels for level2 in level1.children.all()}
-    return {"project": project, "indicator_rows": table, "category_labels": labels}
+    return {"project": project, "indicator_rows": table, "category_labels": labels, "findings": findings_for(project)}
 
 
 def last_return(timeline):

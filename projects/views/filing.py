@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from checks.services import findings_for
 from indicators.models import FormTemplate, Level1Category, Level2Category
 from projects import selectors
 from projects.forms import PROJECT_TYPES, OverwriteForm, ProjectHeaderForm, row_formset
@@ -61,12 +62,17 @@ def _indicator_blocks(levels: list[Level1Category], formset, notes: Notes) -> li
 
 def filing_notes(project: Project) -> Notes:
     """What the page shows beside fields and rows after a submission attempt: everything that
-    blocks 送审. Further sources of messages (e.g. check findings) are added to this list."""
+    blocks 送审."""
     return notes_from(submission_problems(project))
 
 
+def check_notes(project: Project) -> Notes:
+    """What the page shows while editing: every finding of the filing checks, errors and warnings."""
+    return notes_from(findings_for(project))
+
+
 def _render(request, *, project: Project | None, form, formset, template_id: int, notes: Notes | None = None,
-            overwrite: OverwriteForm | None = None, status: int = 200):
+            overwrite: OverwriteForm | None = None, status: int = 200, notes_block_submission: bool = True):
     notes = notes or notes_from([])
     levels = template_categories(template_id)
     context = {
@@ -75,6 +81,7 @@ def _render(request, *, project: Project | None, form, formset, template_id: int
         "formset": formset,
         "levels": _indicator_blocks(levels, formset, notes),
         "notes": notes,
+        "notes_block_submission": notes_block_submission,
         "overwrite": overwrite,
         "project_types": PROJECT_TYPES,
     }
@@ -126,9 +133,10 @@ def project_edit_view(request, pk):
     if request.method != "POST":
         form = ProjectHeaderForm(instance=project, user=request.user)
         formset = row_formset(project)
-        notes = filing_notes(project) if request.GET.get("check") else None
+        after_submit = bool(request.GET.get("check"))
+        notes = filing_notes(project) if after_submit else check_notes(project)
         return _render(request, project=project, form=form, formset=formset, template_id=project.template_id,
-                       notes=notes)
+                       notes=notes, notes_block_submission=after_submit)
 
     form = ProjectHeaderForm(request.POST, instance=project, user=request.user)
     formset = row_formset(project, request.POST)

@@ -61,7 +61,7 @@ def test_saving_updates_rows_in_place_adds_new_ones_and_drops_removed_ones(peopl
     assert project.indicators.filter(pk=kept_id, name="服务企业数量").exists()
     assert not Indicator.objects.filter(pk=removed.id).exists()
     assert _stored(project)[:3] == [("数量", "服务企业数量", "≥4万家", False), ("数量", "新增指标", "10个", False),
-                                    ("时效", "时效指标1", "≥90%", False)]
+                                    ("时效", "时效指标1", "2024年12月31日前", False)]
 
 
 def test_the_order_inside_a_category_follows_the_page(people, make_filing):

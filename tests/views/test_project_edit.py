@@ -95,7 +95,7 @@ def test_save_and_submit_with_missing_items_saves_and_lists_them_field_by_field(
     assert project.status == Status.DRAFT and project.allocation == ""
     html = response.content.decode()
     assert "已保存，但未能送审：申报表还有 2 处需要补充，不能送审" in html
-    assert "送审前还需补充以下 2 项内容" in html
+    assert "送审前还需补充或修改以下 2 项内容" in html
     notes = response.context["notes"]
     assert [n.message for n in notes.fields["allocation"]] == ["分配方式：未选择"]
     assert [n.message for n in notes.fields["annual_goal"]] == ["年度目标：未填写"]

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 # Session and user, scope (groups, assignments), filter choices (years, types, units), count, page.
 PROJECT_LIST_QUERIES = 10
-# Session and user, scope, the project, template categories (two), rows, applicant choices.
-EDIT_PAGE_QUERIES = 10
+# Session and user, scope, the project, template categories (two), rows, applicant choices, and the
+# filing checks shown beside fields and rows (the project with its rows, rule settings).
+EDIT_PAGE_QUERIES = 15
 
 
 def _queries(client, url) -> int:

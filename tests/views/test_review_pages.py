@@ -39,7 +39,7 @@ def test_the_review_page_shows_what_changed_since_the_return(reviewer_client, pe
     rows = _rows(project)
     cost = next(row for row in rows if row.name == "成本指标1")
     rows[rows.index(cost)] = RowInput(id=cost.id, category_id=cost.category_id, name="项目总成本",
-                                      value="≤100万元", explanation=cost.explanation)
+                                      value="≤80万元", explanation=cost.explanation)
     project_update(project=project, user=people.owner, header={"calculation_basis": "100 万元"}, rows=rows,
                    version=project.version)
     review.project_submit(project=project, user=people.owner)
@@ -50,7 +50,7 @@ def test_the_review_page_shows_what_changed_since_the_return(reviewer_client, pe
     assert [(r.kind, r.before["name"], r.after["name"], r.columns) for r in diff.rows] == [
         ("changed", "成本指标1", "项目总成本", ["三级指标", "指标值"])]
     html = response.content.decode()
-    assert "当时的退回原因：成本指标请写明金额" in html and "≤100万元" in html
+    assert "当时的退回原因：成本指标请写明金额" in html and "≤80万元" in html
 
 
 def test_a_first_submission_has_no_changes_section(reviewer_client, people, make_filing):
