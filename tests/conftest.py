@@ -15,3 +15,9 @@ def samples(db):
     from projects.services.imports import import_filings, read_source
 
     return import_filings(sources=[read_source(path) for path in SAMPLE_FILES])
+
+
+@pytest.fixture
+def pdf_cache(settings, tmp_path):
+    """The PDF cache in a scratch directory of the test."""
+    settings.CACHES = {**settings.CACHES, "pdf": {**settings.CACHES["pdf"], "LOCATION": str(tmp_path / "pdf-cache")}}

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from indicators.models import Indicator, Level1Category
 from projects.models import Project
-from projects.printing.blocks import Block, IndicatorRow, Level1Rows, Level2Rows, page_blocks
+from projects.printing.paging import IndicatorRow, Level1Rows, Level2Rows, header_height_mm, page_blocks
 
 TEMPLATE = "print/form.html"
 
@@ -85,14 +85,14 @@ def header_rows(project: Project) -> tuple[list[tuple[str, str, str, str]], list
     return pairs, texts
 
 
-def form_context(project: Project, *, blocks: list[Block], review=None) -> dict:
+def form_context(project: Project, *, levels: list[Level1Rows], review=None) -> dict:
     """``review`` is the decisive review (``comment``, ``user``, ``created_at``) or None."""
     pairs, texts = header_rows(project)
     return {
         "project": project,
         "pairs": pairs,
         "texts": texts,
-        "blocks": blocks,
+        "blocks": page_blocks(levels, above_mm=header_height_mm(pairs, texts)),
         "status": project.get_status_display(),
         "review": review,
     }
@@ -113,7 +113,7 @@ def render_forms_html(projects: Iterable[Project], reviews: dict | None = None) 
             categories_by_template[project.template_id] = template_categories(project.template_id)
         levels = indicator_levels(project.indicators.all(), categories_by_template[project.template_id])
         review = (reviews or {}).get(pk)
-        pages.append(render_to_string(TEMPLATE, form_context(project, blocks=page_blocks(levels), review=review)))
+        pages.append(render_to_string(TEMPLATE, form_context(project, levels=levels, review=review)))
     return pages
 
 
