@@ -31,6 +31,8 @@ TEXT_SHARES = (0.17, 0.83)
 INDICATOR_SHARES = {"name": 0.22, "value": 0.15, "explanation": 0.39}
 # A block on a page of its own shares it with the repeated table header.
 BLOCK_BUDGET_MM = PAGE_BODY_MM - TABLE_HEADER_MM
+# A group is not cut to leave a single row of it at the foot of a page.
+MIN_ROWS_BEFORE_A_CUT = 2
 
 
 @dataclass
@@ -141,10 +143,11 @@ def page_blocks(levels: list[Level1Rows], *, above_mm: float = 0.0) -> list[Bloc
         for piece in (chunk for group in level1.groups for chunk in _row_chunks(group)):
             height = _height(piece.rows)
             if used + pending_height + height > PAGE_BODY_MM and (pending or used > TABLE_HEADER_MM):
-                # What is pending fills this page; the piece starts the next one.
-                if pending:
+                if sum(len(done.rows) for done in pending) >= MIN_ROWS_BEFORE_A_CUT:
+                    # What is pending fills this page; the piece starts the next one.
                     blocks.append(_block(level1.label, pending))
-                used, pending, pending_height = TABLE_HEADER_MM, [], 0.0
+                    pending, pending_height = [], 0.0
+                used = TABLE_HEADER_MM
             pending.append(piece)
             pending_height += height
         blocks.append(_block(level1.label, pending))

@@ -91,3 +91,10 @@ def test_the_header_estimate_grows_with_its_long_texts():
     short = header_height_mm(pairs, [("政策依据", "依据。")])
     long = header_height_mm(pairs, [("政策依据", "根据《深圳市人民政府办公厅关于印发的通知》。" * 20)])
     assert 20 < short < long
+
+
+def test_a_group_is_not_cut_to_leave_one_row_at_the_foot_of_a_page():
+    groups = [Level2Rows(label, _rows(1)) for label in ("经济效益", "*社会效益", "生态效益", "可持续影响")]
+    one_row = row_height_mm(groups[0].rows[0])
+    [block] = page_blocks([Level1Rows("效益", groups)], above_mm=PAGE_BODY_MM - one_row - 12)
+    assert block.rows[0].level1.rowspan == 4
