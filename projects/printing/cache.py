@@ -61,7 +61,8 @@ def content_chunks(forms: list[tuple[str, str]]) -> list[list[str]]:
     """The HTML of ``(项目编码, html)`` forms, in order, cut into chunks.
 
     Where a chunk ends depends on the projects' codes, not on their positions: a project added
-    to or removed from a department changes its own chunk only, the others keep their keys.
+    to or removed from a department changes its own chunk only, the others keep their keys
+    (unless a run of ``CHUNK_MAX`` forms without a boundary had to be cut by count).
     """
     chunks: list[list[str]] = [[]]
     for code, html in forms:

@@ -33,11 +33,12 @@ def _document(html: str, css: str):
 
 
 def pdf_of(html: str, css: str) -> bytes:
+    """In a worker: one form as one PDF."""
     return _document(html, css).write_pdf()
 
 
 def combined_pdf_of(htmls: list[str], css: str) -> bytes:
-    """The forms one after the other, each laid out alone, written as one PDF."""
+    """In a worker: the forms one after the other, each laid out alone, written as one PDF."""
     documents = [_document(html, css) for html in htmls]
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf()
@@ -56,7 +57,7 @@ def _pool_executor() -> ProcessPoolExecutor:
 
 def start_pool() -> None:
     """Starts every worker and loads its fonts, as a running server has them."""
-    list(_pool_executor().map(pdf_of, ["<p>预热 ≥≤㎡</p>"] * WORKERS, repeat("")))
+    _in_pool(pdf_of, ["<p>预热 ≥≤㎡</p>"] * WORKERS, repeat(""))
 
 
 def shutdown_pool() -> None:
@@ -74,15 +75,16 @@ def _in_pool(function, *iterables) -> list:
         raise
 
 
-def pdfs_of(htmls: list[str], css: str) -> list[bytes]:
-    """One PDF per form, rendered on every core."""
-    if len(htmls) <= 1:
-        return [pdf_of(html, css) for html in htmls]
+# Even one form is rendered in the pool: a web server's threads never share WeasyPrint's fonts.
+def pdf(html: str, css: str) -> bytes:
+    return pdfs([html], css)[0]
+
+
+def pdfs(htmls: list[str], css: str) -> list[bytes]:
+    """One PDF per form."""
     return _in_pool(pdf_of, htmls, repeat(css))
 
 
-def combined_pdfs_of(chunks: list[list[str]], css: str) -> list[bytes]:
-    """One PDF per chunk of forms, the chunks rendered on every core."""
-    if len(chunks) <= 1:
-        return [combined_pdf_of(chunk, css) for chunk in chunks]
+def combined_pdfs(chunks: list[list[str]], css: str) -> list[bytes]:
+    """One PDF per chunk of forms."""
     return _in_pool(combined_pdf_of, chunks, repeat(css))

@@ -44,7 +44,7 @@ def department_projects(*, department: Department, year: int, user=None) -> Quer
 
 def project_pdf(*, project: Project, review=None) -> bytes:
     html = render_forms_html([project], {project.pk: review} if review else None)[0]
-    return cached(content_key("form", form_css(), html), lambda: engine.pdf_of(html, form_css()))
+    return cached(content_key("form", form_css(), html), lambda: engine.pdf(html, form_css()))
 
 
 def projects_pdf(*, projects: Iterable[Project], reviews: Mapping | None = None, title: str = "") -> bytes:
@@ -55,7 +55,7 @@ def projects_pdf(*, projects: Iterable[Project], reviews: Mapping | None = None,
     chunks = content_chunks([(project.code, html) for project, html in zip(projects, htmls, strict=True)])
     pieces = cached_many(
         [content_key("forms", css, *chunk) for chunk in chunks],
-        lambda missing: engine.combined_pdfs_of([chunks[index] for index in missing], css),
+        lambda missing: engine.combined_pdfs([chunks[index] for index in missing], css),
     )
     return bundle.merge_pdfs(pieces, title=title)
 
@@ -67,7 +67,7 @@ def projects_zip(*, projects: Iterable[Project], reviews: Mapping | None = None)
     css = form_css()
     pdfs = cached_many(
         [content_key("form", css, html) for html in htmls],
-        lambda missing: engine.pdfs_of([htmls[index] for index in missing], css),
+        lambda missing: engine.pdfs([htmls[index] for index in missing], css),
     )
     return bundle.zip_files([(pdf_filename(project), pdf) for project, pdf in zip(projects, pdfs, strict=True)])
 
