@@ -31,6 +31,11 @@ def format_amount(amount: Decimal | None) -> str:
     return f"{amount:,.{digits}f}"
 
 
+def person_name(user) -> str:
+    """Chinese order, family name first: 李丽 rather than Django's "丽 李"."""
+    return f"{user.last_name}{user.first_name}".strip() or user.get_username()
+
+
 def _yes_no(value: bool | None) -> str:
     return {True: "是", False: "否"}.get(value, "")
 
@@ -95,6 +100,7 @@ def form_context(project: Project, *, levels: list[Level1Rows], review=None) -> 
         "blocks": page_blocks(levels, above_mm=header_height_mm(pairs, texts)),
         "status": project.get_status_display(),
         "review": review,
+        "reviewer": person_name(review.user) if review else "",
     }
 
 

@@ -119,37 +119,58 @@ def _block(level1: str, groups: list[Level2Rows]) -> Block:
     return Block(printed, sum(_height(group.rows) for group in groups))
 
 
-def _row_chunks(group: Level2Rows) -> list[Level2Rows]:
-    """The 二级 group whole, or cut between rows into pieces that each fit a page."""
-    chunks: list[list[IndicatorRow]] = [[]]
-    height = 0.0
-    for row in group.rows:
-        row_height = row_height_mm(row)
-        if chunks[-1] and height + row_height > BLOCK_BUDGET_MM:
-            chunks.append([])
-            height = 0.0
-        chunks[-1].append(row)
-        height += row_height
-    return [Level2Rows(group.label, rows) for rows in chunks]
+class _Pager:
+    """Fills estimated pages with the rows of one 一级 group after another."""
+
+    def __init__(self, above_mm: float):
+        self.blocks: list[Block] = []
+        self.used = above_mm % PAGE_BODY_MM + TABLE_HEADER_MM
+        self.label = ""
+        self.pending: list[Level2Rows] = []
+        self.pending_height = 0.0
+        self.last_group: Level2Rows | None = None
+
+    def start(self, level1: str) -> None:
+        self.label = level1
+
+    def add(self, group: Level2Rows, rows: list[IndicatorRow]) -> None:
+        height = _height(rows)
+        on_a_fresh_page = not self.pending and self.used <= TABLE_HEADER_MM
+        if self.used + self.pending_height + height > PAGE_BODY_MM and not on_a_fresh_page:
+            self._next_page()
+        if self.pending and self.last_group is group:
+            self.pending[-1].rows.extend(rows)
+        else:
+            self.pending.append(Level2Rows(group.label, list(rows)))
+            self.last_group = group
+        self.pending_height += height
+
+    def finish(self) -> None:
+        if self.pending:
+            self.blocks.append(_block(self.label, self.pending))
+        self.used += self.pending_height
+        self.pending, self.pending_height, self.last_group = [], 0.0, None
+
+    def _next_page(self) -> None:
+        # What is pending stays on this page, unless it is a single row: then it moves along.
+        if sum(len(group.rows) for group in self.pending) >= MIN_ROWS_BEFORE_A_CUT:
+            self.finish()
+        self.used = TABLE_HEADER_MM
 
 
 def page_blocks(levels: list[Level1Rows], *, above_mm: float = 0.0) -> list[Block]:
-    """The blocks, laid out on estimated pages; ``above_mm`` is what the form prints before the table."""
-    blocks = []
-    used = above_mm % PAGE_BODY_MM + TABLE_HEADER_MM
+    """The blocks, laid out on estimated pages; ``above_mm`` is what the form prints before the table.
+
+    A 二级 group that fits a page is never cut; a taller one fills each page row by row.
+    """
+    pager = _Pager(above_mm)
     for level1 in levels:
-        pending: list[Level2Rows] = []
-        pending_height = 0.0
-        for piece in (chunk for group in level1.groups for chunk in _row_chunks(group)):
-            height = _height(piece.rows)
-            if used + pending_height + height > PAGE_BODY_MM and (pending or used > TABLE_HEADER_MM):
-                if sum(len(done.rows) for done in pending) >= MIN_ROWS_BEFORE_A_CUT:
-                    # What is pending fills this page; the piece starts the next one.
-                    blocks.append(_block(level1.label, pending))
-                    pending, pending_height = [], 0.0
-                used = TABLE_HEADER_MM
-            pending.append(piece)
-            pending_height += height
-        blocks.append(_block(level1.label, pending))
-        used += pending_height
-    return blocks
+        pager.start(level1.label)
+        for group in level1.groups:
+            if _height(group.rows) <= BLOCK_BUDGET_MM:
+                pager.add(group, group.rows)
+            else:
+                for row in group.rows:
+                    pager.add(group, [row])
+        pager.finish()
+    return pager.blocks

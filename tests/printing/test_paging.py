@@ -98,3 +98,11 @@ def test_a_group_is_not_cut_to_leave_one_row_at_the_foot_of_a_page():
     one_row = row_height_mm(groups[0].rows[0])
     [block] = page_blocks([Level1Rows("效益", groups)], above_mm=PAGE_BODY_MM - one_row - 12)
     assert block.rows[0].level1.rowspan == 4
+
+
+def test_a_level2_group_taller_than_a_page_starts_filling_the_rest_of_the_current_page():
+    rows = _rows(60, "考察本项目的完成情况，根据年度工作任务取值。" * 3)
+    room = PAGE_BODY_MM / 3
+    blocks = page_blocks([Level1Rows("产出", [Level2Rows("*数量", rows)])], above_mm=PAGE_BODY_MM - room)
+    first = blocks[0]
+    assert 2 <= len(first.rows) and first.height_mm <= room
