@@ -134,3 +134,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# The "pdf" cache keeps printed forms on disk, keyed on their content (projects/printing/cache.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pdf": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / "pdf",
+        "TIMEOUT": env_int("BUDGETPERF_PDF_CACHE_SECONDS", 30 * 24 * 3600),
+        "OPTIONS": {"MAX_ENTRIES": env_int("BUDGETPERF_PDF_CACHE_ENTRIES", 5000)},
+    },
+}
+# WeasyPrint reports every layout step at INFO.
+LOGGING["loggers"] = {"weasyprint.progress": {"level": "WARNING"}}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import detail, excel, filing, lists, review
+from projects.views import detail, excel, filing, lists, pdf, review
 
 app_name = "projects"
 
@@ -18,6 +18,8 @@ urlpatterns: list = [
     path("projects/<int:pk>/approve/", review.project_approve_view, name="project_approve"),
     path("projects/<int:pk>/return/", review.project_return_view, name="project_return"),
     path("projects/<int:pk>/xlsx/", excel.project_xlsx, name="project_xlsx"),
+    path("projects/<int:pk>/pdf/", pdf.project_pdf, name="project_pdf"),
+    path("export/pdf/", pdf.department_pdf, name="department_pdf"),
     path("excel/", excel.excel_home, name="excel_home"),
     path("excel/department.xlsx", excel.department_xlsx, name="department_xlsx"),
     path("excel/template.xlsx", excel.blank_xlsx, name="blank_xlsx"),

@@ -67,3 +67,9 @@ def make_filing(db):
     from tests.filings import make_filing as factory
 
     return factory
+
+
+@pytest.fixture
+def pdf_cache(settings, tmp_path):
+    """The PDF cache in a scratch directory of the test."""
+    settings.CACHES = {**settings.CACHES, "pdf": {**settings.CACHES["pdf"], "LOCATION": str(tmp_path / "pdf-cache")}}

@@ -1,0 +1,110 @@
+import io
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.core.cache import caches
+from django.db import transaction
+from django.test.utils import override_settings
+from pypdf import PdfReader
+
+from projects.management.commands.load_demo import SAMPLE_FILES
+from projects.models import Project
+from projects.printing import chromium, engine
+from projects.printing.cache import CACHE_ALIAS
+from projects.printing.form import render_forms_html
+from projects.services import pdf as pdf_services
+from projects.services.imports import import_filings, read_source
+
+TYPICAL_FORM = "440306210601500000540"
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _timed(function):
+    started = time.perf_counter()
+    result = function()
+    return time.perf_counter() - started, result
+
+
+def _pages(pdf: bytes) -> int:
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+class Command(BaseCommand):
+    help = (
+        "基准测试：单张申报表的 PDF 耗时、N 张申报表合并为一个 PDF 的耗时（两个进程并行，不经缓存），"
+        "同一批 HTML 由 headless Chromium 打印的耗时及两者之比。数据库中没有示例申报表时临时导入，结束后回滚。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--forms", type=int, default=100, help="批量的申报表张数（默认 100）")
+        parser.add_argument("--rounds", type=int, default=5, help="单张申报表重复次数（取中位数）")
+        parser.add_argument("--no-chromium", action="store_true", help="不运行 Chromium")
+
+    def handle(self, *args, forms, rounds, no_chromium, **options):
+        # Everything runs in a transaction that is rolled back and on an empty scratch cache, so
+        # that the figures are those of a first export and nothing of the benchmark stays behind.
+        with tempfile.TemporaryDirectory(prefix="budgetperf-bench-") as scratch:
+            scratch_cache = {**settings.CACHES["pdf"], "LOCATION": f"{scratch}/cache"}
+            try:
+                with override_settings(CACHES={**settings.CACHES, CACHE_ALIAS: scratch_cache}), transaction.atomic():
+                    if Project.objects.count() < forms:
+                        samples = Path(settings.BASE_DIR) / "samples"
+                        import_filings(sources=[read_source(samples / name) for name in SAMPLE_FILES])
+                    self._bench(forms, rounds, no_chromium, Path(scratch))
+                    raise _Rollback
+            except _Rollback:
+                pass
+            finally:
+                engine.shutdown_pool()
+
+    def _bench(self, forms, rounds, no_chromium, scratch: Path):
+        projects = list(Project.objects.order_by("source_file", "source_line", "pk")[:forms])
+        if len(projects) < forms:
+            raise CommandError(f"只有 {len(projects)} 个项目，不足 {forms} 个")
+        cache = caches[CACHE_ALIAS]
+        out = self.stdout.write
+
+        pool_start, _ = _timed(engine.start_pool)
+        out(f"{engine.WORKERS} 个渲染进程启动并载入字体：{pool_start:.2f} s（服务运行后只需一次，以下均未计入）")
+
+        single = Project.objects.filter(code=TYPICAL_FORM).first() or projects[0]
+        timings = []
+        for _ in range(rounds):
+            cache.clear()
+            timings.append(_timed(lambda: pdf_services.project_pdf(project=single))[0])
+        warm, _ = _timed(lambda: pdf_services.project_pdf(project=single))
+        out(f"单张申报表 {single.code}：{statistics.median(timings):.3f} s（{rounds} 次的中位数），经缓存 {warm:.3f} s")
+
+        cache.clear()
+        batch, merged = _timed(lambda: pdf_services.projects_pdf(projects=projects))
+        out(
+            f"{forms} 张合并为一个 PDF：{batch:.2f} s（{engine.WORKERS} 个进程），{_pages(merged)} 页，"
+            f"{len(merged) / 1024 / 1024:.1f} MB"
+        )
+        unchanged, _ = _timed(lambda: pdf_services.projects_pdf(projects=projects))
+        changed = projects[len(projects) // 2]
+        changed.name += "（修改）"
+        changed.save()
+        one_changed, _ = _timed(lambda: pdf_services.projects_pdf(projects=projects))
+        out(f"再次导出：内容未变 {unchanged:.2f} s，其中一个项目修改后 {one_changed:.2f} s")
+
+        if no_chromium:
+            return
+        htmls = render_forms_html(projects)
+        output = scratch / "chromium.pdf"
+        document = chromium.one_document(htmls, pdf_services.form_css())
+        chromium_time, _ = _timed(lambda: chromium.print_to_pdf(document, output))
+        printed = output.read_bytes()
+        out(
+            f"同样 {forms} 张由 headless Chromium 打印：{chromium_time:.2f} s，{_pages(printed)} 页，"
+            f"{len(printed) / 1024 / 1024:.1f} MB（页码不按项目分别编排）"
+        )
+        out(f"比值 WeasyPrint / Chromium：首次导出 {batch / chromium_time:.2f}，内容未变 {unchanged / chromium_time:.2f}")

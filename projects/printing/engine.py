@@ -1,0 +1,90 @@
+"""HTML to PDF with WeasyPrint, one form at a time, in a pool of worker processes.
+
+Nothing here imports Django, so the workers start light. Each form is laid out as its own
+document, so its pages are numbered 第 1 页 共 N 页 on their own whatever it is printed with.
+Writing is the other half of the cost, mostly subsetting the CJK font: forms printed together
+are written a chunk at a time, each chunk one PDF with one font subset.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import lru_cache
+from itertools import repeat
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+WORKERS = 2
+
+_fonts = FontConfiguration()
+_pool: ProcessPoolExecutor | None = None
+
+
+@lru_cache(maxsize=4)
+def _stylesheet(css: str) -> weasyprint.CSS:
+    return weasyprint.CSS(string=css, font_config=_fonts)
+
+
+def _document(html: str, css: str):
+    return weasyprint.HTML(string=html).render(font_config=_fonts, stylesheets=[_stylesheet(css)])
+
+
+def pdf_of(html: str, css: str) -> bytes:
+    """In a worker: one form as one PDF."""
+    return _document(html, css).write_pdf()
+
+
+def combined_pdf_of(htmls: list[str], css: str) -> bytes:
+    """In a worker: the forms one after the other, each laid out alone, written as one PDF."""
+    documents = [_document(html, css) for html in htmls]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+def _pool_executor() -> ProcessPoolExecutor:
+    global _pool
+    if _pool is None:
+        # A fork server forks the workers from a clean process that has imported WeasyPrint
+        # once, rather than from a web server process with threads and open connections.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        _pool = ProcessPoolExecutor(WORKERS, mp_context=context)
+    return _pool
+
+
+def start_pool() -> None:
+    """Starts every worker and loads its fonts, as a running server has them."""
+    _in_pool(pdf_of, ["<p>预热 ≥≤㎡</p>"] * WORKERS, repeat(""))
+
+
+def shutdown_pool() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(cancel_futures=True)
+        _pool = None
+
+
+def _in_pool(function, *iterables) -> list:
+    try:
+        return list(_pool_executor().map(function, *iterables))
+    except BrokenProcessPool:
+        shutdown_pool()
+        raise
+
+
+# Even one form is rendered in the pool: a web server's threads never share WeasyPrint's fonts.
+def pdf(html: str, css: str) -> bytes:
+    return pdfs([html], css)[0]
+
+
+def pdfs(htmls: list[str], css: str) -> list[bytes]:
+    """One PDF per form."""
+    return _in_pool(pdf_of, htmls, repeat(css))
+
+
+def combined_pdfs(chunks: list[list[str]], css: str) -> list[bytes]:
+    """One PDF per chunk of forms."""
+    return _in_pool(combined_pdf_of, chunks, repeat(css))

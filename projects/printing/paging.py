@@ -1,0 +1,176 @@
+"""The indicator table cut into blocks that keep their labels across page breaks.
+
+Each block becomes one ``<tbody>`` that the print CSS keeps on one page and that carries its
+own 一级/二级 label cells: WeasyPrint moves a block that does not fit to the next page, under
+the repeated table header, so no row is ever printed without its labels. A block is a whole
+一级 group, merged as on the paper form, when it fits where it would be printed; otherwise the
+group is cut between its 二级 groups (between rows for a 二级 group taller than a page) and
+each piece repeats the labels.
+
+Where things fall is estimated from the text and the sizes in ``templates/print/form.css``,
+generously: an estimate that is off costs some white space at the foot of a page, never a label.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+
+# From form.css: A4 with margins of 18/15/20/15 mm, 10.5 pt text at line-height 1.45.
+PAGE_BODY_MM = (297 - 18 - 20) * 0.95
+CONTENT_WIDTH_MM = 210 - 2 * 15
+FONT_MM = 10.5 * 25.4 / 72
+LINE_MM = FONT_MM * 1.45
+CELL_PADDING_MM = 2 * 1.6  # left and right
+ROW_EXTRA_MM = 2 * 1.2 + 0.3  # top and bottom padding, border
+TITLE_MM = 20 * 25.4 / 72 * 1.45 + 5 + 9 * 25.4 / 72 * 1.45 + 1.5  # h1 and the year/code line
+TABLE_HEADER_MM = LINE_MM + ROW_EXTRA_MM
+HEADER_SHARES = (0.17, 0.33, 0.17, 0.33)
+TEXT_SHARES = (0.17, 0.83)
+INDICATOR_SHARES = {"name": 0.22, "value": 0.15, "explanation": 0.39}
+# A block on a page of its own shares it with the repeated table header.
+BLOCK_BUDGET_MM = PAGE_BODY_MM - TABLE_HEADER_MM
+# A group is not cut to leave a single row of it at the foot of a page.
+MIN_ROWS_BEFORE_A_CUT = 2
+
+
+@dataclass
+class IndicatorRow:
+    name: str = ""
+    value: str = ""
+    explanation: str = ""
+
+
+@dataclass
+class Level2Rows:
+    label: str
+    rows: list[IndicatorRow]
+
+
+@dataclass
+class Level1Rows:
+    label: str
+    groups: list[Level2Rows] = field(default_factory=list)
+
+
+@dataclass
+class LabelCell:
+    label: str
+    rowspan: int
+
+
+@dataclass
+class PrintedRow:
+    row: IndicatorRow
+    level1: LabelCell | None = None
+    level2: LabelCell | None = None
+
+
+@dataclass
+class Block:
+    rows: list[PrintedRow]
+    height_mm: float
+
+    @property
+    def fits_a_page(self) -> bool:
+        return self.height_mm <= BLOCK_BUDGET_MM
+
+
+def _text_width_mm(text: str) -> float:
+    """Full-width and CJK characters take 1 em; Latin letters and digits at most 0.6 em."""
+    ems = sum(1.0 if unicodedata.east_asian_width(char) in "WFA" else 0.6 for char in text)
+    return ems * FONT_MM
+
+
+def _lines(text: str, share: float) -> int:
+    usable = CONTENT_WIDTH_MM * share - CELL_PADDING_MM
+    paragraphs = text.split("\n") if text else [""]
+    # 10 % more for lines that end early, before a word or a mark that may not start a line.
+    return sum(max(1, math.ceil(_text_width_mm(p) * 1.1 / usable)) for p in paragraphs)
+
+
+def _row_mm(cells: list[tuple[str, float]]) -> float:
+    return max(_lines(text, share) for text, share in cells) * LINE_MM + ROW_EXTRA_MM
+
+
+def row_height_mm(row: IndicatorRow) -> float:
+    return _row_mm([(getattr(row, column), share) for column, share in INDICATOR_SHARES.items()])
+
+
+def header_height_mm(pairs: list[tuple[str, ...]], texts: list[tuple[str, str]]) -> float:
+    """The title and the header grid above the indicator table."""
+    height = TITLE_MM
+    height += sum(_row_mm(list(zip(pair, HEADER_SHARES, strict=True))) for pair in pairs)
+    height += sum(_row_mm(list(zip(text, TEXT_SHARES, strict=True))) for text in texts)
+    return height
+
+
+def _height(rows: list[IndicatorRow]) -> float:
+    return sum(row_height_mm(row) for row in rows)
+
+
+def _block(level1: str, groups: list[Level2Rows]) -> Block:
+    printed: list[PrintedRow] = []
+    for group in groups:
+        for index, row in enumerate(group.rows):
+            printed.append(PrintedRow(row, level2=LabelCell(group.label, len(group.rows)) if index == 0 else None))
+    printed[0].level1 = LabelCell(level1, len(printed))
+    return Block(printed, sum(_height(group.rows) for group in groups))
+
+
+class _Pager:
+    """Fills estimated pages with the rows of one 一级 group after another."""
+
+    def __init__(self, above_mm: float):
+        self.blocks: list[Block] = []
+        self.used = above_mm % PAGE_BODY_MM + TABLE_HEADER_MM
+        self.label = ""
+        self.pending: list[Level2Rows] = []
+        self.pending_height = 0.0
+        self.last_group: Level2Rows | None = None
+
+    def start(self, level1: str) -> None:
+        self.label = level1
+
+    def add(self, group: Level2Rows, rows: list[IndicatorRow]) -> None:
+        height = _height(rows)
+        on_a_fresh_page = not self.pending and self.used <= TABLE_HEADER_MM
+        if self.used + self.pending_height + height > PAGE_BODY_MM and not on_a_fresh_page:
+            self._next_page()
+        if self.pending and self.last_group is group:
+            self.pending[-1].rows.extend(rows)
+        else:
+            self.pending.append(Level2Rows(group.label, list(rows)))
+            self.last_group = group
+        self.pending_height += height
+
+    def finish(self) -> None:
+        if self.pending:
+            self.blocks.append(_block(self.label, self.pending))
+        self.used += self.pending_height
+        self.pending, self.pending_height, self.last_group = [], 0.0, None
+
+    def _next_page(self) -> None:
+        # What is pending stays on this page, unless it is a single row: then it moves along.
+        if sum(len(group.rows) for group in self.pending) >= MIN_ROWS_BEFORE_A_CUT:
+            self.finish()
+        self.used = TABLE_HEADER_MM
+
+
+def page_blocks(levels: list[Level1Rows], *, above_mm: float = 0.0) -> list[Block]:
+    """The blocks, laid out on estimated pages; ``above_mm`` is what the form prints before the table.
+
+    A 二级 group that fits a page is never cut; a taller one fills each page row by row.
+    """
+    pager = _Pager(above_mm)
+    for level1 in levels:
+        pager.start(level1.label)
+        for group in level1.groups:
+            if _height(group.rows) <= BLOCK_BUDGET_MM:
+                pager.add(group, group.rows)
+            else:
+                for row in group.rows:
+                    pager.add(group, [row])
+        pager.finish()
+    return pager.blocks

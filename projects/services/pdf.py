@@ -1,0 +1,79 @@
+"""Printable forms as PDF: one project, a department's projects in one PDF, or a zip of PDFs.
+
+``reviews`` maps a project's id to the review printed in its review block (an object with
+``comment``, ``user`` and ``created_at``); a project without one gets blank lines to sign.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+
+from projects.models import Department, Project
+from projects.printing import bundle, engine
+from projects.printing.cache import cached, cached_many, content_chunks, content_key
+from projects.printing.form import render_forms_html
+from projects.selectors import projects_for
+
+CSS_TEMPLATE = "print/form.css"
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+class NothingToExport(Exception):
+    """The selection holds no project."""
+
+
+@lru_cache(maxsize=1)
+def form_css() -> str:
+    return render_to_string(CSS_TEMPLATE)
+
+
+def pdf_filename(project: Project) -> str:
+    return f"{project.code}_{_UNSAFE_IN_FILE_NAMES.sub('_', project.name)}.pdf"
+
+
+def department_projects(*, department: Department, year: int, user=None) -> QuerySet[Project]:
+    """The department's projects of that year, as far as ``user`` may see them (all without a user)."""
+    visible = projects_for(user) if user is not None else Project.objects.all()
+    return visible.filter(applicant=department, fiscal_year=year).order_by("code")
+
+
+def project_pdf(*, project: Project, review=None) -> bytes:
+    html = render_forms_html([project], {project.pk: review} if review else None)[0]
+    return cached(content_key("form", form_css(), html), lambda: engine.pdf(html, form_css()))
+
+
+def projects_pdf(*, projects: Iterable[Project], reviews: Mapping | None = None, title: str = "") -> bytes:
+    """Every form in one PDF, each from a new page with its own page numbers."""
+    projects = list(projects)
+    htmls = _htmls(projects, reviews)
+    css = form_css()
+    chunks = content_chunks([(project.code, html) for project, html in zip(projects, htmls, strict=True)])
+    pieces = cached_many(
+        [content_key("forms", css, *chunk) for chunk in chunks],
+        lambda missing: engine.combined_pdfs([chunks[index] for index in missing], css),
+    )
+    return bundle.merge_pdfs(pieces, title=title)
+
+
+def projects_zip(*, projects: Iterable[Project], reviews: Mapping | None = None) -> bytes:
+    """One PDF per form, named by 项目编码 and 项目名称."""
+    projects = list(projects)
+    htmls = _htmls(projects, reviews)
+    css = form_css()
+    pdfs = cached_many(
+        [content_key("form", css, html) for html in htmls],
+        lambda missing: engine.pdfs([htmls[index] for index in missing], css),
+    )
+    return bundle.zip_files([(pdf_filename(project), pdf) for project, pdf in zip(projects, pdfs, strict=True)])
+
+
+def _htmls(projects: Iterable[Project], reviews: Mapping | None) -> list[str]:
+    htmls = render_forms_html(projects, dict(reviews or {}))
+    if not htmls:
+        raise NothingToExport("没有可导出的项目")
+    return htmls

@@ -1,0 +1,60 @@
+"""PDF downloads of the printed form: one project, or a department's projects of a year."""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import render
+
+from projects.models import Department
+from projects.selectors import departments_for, project_for, projects_for
+from projects.services import pdf as pdf_services
+
+
+def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
+
+
+@login_required
+def project_pdf(request, pk):
+    project = project_for(request.user, pk)
+    return _download(pdf_services.project_pdf(project=project), pdf_services.pdf_filename(project), "application/pdf")
+
+
+class DepartmentExportForm(forms.Form):
+    department = forms.ModelChoiceField(label="预算单位", queryset=Department.objects.none(), empty_label=None)
+    year = forms.TypedChoiceField(label="预算年度", coerce=int)
+    output = forms.ChoiceField(
+        label="导出方式",
+        choices=[("pdf", "合并为一个 PDF（每个项目从新的一页开始）"), ("zip", "每个项目一个 PDF，打包为 zip")],
+        initial="pdf",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = projects_for(user)
+        self.fields["department"].queryset = departments_for(user).filter(projects__in=visible).distinct()
+        years = visible.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+        self.fields["year"].choices = [(year, f"{year}年") for year in years]
+
+
+@login_required
+def department_pdf(request):
+    """The export page; submitting it (GET, so the link can be shared) downloads the file."""
+    form = DepartmentExportForm(request.GET or None, user=request.user)
+    if form.is_valid():
+        department, year = form.cleaned_data["department"], form.cleaned_data["year"]
+        projects = pdf_services.department_projects(department=department, year=year, user=request.user)
+        stem = f"{department.name}_{year}年_二级项目支出绩效目标申报表"
+        try:
+            if form.cleaned_data["output"] == "zip":
+                return _download(pdf_services.projects_zip(projects=projects), f"{stem}.zip", "application/zip")
+            pdf = pdf_services.projects_pdf(projects=projects, title=stem)
+            return _download(pdf, f"{stem}.pdf", "application/pdf")
+        except pdf_services.NothingToExport:
+            form.add_error(None, f"{department.name}在{year}年度没有可导出的项目。")
+    return render(request, "projects/pdf_export.html", {"form": form})

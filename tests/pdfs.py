@@ -1,0 +1,41 @@
+"""Reading PDFs back in tests: text per page, embedded fonts, page numbers."""
+
+import io
+import re
+
+from pypdf import PdfReader
+
+FOOTER = re.compile(r"第(\d+)页共(\d+)页")
+
+
+def compact(text: str) -> str:
+    """Without any whitespace: a cell's text wraps across lines in the PDF."""
+    return "".join(text.split())
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [compact(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def all_text(pdf: bytes) -> str:
+    return "".join(page_texts(pdf))
+
+
+def font_names(pdf: bytes) -> set[str]:
+    """The BaseFont of every font any page uses, without the subset prefix (``ABCDEF+``)."""
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        fonts = page["/Resources"].get("/Font", {})
+        for font in fonts.values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+    return names
+
+
+def footers(pdf: bytes) -> list[tuple[int, int]]:
+    """(page number, page count) as printed in each page's footer."""
+    numbers = []
+    for text in page_texts(pdf):
+        found = FOOTER.findall(text)
+        assert len(found) == 1, f"a page without exactly one footer: {text[-60:]}"
+        numbers.append((int(found[0][0]), int(found[0][1])))
+    return numbers
