@@ -4,7 +4,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from indicators.taxonomy import Level1Spec, Level2Spec, TemplateSpec, Vocabulary
-from indicators.values import KIND_LABELS
+from indicators.values import KIND_LABELS, value_parts
 
 
 class FormTemplate(models.Model):
@@ -125,3 +125,8 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name or "不适用"
+
+    def read_value(self) -> None:
+        """Stores the parsed parts of the value beside it; a 不适用 row has none."""
+        for name, part in value_parts(self.value, not_applicable=self.not_applicable).items():
+            setattr(self, name, part)

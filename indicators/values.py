@@ -248,6 +248,7 @@ def parse_value(raw: str) -> ParsedValue:
 
 
 _NO_PARTS = {"value_kind": "", "comparator": "", "number": None, "unit": "", "deadline": None}
+PARSED_VALUE_FIELDS = tuple(_NO_PARTS)
 
 
 def value_parts(value: str, *, not_applicable: bool) -> dict:

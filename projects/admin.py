@@ -9,7 +9,9 @@ from django.urls import path
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from checks.services import filing_check_refresh
 from indicators.models import Indicator
+from indicators.values import PARSED_VALUE_FIELDS
 from projects import selectors
 from projects.admin_lists import ListImportExportMixin
 from projects.models import Assignment, Department, Project, Transition
@@ -71,6 +73,15 @@ class ProjectAdmin(ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryA
         if not self.get_queryset(request).filter(pk=object_id).exists():
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Rows edited here get their values read and the filing re-checked, as in the filing page.
+        rows = list(form.instance.indicators.all())
+        for row in rows:
+            row.read_value()
+        Indicator.objects.bulk_update(rows, PARSED_VALUE_FIELDS)
+        filing_check_refresh(projects=[form.instance])
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -16,9 +16,9 @@ from import_export.formats import base_formats
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from checks.services import filing_check_refresh
 from indicators.models import FormTemplate, Indicator, Level2Category
 from indicators.taxonomy import is_not_applicable
-from indicators.values import value_parts
 from projects.models import Department, Project, Role, normalise_unit_name
 from projects.parsers.workbook_guard import WorkbookLimits, WorkbookRejected, check_sheet_size, check_workbook_file
 from projects.selectors import departments_for, is_administrator
@@ -98,10 +98,24 @@ class _ScopedResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")
+        self.touched_projects: set[int] = set()
         super().before_import(dataset, **kwargs)
 
     def row_scope_errors(self, instance) -> dict[str, str]:
         raise NotImplementedError
+
+    def project_id_of(self, instance) -> int:
+        raise NotImplementedError
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        self.touched_projects.add(self.project_id_of(instance))
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # The stored check results follow the imported filings, as after every other import.
+        if not kwargs.get("dry_run") and self.touched_projects:
+            filing_check_refresh(projects=Project.objects.filter(pk__in=self.touched_projects))
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -161,6 +175,9 @@ class ProjectResource(_ScopedResource):
         return _locked_error(instance.pk, self.user) or _scope_error(
             self.user, applicant=instance.applicant, top_unit=instance.top_unit
         )
+
+    def project_id_of(self, instance) -> int:
+        return instance.pk
 
 
 class ProjectWidget(widgets.ForeignKeyWidget):
@@ -239,12 +256,14 @@ class IndicatorResource(_ScopedResource):
         errors = _locked_error(project.pk, self.user)
         return {"project": next(iter(errors.values()))} if errors else {}
 
+    def project_id_of(self, instance) -> int:
+        return instance.project_id
+
     def before_save_instance(self, instance, row, **kwargs):
         # The parsed parts of the value follow the value, as in every other import.
         if instance.not_applicable is None or "不适用" not in row:
             instance.not_applicable = is_not_applicable(instance.name)
-        for name, value in value_parts(instance.value, not_applicable=instance.not_applicable).items():
-            setattr(instance, name, value)
+        instance.read_value()
         super().before_save_instance(instance, row, **kwargs)
 
 

@@ -4,7 +4,7 @@ Every view, export and admin page gets its projects and departments from here, s
 project of another department answers 404 however its id is guessed.
 """
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from projects.models import Assignment, Department, Project, Role, Status, Transition
@@ -73,20 +73,41 @@ def filing_departments_for(user) -> QuerySet[Department]:
     return departments_for(user, role=Role.FILER)
 
 
-def review_queue_for(user) -> QuerySet[Project]:
-    """Submitted projects awaiting this reviewer, the longest-waiting first."""
+# How a reviewer may narrow the queue by the filing checks' stored counts.
+QUEUE_CHECK_FILTERS = {
+    "errors": Q(filing_check__errors__gt=0),
+    "warnings": Q(filing_check__errors=0, filing_check__warnings__gt=0),
+    "clean": Q(filing_check__errors=0, filing_check__warnings=0),
+}
+
+
+def review_queue_for(user, *, most_findings_first: bool = False, check: str = "") -> QuerySet[Project]:
+    """Submitted projects awaiting this reviewer, the longest-waiting first.
+
+    ``most_findings_first`` puts the filings with the most check errors (then warnings) on top;
+    ``check`` keeps only those with errors, with warnings only, or clean ones.
+    """
     last_submitted = (
         Transition.objects.filter(project=OuterRef("pk"), to_status=Status.SUBMITTED)
         .order_by("-at")
         .values("at")[:1]
     )
-    return (
+    queue = (
         projects_for(user, role=Role.REVIEWER)
         .filter(status=Status.SUBMITTED)
         .annotate(submitted_at=Subquery(last_submitted))
-        .select_related("applicant")
-        .order_by("submitted_at", "pk")
+        .select_related("applicant", "filing_check")
     )
+    if check in QUEUE_CHECK_FILTERS:
+        queue = queue.filter(QUEUE_CHECK_FILTERS[check])
+    if most_findings_first:
+        # Never-checked filings have no counts; they go last rather than first (PostgreSQL's default).
+        return queue.order_by(
+            F("filing_check__errors").desc(nulls_last=True),
+            F("filing_check__warnings").desc(nulls_last=True),
+            "submitted_at", "pk",
+        )
+    return queue.order_by("submitted_at", "pk")
 
 
 def visible_projects(queryset: QuerySet[Project], user, *, role: str | None = None) -> QuerySet[Project]:

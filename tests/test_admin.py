@@ -56,3 +56,36 @@ def test_the_admin_upload_shows_the_error_and_writes_nothing(staff):
     assert response.status_code == 200
     assert "bad.txt" in response.content.decode()
     assert Project.objects.count() == 0
+
+
+def test_saving_a_project_in_the_admin_reads_row_values_and_rechecks_it(staff, samples):
+    project = Project.objects.get(code="440306210601500000540")
+    cost = project.indicators.get(category__name="成本")
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    form = staff.get(url).context["adminform"].form
+    inline = staff.get(url).context["inline_admin_formsets"][0].formset
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update({"applicant": project.applicant_id, "top_unit": project.top_unit_id, "template": project.template_id})
+    data.update(_inline_data(inline, changes={cost.pk: {"value": "≤1000万元"}}))
+    response = staff.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    cost.refresh_from_db()
+    assert (cost.value, cost.number, cost.unit) == ("≤1000万元", 1000, "万元")
+    project.filing_check.refresh_from_db()
+    assert project.filing_check.errors == 0  # ≤1500万元 was above the 10,698,600 元 budget
+
+
+def _inline_data(formset, *, changes):
+    prefix = formset.prefix
+    data = {f"{prefix}-TOTAL_FORMS": len(formset.forms), f"{prefix}-INITIAL_FORMS": len(formset.forms),
+            f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000}
+    for index, inline_form in enumerate(formset.forms):
+        values = {name: inline_form.initial.get(name) for name in ("category", "position", "name", "value",
+                                                                   "explanation", "not_applicable")}
+        values.update(changes.get(inline_form.instance.pk, {}))
+        values.update({"id": inline_form.instance.pk, "project": formset.instance.pk})
+        for name, value in values.items():
+            if value is False or value is None:
+                continue
+            data[f"{prefix}-{index}-{name}"] = value
+    return data

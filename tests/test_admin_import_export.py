@@ -265,3 +265,16 @@ def test_an_admin_list_import_over_the_size_limit_is_refused(admin_client, proje
     )
 
     assert "文件大小超过上限" in response.content.decode()
+
+
+def test_an_indicator_list_import_refreshes_the_stored_check_of_the_projects_it_touched(project, admin_user):
+    # 本年度 is 10,698,600 元 and the 成本 row says ≤1500万元, above it (rule 8): one error.
+    cost_row = project.indicators.get(category__name="成本")
+    assert [f["indicator_id"] for f in project.filing_check.findings if f["severity"] == "error"] == [cost_row.pk]
+    dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project))
+    cost = next(i for i, row in enumerate(dataset.dict) if row["二级指标"] == "成本")
+    dataset[cost] = tuple("≤1000万元" if header == "指标值" else value
+                          for header, value in zip(dataset.headers, dataset[cost]))
+    IndicatorResource().import_data(dataset, dry_run=False, user=admin_user)
+    project.filing_check.refresh_from_db()
+    assert project.filing_check.errors == 0

@@ -32,7 +32,11 @@ def project_list_view(request):
     visible = selectors.projects_for(request.user)
     filters = ProjectFilterForm(request.GET or None, projects=visible,
                                 departments=selectors.departments_for(request.user))
-    projects = filters.apply(visible).select_related("applicant").order_by("-fiscal_year", "applicant__name", "code")
+    projects = (
+        filters.apply(visible)
+        .select_related("applicant", "filing_check")
+        .order_by("-fiscal_year", "applicant__name", "code")
+    )
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "projects/project_list.html", {
         "filters": filters,
@@ -48,5 +52,13 @@ def project_list_view(request):
 def review_queue_view(request):
     if Role.REVIEWER not in selectors.roles_of(request.user):
         raise PermissionDenied("您不是审核人")
-    page = Paginator(selectors.review_queue_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "projects/review_queue.html", {"page": page, "unit": amount_unit(request)})
+    sort, check = request.GET.get("sort", ""), request.GET.get("check", "")
+    queue = selectors.review_queue_for(request.user, most_findings_first=sort == "findings", check=check)
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "projects/review_queue.html", {
+        "page": page,
+        "unit": amount_unit(request),
+        "sort": sort,
+        "check": check,
+        "query_without_page": _query_without(request, "page"),
+    })
