@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -105,11 +105,17 @@ def excel_home(request):
     return _home(request)
 
 
+def _latest_year(user) -> int:
+    """The year people most likely export: the latest one they have projects in."""
+    latest = projects_for(user).aggregate(latest=Max("fiscal_year"))["latest"]
+    return latest or timezone.localdate().year
+
+
 def _home(request, *, upload_form=None, problems=None, status=200):
     user = request.user
     context = {
         "department_form": DepartmentYearForm(
-            user=user, initial={"year": timezone.localdate().year}, auto_id="department_%s"
+            user=user, initial={"year": _latest_year(user)}, auto_id="department_%s"
         ),
         "blank_form": BlankTemplateForm(user=user, auto_id="blank_%s"),
         "upload_form": upload_form or WorkbookUploadForm(),

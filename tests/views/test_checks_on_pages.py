@@ -68,3 +68,4 @@ def test_the_project_page_offers_the_printable_form_as_pdf_and_excel(client, peo
     html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
     assert reverse("projects:project_pdf", args=[project.pk]) in html
     assert reverse("projects:project_xlsx", args=[project.pk]) in html
+

@@ -180,3 +180,11 @@ def test_the_upload_still_requires_the_csrf_token(project):
     response = upload(client, projects_to_workbook(projects=Project.objects.filter(pk=project.pk)))
 
     assert response.status_code == 403
+
+
+def test_the_excel_page_suggests_the_latest_year_the_user_has_projects_in(client, people, make_filing):
+    make_filing(people.unit_a, year=2023)
+    make_filing(people.unit_a, year=2021)
+    client.force_login(people.owner)
+    response = client.get(reverse("projects:excel_home"))
+    assert response.context["department_form"].initial["year"] == 2023
