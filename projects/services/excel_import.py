@@ -9,10 +9,8 @@ lists what would be created and changed.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +23,8 @@ from projects.parsers.text import infer_fiscal_year
 from projects.parsers.workbook_guard import WorkbookLimits
 from projects.parsers.xlsx import ParsedSheet, WorkbookParseError, parse_workbook
 from projects.selectors import departments_for, is_administrator
-from projects.services.imports import EDITABLE_STATUSES, FilingImportError, store_filings
+from projects.services.imports import EDITABLE_STATUSES, FilingImportError, store_filings, unsaved_filings
+from projects.services.snapshots import FieldChange, RowChange, filing_diff, filing_snapshot
 
 
 class WorkbookImportError(Exception):
@@ -34,20 +33,6 @@ class WorkbookImportError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
-
-
-@dataclass
-class FieldChange:
-    label: str
-    before: str
-    after: str
-
-
-@dataclass
-class RowChange:
-    kind: str  # 新增, 删除 or 修改
-    before: tuple[str, ...] | None  # (类别, 三级指标, 指标值, 指标解释)
-    after: tuple[str, ...] | None
 
 
 @dataclass
@@ -110,7 +95,11 @@ def workbook_import(
     problems = _duplicates(book.sheets, years) + _scope_problems(book.sheets, years, existing, user)
     if problems:
         raise WorkbookImportError([f"{file_name}：{problem}" for problem in problems])
-    before = {key: _snapshot(project) for key, project in existing.items()}
+    before = {key: filing_snapshot(project, project.indicators.all()) for key, project in existing.items()}
+    incoming = {(years[sheet.sheet][0], sheet.filing.code): sheet.filing for sheet in book.sheets}
+    unsaved = unsaved_filings(filings=incoming, template=template)
+    after = {key: filing_snapshot(project, rows) for key, (project, rows) in unsaved.items()}
+    changes = [_change(sheet, years[sheet.sheet], before, after) for sheet in book.sheets]
     by_year: dict[int, dict[str, list]] = defaultdict(dict)
     for sheet in book.sheets:
         by_year[years[sheet.sheet][0]][_source_name(file_name, sheet.sheet)] = [sheet.filing]
@@ -120,8 +109,7 @@ def workbook_import(
                 store_filings(parsed=parsed, year=sheet_year, user=user)
         except FilingImportError as error:
             raise WorkbookImportError([f"{file_name}：{error}"]) from error
-        after = {(p.fiscal_year, p.code): _snapshot(p) for p in _with_indicators(_keys_query(years, book.sheets))}
-        changes = [_change(sheet, years[sheet.sheet], before, after) for sheet in book.sheets]
+        # A preview stores and rolls back, so that it refuses whatever storing would refuse.
         if dry_run:
             transaction.set_rollback(True)
     return WorkbookImport(file_name, changes, book.skipped, stored=not dry_run)
@@ -214,70 +202,14 @@ def _scope_problems(
     return problems
 
 
-_FIELD_LABELS = (
-    "项目名称", "申请单位", "一级预算单位", "实施期限", "项目类型", "是否新增项目", "分配方式", "填报金额单位",
-    "项目总金额（元）", "本年度项目金额（元）", "政策依据栏目", "政策依据", "测算依据", "年度目标", "长期目标",
-)
-
-
-def _snapshot(project: Project) -> tuple[dict[str, str], list[tuple[str, ...]]]:
-    """A project as the preview shows it: header fields as text, and its indicator rows."""
-    values = (
-        project.name, project.applicant.name, project.top_unit.name, _text(project.duration_years),
-        project.project_type, {True: "是", False: "否"}.get(project.is_new, ""), project.allocation,
-        project.amount_unit, _text(project.total_amount), _text(project.current_amount),
-        project.policy_basis_label, project.policy_basis, project.calculation_basis, project.annual_goal,
-        project.long_term_goal,
-    )
-    rows = [
-        (f"{i.category.parent.name}/{i.category.name}", i.name, i.value, i.explanation)
-        for i in project.indicators.all()
-    ]
-    return dict(zip(_FIELD_LABELS, values)), rows
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    return str(value)
-
-
 def _change(sheet: ParsedSheet, year: tuple[int, str], before: dict, after: dict) -> ProjectChange:
     key = (year[0], sheet.filing.code)
-    new_fields, new_rows = after[key]
+    new = after[key]["fields"]
     change = ProjectChange(
-        sheet=sheet.sheet, year=year[0], year_source=year[1], code=sheet.filing.code, name=new_fields["项目名称"],
-        applicant=new_fields["申请单位"], created=key not in before,
+        sheet=sheet.sheet, year=year[0], year_source=year[1], code=sheet.filing.code, name=new["name"],
+        applicant=new["applicant"], created=key not in before,
     )
-    if change.created:
-        return change
-    old_fields, old_rows = before[key]
-    # Department names compare normalised: （本级） and (本级) are the same unit.
-    change.fields = [
-        FieldChange(label, old_fields[label], new_fields[label])
-        for label in _FIELD_LABELS
-        if _differs(label, old_fields[label], new_fields[label])
-    ]
-    change.rows = _row_changes(old_rows, new_rows)
+    if not change.created:
+        diff = filing_diff(before[key], after[key])
+        change.fields, change.rows = diff.fields, diff.rows
     return change
-
-
-def _differs(label: str, before: str, after: str) -> bool:
-    if label.endswith("单位") and label != "填报金额单位":
-        return normalise_unit_name(before) != normalise_unit_name(after)
-    return before != after
-
-
-def _row_changes(old: list[tuple], new: list[tuple]) -> list[RowChange]:
-    changes = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        olds, news = old[i1:i2], new[j1:j2]
-        paired = min(len(olds), len(news)) if tag == "replace" else 0
-        changes += [RowChange("修改", a, b) for a, b in zip(olds[:paired], news[:paired])]
-        changes += [RowChange("删除", a, None) for a in olds[paired:]]
-        changes += [RowChange("新增", None, b) for b in news[paired:]]
-    return changes

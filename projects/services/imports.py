@@ -147,6 +147,35 @@ def _indicators(project: Project, filing: ParsedFiling, categories: dict) -> lis
     return rows
 
 
+def _categories(template: FormTemplate) -> dict[tuple[str, str], Level2Category]:
+    return {
+        (c.parent.name, c.name): c
+        for c in Level2Category.objects.select_related("parent").filter(parent__template=template)
+    }
+
+
+def unsaved_filings(
+    *, filings: dict[tuple[int, str], ParsedFiling], template: FormTemplate
+) -> dict[tuple[int, str], tuple[Project, list[Indicator]]]:
+    """Each (year, 项目编码)'s filing as the project and rows storing it would write, unsaved.
+
+    What an import preview compares with the stored project; units are the stored ones where the
+    name matches, so a preview shows the names the import would link to.
+    """
+    categories = _categories(template)
+    names = {}
+    for filing in filings.values():
+        for name in (filing.applicant, _top_unit(filing)):
+            names.setdefault(normalise_unit_name(name), name)
+    departments = {d.normalised_name: d for d in Department.objects.filter(normalised_name__in=names)}
+    departments.update({key: Department(name=name) for key, name in names.items() if key not in departments})
+    unsaved = {}
+    for (year, code), filing in filings.items():
+        project = Project(template=template, fiscal_year=year, code=code, **_project_fields(filing, departments, ""))
+        unsaved[(year, code)] = (project, _indicators(project, filing, categories))
+    return unsaved
+
+
 def parse_sources(sources: list[SourceFile], template: FormTemplate) -> dict[str, list[ParsedFiling]]:
     """Parses every file before anything is written, so one bad file stops the whole import."""
     vocabulary = template.vocabulary()
@@ -181,10 +210,7 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
             if not filing.applicant.strip():
                 raise FilingImportError(f"{name}: 第{filing.line}行的申报表缺少申请单位")
             incoming[(file_year, filing.code)] = (name, filing)
-    categories = {
-        (c.parent.name, c.name): c
-        for c in Level2Category.objects.select_related("parent").filter(parent__template=template)
-    }
+    categories = _categories(template)
     with transaction.atomic():
         departments = _departments([filing for _, filing in incoming.values()])
         existing = _existing_projects(incoming)

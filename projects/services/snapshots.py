@@ -1,21 +1,27 @@
 """A filing as plain data at one moment, and what changed between two such moments.
 
 Transitions store a snapshot, so a reviewer sees what a resubmission changed since the return,
-field by field and row by row, whatever happened to the rows in between.
+field by field and row by row, whatever happened to the rows in between. The Excel upload preview
+compares a stored project with the snapshot of the uploaded sheet, whose rows have no ids yet.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from projects.models import Project
+from indicators.models import Indicator
+from projects.models import Project, normalise_unit_name
 
-# The header fields a reviewer compares, in the order of the official form.
+# The header fields compared, in the order of the official form. Snapshots stored before a field
+# was added here lack it; such a field is left out of the comparison rather than shown as changed.
 SNAPSHOT_FIELDS = [
     "code", "name", "fiscal_year", "applicant", "top_unit", "duration_years", "project_type", "is_new",
-    "allocation", "total_amount", "current_amount", "amount_unit", "policy_basis", "calculation_basis",
-    "annual_goal", "long_term_goal",
+    "allocation", "total_amount", "current_amount", "amount_unit", "policy_basis_label", "policy_basis",
+    "calculation_basis", "annual_goal", "long_term_goal",
 ]
+UNIT_FIELDS = {"applicant", "top_unit"}
 ROW_COLUMNS = {"name": "三级指标", "value": "指标值", "explanation": "指标解释", "not_applicable": "不适用"}
 
 
@@ -30,26 +36,32 @@ def _display(project: Project, name: str) -> str:
     return str(value)
 
 
-def filing_snapshot(project: Project) -> dict:
-    """Header fields as displayed and indicator rows in form order (two queries)."""
-    rows = [
-        {
-            "id": row.pk,
-            "category_id": row.category_id,
-            "category": f"{row.category.parent.name} / {row.category.name}",
-            "name": row.name,
-            "value": row.value,
-            "explanation": row.explanation,
-            "not_applicable": row.not_applicable,
-        }
-        for row in project.indicators.select_related("category__parent").order_by(
+def _row(indicator: Indicator) -> dict:
+    return {
+        "id": indicator.pk,
+        "category_id": indicator.category_id,
+        "category": f"{indicator.category.parent.name} / {indicator.category.name}",
+        "name": indicator.name,
+        "value": indicator.value,
+        "explanation": indicator.explanation,
+        "not_applicable": indicator.not_applicable,
+    }
+
+
+def filing_snapshot(project: Project, rows: Iterable[Indicator] | None = None) -> dict:
+    """Header fields as displayed and indicator rows in form order.
+
+    ``rows`` defaults to the project's stored rows (two queries); an import preview passes the
+    unsaved rows it would store, which have no ids.
+    """
+    if rows is None:
+        rows = project.indicators.select_related("category__parent").order_by(
             "category__parent__order", "category__order", "position", "pk"
         )
-    ]
     return {
         "version": project.version,
         "fields": {name: _display(project, name) for name in SNAPSHOT_FIELDS},
-        "rows": rows,
+        "rows": [_row(row) for row in rows],
     }
 
 
@@ -86,27 +98,70 @@ def _field_label(name: str) -> str:
     return str(Project._meta.get_field(name).verbose_name)
 
 
+def _differs(name: str, before: str, after: str) -> bool:
+    # Department names compare normalised: （本级） and (本级) are the same unit.
+    if name in UNIT_FIELDS:
+        return normalise_unit_name(before) != normalise_unit_name(after)
+    return before != after
+
+
 def filing_diff(before: dict, after: dict) -> FilingDiff:
-    """Rows are matched by id: the filing service keeps a row's id when it is edited in place."""
+    """Rows are matched by id when both sides have ids (the filing service keeps a row's id when it
+    is edited in place); otherwise they are paired by order within their 二级 category."""
+    old, new = before["fields"], after["fields"]
     fields = [
-        FieldChange(_field_label(name), before["fields"].get(name, ""), after["fields"].get(name, ""))
+        FieldChange(_field_label(name), old[name], new[name])
         for name in SNAPSHOT_FIELDS
-        if before["fields"].get(name, "") != after["fields"].get(name, "")
+        if name in old and name in new and _differs(name, old[name], new[name])
     ]
-    old_rows = {row["id"]: row for row in before["rows"]}
-    new_ids = {row["id"] for row in after["rows"]}
+    if all(row["id"] is not None for row in before["rows"] + after["rows"]):
+        rows = _rows_by_id(before["rows"], after["rows"])
+    else:
+        rows = _rows_by_order(before["rows"], after["rows"])
+    return FilingDiff(fields, rows)
+
+
+def _changed_columns(old: dict, new: dict) -> list[str]:
+    return [label for key, label in ROW_COLUMNS.items() if old[key] != new[key]]
+
+
+def _rows_by_id(before: list[dict], after: list[dict]) -> list[RowChange]:
+    old_rows = {row["id"]: row for row in before}
+    new_ids = {row["id"] for row in after}
     rows = []
-    for row in after["rows"]:
+    for row in after:
         old = old_rows.get(row["id"])
         if old is None:
             rows.append(RowChange("added", row["category"], None, row))
             continue
-        columns = [label for key, label in ROW_COLUMNS.items() if old[key] != row[key]]
+        columns = _changed_columns(old, row)
         if old["category_id"] != row["category_id"]:
             columns.insert(0, "二级指标")
         if columns:
             rows.append(RowChange("changed", row["category"], old, row, columns))
-    rows += [
-        RowChange("removed", row["category"], row, None) for row in before["rows"] if row["id"] not in new_ids
-    ]
-    return FilingDiff(fields, rows)
+    rows += [RowChange("removed", row["category"], row, None) for row in before if row["id"] not in new_ids]
+    return rows
+
+
+def _rows_by_order(before: list[dict], after: list[dict]) -> list[RowChange]:
+    """Within each category, identical rows stay matched; the rows between them pair up in order."""
+    categories: dict[str, tuple[list, list]] = {}
+    for side, rows in enumerate((before, after)):
+        for row in rows:
+            categories.setdefault(row["category"], ([], []))[side].append(row)
+    changes = []
+    for category, (olds, news) in categories.items():
+        contents = [[tuple(row[key] for key in ROW_COLUMNS) for row in rows] for rows in (olds, news)]
+        matcher = difflib.SequenceMatcher(None, *contents, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            removed, added = olds[i1:i2], news[j1:j2]
+            paired = min(len(removed), len(added))
+            changes += [
+                RowChange("changed", category, a, b, _changed_columns(a, b))
+                for a, b in zip(removed[:paired], added[:paired])
+            ]
+            changes += [RowChange("removed", category, a, None) for a in removed[paired:]]
+            changes += [RowChange("added", category, None, b) for b in added[paired:]]
+    return changes

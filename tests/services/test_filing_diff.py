@@ -34,3 +34,22 @@ def test_the_diff_lists_changed_header_fields_and_added_changed_and_removed_rows
 def test_an_unchanged_filing_has_an_empty_diff(people, make_filing):
     project = make_filing(people.unit_a)
     assert not filing_diff(filing_snapshot(project), filing_snapshot(project))
+
+
+def test_rows_without_ids_are_paired_in_order_within_their_category(people, make_filing):
+    project = make_filing(people.unit_a, rows_per_category=2)
+    before = filing_snapshot(project)
+    uploaded = [dict(row, id=None) for row in before["rows"]]  # an upload's rows have no ids yet
+    quantity = [row for row in uploaded if row["category"] == "产出 / 数量"]
+    quantity[1]["value"] = "≥200个"
+    uploaded.insert(uploaded.index(quantity[0]), dict(quantity[0], name="插在最前的数量指标"))
+    quality = next(row for row in uploaded if row["category"] == "产出 / 质量")
+    uploaded.remove(quality)
+
+    diff = filing_diff(before, {**before, "rows": uploaded})
+
+    assert [(r.kind, r.category, (r.before or r.after)["name"], r.columns) for r in diff.rows] == [
+        ("added", "产出 / 数量", "插在最前的数量指标", []),
+        ("changed", "产出 / 数量", quantity[1]["name"], ["指标值"]),
+        ("removed", "产出 / 质量", quality["name"], []),
+    ]

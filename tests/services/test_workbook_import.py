@@ -70,7 +70,7 @@ def test_a_workbook_edited_as_a_person_would_imports_every_edit_and_nothing_else
     assert [(f.label, f.before, f.after) for f in change.fields] == [
         ("项目名称", "新开办企业刻制公章补贴经费", "新开办企业刻制公章补贴")
     ]
-    assert sorted(row.kind for row in change.rows) == ["修改", "新增", "新增"]
+    assert sorted(row.kind_label for row in change.rows) == ["修改", "新增", "新增"]
     assert Project.objects.get(pk=project.pk).name == "新开办企业刻制公章补贴经费"  # the preview wrote nothing
 
     workbook_import(data=edited, file_name="宝安.xlsx", user=filer)
