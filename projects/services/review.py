@@ -190,8 +190,9 @@ class BatchResult:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (which project, why)
 
 
-def _batch(projects, step) -> BatchResult:
-    """Each project on its own: one refusal does not undo or block the others."""
+def _batch(*, user, project_ids, role: str, step) -> BatchResult:
+    """Each selected project on its own: one refusal does not undo or block the others."""
+    projects, missing = _selected(user, project_ids, role)
     result = BatchResult()
     for project in projects:
         try:
@@ -204,6 +205,7 @@ def _batch(projects, step) -> BatchResult:
                 more = " 等" if len(error.problems) > 3 else ""
                 detail = f"{detail}（{listed}{more}）"
             result.failed.append((f"{project.code} {project.name}", detail))
+    result.failed += missing
     return result
 
 
@@ -221,14 +223,10 @@ def _selected(user, ids, role: str) -> tuple[list[Project], list[tuple[str, str]
 
 
 def projects_submit(*, project_ids, user) -> BatchResult:
-    projects, missing = _selected(user, project_ids, Role.FILER)
-    result = _batch(projects, lambda project: project_submit(project=project, user=user))
-    result.failed += missing
-    return result
+    return _batch(user=user, project_ids=project_ids, role=Role.FILER,
+                  step=lambda project: project_submit(project=project, user=user))
 
 
 def projects_approve(*, project_ids, user, comment: str = "") -> BatchResult:
-    projects, missing = _selected(user, project_ids, Role.REVIEWER)
-    result = _batch(projects, lambda project: project_approve(project=project, user=user, comment=comment))
-    result.failed += missing
-    return result
+    return _batch(user=user, project_ids=project_ids, role=Role.REVIEWER,
+                  step=lambda project: project_approve(project=project, user=user, comment=comment))

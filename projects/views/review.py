@@ -81,6 +81,17 @@ def _review_page(request, project, *, return_form=None, approve_form=None, statu
     return render(request, "projects/project_review.html", context, status=status)
 
 
+def _decide(request, project, step, *, failed: str, done: str, **details):
+    """A reviewer's decision: back to the queue when it is taken, to the project when it is refused."""
+    try:
+        step(project=project, user=request.user, **details)
+    except review.TransitionError as error:
+        messages.error(request, f"{failed}：{error.message}")
+        return redirect("projects:project_detail", pk=project.pk)
+    messages.success(request, f"{project.code} {project.name}：{done}")
+    return redirect("projects:review_queue")
+
+
 @login_required
 def project_review_view(request, pk):
     project = selectors.project_for(request.user, pk, role=Role.REVIEWER)
@@ -93,13 +104,8 @@ def project_approve_view(request, pk):
     project = selectors.project_for(request.user, pk, role=Role.REVIEWER)
     form = ApproveForm(request.POST)
     form.is_valid()
-    try:
-        review.project_approve(project=project, user=request.user, comment=form.cleaned_data.get("comment", ""))
-    except review.TransitionError as error:
-        messages.error(request, f"未能审核通过：{error.message}")
-        return redirect("projects:project_detail", pk=project.pk)
-    messages.success(request, f"{project.code} {project.name}：审核通过")
-    return redirect("projects:review_queue")
+    return _decide(request, project, review.project_approve, comment=form.cleaned_data.get("comment", ""),
+                   failed="未能审核通过", done="审核通过")
 
 
 @login_required
@@ -110,13 +116,8 @@ def project_return_view(request, pk):
     if not form.is_valid():
         messages.error(request, "未能退回：请填写退回原因")
         return _review_page(request, project, return_form=form, status=400)
-    try:
-        review.project_return(project=project, user=request.user, reason=form.cleaned_data["reason"])
-    except review.TransitionError as error:
-        messages.error(request, f"未能退回：{error.message}")
-        return redirect("projects:project_detail", pk=project.pk)
-    messages.success(request, f"{project.code} {project.name}：已退回填报人修改")
-    return redirect("projects:review_queue")
+    return _decide(request, project, review.project_return, reason=form.cleaned_data["reason"],
+                   failed="未能退回", done="已退回填报人修改")
 
 
 @login_required
