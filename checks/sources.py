@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from checks.filing import WAN, Filing, Row
+from checks.filing import Filing, Row
 from indicators.models import Indicator
 from indicators.taxonomy import TemplateSpec
-from projects.models import AmountUnit, Project, district_of
+from projects.models import Project, district_of, in_yuan
 from projects.parsers.filing import ParsedFiling
 
 
@@ -52,11 +52,6 @@ def filing_from_project(
 def filing_from_parsed(parsed: ParsedFiling, *, template: TemplateSpec, fiscal_year: int | None = None) -> Filing:
     """A filing read from a file, checked before it is stored."""
 
-    def in_yuan(amount):
-        if amount is None or parsed.amount_unit != AmountUnit.WAN_YUAN:
-            return amount
-        return amount * WAN
-
     rows = tuple(
         Row(
             level1=row.level1,
@@ -77,8 +72,8 @@ def filing_from_parsed(parsed: ParsedFiling, *, template: TemplateSpec, fiscal_y
         fiscal_year=fiscal_year,
         duration_years=parsed.duration_years,
         project_type=parsed.project_type,
-        total_amount=in_yuan(parsed.total_amount),
-        current_amount=in_yuan(parsed.current_amount),
+        total_amount=in_yuan(parsed.total_amount, parsed.amount_unit),
+        current_amount=in_yuan(parsed.current_amount, parsed.amount_unit),
         amount_unit=parsed.amount_unit,
         annual_goal=parsed.annual_goal,
         long_term_goal=parsed.long_term_goal,

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q
 
 from projects import selectors
-from projects.models import WAN, AmountUnit, Project, Status
+from projects.models import AmountUnit, Project, Status, in_yuan
 from projects.services.filing import RowInput
 
 # Full-width digits and punctuation as typed with a Chinese input method → ASCII.
@@ -103,8 +103,7 @@ class ProjectHeaderForm(forms.ModelForm):
         unit = data["amount_unit"] or AmountUnit.YUAN
         data["amount_unit"] = unit
         for name in ("total_amount", "current_amount"):
-            amount = self.cleaned_data.get(name)
-            data[name] = None if amount is None else (amount * WAN if unit == AmountUnit.WAN_YUAN else amount)
+            data[name] = in_yuan(self.cleaned_data.get(name), unit)
         return data
 
 

@@ -51,6 +51,13 @@ class AmountUnit(models.TextChoices):
     WAN_YUAN = "万元", "万元"
 
 
+def in_yuan(amount: Decimal | None, unit: str) -> Decimal | None:
+    """An amount written in ``unit`` (元 or 万元), in 元."""
+    if amount is None or unit != AmountUnit.WAN_YUAN:
+        return amount
+    return amount * WAN
+
+
 class Allocation(models.TextChoices):
     FACTOR = "因素法", "因素法"
     PROJECT = "项目法", "项目法"

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -16,7 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from checks.services import filing_check_refresh
 from indicators.models import FormTemplate, Indicator, Level2Category
 from indicators.values import value_parts
-from projects.models import WAN, AmountUnit, Department, Project, Status, district_of, normalise_unit_name
+from projects.models import AmountUnit, Department, Project, Status, district_of, in_yuan, normalise_unit_name
 from projects.parsers.filing import FilingParseError, ParsedFiling
 from projects.parsers.text import infer_fiscal_year, parse_filings
 
@@ -51,12 +50,6 @@ def read_source(path: Path) -> SourceFile:
         return SourceFile(path.name, path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as error:
         raise FilingImportError(f"{path}: 无法读取文件（{error}）") from error
-
-
-def _in_yuan(amount: Decimal | None, unit: str) -> Decimal | None:
-    if amount is None:
-        return None
-    return amount * WAN if unit == AmountUnit.WAN_YUAN else amount
 
 
 def _choose_year(filings: list[ParsedFiling], year: int | None) -> tuple[int, str]:
@@ -109,8 +102,8 @@ def _project_fields(filing: ParsedFiling, departments: dict[str, Department], so
         "project_type": filing.project_type,
         "is_new": filing.is_new,
         "allocation": filing.allocation,
-        "total_amount": _in_yuan(filing.total_amount, unit),
-        "current_amount": _in_yuan(filing.current_amount, unit),
+        "total_amount": in_yuan(filing.total_amount, unit),
+        "current_amount": in_yuan(filing.current_amount, unit),
         "amount_unit": unit,
         "policy_basis_label": filing.policy_basis_label,
         "policy_basis": _policy_basis(filing),
