@@ -1,0 +1,27 @@
+import subprocess
+
+import pytest
+import weasyprint
+
+from projects.models import Project
+from projects.printing import engine
+from projects.printing.form import render_form_html
+from projects.services.pdf import form_css
+
+pytestmark = pytest.mark.django_db
+
+
+def _page_images(pdf: bytes, directory) -> list[bytes]:
+    (directory / "form.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", directory / "form.pdf", directory / "page"], check=True)
+    return [path.read_bytes() for path in sorted(directory.glob("page-*.png"))]
+
+
+def test_the_short_user_agent_stylesheet_prints_the_form_exactly_as_weasyprints_own(samples, tmp_path):
+    html = render_form_html(project=Project.objects.get(code="440304221061500600010"))
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.mkdir(), theirs.mkdir()
+    with_ours = _page_images(engine.pdf_of(html, form_css()), ours)
+    with_theirs = _page_images(weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(string=form_css())]), theirs)
+    assert len(with_ours) >= 2
+    assert with_ours == with_theirs
