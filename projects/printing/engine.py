@@ -95,9 +95,23 @@ def pdf(html: str, css: str) -> bytes:
 
 def pdfs(htmls: list[str], css: str) -> list[bytes]:
     """One PDF per form."""
-    return _in_pool(pdf_of, htmls, repeat(css))
+    return _longest_first(pdf_of, htmls, css, size=len)
 
 
 def combined_pdfs(chunks: list[list[str]], css: str) -> list[bytes]:
     """One PDF per chunk of forms."""
-    return _in_pool(combined_pdf_of, chunks, repeat(css))
+    return _longest_first(combined_pdf_of, chunks, css, size=lambda chunk: sum(map(len, chunk)))
+
+
+def _longest_first(function, items: list, css: str, *, size) -> list[bytes]:
+    """``function(item, css)`` for every item, in the pool, returned in the order given.
+
+    The workers take the items longest first (by the length of their HTML), so that the short
+    ones fill in at the end and neither worker is left alone with a long one.
+    """
+    order = sorted(range(len(items)), key=lambda index: size(items[index]), reverse=True)
+    rendered = _in_pool(function, [items[index] for index in order], repeat(css))
+    results: list[bytes] = [b""] * len(items)
+    for index, pdf in zip(order, rendered, strict=True):
+        results[index] = pdf
+    return results

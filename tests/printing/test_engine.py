@@ -7,6 +7,7 @@ from projects.models import Project
 from projects.printing import engine
 from projects.printing.form import render_form_html
 from projects.services.pdf import form_css
+from tests.pdfs import page_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +26,15 @@ def test_the_short_user_agent_stylesheet_prints_the_form_exactly_as_weasyprints_
     with_theirs = _page_images(weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(string=form_css())]), theirs)
     assert len(with_ours) >= 2
     assert with_ours == with_theirs
+
+
+def test_forms_rendered_in_the_pool_come_back_in_the_order_given_whatever_their_length():
+    htmls = [
+        f'<html lang="zh-Hans"><body><p>第{number}张</p>{"<p>很长的一段。</p>" * length}</body></html>'
+        for number, length in enumerate([1, 400, 40, 900, 3])
+    ]
+    pdfs = engine.pdfs(htmls, "")
+    assert [page_texts(pdf)[0][:3] for pdf in pdfs] == ["第0张", "第1张", "第2张", "第3张", "第4张"]
+    chunks = engine.combined_pdfs([htmls[:1], htmls[1:4], htmls[4:]], "")
+    assert [page_texts(pdf)[0][:3] for pdf in chunks] == ["第0张", "第1张", "第4张"]
+    assert len(page_texts(chunks[1])) == sum(len(page_texts(pdf)) for pdf in pdfs[1:4])
