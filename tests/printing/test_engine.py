@@ -1,4 +1,5 @@
 import subprocess
+from xml.etree import ElementTree
 
 import pytest
 import weasyprint
@@ -18,8 +19,11 @@ def _page_images(pdf: bytes, directory) -> list[bytes]:
     return [path.read_bytes() for path in sorted(directory.glob("page-*.png"))]
 
 
-def test_the_short_user_agent_stylesheet_prints_the_form_exactly_as_weasyprints_own(samples, tmp_path):
+def test_the_form_read_as_xml_with_the_short_user_agent_stylesheet_prints_exactly_as_weasyprint_prints_it(
+    samples, tmp_path
+):
     html = render_form_html(project=Project.objects.get(code="440304221061500600010"))
+    assert ElementTree.fromstring(html).tag == "html"
     ours, theirs = tmp_path / "ours", tmp_path / "theirs"
     ours.mkdir(), theirs.mkdir()
     with_ours = _page_images(engine.pdf_of(html, form_css()), ours)
@@ -38,3 +42,20 @@ def test_forms_rendered_in_the_pool_come_back_in_the_order_given_whatever_their_
     chunks = engine.combined_pdfs([htmls[:1], htmls[1:4], htmls[4:]], "")
     assert [page_texts(pdf)[0][:3] for pdf in chunks] == ["第0张", "第1张", "第4张"]
     assert len(page_texts(chunks[1])) == sum(len(page_texts(pdf)) for pdf in pdfs[1:4])
+
+
+def test_html_that_is_not_well_formed_xml_is_read_by_the_html5_parser():
+    html = '<!doctype html><html lang="zh-Hans"><body><p>第一行<br>第二行<p>第三段'
+    with pytest.raises(ElementTree.ParseError):
+        ElementTree.fromstring(html)
+    assert page_texts(engine.pdf_of(html, "")) == ["第一行第二行第三段"]
+
+
+def test_control_characters_from_extracted_text_are_left_out_of_the_printed_form(samples):
+    """WeasyPrint has no glyph for them, and one such character garbles the whole PDF's text layer."""
+    project = Project.objects.get(code="440306210601500000540")
+    project.annual_goal = "第一段\x0c第二段\x0b完"
+    project.save()
+    html = render_form_html(project=project)
+    assert ElementTree.fromstring(html).tag == "html"
+    assert "第一段第二段完" in "".join(page_texts(engine.pdf_of(html, form_css())))
