@@ -105,7 +105,7 @@ def form_context(project: Project, *, levels: list[Level1Rows], review=None) -> 
         "blocks": page_blocks(levels, above_mm=header_height_mm(pairs, texts)),
         "status": project.get_status_display(),
         "review": review,
-        "reviewer": person_name(review.user) if review else "",
+        "reviewer": person_name(review.user) if review and review.user else "",
     }
 
 
