@@ -1,9 +1,9 @@
 """HTML to PDF with WeasyPrint, one form at a time, in a pool of worker processes.
 
 Nothing here imports Django, so the workers start light. Each form is laid out as its own
-document, so its pages are numbered 第 1 页 共 N 页 on their own whatever it is printed with.
-Writing is the other half of the cost, mostly subsetting the CJK font: forms printed together
-are written a chunk at a time, each chunk one PDF with one font subset.
+document (``document.FormHTML``), so its pages are numbered 第 1 页 共 N 页 on their own whatever
+it is printed with. Writing costs about a fifth of the time, a good part of it subsetting the CJK
+font: forms printed together are written a chunk at a time, each chunk one PDF with one subset.
 """
 
 from __future__ import annotations
@@ -13,43 +13,16 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from itertools import repeat
-from pathlib import Path
-from xml.etree import ElementTree
 
-import cssselect2
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
+
+from projects.printing.document import FormHTML
 
 WORKERS = 2
 
 _fonts = FontConfiguration()
 _pool: ProcessPoolExecutor | None = None
-_USER_AGENT_CSS = weasyprint.CSS(filename=str(Path(__file__).with_name("ua.css")))
-
-
-class FormHTML(weasyprint.HTML):
-    """A printed form, read and laid out the quick way, printed exactly as ``weasyprint.HTML`` would.
-
-    The template writes well-formed XHTML, which Python's XML parser (written in C) reads in a
-    fraction of the time of WeasyPrint's HTML5 parser (written in Python); a form whose text holds
-    a character XML refuses goes to the HTML5 parser. And it is laid out with the short
-    user-agent stylesheet of ``ua.css``: WeasyPrint asks the document for its user-agent
-    stylesheets, and were it to stop asking, the form would print the same with its own.
-    """
-
-    def __init__(self, html: str):
-        try:
-            root = ElementTree.fromstring(html)
-        except ElementTree.ParseError:
-            super().__init__(string=html)
-            return
-        # WeasyPrint's own set-up (base URL, URL fetcher, media type), on an empty document.
-        super().__init__(string="<html></html>")
-        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root)
-        self.etree_element = self.wrapper_element.etree_element
-
-    def _ua_stylesheets(self, forms=False):
-        return [_USER_AGENT_CSS]
 
 
 @lru_cache(maxsize=4)
@@ -87,6 +60,11 @@ def _pool_executor() -> ProcessPoolExecutor:
 def start_pool() -> None:
     """Starts every worker and loads its fonts, as a running server has them."""
     _in_pool(pdf_of, ["<p>预热 ≥≤㎡</p>"] * WORKERS, repeat(""))
+
+
+def worker_pids() -> list[int]:
+    """The process ids of the running workers (for the benchmark's CPU figures)."""
+    return list(_pool._processes) if _pool is not None else []
 
 
 def shutdown_pool() -> None:
