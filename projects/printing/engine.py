@@ -8,9 +8,12 @@ font: forms printed together are written a chunk at a time, each chunk one PDF w
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from functools import lru_cache
 from itertools import repeat
 
@@ -34,16 +37,34 @@ def _document(html: str, css: str):
     return FormHTML(html).render(font_config=_fonts, stylesheets=[_stylesheet(css)])
 
 
+@contextmanager
+def _cycles_collected_at_the_end() -> Iterator[None]:
+    """WeasyPrint makes a few hundred thousand objects a form, and Python's cycle collector keeps
+    going through them as they pile up: a tenth of the time and more. Without it while a render
+    runs, the cycles left are collected once at the end, all in the youngest generation still."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
 def pdf_of(html: str, css: str) -> bytes:
     """In a worker: one form as one PDF."""
-    return _document(html, css).write_pdf()
+    with _cycles_collected_at_the_end():
+        return _document(html, css).write_pdf()
 
 
 def combined_pdf_of(htmls: list[str], css: str) -> bytes:
     """In a worker: the forms one after the other, each laid out alone, written as one PDF."""
-    documents = [_document(html, css) for html in htmls]
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    with _cycles_collected_at_the_end():
+        documents = [_document(html, css) for html in htmls]
+        pages = [page for document in documents for page in document.pages]
+        return documents[0].copy(pages).write_pdf()
 
 
 def _pool_executor() -> ProcessPoolExecutor:
