@@ -147,3 +147,5 @@ CACHES = {
 }
 # WeasyPrint reports every layout step at INFO.
 LOGGING["loggers"] = {"weasyprint.progress": {"level": "WARNING"}}
+# pikepdf announces at INFO that it has connected its logging.
+LOGGING["loggers"]["pikepdf"] = {"level": "WARNING"}

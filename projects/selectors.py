@@ -113,3 +113,23 @@ def review_queue_for(user, *, most_findings_first: bool = False, check: str = ""
 def visible_projects(queryset: QuerySet[Project], user, *, role: str | None = None) -> QuerySet[Project]:
     """Narrows any project queryset (the admin's, with its own joins) to what the user may see."""
     return queryset.filter(applicant__in=departments_for(user, role=role))
+
+
+def deciding_transitions(projects) -> dict[int, Transition]:
+    """For each approved or returned project among ``projects``, the step that approved or returned it.
+
+    One query whatever the number of projects. A project that was returned and has been resubmitted
+    since has none: its current filing has not been reviewed.
+    """
+    decided = {project.pk: project.status for project in projects
+               if project.status in (Status.APPROVED, Status.RETURNED)}
+    latest: dict[int, Transition] = {}
+    steps = (
+        Transition.objects.filter(project_id__in=decided, to_status__in=[Status.APPROVED, Status.RETURNED])
+        .select_related("user")
+        .defer("snapshot")
+        .order_by("at", "pk")
+    )
+    for step in steps:
+        latest[step.project_id] = step
+    return {pk: step for pk, step in latest.items() if step.to_status == decided[pk]}

@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from projects.models import Assignment, Department, Project, Role
+from projects.models import Assignment, Department, Project, Role, Status
+from projects.services.review import project_approve
 from tests.pdfs import all_text, footers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_cache")]
@@ -94,3 +95,17 @@ def test_bench_pdf_prints_its_figures_and_leaves_nothing_behind(samples):
     assert "内容未变" in printed
     assert Project.objects.count() == count
     assert not Project.objects.filter(name__endswith="（修改）").exists()
+
+
+def test_export_pdf_prints_the_review_of_an_approved_project(three_projects, tmp_path):
+    project = three_projects.order_by("code").first()
+    reviewer = User.objects.create(username="li", first_name="丽", last_name="李")
+    Assignment.objects.create(user=reviewer, department=project.applicant, role=Role.REVIEWER)
+    Project.objects.filter(pk=project.pk).update(status=Status.SUBMITTED)
+    project_approve(project=Project.objects.get(pk=project.pk), user=reviewer, comment="同意申报。")
+    output = tmp_path / "futian.pdf"
+    _run("export_pdf", "--department", SMALL_UNIT, "--year", "2022", "-o", str(output))
+    text = all_text(output.read_bytes())
+    assert text.count("审核意见同意申报。") == 1
+    assert text.count("审核人：李丽") == 1
+    assert text.count("审核状态草稿") == 2

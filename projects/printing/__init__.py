@@ -2,7 +2,8 @@
 
 ``form`` turns a project into the template's context, ``paging`` cuts its indicator table into
 blocks that keep their labels across page breaks, ``engine`` turns HTML into PDF in a pool of
-worker processes, ``bundle`` merges and zips, ``cache`` keeps the PDFs of unchanged forms, and
-``chromium`` prints the same HTML with headless Chromium for the benchmark. ``engine`` and
-``bundle`` import nothing from Django so that the worker processes start light.
+worker processes (``document`` reads each form the quick way), ``bundle`` merges and zips,
+``cache`` keeps the PDFs of unchanged forms, and ``chromium`` prints the same HTML with headless
+Chromium for the benchmark. ``engine``, ``document`` and ``bundle`` import nothing from Django
+so that the worker processes start light.
 """

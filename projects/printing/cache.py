@@ -1,7 +1,7 @@
 """PDFs kept in Django's ``pdf`` cache, keyed on what they are made from.
 
 The key is a hash of the form's HTML and CSS (which hold every printed value, the status and
-the review) and of the WeasyPrint version: an unchanged project is served without rendering,
+the review), of the WeasyPrint version and of the engine's user-agent stylesheet: an unchanged project is served without rendering,
 and any change to it, to the layout or to the renderer makes a new key.
 
 A batch is cached by chunks of a few forms: one PDF per form would repeat the font subset in
@@ -17,11 +17,13 @@ from importlib.metadata import version
 
 from django.core.cache import caches
 
+from projects.printing.document import USER_AGENT_CSS_PATH
+
 CACHE_ALIAS = "pdf"
 # A chunk ends after a form whose code hashes to 0 modulo this, so about this many forms a chunk.
 CHUNK_TARGET = 6
 CHUNK_MAX = 12
-_RENDERER = f"weasyprint {version('weasyprint')}"
+_RENDERER = f"weasyprint {version('weasyprint')}\0{USER_AGENT_CSS_PATH.read_text(encoding='utf-8')}"
 
 
 def content_key(kind: str, *parts: str) -> str:

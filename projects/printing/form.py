@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +15,10 @@ from projects.models import Project
 from projects.printing.paging import IndicatorRow, Level1Rows, Level2Rows, header_height_mm, page_blocks
 
 TEMPLATE = "print/form.html"
+# Control characters (text extracted from PDFs carries form feeds and the like) and the two
+# noncharacters: no font has a glyph for them, and WeasyPrint garbles the text layer of the whole
+# PDF when it prints one. Nor may they appear in XML, which the engine reads the form as.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ def form_context(project: Project, *, levels: list[Level1Rows], review=None) -> 
         "blocks": page_blocks(levels, above_mm=header_height_mm(pairs, texts)),
         "status": project.get_status_display(),
         "review": review,
-        "reviewer": person_name(review.user) if review else "",
+        "reviewer": person_name(review.user) if review and review.user else "",
     }
 
 
@@ -119,7 +124,8 @@ def render_forms_html(projects: Iterable[Project], reviews: dict | None = None) 
             categories_by_template[project.template_id] = template_categories(project.template_id)
         levels = indicator_levels(project.indicators.all(), categories_by_template[project.template_id])
         review = (reviews or {}).get(pk)
-        pages.append(render_to_string(TEMPLATE, form_context(project, levels=levels, review=review)))
+        html = render_to_string(TEMPLATE, form_context(project, levels=levels, review=review))
+        pages.append(_UNPRINTABLE.sub("", html))
     return pages
 
 

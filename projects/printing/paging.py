@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # From form.css: A4 with margins of 18/15/20/15 mm, 10.5 pt text at line-height 1.45.
 PAGE_BODY_MM = (297 - 18 - 20) * 0.95
@@ -83,6 +84,8 @@ def _text_width_mm(text: str) -> float:
     return ems * FONT_MM
 
 
+# Texts repeat (不适用, the labels, the same row measured for each page it might fall on).
+@lru_cache(maxsize=4096)
 def _lines(text: str, share: float) -> int:
     usable = CONTENT_WIDTH_MM * share - CELL_PADDING_MM
     paragraphs = text.split("\n") if text else [""]

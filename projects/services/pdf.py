@@ -1,14 +1,18 @@
 """Printable forms as PDF: one project, a department's projects in one PDF, or a zip of PDFs.
 
 ``reviews`` maps a project's id to the review printed in its review block (an object with
-``comment``, ``user`` and ``created_at``); a project without one gets blank lines to sign.
+``comment``, ``user`` and ``created_at``, such as ``Review``); a project without one gets blank
+lines to sign. ``printed_reviews`` finds them for a set of projects.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -17,7 +21,10 @@ from projects.models import Department, Project
 from projects.printing import bundle, engine
 from projects.printing.cache import cached, cached_many, content_chunks, content_key
 from projects.printing.form import render_forms_html
-from projects.selectors import projects_for
+from projects.selectors import deciding_transitions, projects_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 CSS_TEMPLATE = "print/form.css"
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
@@ -25,6 +32,26 @@ _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
 
 class NothingToExport(Exception):
     """The selection holds no project."""
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the review block prints: the reviewer's opinion, who gave it, and when."""
+
+    comment: str
+    user: User | None
+    created_at: datetime
+
+
+def printed_reviews(projects: Iterable[Project]) -> dict[int, Review]:
+    """The review each approved or returned project prints (审核通过 or 已退回, with its opinion).
+
+    Read in one query for all the projects; a project not reviewed in its current state gets none.
+    """
+    return {
+        pk: Review(comment=step.comment, user=step.user, created_at=step.at)
+        for pk, step in deciding_transitions(list(projects)).items()
+    }
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,8 @@ def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
 @login_required
 def project_pdf(request, pk):
     project = project_for(request.user, pk)
-    return _download(pdf_services.project_pdf(project=project), pdf_services.pdf_filename(project), "application/pdf")
+    pdf = pdf_services.project_pdf(project=project, review=pdf_services.printed_reviews([project]).get(project.pk))
+    return _download(pdf, pdf_services.pdf_filename(project), "application/pdf")
 
 
 class DepartmentExportForm(forms.Form):
@@ -48,12 +49,14 @@ def department_pdf(request):
     form = DepartmentExportForm(request.GET or None, user=request.user)
     if form.is_valid():
         department, year = form.cleaned_data["department"], form.cleaned_data["year"]
-        projects = pdf_services.department_projects(department=department, year=year, user=request.user)
+        projects = list(pdf_services.department_projects(department=department, year=year, user=request.user))
+        reviews = pdf_services.printed_reviews(projects)
         stem = f"{department.name}_{year}年_二级项目支出绩效目标申报表"
         try:
             if form.cleaned_data["output"] == "zip":
-                return _download(pdf_services.projects_zip(projects=projects), f"{stem}.zip", "application/zip")
-            pdf = pdf_services.projects_pdf(projects=projects, title=stem)
+                archive = pdf_services.projects_zip(projects=projects, reviews=reviews)
+                return _download(archive, f"{stem}.zip", "application/zip")
+            pdf = pdf_services.projects_pdf(projects=projects, reviews=reviews, title=stem)
             return _download(pdf, f"{stem}.pdf", "application/pdf")
         except pdf_services.NothingToExport:
             form.add_error(None, f"{department.name}在{year}年度没有可导出的项目。")

@@ -1,12 +1,15 @@
 import io
 import zipfile
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from projects.models import Assignment, Department, Project, Role
-from tests.pdfs import all_text
+from projects.models import Assignment, Department, Project, Role, Status, Transition
+from projects.services.review import project_approve
+from tests.pdfs import all_text, page_texts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_cache")]
 
@@ -111,3 +114,44 @@ def test_a_year_without_projects_says_so(client, small_unit):
     response = client.get(reverse("projects:department_pdf"), {"department": other.pk, "year": 2022, "output": "pdf"})
     assert response.status_code == 200
     assert "深圳市福田区数据管理中心在2022年度没有可导出的项目。" in response.content.decode()
+
+
+def _approved_by_li(project):
+    """``project`` approved by the reviewer 李丽 on 5 March 2024, through the review workflow."""
+    reviewer = User.objects.create(username="li", first_name="丽", last_name="李")
+    Assignment.objects.create(user=reviewer, department=project.applicant, role=Role.REVIEWER)
+    Project.objects.filter(pk=project.pk).update(status=Status.SUBMITTED)
+    project_approve(project=Project.objects.get(pk=project.pk), user=reviewer, comment="指标设置完整，同意申报。")
+    Transition.objects.filter(project=project, to_status=Status.APPROVED).update(
+        at=datetime(2024, 3, 5, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    )
+
+
+REVIEW_PRINTED = ["审核状态审核通过审核日期2024年3月5日", "审核意见指标设置完整，同意申报。", "审核人：李丽", "日期：2024年3月5日"]
+
+
+def test_an_approved_projects_pdf_prints_the_reviewers_opinion_name_and_date(client, samples):
+    project = _project(BAOAN)
+    _approved_by_li(project)
+    _user(client, "baoan", BAOAN, Role.FILER)
+    text = all_text(b"".join(client.get(reverse("projects:project_pdf", args=[project.pk])).streaming_content))
+    assert all(printed in text for printed in REVIEW_PRINTED)
+
+
+@pytest.mark.parametrize("output", ["pdf", "zip"])
+def test_a_department_batch_prints_the_review_of_its_approved_project_only(client, small_unit, output):
+    projects = list(small_unit.projects.filter(fiscal_year=2022).order_by("code"))
+    _approved_by_li(projects[1])
+    _user(client, "futian", FUTIAN_CENTRE, Role.FILER)
+    response = client.get(reverse("projects:department_pdf"), {"department": small_unit.pk, "year": 2022, "output": output})
+    content = b"".join(response.streaming_content)
+    if output == "zip":
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        texts = [all_text(archive.read(name)) for name in archive.namelist()]
+    else:
+        pages = page_texts(content)
+        starts = [index for index, text in enumerate(pages) if text.startswith("预算年度")] + [len(pages)]
+        texts = ["".join(pages[start:end]) for start, end in zip(starts, starts[1:])]
+    assert len(texts) == 3
+    assert [all(printed in text for printed in REVIEW_PRINTED) for text in texts] == [False, True, False]
+    assert "审核状态草稿审核日期审核意见填表人：审核人：日期：" in texts[0]

@@ -25,19 +25,20 @@ class Command(BaseCommand):
                 viewer = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
                 raise CommandError(f"没有用户“{user}”") from None
-        projects = pdf_services.department_projects(department=unit, year=year, user=viewer)
+        projects = list(pdf_services.department_projects(department=unit, year=year, user=viewer))
+        reviews = pdf_services.printed_reviews(projects)
         stem = f"{unit.name}_{year}年_二级项目支出绩效目标申报表"
         path = Path(output or f"{stem}.{'zip' if zip else 'pdf'}")
         try:
             if zip:
-                content = pdf_services.projects_zip(projects=projects)
+                content = pdf_services.projects_zip(projects=projects, reviews=reviews)
             else:
-                content = pdf_services.projects_pdf(projects=projects, title=stem)
+                content = pdf_services.projects_pdf(projects=projects, reviews=reviews, title=stem)
         except pdf_services.NothingToExport:
             raise CommandError(f"{unit.name}在{year}年度没有可导出的项目") from None
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-        self.stdout.write(f"{projects.count()} 个项目 → {path}（{len(content) / 1024 / 1024:.1f} MB）")
+        self.stdout.write(f"{len(projects)} 个项目 → {path}（{len(content) / 1024 / 1024:.1f} MB）")
 
     def _department(self, given: str) -> Department:
         """By id, by full name, or by a part of the name that only one unit has."""

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.models import Project
-from projects.services.pdf import project_pdf
+from projects.services.pdf import printed_reviews, project_pdf
 
 # One form with seven 三级 rows under one 二级 (质量), one with four 不适用 categories.
 SAMPLE_CODES = ["440304221061500600010", "440306210601500000540"]
@@ -30,7 +30,8 @@ class Command(BaseCommand):
             project = Project.objects.filter(code=code).order_by("-fiscal_year").first()
             if project is None:
                 raise CommandError(f"没有项目编码为 {code} 的项目；请先运行 manage.py load_demo 导入示例申报表")
-            for path in self._pages(project_pdf(project=project), directory / f"form-{code}", dpi):
+            pdf = project_pdf(project=project, review=printed_reviews([project]).get(project.pk))
+            for path in self._pages(pdf, directory / f"form-{code}", dpi):
                 self.stdout.write(str(path))
 
     def _pages(self, pdf: bytes, stem: Path, dpi: int) -> list[Path]:

@@ -1,0 +1,61 @@
+import subprocess
+from xml.etree import ElementTree
+
+import pytest
+import weasyprint
+
+from projects.models import Project
+from projects.printing import engine
+from projects.printing.form import render_form_html
+from projects.services.pdf import form_css
+from tests.pdfs import page_texts
+
+pytestmark = pytest.mark.django_db
+
+
+def _page_images(pdf: bytes, directory) -> list[bytes]:
+    (directory / "form.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", directory / "form.pdf", directory / "page"], check=True)
+    return [path.read_bytes() for path in sorted(directory.glob("page-*.png"))]
+
+
+def test_the_form_read_as_xml_with_the_short_user_agent_stylesheet_prints_exactly_as_weasyprint_prints_it(
+    samples, tmp_path
+):
+    html = render_form_html(project=Project.objects.get(code="440304221061500600010"))
+    assert ElementTree.fromstring(html).tag == "html"
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.mkdir(), theirs.mkdir()
+    with_ours = _page_images(engine.pdf_of(html, form_css()), ours)
+    with_theirs = _page_images(weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(string=form_css())]), theirs)
+    assert len(with_ours) >= 2
+    assert with_ours == with_theirs
+
+
+def test_forms_rendered_in_the_pool_come_back_in_the_order_given_whatever_their_length():
+    htmls = [
+        f'<html lang="zh-Hans"><body><p>第{number}张</p>{"<p>很长的一段。</p>" * length}</body></html>'
+        for number, length in enumerate([1, 400, 40, 900, 3])
+    ]
+    pdfs = engine.pdfs(htmls, "")
+    assert [page_texts(pdf)[0][:3] for pdf in pdfs] == ["第0张", "第1张", "第2张", "第3张", "第4张"]
+    chunks = engine.combined_pdfs([htmls[:1], htmls[1:4], htmls[4:]], "")
+    assert [page_texts(pdf)[0][:3] for pdf in chunks] == ["第0张", "第1张", "第4张"]
+    assert len(page_texts(chunks[1])) == sum(len(page_texts(pdf)) for pdf in pdfs[1:4])
+
+
+def test_html_that_is_not_well_formed_xml_is_read_by_the_html5_parser():
+    html = '<!doctype html><html lang="zh-Hans"><body><p>第一行<br>第二行<p>第三段'
+    with pytest.raises(ElementTree.ParseError):
+        ElementTree.fromstring(html)
+    assert page_texts(engine.pdf_of(html, "")) == ["第一行第二行第三段"]
+
+
+def test_control_characters_from_extracted_text_are_left_out_of_the_printed_form(samples):
+    """WeasyPrint has no glyph for them, and one such character garbles the whole PDF's text layer."""
+    project = Project.objects.get(code="440306210601500000540")
+    project.annual_goal = "第一段\x0c第二段\x0b完"
+    project.save()
+    html = render_form_html(project=project)
+    assert ElementTree.fromstring(html).tag == "html"
+    assert "第一段第二段完" in "".join(page_texts(engine.pdf_of(html, form_css())))
