@@ -1,8 +1,9 @@
 """PDFs kept in Django's ``pdf`` cache, keyed on what they are made from.
 
 The key is a hash of the form's HTML and CSS (which hold every printed value, the status and
-the review), of the WeasyPrint version and of the engine's user-agent stylesheet: an unchanged project is served without rendering,
-and any change to it, to the layout or to the renderer makes a new key.
+the review), of the WeasyPrint version and of the engine's user-agent stylesheet: an unchanged
+project is served without rendering, and any change to it, to the layout or to the renderer
+makes a new key.
 
 A batch is cached by chunks of a few forms: one PDF per form would repeat the font subset in
 every form (ten times the size), one PDF for the batch would be rendered again whole whenever

@@ -127,7 +127,9 @@ def _approved_by_li(project):
     )
 
 
-REVIEW_PRINTED = ["审核状态审核通过审核日期2024年3月5日", "审核意见指标设置完整，同意申报。", "审核人：李丽", "日期：2024年3月5日"]
+REVIEW_PRINTED = [
+    "审核状态审核通过审核日期2024年3月5日", "审核意见指标设置完整，同意申报。", "审核人：李丽", "日期：2024年3月5日",
+]
 
 
 def test_an_approved_projects_pdf_prints_the_reviewers_opinion_name_and_date(client, samples):
@@ -143,8 +145,8 @@ def test_a_department_batch_prints_the_review_of_its_approved_project_only(clien
     projects = list(small_unit.projects.filter(fiscal_year=2022).order_by("code"))
     _approved_by_li(projects[1])
     _user(client, "futian", FUTIAN_CENTRE, Role.FILER)
-    response = client.get(reverse("projects:department_pdf"), {"department": small_unit.pk, "year": 2022, "output": output})
-    content = b"".join(response.streaming_content)
+    query = {"department": small_unit.pk, "year": 2022, "output": output}
+    content = b"".join(client.get(reverse("projects:department_pdf"), query).streaming_content)
     if output == "zip":
         archive = zipfile.ZipFile(io.BytesIO(content))
         texts = [all_text(archive.read(name)) for name in archive.namelist()]
