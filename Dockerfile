@@ -12,7 +12,8 @@ COPY pyproject.toml ./
 RUN pip install --no-cache-dir -e .
 COPY . .
 RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic DJANGO_ALLOWED_HOSTS=localhost \
-    python manage.py collectstatic --noinput
+    python manage.py collectstatic --noinput \
+    && DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost python manage.py build_print_font
 
 EXPOSE 8000
 CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn budgetperf.wsgi --bind 0.0.0.0:8000 --workers 2"]

@@ -149,3 +149,5 @@ CACHES = {
 LOGGING["loggers"] = {"weasyprint.progress": {"level": "WARNING"}}
 # pikepdf announces at INFO that it has connected its logging.
 LOGGING["loggers"]["pikepdf"] = {"level": "WARNING"}
+# fontTools reports each table it cuts at INFO, and every code point a font lacks at WARNING.
+LOGGING["loggers"]["fontTools"] = {"level": "ERROR"}

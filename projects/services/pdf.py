@@ -12,13 +12,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from projects.models import Department, Project
-from projects.printing import bundle, engine
+from projects.printing import bundle, engine, font
 from projects.printing.cache import cached, cached_many, content_chunks, content_key
 from projects.printing.form import render_forms_html
 from projects.selectors import deciding_transitions, projects_for
@@ -54,9 +56,21 @@ def printed_reviews(projects: Iterable[Project]) -> dict[int, Review]:
     }
 
 
-@lru_cache(maxsize=1)
+def print_font_path() -> Path:
+    return Path(settings.VAR_DIR) / "fonts" / font.FILE_NAME
+
+
 def form_css() -> str:
-    return render_to_string(CSS_TEMPLATE)
+    """The printed form's CSS, naming the cut-down face once ``build_print_font`` has made it."""
+    path = print_font_path()
+    return _form_css(path.as_uri() if path.exists() else "")
+
+
+@lru_cache(maxsize=2)
+def _form_css(print_font_url: str) -> str:
+    return render_to_string(
+        CSS_TEMPLATE, {"print_font_url": print_font_url, "family": font.FAMILY, "full_family": font.SOURCE_FAMILY}
+    )
 
 
 def pdf_filename(project: Project) -> str:

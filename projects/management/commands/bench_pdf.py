@@ -37,6 +37,11 @@ def _pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
+def _rounds(seconds: list[float]) -> str:
+    """"3 次的中位数：3.01 / 3.05 / 3.10 s"."""
+    return f"{len(seconds)} 次的中位数：" + " / ".join(f"{value:.2f}" for value in seconds) + " s"
+
+
 def _cpu_seconds(pids: list[int]) -> float | None:
     """User and system CPU time the processes have used so far, from /proc (Linux); None elsewhere."""
     try:
@@ -59,9 +64,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--forms", type=int, default=100, help="批量的申报表张数（默认 100）")
         parser.add_argument("--rounds", type=int, default=5, help="单张申报表重复次数（取中位数）")
+        parser.add_argument("--batch-rounds", type=int, default=3, help="批量及 Chromium 重复次数（取中位数）")
         parser.add_argument("--no-chromium", action="store_true", help="不运行 Chromium")
 
-    def handle(self, *args, forms, rounds, no_chromium, **options):
+    def handle(self, *args, forms, rounds, batch_rounds, no_chromium, **options):
         # Everything runs in a transaction that is rolled back and on an empty scratch cache, so
         # that the figures are those of a first export and nothing of the benchmark stays behind.
         with tempfile.TemporaryDirectory(prefix="budgetperf-bench-") as scratch:
@@ -71,14 +77,14 @@ class Command(BaseCommand):
                     if Project.objects.count() < forms:
                         samples = Path(settings.BASE_DIR) / "samples"
                         import_filings(sources=[read_source(samples / name) for name in SAMPLE_FILES])
-                    self._bench(forms, rounds, no_chromium, Path(scratch))
+                    self._bench(forms, rounds, batch_rounds, no_chromium, Path(scratch))
                     raise _Rollback
             except _Rollback:
                 pass
             finally:
                 engine.shutdown_pool()
 
-    def _bench(self, forms, rounds, no_chromium, scratch: Path):
+    def _bench(self, forms, rounds, batch_rounds, no_chromium, scratch: Path):
         projects = list(Project.objects.order_by("source_file", "source_line", "pk")[:forms])
         if len(projects) < forms:
             raise CommandError(f"只有 {len(projects)} 个项目，不足 {forms} 个")
@@ -96,21 +102,28 @@ class Command(BaseCommand):
         warm, _ = _timed(lambda: pdf_services.project_pdf(project=single))
         out(f"单张申报表 {single.code}：{statistics.median(timings):.3f} s（{rounds} 次的中位数），经缓存 {warm:.3f} s")
 
-        cache.clear()
         workers = engine.worker_pids()
-        workers_before, main_before = _cpu_seconds(workers), time.process_time()
-        batch, merged = _timed(lambda: pdf_services.projects_pdf(projects=projects))
-        workers_after, main_used = _cpu_seconds(workers), time.process_time() - main_before
+        batches, worker_cpu, main_cpu = [], [], []
+        for _ in range(batch_rounds):
+            cache.clear()
+            workers_before, main_before = _cpu_seconds(workers), time.process_time()
+            batch, merged = _timed(lambda: pdf_services.projects_pdf(projects=projects))
+            workers_after = _cpu_seconds(workers)
+            batches.append(batch)
+            main_cpu.append(time.process_time() - main_before)
+            if workers_before is not None and workers_after is not None:
+                worker_cpu.append(workers_after - workers_before)
+        batch = statistics.median(batches)
         out(
-            f"{forms} 张合并为一个 PDF：{batch:.2f} s（{engine.WORKERS} 个进程），{_pages(merged)} 页，"
-            f"{len(merged) / 1024 / 1024:.1f} MB"
+            f"{forms} 张合并为一个 PDF：{batch:.2f} s（{engine.WORKERS} 个进程，{_rounds(batches)}），"
+            f"{_pages(merged)} 页，{len(merged) / 1024 / 1024:.1f} MB"
         )
-        if workers_before is not None and workers_after is not None:
+        if worker_cpu:
             # CPU time does not grow with the load other programs put on the machine, wall time does.
-            used = workers_after - workers_before
+            used = statistics.median(worker_cpu)
             out(
                 f"  其中 CPU 时间：渲染进程共 {used:.2f} s（每张 {used / forms * 1000:.0f} ms），"
-                f"主进程 {main_used:.2f} s（生成 HTML、查缓存、合并）"
+                f"主进程 {statistics.median(main_cpu):.2f} s（生成 HTML、查缓存、合并）"
             )
         unchanged, _ = _timed(lambda: pdf_services.projects_pdf(projects=projects))
         changed = projects[len(projects) // 2]
@@ -124,10 +137,11 @@ class Command(BaseCommand):
         htmls = render_forms_html(projects)
         output = scratch / "chromium.pdf"
         document = chromium.one_document(htmls, pdf_services.form_css())
-        chromium_time, _ = _timed(lambda: chromium.print_to_pdf(document, output))
+        chromium_times = [_timed(lambda: chromium.print_to_pdf(document, output))[0] for _ in range(batch_rounds)]
+        chromium_time = statistics.median(chromium_times)
         printed = output.read_bytes()
         out(
-            f"同样 {forms} 张由 headless Chromium 打印：{chromium_time:.2f} s，{_pages(printed)} 页，"
+            f"同样 {forms} 张由 headless Chromium 打印：{chromium_time:.2f} s（{_rounds(chromium_times)}），{_pages(printed)} 页，"
             f"{len(printed) / 1024 / 1024:.1f} MB（页码不按项目分别编排）"
         )
         out(f"比值 WeasyPrint / Chromium：首次导出 {batch / chromium_time:.2f}，内容未变 {unchanged / chromium_time:.2f}")

@@ -1,0 +1,76 @@
+import pytest
+from django.core.management import CommandError, call_command
+from fontTools.pens.boundsPen import BoundsPen
+from fontTools.ttLib import TTFont
+
+from projects.printing import engine, font
+from projects.services.pdf import form_css, print_font_path
+from tests.pdfs import all_text, font_names
+
+COMMON = "二级项目支出绩效目标申报表，覆盖率≥95%、差错率≤0.5%：758.79㎡（一）〔2023〕"
+RARE = "堃"  # in Noto Serif CJK SC and in GBK, not in GB 2312
+
+
+def _bounds(face: TTFont, character: str):
+    glyphs = face.getGlyphSet()
+    pen = BoundsPen(glyphs)
+    glyphs[face.getBestCmap()[ord(character)]].draw(pen)
+    return pen.bounds
+
+
+def test_the_cut_down_face_covers_gb2312_and_the_symbols_forms_use_but_not_rarer_characters():
+    covered = font.covered_characters()
+    assert set(map(ord, COMMON + "深圳宝安福田深汕政务服务数据管理局")) <= covered
+    assert ord(RARE) not in covered
+    assert 7000 < len(covered) < 9000
+
+
+def test_a_face_built_for_some_characters_maps_exactly_those_with_the_outlines_of_the_source(tmp_path):
+    target = tmp_path / "face.otf"
+    glyph_count = font.build(target, characters=map(ord, "绩效≥㎡"))
+    face, (source_path, index) = TTFont(target), font.source_font()
+    source = TTFont(source_path, fontNumber=index, lazy=True)
+    # The shaping features may bring in a neighbour of a character asked for (≤ with ≥), no more.
+    assert set(map(ord, "绩效≥㎡")) <= set(face.getBestCmap()) <= set(map(ord, "绩效≥㎡≤"))
+    assert glyph_count == face["maxp"].numGlyphs < 20
+    for character in "绩≥㎡":
+        assert _bounds(face, character) == _bounds(source, character)
+
+
+def test_the_form_prints_in_the_cut_down_face_and_a_character_outside_it_in_the_full_noto_face(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    assert "@font-face" not in form_css()
+
+    footer = "第页共 0123456789"
+    font.build(print_font_path(), characters=map(ord, COMMON + footer + "王"))
+    assert print_font_path().as_uri() in form_css()
+    common_only = engine.pdf_of(f"<html><body><p>{COMMON}</p></body></html>", form_css())
+    assert font_names(common_only) == {"Noto-Serif-CJK-SC-Common"}
+    with_rare = engine.pdf_of(f'<html><body><p>{COMMON}</p><p class="rare">王{RARE}</p></body></html>', form_css())
+    assert font_names(with_rare) == {"Noto-Serif-CJK-SC-Common", "Noto-Serif-CJK-SC"}
+    assert f"王{RARE}" in all_text(with_rare)
+
+
+def test_build_print_font_writes_the_face_once_and_again_when_forced(settings, tmp_path, monkeypatch):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(font, "covered_characters", lambda: set(map(ord, "申报表")))
+    call_command("build_print_font")
+    built = print_font_path().stat().st_mtime_ns
+    assert set(TTFont(print_font_path()).getBestCmap()) >= set(map(ord, "申报表"))
+
+    call_command("build_print_font")
+    assert print_font_path().stat().st_mtime_ns == built
+    call_command("build_print_font", "--force")
+    assert print_font_path().stat().st_mtime_ns != built
+
+
+def test_build_print_font_says_what_is_missing_and_writes_nothing(settings, tmp_path, monkeypatch):
+    settings.VAR_DIR = tmp_path
+
+    def no_source():
+        raise FileNotFoundError("找不到字体 Noto Serif CJK SC（请安装 Debian 包 fonts-noto-cjk）")
+
+    monkeypatch.setattr(font, "source_font", no_source)
+    with pytest.raises(CommandError, match="fonts-noto-cjk"):
+        call_command("build_print_font")
+    assert not (tmp_path / "fonts").exists() or not any((tmp_path / "fonts").iterdir())
