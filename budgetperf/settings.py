@@ -145,6 +145,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("BUDGETPERF_PDF_CACHE_ENTRIES", 5000)},
     },
 }
+# After a project changes, its department's PDFs are rendered in the background, so that an export
+# finds them in the cache (projects/services/prerender.py).
+PDF_PRERENDER = env_bool("BUDGETPERF_PDF_PRERENDER", default=True)
 # WeasyPrint reports every layout step at INFO.
 LOGGING["loggers"] = {"weasyprint.progress": {"level": "WARNING"}}
 # pikepdf announces at INFO that it has connected its logging.

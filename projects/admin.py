@@ -18,6 +18,7 @@ from projects.models import Assignment, Department, Project, Transition
 from projects.resources import IndicatorResource, ProjectResource
 from projects.services.accounts import assignment_grant
 from projects.services.imports import FilingImportError, SourceFile, import_filings
+from projects.services.prerender import prerender_after_commit
 
 
 @admin.register(Department)
@@ -82,6 +83,7 @@ class ProjectAdmin(ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryA
             row.read_value()
         Indicator.objects.bulk_update(rows, PARSED_VALUE_FIELDS)
         filing_check_refresh(projects=[form.instance])
+        prerender_after_commit([form.instance])
 
     def save_model(self, request, obj, form, change):
         if change:

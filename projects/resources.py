@@ -23,6 +23,7 @@ from projects.models import Department, Project, Role, normalise_unit_name
 from projects.parsers.workbook_guard import WorkbookLimits, WorkbookRejected, check_sheet_size, check_workbook_file
 from projects.selectors import departments_for, is_administrator
 from projects.services.imports import EDITABLE_STATUSES
+from projects.services.prerender import prerender_after_commit
 
 
 class DepartmentWidget(widgets.ForeignKeyWidget):
@@ -115,7 +116,9 @@ class _ScopedResource(resources.ModelResource):
         super().after_import(dataset, result, **kwargs)
         # The stored check results follow the imported filings, as after every other import.
         if not kwargs.get("dry_run") and self.touched_projects:
-            filing_check_refresh(projects=Project.objects.filter(pk__in=self.touched_projects))
+            touched = list(Project.objects.filter(pk__in=self.touched_projects))
+            filing_check_refresh(projects=touched)
+            prerender_after_commit(touched)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

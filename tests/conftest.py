@@ -73,3 +73,9 @@ def make_filing(db):
 def pdf_cache(settings, tmp_path):
     """The PDF cache in a scratch directory of the test."""
     settings.CACHES = {**settings.CACHES, "pdf": {**settings.CACHES["pdf"], "LOCATION": str(tmp_path / "pdf-cache")}}
+
+
+@pytest.fixture(autouse=True)
+def no_prerender(settings):
+    """Tests print when they mean to: no background rendering after their saves (see test_prerender)."""
+    settings.PDF_PRERENDER = False

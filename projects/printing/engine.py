@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +27,8 @@ WORKERS = 2
 
 _fonts = FontConfiguration()
 _pool: ProcessPoolExecutor | None = None
+# Requests and the thread that prints ahead (projects/services/prerender.py) share one pool.
+_pool_lock = threading.Lock()
 
 
 @lru_cache(maxsize=4)
@@ -90,13 +93,14 @@ def _combined_pdf_of(htmls: list[str], css: str) -> bytes:
 
 def _pool_executor() -> ProcessPoolExecutor:
     global _pool
-    if _pool is None:
-        # A fork server forks the workers from a clean process that has imported WeasyPrint
-        # once, rather than from a web server process with threads and open connections.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        _pool = ProcessPoolExecutor(WORKERS, mp_context=context)
-    return _pool
+    with _pool_lock:
+        if _pool is None:
+            # A fork server forks the workers from a clean process that has imported WeasyPrint
+            # once, rather than from a web server process with threads and open connections.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__])
+            _pool = ProcessPoolExecutor(WORKERS, mp_context=context)
+        return _pool
 
 
 def start_pool() -> None:
@@ -111,9 +115,10 @@ def worker_pids() -> list[int]:
 
 def shutdown_pool() -> None:
     global _pool
-    if _pool is not None:
-        _pool.shutdown(cancel_futures=True)
-        _pool = None
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(cancel_futures=True)
+            _pool = None
 
 
 def _in_pool(function, *iterables) -> list:

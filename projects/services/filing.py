@@ -21,6 +21,7 @@ from indicators.taxonomy import is_not_applicable
 from indicators.values import value_parts
 from projects import selectors
 from projects.models import Department, Project, Status
+from projects.services.prerender import prerender_after_commit
 from projects.services.review import EDITABLE_STATUSES, project_reopen
 
 # The header fields a filer edits; top_unit follows from the applicant.
@@ -192,6 +193,7 @@ def project_create(*, user, header: dict, rows: list[RowInput], template: FormTe
         _save(project, user=user, when=when)
         _save_rows(project=project, rows=rows, user=user, when=when)
         filing_check_refresh(projects=[project])
+        prerender_after_commit([project])
     return project
 
 
@@ -238,6 +240,7 @@ def project_update(*, project: Project, user, header: dict, rows: list[RowInput]
         _save(project, user=user, when=when)
         _save_rows(project=project, rows=rows, user=user, when=when)
         filing_check_refresh(projects=[project])
+        prerender_after_commit([project])
         if project.status == Status.RETURNED:
             project_reopen(project=project, user=user)
     return project

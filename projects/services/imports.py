@@ -18,6 +18,7 @@ from indicators.values import value_parts
 from projects.models import AmountUnit, Department, Project, Status, district_of, in_yuan, normalise_unit_name
 from projects.parsers.filing import FilingParseError, ParsedFiling
 from projects.parsers.text import infer_fiscal_year, parse_filings
+from projects.services.prerender import prerender_after_commit
 
 # Fields the import overwrites on a project that already exists.
 HEADER_FIELDS = [
@@ -226,6 +227,7 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
             rows += _indicators(project, incoming[(project.fiscal_year, project.code)][1], categories)
         Indicator.objects.bulk_create(rows)
         filing_check_refresh(projects=result.created + result.updated)
+        prerender_after_commit(result.created + result.updated)
     return result
 
 

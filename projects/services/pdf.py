@@ -91,26 +91,39 @@ def project_pdf(*, project: Project, review=None) -> bytes:
 def projects_pdf(*, projects: Iterable[Project], reviews: Mapping | None = None, title: str = "") -> bytes:
     """Every form in one PDF, each from a new page with its own page numbers."""
     projects = list(projects)
-    htmls = _htmls(projects, reviews)
-    css = form_css()
-    chunks = content_chunks([(project.code, html) for project, html in zip(projects, htmls, strict=True)])
-    pieces = cached_many(
-        [content_key("forms", css, *chunk) for chunk in chunks],
-        lambda missing: engine.combined_pdfs([chunks[index] for index in missing], css),
-    )
-    return bundle.merge_pdfs(pieces, title=title)
+    return bundle.merge_pdfs(_batch_pieces(projects, _htmls(projects, reviews), form_css()), title=title)
 
 
 def projects_zip(*, projects: Iterable[Project], reviews: Mapping | None = None) -> bytes:
     """One PDF per form, named by 项目编码 and 项目名称."""
     projects = list(projects)
-    htmls = _htmls(projects, reviews)
-    css = form_css()
-    pdfs = cached_many(
+    pdfs = _form_pdfs(_htmls(projects, reviews), form_css())
+    return bundle.zip_files([(pdf_filename(project), pdf) for project, pdf in zip(projects, pdfs, strict=True)])
+
+
+def prerender(*, projects: Iterable[Project], reviews: Mapping | None = None) -> None:
+    """Puts in the cache whatever an export of these projects would render: the batch, then each form."""
+    projects = list(projects)
+    if projects:
+        htmls, css = _htmls(projects, reviews), form_css()
+        _batch_pieces(projects, htmls, css)
+        _form_pdfs(htmls, css)
+
+
+def _batch_pieces(projects: list[Project], htmls: list[str], css: str) -> list[bytes]:
+    """The batch as cached chunks of a few forms (see ``printing.cache``), rendering the missing ones."""
+    chunks = content_chunks([(project.code, html) for project, html in zip(projects, htmls, strict=True)])
+    return cached_many(
+        [content_key("forms", css, *chunk) for chunk in chunks],
+        lambda missing: engine.combined_pdfs([chunks[index] for index in missing], css),
+    )
+
+
+def _form_pdfs(htmls: list[str], css: str) -> list[bytes]:
+    return cached_many(
         [content_key("form", css, html) for html in htmls],
         lambda missing: engine.pdfs([htmls[index] for index in missing], css),
     )
-    return bundle.zip_files([(pdf_filename(project), pdf) for project, pdf in zip(projects, pdfs, strict=True)])
 
 
 def _htmls(projects: Iterable[Project], reviews: Mapping | None) -> list[str]:

@@ -17,6 +17,7 @@ from checks.services import blocking_findings
 from indicators.models import Level2Category
 from projects import selectors
 from projects.models import Project, Role, Status, Transition
+from projects.services.prerender import prerender_after_commit
 from projects.services.snapshots import filing_snapshot
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
@@ -128,6 +129,7 @@ def _move(*, project: Project, user, to_status: str, from_statuses, comment: str
             project=project, user=user, at=now, from_status=from_status, to_status=to_status,
             comment=comment, snapshot=filing_snapshot(project),
         )
+        prerender_after_commit([project])
     return project
 
 

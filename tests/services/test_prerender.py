@@ -1,0 +1,137 @@
+import threading
+
+import pytest
+from django.db import transaction
+from django.db.models import Count
+
+from projects.models import Department, Project
+from projects.printing import engine
+from projects.services import pdf as pdf_services
+from projects.services import prerender, review
+from projects.services.filing import project_update
+from projects.services.imports import import_filings, read_source
+from tests.conftest import BAOAN
+from tests.pdfs import page_texts
+from tests.services.test_project_update import _header, _rows_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _largest_department_year():
+    largest = (
+        Project.objects.values("applicant", "fiscal_year").annotate(count=Count("pk")).order_by("-count").first()
+    )
+    return Department.objects.get(pk=largest["applicant"]), largest["fiscal_year"]
+
+
+def _exports(department, year):
+    """What the export page and the project page serve, rendered or from the cache."""
+    projects = list(pdf_services.department_projects(department=department, year=year))
+    reviews = pdf_services.printed_reviews(projects)
+    return (
+        pdf_services.projects_pdf(projects=projects, reviews=reviews),
+        pdf_services.projects_zip(projects=projects, reviews=reviews),
+        pdf_services.project_pdf(project=projects[0], review=reviews.get(projects[0].pk)),
+    )
+
+
+@pytest.mark.usefixtures("pdf_cache")
+def test_a_prerendered_department_is_exported_without_rendering_and_a_change_renders_only_its_own_pieces(
+    samples, monkeypatch
+):
+    department, year = _largest_department_year()
+    projects = list(pdf_services.department_projects(department=department, year=year))
+    assert len(projects) > 12  # more than one chunk
+    prerender.prerender_department(department_id=department.pk, year=year)
+
+    rendered = []
+    monkeypatch.setattr(engine, "combined_pdfs", lambda chunks, css: rendered.append(("chunks", len(chunks))))
+    monkeypatch.setattr(engine, "pdfs", lambda htmls, css: rendered.append(("forms", len(htmls))))
+    monkeypatch.setattr(engine, "pdf", lambda html, css: rendered.append(("form", 1)))
+    merged, archive, single = _exports(department, year)
+    assert rendered == []
+    assert sum(1 for text in page_texts(merged) if "二级项目支出绩效目标申报表" in text) == len(projects)
+    assert projects[0].code in "".join(page_texts(single))
+
+    changed = projects[len(projects) // 2]
+    changed.name += "（修改）"
+    changed.save()
+    monkeypatch.undo()
+    counted = []
+    monkeypatch.setattr(engine, "combined_pdfs", lambda chunks, css, real=engine.combined_pdfs: (
+        counted.append(("chunks", len(chunks))) or real(chunks, css)))
+    monkeypatch.setattr(engine, "pdfs", lambda htmls, css, real=engine.pdfs: (
+        counted.append(("forms", len(htmls))) or real(htmls, css)))
+    prerender.prerender_department(department_id=department.pk, year=year)
+    assert counted == [("chunks", 1), ("forms", 1)]
+
+
+@pytest.fixture
+def queued(settings, monkeypatch):
+    """The (department, year) pairs handed to the background thread, instead of rendering them."""
+    settings.PDF_PRERENDER = True
+    pairs = []
+    monkeypatch.setattr(prerender, "schedule", lambda departments: pairs.extend(sorted(departments)))
+    return pairs
+
+
+def test_saving_a_filing_queues_its_department_once_the_transaction_commits(
+    people, make_filing, queued, django_capture_on_commit_callbacks
+):
+    project = make_filing(people.unit_a, year=2025)
+    with django_capture_on_commit_callbacks(execute=True):
+        project_update(project=project, user=people.owner, header=_header(project, name="改名"),
+                       rows=_rows_of(project), version=project.version)
+    assert queued == [(people.unit_a.pk, 2025)]
+
+
+def test_reviewing_queues_the_department_and_a_rolled_back_change_queues_nothing(
+    people, make_filing, queued, django_capture_on_commit_callbacks
+):
+    project = make_filing(people.unit_b, year=2024)
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            project_update(project=project, user=people.colleague, header=_header(project, name="改名"),
+                           rows=_rows_of(project), version=project.version)
+            transaction.set_rollback(True)
+    assert queued == []
+    project.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        review.project_submit(project=project, user=people.colleague)
+    assert queued == [(people.unit_b.pk, 2024)]
+
+
+def test_an_import_queues_every_department_and_year_it_touched(queued, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_filings(sources=[read_source(BAOAN)])
+    assert queued == sorted({(p.applicant_id, p.fiscal_year) for p in result.created})
+    assert len(queued) >= 1
+
+
+def test_nothing_is_queued_when_printing_ahead_is_off(
+    people, make_filing, queued, settings, django_capture_on_commit_callbacks
+):
+    settings.PDF_PRERENDER = False
+    project = make_filing(people.unit_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        review.project_submit(project=project, user=people.owner)
+    assert queued == []
+
+
+def test_the_thread_renders_a_waiting_department_once_and_goes_on_after_a_failure(monkeypatch, caplog):
+    done = []
+
+    def render(*, department_id, year):
+        if department_id == 1:
+            raise RuntimeError("字体丢失")
+        done.append((department_id, year))
+
+    monkeypatch.setattr(prerender, "prerender_department", render)
+    busy = threading.Event()
+    prerender._thread.submit(busy.wait)  # keeps the one thread busy while the pairs are queued
+    prerender.schedule({(1, 2024), (2, 2024)})
+    prerender.schedule({(2, 2024), (3, 2023)})
+    busy.set()
+    prerender._thread.submit(lambda: None).result(timeout=30)
+    assert done == [(2, 2024), (3, 2023)]
+    assert "预先生成 PDF 失败：预算单位 1，2024 年" in caplog.text
