@@ -7,7 +7,7 @@ process, through the same render pool and into the same content-keyed cache as a
 when someone exports, the work is done. What is already cached is not rendered again.
 
 ``prerender_after_commit(projects)`` is called by the workflows that change projects; it does
-nothing when ``settings.PDF_PRERENDER`` is off.
+nothing when ``settings.PDF_PRERENDER`` is off. Commands that change projects ``wait()`` at the end.
 """
 
 from __future__ import annotations
@@ -48,6 +48,12 @@ def schedule(departments: set[tuple[int, int]]) -> None:
         _pending.update(new)
     if new:
         _thread.submit(run_pending)
+
+
+def wait() -> None:
+    """Returns once everything queued so far is rendered: a command calls it before it exits, since
+    the render pool no longer takes work once the interpreter shuts down."""
+    _thread.submit(lambda: None).result()
 
 
 def run_pending() -> None:

@@ -1,6 +1,8 @@
+import io
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 
@@ -135,3 +137,16 @@ def test_the_thread_renders_a_waiting_department_once_and_goes_on_after_a_failur
     prerender._thread.submit(lambda: None).result(timeout=30)
     assert done == [(2, 2024), (3, 2023)]
     assert "预先生成 PDF 失败：预算单位 1，2024 年" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_command_returns_once_the_departments_it_touched_are_rendered(settings, monkeypatch):
+    settings.PDF_PRERENDER = True
+    rendered = []
+    monkeypatch.setattr(
+        prerender, "prerender_department", lambda *, department_id, year: rendered.append((department_id, year))
+    )
+    out = io.StringIO()
+    call_command("import_filings", str(BAOAN), stdout=out)
+    assert "正在预先生成" in out.getvalue()
+    assert rendered == sorted(set(Project.objects.values_list("applicant_id", "fiscal_year")))

@@ -1,7 +1,9 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from projects.services import prerender
 from projects.services.imports import FilingImportError, import_filings, read_source
 
 
@@ -20,3 +22,6 @@ class Command(BaseCommand):
         for name, (file_year, how) in result.years.items():
             self.stdout.write(f"{name}: 预算年度 {file_year}（{how}）")
         self.stdout.write(self.style.SUCCESS(f"新建 {len(result.created)} 个项目，更新 {len(result.updated)} 个项目"))
+        if settings.PDF_PRERENDER:
+            self.stdout.write("正在预先生成这些项目所在单位的 PDF（导出时直接取用）……")
+            prerender.wait()

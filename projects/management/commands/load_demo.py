@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from projects.models import Department, Project, Role, normalise_unit_name
+from projects.services import prerender
 from projects.services.accounts import administrator_grant, assignment_grant
 from projects.services.imports import import_filings, read_source
 
@@ -30,6 +31,9 @@ class Command(BaseCommand):
             samples = Path(settings.BASE_DIR) / "samples"
             result = import_filings(sources=[read_source(samples / name) for name in SAMPLE_FILES])
             self.stdout.write(f"示例申报表：新建 {len(result.created)} 个项目")
+            if settings.PDF_PRERENDER:
+                self.stdout.write("正在预先生成示例申报表的 PDF（导出时直接取用）……")
+                prerender.wait()
         admin = self._account("admin", "系统管理员", is_staff=True, is_superuser=True)
         administrator_grant(user=admin)
         self.stdout.write(f"管理员账号：admin / {DEMO_PASSWORD}")
