@@ -139,7 +139,7 @@ def test_the_thread_renders_a_waiting_department_once_and_goes_on_after_a_failur
     assert "预先生成 PDF 失败：预算单位 1，2024 年" in caplog.text
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_import_command_returns_once_the_departments_it_touched_are_rendered(settings, monkeypatch):
     settings.PDF_PRERENDER = True
     rendered = []
