@@ -1,9 +1,10 @@
 FROM python:3.11-slim-bookworm
 
-# WeasyPrint needs Pango; fonts-noto-cjk renders Chinese; libharfbuzz-subset0 keeps CJK font subsetting fast.
+# WeasyPrint needs Pango; fonts-noto-cjk renders Chinese (fontconfig finds it for build_print_font);
+# libharfbuzz-subset0 keeps CJK font subsetting fast.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1

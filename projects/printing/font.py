@@ -58,10 +58,13 @@ def covered_characters() -> set[int]:
 
 def source_font() -> tuple[Path, int]:
     """The file and collection index of Noto Serif CJK SC, as fontconfig finds it."""
-    found = subprocess.run(
-        ["fc-match", "--format=%{file}\n%{index}", f"{SOURCE_FAMILY}:style=Regular"],
-        check=True, capture_output=True, text=True,
-    ).stdout.split("\n")
+    try:
+        found = subprocess.run(
+            ["fc-match", "--format=%{file}\n%{index}", f"{SOURCE_FAMILY}:style=Regular"],
+            check=True, capture_output=True, text=True,
+        ).stdout.split("\n")
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise FileNotFoundError(f"无法用 fc-match 查找字体 {SOURCE_FAMILY}（请安装 Debian 包 fontconfig）：{error}") from error
     path, index = Path(found[0]), int(found[1])
     if SOURCE_FAMILY not in TTFont(path, fontNumber=index, lazy=True)["name"].getDebugName(1):
         raise FileNotFoundError(f"找不到字体 {SOURCE_FAMILY}（请安装 Debian 包 fonts-noto-cjk），fontconfig 给出的是 {path}")

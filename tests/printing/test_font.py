@@ -74,3 +74,12 @@ def test_build_print_font_says_what_is_missing_and_writes_nothing(settings, tmp_
     with pytest.raises(CommandError, match="fonts-noto-cjk"):
         call_command("build_print_font")
     assert not (tmp_path / "fonts").exists() or not any((tmp_path / "fonts").iterdir())
+
+
+def test_without_fc_match_the_source_font_cannot_be_found_and_the_message_says_which_package_to_install(monkeypatch):
+    def missing(*args, **kwargs):
+        raise FileNotFoundError(2, "No such file or directory", "fc-match")
+
+    monkeypatch.setattr(font.subprocess, "run", missing)
+    with pytest.raises(FileNotFoundError, match="请安装 Debian 包 fontconfig"):
+        font.source_font()

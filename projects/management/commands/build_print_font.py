@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from fontTools.ttLib import TTLibError
 
 from projects.printing import font
 from projects.services.pdf import print_font_path
@@ -23,6 +24,6 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             glyphs = font.build(target)
-        except (OSError, FileNotFoundError) as error:
+        except (OSError, TTLibError) as error:
             raise CommandError(f"无法生成打印字体：{error}") from error
         self.stdout.write(f"打印字体已生成：{target}（{glyphs} 个字形，{time.perf_counter() - started:.1f} s）")
