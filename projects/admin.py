@@ -83,7 +83,7 @@ class ProjectAdmin(ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryA
             row.read_value()
         Indicator.objects.bulk_update(rows, PARSED_VALUE_FIELDS)
         filing_check_refresh(projects=[form.instance])
-        prerender_after_commit([form.instance])
+        prerender_after_commit(projects=[form.instance])
 
     def save_model(self, request, obj, form, change):
         if change:

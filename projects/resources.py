@@ -118,7 +118,7 @@ class _ScopedResource(resources.ModelResource):
         if not kwargs.get("dry_run") and self.touched_projects:
             touched = list(Project.objects.filter(pk__in=self.touched_projects))
             filing_check_refresh(projects=touched)
-            prerender_after_commit(touched)
+            prerender_after_commit(projects=touched)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

@@ -79,3 +79,14 @@ def pdf_cache(settings, tmp_path):
 def no_prerender(settings):
     """Tests print when they mean to: no background rendering after their saves (see test_prerender)."""
     settings.PDF_PRERENDER = False
+
+
+@pytest.fixture
+def prerender_queue(settings, monkeypatch):
+    """The (department id, year) pairs handed to the printing-ahead thread, recorded instead of rendered."""
+    from projects.services import prerender
+
+    settings.PDF_PRERENDER = True
+    pairs = []
+    monkeypatch.setattr(prerender, "_schedule", lambda departments: pairs.extend(sorted(departments)))
+    return pairs

@@ -61,18 +61,33 @@ def test_the_admin_upload_shows_the_error_and_writes_nothing(staff):
 def test_saving_a_project_in_the_admin_reads_row_values_and_rechecks_it(staff, samples):
     project = Project.objects.get(code="440306210601500000540")
     cost = project.indicators.get(category__name="成本")
-    url = reverse("admin:projects_project_change", args=[project.pk])
-    form = staff.get(url).context["adminform"].form
-    inline = staff.get(url).context["inline_admin_formsets"][0].formset
-    data = {name: value for name, value in form.initial.items() if value is not None}
-    data.update({"applicant": project.applicant_id, "top_unit": project.top_unit_id, "template": project.template_id})
-    data.update(_inline_data(inline, changes={cost.pk: {"value": "≤1000万元"}}))
+    url, data = _change_form(staff, project, changes={cost.pk: {"value": "≤1000万元"}})
     response = staff.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     cost.refresh_from_db()
     assert (cost.value, cost.number, cost.unit) == ("≤1000万元", 1000, "万元")
     project.filing_check.refresh_from_db()
     assert project.filing_check.errors == 0  # ≤1500万元 was above the 10,698,600 元 budget
+
+
+def test_saving_a_project_in_the_admin_queues_its_department_for_printing_ahead(
+    staff, samples, prerender_queue, django_capture_on_commit_callbacks
+):
+    project = Project.objects.get(code="440306210601500000540")
+    url, data = _change_form(staff, project, changes={})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff.post(url, data).status_code == 302
+    assert prerender_queue == [(project.applicant_id, project.fiscal_year)]
+
+
+def _change_form(staff, project, *, changes):
+    """The project's admin change page and its form data as shown, with ``changes`` to rows by id."""
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    page = staff.get(url).context
+    data = {name: value for name, value in page["adminform"].form.initial.items() if value is not None}
+    data.update({"applicant": project.applicant_id, "top_unit": project.top_unit_id, "template": project.template_id})
+    data.update(_inline_data(page["inline_admin_formsets"][0].formset, changes=changes))
+    return url, data
 
 
 def _inline_data(formset, *, changes):

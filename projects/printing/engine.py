@@ -64,7 +64,7 @@ def _with_room_to_recurse(function, *args):
 # does not fit in the current one and unmaps it as soon as that call returns. WeasyPrint's layout
 # recurses up and down across such a boundary a couple of thousand times a form, and the mmap and
 # munmap calls took a tenth of the time. A frame too big for a chunk gets a chunk of its own, the
-# next power of two times 16 KiB: a 160 KiB frame here gets 256 KiB, and the whole render below it
+# next power of two times 16 KiB: a 156 KiB frame here gets 256 KiB, and the whole render below it
 # fits in the rest. The frame's slots are only reserved, never used.
 _with_room_to_recurse.__code__ = _with_room_to_recurse.__code__.replace(co_stacksize=20_000)
 
@@ -122,11 +122,21 @@ def shutdown_pool() -> None:
 
 
 def _in_pool(function, *iterables) -> list:
+    pool = _pool_executor()
     try:
-        return list(_pool_executor().map(function, *iterables))
+        return list(pool.map(function, *iterables))
     except BrokenProcessPool:
-        shutdown_pool()
+        _discard(pool)
         raise
+
+
+def _discard(broken: ProcessPoolExecutor) -> None:
+    """Drops a broken pool, unless another thread has already put a new one in its place."""
+    global _pool
+    with _pool_lock:
+        if _pool is broken:
+            _pool = None
+    broken.shutdown(wait=False, cancel_futures=True)
 
 
 # Even one form is rendered in the pool: a web server's threads never share WeasyPrint's fonts.

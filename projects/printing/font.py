@@ -26,7 +26,8 @@ FAMILY = "Noto Serif CJK SC Common"
 SOURCE_FAMILY = "Noto Serif CJK SC"
 # Bumped whenever the characters or the way it is made change, so that a new face gets a new
 # file name and, through the CSS that names it, new keys in the PDF cache.
-FILE_NAME = "NotoSerifCJKsc-Common-1.otf"
+FILE_NAME = "NotoSerifCJKsc-Common-2.otf"
+EARLIER_FILES = "NotoSerifCJKsc-Common-*.otf"
 
 # Beyond GB 2312, the symbols budget forms use: ㎡ ㎞ ℃ ‰ ≧ ≦, circled numbers, full-width forms.
 EXTRA_RANGES = (
@@ -65,10 +66,19 @@ def source_font() -> tuple[Path, int]:
         ).stdout.split("\n")
     except (OSError, subprocess.CalledProcessError) as error:
         raise FileNotFoundError(f"无法用 fc-match 查找字体 {SOURCE_FAMILY}（请安装 Debian 包 fontconfig）：{error}") from error
-    path, index = Path(found[0]), int(found[1])
-    if SOURCE_FAMILY not in TTFont(path, fontNumber=index, lazy=True)["name"].getDebugName(1):
+    path, index = Path(found[0]), int(found[-1]) if found[-1].isdigit() else 0
+    family = TTFont(path, fontNumber=index, lazy=True)["name"].getDebugName(1) if path.is_file() else None
+    if family != SOURCE_FAMILY:
         raise FileNotFoundError(f"找不到字体 {SOURCE_FAMILY}（请安装 Debian 包 fonts-noto-cjk），fontconfig 给出的是 {path}")
     return path, index
+
+
+def _rename(font: TTFont) -> None:
+    """Gives the face a name of its own, so that it can never pass for the full Noto Serif CJK SC."""
+    names = {1: FAMILY, 4: FAMILY, 6: FAMILY.replace(" ", ""), 16: FAMILY}
+    for record in font["name"].names:
+        if record.nameID in names:
+            record.string = names[record.nameID]
 
 
 def build(target: Path, *, characters: Iterable[int] | None = None, source: tuple[Path, int] | None = None) -> int:
@@ -83,6 +93,7 @@ def build(target: Path, *, characters: Iterable[int] | None = None, source: tupl
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=covered_characters() if characters is None else characters)
     subsetter.subset(font)
+    _rename(font)
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, scratch = tempfile.mkstemp(dir=target.parent, prefix=".font-", suffix=".otf")
     os.close(descriptor)

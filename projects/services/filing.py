@@ -193,7 +193,7 @@ def project_create(*, user, header: dict, rows: list[RowInput], template: FormTe
         _save(project, user=user, when=when)
         _save_rows(project=project, rows=rows, user=user, when=when)
         filing_check_refresh(projects=[project])
-        prerender_after_commit([project])
+        prerender_after_commit(projects=[project])
     return project
 
 
@@ -236,11 +236,12 @@ def project_update(*, project: Project, user, header: dict, rows: list[RowInput]
             message, current_version = _stale_message(project)
             raise StaleFilingError(message, current_version)
         project.version = version + 1
+        was_in = (project.applicant_id, project.fiscal_year)
         _apply_header(project, header)
         _save(project, user=user, when=when)
         _save_rows(project=project, rows=rows, user=user, when=when)
         filing_check_refresh(projects=[project])
-        prerender_after_commit([project])
+        prerender_after_commit(projects=[project], previously=[was_in])
         if project.status == Status.RETURNED:
             project_reopen(project=project, user=user)
     return project

@@ -208,12 +208,14 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
     with transaction.atomic():
         departments = _departments([filing for _, filing in incoming.values()])
         existing = _existing_projects(incoming)
+        moved_from: list[tuple[int, int]] = []
         for key, (name, filing) in incoming.items():
             fields = _project_fields(filing, departments, name)
             project = existing.get(key)
             if project is None:
                 result.created.append(Project(template=template, fiscal_year=key[0], code=key[1], **fields))
             else:
+                moved_from.append((project.applicant_id, project.fiscal_year))
                 for attribute, value in fields.items():
                     setattr(project, attribute, value)
                 project.version += 1  # an open filing page must not save over the import
@@ -227,7 +229,7 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
             rows += _indicators(project, incoming[(project.fiscal_year, project.code)][1], categories)
         Indicator.objects.bulk_create(rows)
         filing_check_refresh(projects=result.created + result.updated)
-        prerender_after_commit(result.created + result.updated)
+        prerender_after_commit(projects=result.created + result.updated, previously=moved_from)
     return result
 
 

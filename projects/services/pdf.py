@@ -7,6 +7,7 @@ lines to sign. ``printed_reviews`` finds them for a set of projects.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -61,16 +62,31 @@ def print_font_path() -> Path:
 
 
 def form_css() -> str:
-    """The printed form's CSS, naming the cut-down face once ``build_print_font`` has made it."""
+    """The printed form's CSS, naming the cut-down face once ``build_print_font`` has made it.
+
+    The CSS carries a digest of the face: it is part of every cached PDF's key, so a face built
+    anew (or damaged) never serves PDFs made with another.
+    """
     path = print_font_path()
-    return _form_css(path.as_uri() if path.exists() else "")
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return _form_css("", "")
+    return _form_css(path.as_uri(), _file_digest(path, stat.st_size, stat.st_mtime_ns))
 
 
-@lru_cache(maxsize=2)
-def _form_css(print_font_url: str) -> str:
-    return render_to_string(
-        CSS_TEMPLATE, {"print_font_url": print_font_url, "family": font.FAMILY, "full_family": font.SOURCE_FAMILY}
-    )
+@lru_cache(maxsize=4)
+def _file_digest(path: Path, size: int, modified_ns: int) -> str:
+    with path.open("rb") as face:
+        return hashlib.file_digest(face, "sha256").hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _form_css(print_font_url: str, print_font_digest: str) -> str:
+    return render_to_string(CSS_TEMPLATE, {
+        "print_font_url": print_font_url, "print_font_digest": print_font_digest,
+        "family": font.FAMILY, "full_family": font.SOURCE_FAMILY,
+    })
 
 
 def pdf_filename(project: Project) -> str:
@@ -85,7 +101,8 @@ def department_projects(*, department: Department, year: int, user=None) -> Quer
 
 def project_pdf(*, project: Project, review=None) -> bytes:
     html = render_forms_html([project], {project.pk: review} if review else None)[0]
-    return cached(content_key("form", form_css(), html), lambda: engine.pdf(html, form_css()))
+    css = form_css()
+    return cached(content_key("form", css, html), lambda: engine.pdf(html, css))
 
 
 def projects_pdf(*, projects: Iterable[Project], reviews: Mapping | None = None, title: str = "") -> bytes:
@@ -102,17 +119,28 @@ def projects_zip(*, projects: Iterable[Project], reviews: Mapping | None = None)
 
 
 def prerender(*, projects: Iterable[Project], reviews: Mapping | None = None) -> None:
-    """Puts in the cache whatever an export of these projects would render: the batch, then each form."""
+    """Puts in the cache whatever an export of these projects would render: the batch, then each form.
+
+    A piece at a time, each cached as soon as it is made: the work occupies one render process, and
+    an export that comes meanwhile finds what is done and renders the rest on the other.
+    """
     projects = list(projects)
-    if projects:
-        htmls, css = _htmls(projects, reviews), form_css()
-        _batch_pieces(projects, htmls, css)
-        _form_pdfs(htmls, css)
+    if not projects:
+        return
+    htmls, css = _htmls(projects, reviews), form_css()
+    for chunk in _chunks(projects, htmls):
+        cached(content_key("forms", css, *chunk), lambda chunk=chunk: engine.combined_pdfs([chunk], css)[0])
+    for html in htmls:
+        cached(content_key("form", css, html), lambda html=html: engine.pdf(html, css))
+
+
+def _chunks(projects: list[Project], htmls: list[str]) -> list[list[str]]:
+    return content_chunks([(project.code, html) for project, html in zip(projects, htmls, strict=True)])
 
 
 def _batch_pieces(projects: list[Project], htmls: list[str], css: str) -> list[bytes]:
     """The batch as cached chunks of a few forms (see ``printing.cache``), rendering the missing ones."""
-    chunks = content_chunks([(project.code, html) for project, html in zip(projects, htmls, strict=True)])
+    chunks = _chunks(projects, htmls)
     return cached_many(
         [content_key("forms", css, *chunk) for chunk in chunks],
         lambda missing: engine.combined_pdfs([chunks[index] for index in missing], css),

@@ -3,10 +3,10 @@
 A department's batch of a hundred forms takes about three seconds to render, and an export that
 finds its forms in the cache takes a tenth of a second. So whenever a save, an import or a review
 commits, the PDFs of the departments (and years) it touched are rendered by a thread of the web
-process, through the same render pool and into the same content-keyed cache as an export would:
-when someone exports, the work is done. What is already cached is not rendered again.
+process (one per process), through the same render pool and into the same content-keyed cache as
+an export would: when someone exports, the work is done. What is already cached is not rendered again.
 
-``prerender_after_commit(projects)`` is called by the workflows that change projects; it does
+``prerender_after_commit(projects=...)`` is called by the workflows that change projects; it does
 nothing when ``settings.PDF_PRERENDER`` is off. Commands that change projects ``wait()`` at the end.
 """
 
@@ -18,45 +18,49 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 
 from projects.models import Department, Project
 from projects.services import pdf as pdf_services
 
 logger = logging.getLogger(__name__)
 
-# One thread: the renders themselves run in the pool's processes; this thread only hands them over,
-# one department at a time, so that a burst of saves does not crowd out the exports people wait for.
+# One thread: departments are rendered one after the other, and each a piece at a time on one render
+# process (``pdf_services.prerender``), so an export arriving meanwhile has the other process to itself.
 _thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-prerender")
 _pending: set[tuple[int, int]] = set()
 _lock = threading.Lock()
 
 
-def prerender_after_commit(projects: Iterable[Project]) -> None:
-    """Once the current transaction commits, renders the PDFs of these projects' departments."""
+def prerender_after_commit(*, projects: Iterable[Project], previously: Iterable[tuple[int, int]] = ()) -> None:
+    """Once the current transaction commits, renders the PDFs of these projects' departments.
+
+    ``previously`` holds the (department id, year) pairs the projects belonged to before the change:
+    a project moved to another department or year leaves its old department's batch to redo as well.
+    """
     if not settings.PDF_PRERENDER:
         return
-    departments = {(project.applicant_id, project.fiscal_year) for project in projects}
+    departments = {(project.applicant_id, project.fiscal_year) for project in projects} | set(previously)
     if departments:
-        transaction.on_commit(lambda: schedule(departments))
+        transaction.on_commit(lambda: _schedule(departments))
 
 
-def schedule(departments: set[tuple[int, int]]) -> None:
+def wait() -> None:
+    """Returns once everything queued so far is rendered: a command calls it before it exits, since
+    the render pool takes no work once the interpreter shuts down."""
+    _thread.submit(lambda: None).result()
+
+
+def _schedule(departments: set[tuple[int, int]]) -> None:
     """Queues (department id, year) pairs; a pair already waiting is not queued twice."""
     with _lock:
         new = departments - _pending
         _pending.update(new)
     if new:
-        _thread.submit(run_pending)
+        _thread.submit(_run_pending)
 
 
-def wait() -> None:
-    """Returns once everything queued so far is rendered: a command calls it before it exits, since
-    the render pool no longer takes work once the interpreter shuts down."""
-    _thread.submit(lambda: None).result()
-
-
-def run_pending() -> None:
+def _run_pending() -> None:
     with _lock:
         departments = sorted(_pending)
         _pending.clear()
@@ -64,11 +68,16 @@ def run_pending() -> None:
         for department_id, year in departments:
             try:
                 prerender_department(department_id=department_id, year=year)
+            except RuntimeError as error:
+                # The render pool refuses work once the server stops or reloads; an export renders the rest.
+                logger.warning("停止预先生成 PDF：%s", error)
+                return
             except Exception:
                 # The export renders whatever is missing, so a failure here costs time, not a PDF.
                 logger.exception("预先生成 PDF 失败：预算单位 %s，%s 年", department_id, year)
     finally:
-        close_old_connections()
+        # The thread is idle most of the time: it holds no database connection while it waits.
+        connections.close_all()
 
 
 def prerender_department(*, department_id: int, year: int) -> None:

@@ -129,7 +129,7 @@ def _move(*, project: Project, user, to_status: str, from_statuses, comment: str
             project=project, user=user, at=now, from_status=from_status, to_status=to_status,
             comment=comment, snapshot=filing_snapshot(project),
         )
-        prerender_after_commit([project])
+        prerender_after_commit(projects=[project])
     return project
 
 

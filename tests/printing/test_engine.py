@@ -60,3 +60,19 @@ def test_control_characters_from_extracted_text_are_left_out_of_the_printed_form
     html = render_form_html(project=project)
     assert ElementTree.fromstring(html).tag == "html"
     assert "第一段第二段完" in "".join(page_texts(engine.pdf_of(html, form_css())))
+
+
+def test_a_broken_pool_is_dropped_unless_another_thread_has_already_replaced_it(monkeypatch):
+    class Pool:
+        def __init__(self):
+            self.shut_down = False
+
+        def shutdown(self, **options):
+            self.shut_down = True
+
+    broken, replacement = Pool(), Pool()
+    monkeypatch.setattr(engine, "_pool", replacement)
+    engine._discard(broken)
+    assert engine._pool is replacement and broken.shut_down and not replacement.shut_down
+    engine._discard(replacement)
+    assert engine._pool is None and replacement.shut_down

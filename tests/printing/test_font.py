@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
 from fontTools.pens.boundsPen import BoundsPen
@@ -33,6 +35,8 @@ def test_a_face_built_for_some_characters_maps_exactly_those_with_the_outlines_o
     # The shaping features may bring in a neighbour of a character asked for (≤ with ≥), no more.
     assert set(map(ord, "绩效≥㎡")) <= set(face.getBestCmap()) <= set(map(ord, "绩效≥㎡≤"))
     assert glyph_count == face["maxp"].numGlyphs < 20
+    # A name of its own: installed by mistake, it could not pass for the full face.
+    assert face["name"].getDebugName(1) == font.FAMILY != source["name"].getDebugName(1)
     for character in "绩≥㎡":
         assert _bounds(face, character) == _bounds(source, character)
 
@@ -42,8 +46,12 @@ def test_the_form_prints_in_the_cut_down_face_and_a_character_outside_it_in_the_
     assert "@font-face" not in form_css()
 
     footer = "第页共 0123456789"
+    font.build(print_font_path(), characters=map(ord, COMMON + footer))
+    first_css = form_css()
     font.build(print_font_path(), characters=map(ord, COMMON + footer + "王"))
     assert print_font_path().as_uri() in form_css()
+    # The CSS, and with it every cached PDF's key, follows the face's content.
+    assert form_css() != first_css
     common_only = engine.pdf_of(f"<html><body><p>{COMMON}</p></body></html>", form_css())
     assert font_names(common_only) == {"Noto-Serif-CJK-SC-Common"}
     with_rare = engine.pdf_of(f'<html><body><p>{COMMON}</p><p class="rare">王{RARE}</p></body></html>', form_css())
@@ -54,7 +62,11 @@ def test_the_form_prints_in_the_cut_down_face_and_a_character_outside_it_in_the_
 def test_build_print_font_writes_the_face_once_and_again_when_forced(settings, tmp_path, monkeypatch):
     settings.VAR_DIR = tmp_path
     monkeypatch.setattr(font, "covered_characters", lambda: set(map(ord, "申报表")))
+    earlier = tmp_path / "fonts" / "NotoSerifCJKsc-Common-0.otf"
+    earlier.parent.mkdir()
+    earlier.write_bytes(b"OTTO")
     call_command("build_print_font")
+    assert list((tmp_path / "fonts").iterdir()) == [print_font_path()]
     built = print_font_path().stat().st_mtime_ns
     assert set(TTFont(print_font_path()).getBestCmap()) >= set(map(ord, "申报表"))
 
@@ -64,7 +76,7 @@ def test_build_print_font_writes_the_face_once_and_again_when_forced(settings, t
     assert print_font_path().stat().st_mtime_ns != built
 
 
-def test_build_print_font_says_what_is_missing_and_writes_nothing(settings, tmp_path, monkeypatch):
+def test_build_print_font_says_what_is_missing(settings, tmp_path, monkeypatch):
     settings.VAR_DIR = tmp_path
 
     def no_source():
@@ -73,7 +85,20 @@ def test_build_print_font_says_what_is_missing_and_writes_nothing(settings, tmp_
     monkeypatch.setattr(font, "source_font", no_source)
     with pytest.raises(CommandError, match="fonts-noto-cjk"):
         call_command("build_print_font")
-    assert not (tmp_path / "fonts").exists() or not any((tmp_path / "fonts").iterdir())
+
+
+def test_a_face_that_fails_half_written_leaves_no_file_behind(settings, tmp_path, monkeypatch):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(font, "covered_characters", lambda: set(map(ord, "申报表")))
+
+    def disk_full(self, path):
+        Path(path).write_bytes(b"OTTO")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(TTFont, "save", disk_full)
+    with pytest.raises(CommandError, match="No space left on device"):
+        call_command("build_print_font")
+    assert list((tmp_path / "fonts").iterdir()) == []
 
 
 def test_without_fc_match_the_source_font_cannot_be_found_and_the_message_says_which_package_to_install(monkeypatch):

@@ -6,7 +6,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 
+from indicators.models import Indicator
 from projects.models import Department, Project
+from projects.resources import IndicatorResource
 from projects.printing import engine
 from projects.services import pdf as pdf_services
 from projects.services import prerender, review
@@ -69,12 +71,8 @@ def test_a_prerendered_department_is_exported_without_rendering_and_a_change_ren
 
 
 @pytest.fixture
-def queued(settings, monkeypatch):
-    """The (department, year) pairs handed to the background thread, instead of rendering them."""
-    settings.PDF_PRERENDER = True
-    pairs = []
-    monkeypatch.setattr(prerender, "schedule", lambda departments: pairs.extend(sorted(departments)))
-    return pairs
+def queued(prerender_queue):
+    return prerender_queue
 
 
 def test_saving_a_filing_queues_its_department_once_the_transaction_commits(
@@ -125,14 +123,14 @@ def test_the_thread_renders_a_waiting_department_once_and_goes_on_after_a_failur
 
     def render(*, department_id, year):
         if department_id == 1:
-            raise RuntimeError("字体丢失")
+            raise OSError("字体丢失")
         done.append((department_id, year))
 
     monkeypatch.setattr(prerender, "prerender_department", render)
     busy = threading.Event()
     prerender._thread.submit(busy.wait)  # keeps the one thread busy while the pairs are queued
-    prerender.schedule({(1, 2024), (2, 2024)})
-    prerender.schedule({(2, 2024), (3, 2023)})
+    prerender._schedule({(1, 2024), (2, 2024)})
+    prerender._schedule({(2, 2024), (3, 2023)})
     busy.set()
     prerender._thread.submit(lambda: None).result(timeout=30)
     assert done == [(2, 2024), (3, 2023)]
@@ -150,3 +148,59 @@ def test_the_import_command_returns_once_the_departments_it_touched_are_rendered
     call_command("import_filings", str(BAOAN), stdout=out)
     assert "正在预先生成" in out.getvalue()
     assert rendered == sorted(set(Project.objects.values_list("applicant_id", "fiscal_year")))
+
+
+def test_a_filing_moved_to_another_year_queues_the_year_it_left_as_well(
+    people, make_filing, queued, django_capture_on_commit_callbacks
+):
+    project = make_filing(people.unit_a, year=2025)
+    with django_capture_on_commit_callbacks(execute=True):
+        project_update(project=project, user=people.owner, header=_header(project, fiscal_year=2026),
+                       rows=_rows_of(project), version=project.version)
+    assert queued == [(people.unit_a.pk, 2025), (people.unit_a.pk, 2026)]
+
+
+def test_a_list_import_queues_the_departments_of_the_rows_it_changed_and_a_dry_run_queues_nothing(
+    samples, admin_user, queued, django_capture_on_commit_callbacks
+):
+    project = Project.objects.get(code="440306210601500000540")
+    dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project))
+    quality = next(i for i, row in enumerate(dataset.dict) if row["二级指标"] == "质量")
+    dataset[quality] = tuple("≥95%" if header == "指标值" else value
+                             for header, value in zip(dataset.headers, dataset[quality]))
+    with django_capture_on_commit_callbacks(execute=True):
+        IndicatorResource().import_data(dataset, dry_run=True, user=admin_user)
+    assert queued == []
+    with django_capture_on_commit_callbacks(execute=True):
+        IndicatorResource().import_data(dataset, dry_run=False, user=admin_user)
+    assert queued == [(project.applicant_id, project.fiscal_year)]
+
+
+def test_the_thread_stops_quietly_when_the_render_pool_no_longer_takes_work(monkeypatch, caplog):
+    tried = []
+
+    def refused(*, department_id, year):
+        tried.append(department_id)
+        raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+    monkeypatch.setattr(prerender, "prerender_department", refused)
+    prerender._schedule({(1, 2024), (2, 2024)})
+    prerender.wait()
+    assert tried == [1]
+    assert "停止预先生成 PDF" in caplog.text and "Traceback" not in caplog.text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("pdf_cache")
+def test_after_an_import_command_the_departments_exports_come_from_the_cache(settings, monkeypatch):
+    settings.PDF_PRERENDER = True
+    call_command("import_filings", str(BAOAN), stdout=io.StringIO())
+
+    def no_rendering(*args):
+        raise AssertionError("rendered although printed ahead")
+
+    for name in ("combined_pdfs", "pdfs", "pdf"):
+        monkeypatch.setattr(engine, name, no_rendering)
+    department, year = _largest_department_year()
+    merged, _, _ = _exports(department, year)
+    assert len(page_texts(merged)) >= department.projects.filter(fiscal_year=year).count()

@@ -27,3 +27,7 @@ class Command(BaseCommand):
         except (OSError, TTLibError) as error:
             raise CommandError(f"无法生成打印字体：{error}") from error
         self.stdout.write(f"打印字体已生成：{target}（{glyphs} 个字形，{time.perf_counter() - started:.1f} s）")
+        for earlier in target.parent.glob(font.EARLIER_FILES):
+            if earlier != target:
+                earlier.unlink()
+                self.stdout.write(f"已删除旧版打印字体：{earlier}")
