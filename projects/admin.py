@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -30,6 +31,12 @@ class DepartmentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request) & selectors.departments_for(request.user)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            # The name is printed on the forms as 申请单位 or 一级预算单位.
+            prerender_after_commit(projects=Project.objects.filter(Q(applicant=obj) | Q(top_unit=obj)))
 
 
 class IndicatorInline(admin.TabularInline):

@@ -1,5 +1,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.urls import reverse
 
 from projects.models import Project
@@ -104,3 +105,19 @@ def _inline_data(formset, *, changes):
                 continue
             data[f"{prefix}-{index}-{name}"] = value
     return data
+
+
+def test_renaming_a_department_queues_the_departments_whose_forms_print_its_name(
+    staff, samples, prerender_queue, django_capture_on_commit_callbacks
+):
+    project = Project.objects.get(code="440306210601500000540")
+    department = project.applicant
+    url = reverse("admin:projects_department_change", args=[department.pk])
+    data = {"name": department.name + "（改名）", "district": department.district, "parent": department.parent_id or ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff.post(url, data).status_code == 302
+    printed_by = Project.objects.filter(Q(applicant=department) | Q(top_unit=department))
+    assert prerender_queue == sorted(set(printed_by.values_list("applicant_id", "fiscal_year")))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff.post(url, data).status_code == 302  # unchanged name: nothing to print again
+    assert len(prerender_queue) == printed_by.values("applicant_id", "fiscal_year").distinct().count()
