@@ -81,9 +81,9 @@ def _rename(font: TTFont) -> None:
             record.string = names[record.nameID]
 
 
-def build(target: Path, *, characters: Iterable[int] | None = None, source: tuple[Path, int] | None = None) -> int:
+def build(target: Path, *, characters: Iterable[int] | None = None) -> int:
     """Writes the cut-down face to ``target`` (atomically); returns its number of glyphs."""
-    path, index = source or source_font()
+    path, index = source_font()
     font = TTFont(path, fontNumber=index)
     options = subset.Options()
     # Every name, so that the face still says what it is made from and under which licence.

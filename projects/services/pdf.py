@@ -101,8 +101,7 @@ def department_projects(*, department: Department, year: int, user=None) -> Quer
 
 def project_pdf(*, project: Project, review=None) -> bytes:
     html = render_forms_html([project], {project.pk: review} if review else None)[0]
-    css = form_css()
-    return cached(content_key("form", css, html), lambda: engine.pdf(html, css))
+    return _form_pdfs([html], form_css())[0]
 
 
 def projects_pdf(*, projects: Iterable[Project], reviews: Mapping | None = None, title: str = "") -> bytes:
@@ -129,27 +128,36 @@ def prerender(*, projects: Iterable[Project], reviews: Mapping | None = None) ->
         return
     htmls, css = _htmls(projects, reviews), form_css()
     for chunk in _chunks(projects, htmls):
-        cached(content_key("forms", css, *chunk), lambda chunk=chunk: engine.combined_pdfs([chunk], css)[0])
+        cached(_chunk_key(css, chunk), lambda chunk=chunk: engine.combined_pdfs([chunk], css)[0])
     for html in htmls:
-        cached(content_key("form", css, html), lambda html=html: engine.pdf(html, css))
+        cached(_form_key(css, html), lambda html=html: engine.pdf(html, css))
 
 
 def _chunks(projects: list[Project], htmls: list[str]) -> list[list[str]]:
     return content_chunks([(project.code, html) for project, html in zip(projects, htmls, strict=True)])
 
 
+# The keys printing ahead fills and the exports read: one spelling for both.
+def _chunk_key(css: str, chunk: list[str]) -> str:
+    return content_key("forms", css, *chunk)
+
+
+def _form_key(css: str, html: str) -> str:
+    return content_key("form", css, html)
+
+
 def _batch_pieces(projects: list[Project], htmls: list[str], css: str) -> list[bytes]:
     """The batch as cached chunks of a few forms (see ``printing.cache``), rendering the missing ones."""
     chunks = _chunks(projects, htmls)
     return cached_many(
-        [content_key("forms", css, *chunk) for chunk in chunks],
+        [_chunk_key(css, chunk) for chunk in chunks],
         lambda missing: engine.combined_pdfs([chunks[index] for index in missing], css),
     )
 
 
 def _form_pdfs(htmls: list[str], css: str) -> list[bytes]:
     return cached_many(
-        [content_key("form", css, html) for html in htmls],
+        [_form_key(css, html) for html in htmls],
         lambda missing: engine.pdfs([htmls[index] for index in missing], css),
     )
 

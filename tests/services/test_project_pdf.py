@@ -156,8 +156,8 @@ def test_a_row_taller_than_a_page_still_prints_whole(samples):
 
 def test_an_unchanged_project_is_served_from_the_cache_and_a_change_renders_it_again(samples, monkeypatch):
     rendered = []
-    original = engine.pdf
-    monkeypatch.setattr(engine, "pdf", lambda html, css: rendered.append(html) or original(html, css))
+    original = engine.pdfs
+    monkeypatch.setattr(engine, "pdfs", lambda htmls, css: rendered.extend(htmls) or original(htmls, css))
     project = Project.objects.get(code=NOT_APPLICABLE_CATEGORIES)
     first = project_pdf(project=project)
     assert project_pdf(project=Project.objects.get(pk=project.pk)) == first
