@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+import weasyprint
 from django.core.management import CommandError, call_command
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
@@ -39,6 +40,30 @@ def test_a_face_built_for_some_characters_maps_exactly_those_with_the_outlines_o
     assert face["name"].getDebugName(1) == font.FAMILY != source["name"].getDebugName(1)
     for character in "绩≥㎡":
         assert _bounds(face, character) == _bounds(source, character)
+
+
+def _text_width(face_url: str, text: str) -> float:
+    css = f'@font-face {{ font-family: "T"; src: url("{face_url}"); }} p {{ font: 10pt "T"; }}'
+    page = weasyprint.HTML(string=f'<html lang="zh-Hans"><p>{text}</p></html>').render(
+        stylesheets=[weasyprint.CSS(string=css)]).pages[0]
+    paragraph = page._page_box.children[0].children[0].children[0]
+    return paragraph.children[0].width
+
+
+def test_the_cut_down_face_shapes_simplified_chinese_as_the_full_face_and_keeps_no_other_language_rules(tmp_path):
+    text = "（2023——2025年）“效能”"
+    target = tmp_path / "face.otf"
+    font.build(target, characters=map(ord, text))
+    source_path, index = font.source_font()
+    # A dash is full-width in Chinese text, by a language rule (locl) of the face.
+    assert _text_width(target.as_uri(), text) == pytest.approx(_text_width(source_path.as_uri(), text))
+    languages = {
+        language.LangSysTag
+        for table in ("GSUB", "GPOS")
+        for record in TTFont(target)[table].table.ScriptList.ScriptRecord
+        for language in record.Script.LangSysRecord
+    }
+    assert languages == {"ZHS "}
 
 
 def test_the_form_prints_in_the_cut_down_face_and_a_character_outside_it_in_the_full_noto_face(settings, tmp_path):
