@@ -152,7 +152,7 @@ def test_a_department_batch_prints_the_review_of_its_approved_project_only(clien
         texts = [all_text(archive.read(name)) for name in archive.namelist()]
     else:
         pages = page_texts(content)
-        starts = [index for index, text in enumerate(pages) if text.startswith("预算年度")] + [len(pages)]
+        starts = [index for index, text in enumerate(pages) if text.startswith("二级项目支出绩效目标申报表预算年度")] + [len(pages)]
         texts = ["".join(pages[start:end]) for start, end in zip(starts, starts[1:])]
     assert len(texts) == 3
     assert [all(printed in text for printed in REVIEW_PRINTED) for text in texts] == [False, True, False]
