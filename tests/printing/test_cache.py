@@ -55,3 +55,14 @@ def test_adding_a_project_changes_only_the_chunk_it_joins():
     after = content_chunks(forms[:30] + [("440306210601599999999", "<p>新项目</p>")] + forms[30:])
     changed = [chunk for chunk in after if chunk not in before]
     assert len(changed) == 1 and "<p>新项目</p>" in changed[0]
+
+
+def test_a_long_run_without_a_boundary_is_cut_where_the_codes_say_so_a_removal_changes_one_chunk():
+    def ends_a_chunk(code):
+        return len(content_chunks([(code, "a"), ("440306210601500000000", "b")])) == 2
+
+    run = [(code, f"<p>{code}</p>") for code in _codes(400) if not ends_a_chunk(code)][:3 * CHUNK_MAX]
+    before = content_chunks(run)
+    assert len(before) >= 3 and all(len(chunk) <= CHUNK_MAX for chunk in before)
+    after = content_chunks(run[1:])
+    assert len([chunk for chunk in after if chunk not in before]) == 1
