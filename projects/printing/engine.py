@@ -12,8 +12,8 @@ import gc
 import io
 import multiprocessing
 import threading
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import lru_cache
@@ -168,6 +168,22 @@ def pdfs(htmls: list[str], css: str) -> list[bytes]:
 def combined_pdfs(chunks: list[list[str]], css: str) -> list[bytes]:
     """One PDF per chunk of forms."""
     return _longest_first(combined_pdf_of, chunks, css, size=lambda chunk: sum(map(len, chunk)))
+
+
+def combined_pdfs_as_made(chunks: Iterable[list[str]], css: str) -> Iterator[tuple[int, bytes]]:
+    """``(position, PDF)`` for each chunk of forms, in the order they are done.
+
+    A chunk goes to the pool as soon as ``chunks`` gives it: the render processes start on the
+    first one while the caller is still making the next (see ``services.pdf``).
+    """
+    pool = _pool_executor()
+    positions = {pool.submit(combined_pdf_of, chunk, css): position for position, chunk in enumerate(chunks)}
+    try:
+        for done in as_completed(positions):
+            yield positions[done], done.result()
+    except BrokenProcessPool:
+        _discard(pool)
+        raise
 
 
 def _longest_first(function, items: list, css: str, *, size) -> list[bytes]:

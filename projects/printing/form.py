@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -111,22 +111,28 @@ def form_context(project: Project, *, levels: list[Level1Rows], review=None) -> 
 
 def render_forms_html(projects: Iterable[Project], reviews: dict | None = None) -> list[str]:
     """The HTML of each project's form, in the order given, with a fixed number of queries."""
+    return list(forms_html(projects, reviews))
+
+
+def forms_html(projects: Iterable[Project], reviews: dict | None = None) -> Iterator[str]:
+    """``render_forms_html`` a form at a time: the queries are made at once, each form when asked for."""
     projects = list(projects)
     ids = [project.pk for project in projects]
     loaded = Project.objects.select_related("applicant", "top_unit").prefetch_related(
         Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk"))
     ).in_bulk(ids)
+    return _forms_html(ids, loaded, reviews or {})
+
+
+def _forms_html(ids: list[int], loaded: dict[int, Project], reviews: dict) -> Iterator[str]:
     categories_by_template: dict[int, dict[int, Category]] = {}
-    pages = []
     for pk in ids:
         project = loaded[pk]
         if project.template_id not in categories_by_template:
             categories_by_template[project.template_id] = template_categories(project.template_id)
         levels = indicator_levels(project.indicators.all(), categories_by_template[project.template_id])
-        review = (reviews or {}).get(pk)
-        html = render_to_string(TEMPLATE, form_context(project, levels=levels, review=review))
-        pages.append(_UNPRINTABLE.sub("", html))
-    return pages
+        html = render_to_string(TEMPLATE, form_context(project, levels=levels, review=reviews.get(pk)))
+        yield _UNPRINTABLE.sub("", html)
 
 
 def render_form_html(*, project: Project, review=None) -> str:

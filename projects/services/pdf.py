@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from projects.models import Department, Project
 from projects.printing import bundle, engine, font
-from projects.printing.cache import cached, cached_many, content_chunks, content_key
-from projects.printing.form import render_forms_html
+from projects.printing.cache import CACHE_ALIAS, cached, cached_many, content_chunks, content_key
+from projects.printing.form import forms_html, render_forms_html
 from projects.selectors import deciding_transitions, projects_for
 
 if TYPE_CHECKING:
@@ -107,7 +108,9 @@ def project_pdf(*, project: Project, review=None) -> bytes:
 def projects_pdf(*, projects: Iterable[Project], reviews: Mapping | None = None, title: str = "") -> bytes:
     """Every form in one PDF, each from a new page with its own page numbers."""
     projects = list(projects)
-    return bundle.merge_pdfs(_batch_pieces(projects, _htmls(projects, reviews), form_css()), title=title)
+    if not projects:
+        raise NothingToExport("没有可导出的项目")
+    return bundle.merge_pdfs(_batch_pieces(projects, dict(reviews or {}), form_css()), title=title)
 
 
 def projects_zip(*, projects: Iterable[Project], reviews: Mapping | None = None) -> bytes:
@@ -146,13 +149,36 @@ def _form_key(css: str, html: str) -> str:
     return content_key("form", css, html)
 
 
-def _batch_pieces(projects: list[Project], htmls: list[str], css: str) -> list[bytes]:
-    """The batch as cached chunks of a few forms (see ``printing.cache``), rendering the missing ones."""
-    chunks = _chunks(projects, htmls)
-    return cached_many(
-        [_chunk_key(css, chunk) for chunk in chunks],
-        lambda missing: engine.combined_pdfs([chunks[index] for index in missing], css),
-    )
+def _batch_pieces(projects: list[Project], reviews: dict, css: str) -> list[bytes]:
+    """The batch as cached chunks of a few forms (see ``printing.cache``), rendering the missing ones.
+
+    The chunks are made into HTML one after the other, and one missing from the cache goes to the
+    render processes as soon as its HTML exists: they start on the first chunk instead of waiting
+    for the HTML of the whole batch. Largest first, so that the small ones fill in at the end and
+    neither process is left alone with a large one. Each PDF is cached as it comes back.
+    """
+    chunks = content_chunks([(project.code, project) for project in projects])
+    largest_first = sorted(range(len(chunks)), key=lambda index: len(chunks[index]), reverse=True)
+    htmls = forms_html([project for index in largest_first for project in chunks[index]], reviews)
+    cache = caches[CACHE_ALIAS]
+    pieces: dict[int, bytes] = {}
+    missing: list[tuple[int, str]] = []
+
+    def chunks_to_render() -> Iterator[list[str]]:
+        for index in largest_first:
+            chunk = [next(htmls) for _ in chunks[index]]
+            key = _chunk_key(css, chunk)
+            if (pdf := cache.get(key)) is not None:
+                pieces[index] = pdf
+            else:
+                missing.append((index, key))
+                yield chunk
+
+    for position, pdf in engine.combined_pdfs_as_made(chunks_to_render(), css):
+        index, key = missing[position]
+        cache.set(key, pdf)
+        pieces[index] = pdf
+    return [pieces[index] for index in range(len(chunks))]
 
 
 def _form_pdfs(htmls: list[str], css: str) -> list[bytes]:

@@ -45,6 +45,17 @@ def test_forms_rendered_in_the_pool_come_back_in_the_order_given_whatever_their_
     assert len(page_texts(chunks[1])) == sum(len(page_texts(pdf)) for pdf in pdfs[1:4])
 
 
+def test_chunks_sent_one_by_one_come_back_as_they_are_done_with_their_positions():
+    htmls = [
+        f'<html lang="zh-Hans"><body><p>第{number}张</p>{"<p>很长的一段。</p>" * length}</body></html>'
+        for number, length in enumerate([1, 900, 3])
+    ]
+    made = dict(engine.combined_pdfs_as_made(iter([htmls[1:], htmls[:1]]), ""))
+    assert sorted(made) == [0, 1]
+    assert [page_texts(made[position])[0][:3] for position in (0, 1)] == ["第1张", "第0张"]
+    assert sum("第2张" in text for text in page_texts(made[0])) == 1
+
+
 def test_html_that_is_not_well_formed_xml_is_read_by_the_html5_parser():
     html = '<!doctype html><html lang="zh-Hans"><body><p>第一行<br>第二行<p>第三段'
     with pytest.raises(ElementTree.ParseError):

@@ -51,6 +51,7 @@ def test_a_prerendered_department_is_exported_without_rendering_and_a_change_ren
 
     rendered = []
     monkeypatch.setattr(engine, "combined_pdfs", lambda chunks, css: rendered.append(("chunks", len(chunks))))
+    monkeypatch.setattr(engine, "combined_pdfs_as_made", lambda chunks, css: rendered.extend(("chunk", 1) for _ in chunks) or [])
     monkeypatch.setattr(engine, "pdfs", lambda htmls, css: rendered.append(("forms", len(htmls))))
     monkeypatch.setattr(engine, "pdf", lambda html, css: rendered.append(("form", 1)))
     merged, archive, single = _exports(department, year)
@@ -202,6 +203,7 @@ def test_after_an_import_command_the_departments_exports_come_from_the_cache(set
 
     for name in ("combined_pdfs", "pdfs", "pdf"):
         monkeypatch.setattr(engine, name, no_rendering)
+    monkeypatch.setattr(engine, "combined_pdfs_as_made", lambda chunks, css: [no_rendering() for _ in chunks])
     department, year = _largest_department_year()
     merged, _, _ = _exports(department, year)
     assert len(page_texts(merged)) >= department.projects.filter(fiscal_year=year).count()
