@@ -2,6 +2,8 @@
 
 import io
 import re
+import subprocess
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -39,3 +41,11 @@ def footers(pdf: bytes) -> list[tuple[int, int]]:
         assert len(found) == 1, f"a page without exactly one footer: {text[-60:]}"
         numbers.append((int(found[0][0]), int(found[0][1])))
     return numbers
+
+
+def page_images(pdf: bytes, directory: Path, dpi: int = 40) -> list[bytes]:
+    """Each page as a PNG, by pdftoppm."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "form.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", directory / "form.pdf", directory / "page"], check=True)
+    return [path.read_bytes() for path in sorted(directory.glob("page-*.png"))]

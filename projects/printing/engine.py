@@ -13,7 +13,7 @@ import io
 import multiprocessing
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import lru_cache
@@ -177,13 +177,19 @@ def combined_pdfs_as_made(chunks: Iterable[list[str]], css: str) -> Iterator[tup
     first one while the caller is still making the next (see ``services.pdf``).
     """
     pool = _pool_executor()
-    positions = {pool.submit(combined_pdf_of, chunk, css): position for position, chunk in enumerate(chunks)}
+    positions: dict[Future, int] = {}
     try:
+        for position, chunk in enumerate(chunks):
+            positions[pool.submit(combined_pdf_of, chunk, css)] = position
         for done in as_completed(positions):
             yield positions[done], done.result()
     except BrokenProcessPool:
         _discard(pool)
         raise
+    finally:
+        # After an error, or when the caller stops early, nobody wants the rest: drop what has not started.
+        for future in positions:
+            future.cancel()
 
 
 def _longest_first(function, items: list, css: str, *, size) -> list[bytes]:

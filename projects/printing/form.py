@@ -115,7 +115,8 @@ def render_forms_html(projects: Iterable[Project], reviews: dict | None = None) 
 
 
 def forms_html(projects: Iterable[Project], reviews: dict | None = None) -> Iterator[str]:
-    """``render_forms_html`` a form at a time: the queries are made at once, each form when asked for."""
+    """``render_forms_html`` a form at a time: the projects and their indicators are read at once,
+    each form is made when asked for (reading each template's categories the first time)."""
     projects = list(projects)
     ids = [project.pk for project in projects]
     loaded = Project.objects.select_related("applicant", "top_unit").prefetch_related(

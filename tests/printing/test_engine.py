@@ -1,4 +1,8 @@
-import subprocess
+import os
+import signal
+import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from xml.etree import ElementTree
 
 import pytest
@@ -8,15 +12,9 @@ from projects.models import Project
 from projects.printing import engine
 from projects.printing.form import render_form_html
 from projects.services.pdf import form_css
-from tests.pdfs import page_texts
+from tests.pdfs import page_images, page_texts
 
 pytestmark = pytest.mark.django_db
-
-
-def _page_images(pdf: bytes, directory) -> list[bytes]:
-    (directory / "form.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "40", "-png", directory / "form.pdf", directory / "page"], check=True)
-    return [path.read_bytes() for path in sorted(directory.glob("page-*.png"))]
 
 
 def test_the_form_read_as_xml_with_the_short_user_agent_stylesheet_prints_exactly_as_weasyprint_prints_it(
@@ -26,9 +24,9 @@ def test_the_form_read_as_xml_with_the_short_user_agent_stylesheet_prints_exactl
     assert ElementTree.fromstring(html).tag == "html"
     ours, theirs = tmp_path / "ours", tmp_path / "theirs"
     ours.mkdir(), theirs.mkdir()
-    with_ours = _page_images(engine.pdf_of(html, form_css()), ours)
+    with_ours = page_images(engine.pdf_of(html, form_css()), ours)
     weasyprints_own = weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(string=form_css())])
-    with_theirs = _page_images(weasyprints_own, theirs)
+    with_theirs = page_images(weasyprints_own, theirs)
     assert len(with_ours) >= 2
     assert with_ours == with_theirs
 
@@ -54,6 +52,26 @@ def test_chunks_sent_one_by_one_come_back_as_they_are_done_with_their_positions(
     assert sorted(made) == [0, 1]
     assert [page_texts(made[position])[0][:3] for position in (0, 1)] == ["第1张", "第0张"]
     assert sum("第2张" in text for text in page_texts(made[0])) == 1
+
+
+def test_a_chunk_goes_to_the_pool_before_the_next_one_is_asked_for(monkeypatch):
+    events = []
+
+    class Pool:
+        def submit(self, function, chunk, css):
+            events.append(f"sent {chunk[0]}")
+            done = Future()
+            done.set_result(chunk[0].encode())
+            return done
+
+    def chunks():
+        for name in ("甲", "乙"):
+            events.append(f"made {name}")
+            yield [name]
+
+    monkeypatch.setattr(engine, "_pool_executor", Pool)
+    assert sorted(engine.combined_pdfs_as_made(chunks(), "")) == [(0, "甲".encode()), (1, "乙".encode())]
+    assert events == ["made 甲", "sent 甲", "made 乙", "sent 乙"]
 
 
 def test_html_that_is_not_well_formed_xml_is_read_by_the_html5_parser():
@@ -87,3 +105,21 @@ def test_a_broken_pool_is_dropped_unless_another_thread_has_already_replaced_it(
     assert engine._pool is replacement and broken.shut_down and not replacement.shut_down
     engine._discard(replacement)
     assert engine._pool is None and replacement.shut_down
+
+
+def test_a_batch_after_a_render_process_died_gets_a_new_pool():
+    engine.start_pool()
+    os.kill(engine.worker_pids()[0], signal.SIGKILL)
+    # Until the executor has noticed the death, the other process may still take the work.
+    deadline = time.monotonic() + 10
+    while not engine._pool._broken and time.monotonic() < deadline:
+        time.sleep(0.02)
+    outcomes = []
+    for _ in range(3):
+        try:
+            outcomes.append(len(dict(engine.combined_pdfs_as_made(iter([["<p>一</p>"]]), ""))))
+        except BrokenProcessPool:
+            outcomes.append("broken")
+    # The call that finds the pool broken fails and drops it; the next one starts a new pool.
+    assert outcomes[-1] == 1
+    assert all(outcome == 1 for previous, outcome in zip(outcomes, outcomes[1:]) if previous == "broken")
