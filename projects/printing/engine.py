@@ -138,9 +138,16 @@ def shutdown_pool() -> None:
 
 
 def _in_pool(function, *iterables) -> list:
+    with _pool_in_use() as pool:
+        return list(pool.map(function, *iterables))
+
+
+@contextmanager
+def _pool_in_use() -> Iterator[ProcessPoolExecutor]:
+    """The pool, dropped if it turns out broken (a worker died), so that the next call starts a new one."""
     pool = _pool_executor()
     try:
-        return list(pool.map(function, *iterables))
+        yield pool
     except BrokenProcessPool:
         _discard(pool)
         raise
@@ -176,16 +183,13 @@ def combined_pdfs_as_made(chunks: Iterable[list[str]], css: str) -> Iterator[tup
     A chunk goes to the pool as soon as ``chunks`` gives it: the render processes start on the
     first one while the caller is still making the next (see ``services.pdf``).
     """
-    pool = _pool_executor()
     positions: dict[Future, int] = {}
     try:
-        for position, chunk in enumerate(chunks):
-            positions[pool.submit(combined_pdf_of, chunk, css)] = position
-        for done in as_completed(positions):
-            yield positions[done], done.result()
-    except BrokenProcessPool:
-        _discard(pool)
-        raise
+        with _pool_in_use() as pool:
+            for position, chunk in enumerate(chunks):
+                positions[pool.submit(combined_pdf_of, chunk, css)] = position
+            for done in as_completed(positions):
+                yield positions[done], done.result()
     finally:
         # After an error, or when the caller stops early, nobody wants the rest: drop what has not started.
         for future in positions:

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from projects.models import Department, Project
 from projects.printing import bundle, engine, font
-from projects.printing.cache import CACHE_ALIAS, cached, cached_many, content_chunks, content_key
+from projects.printing.cache import cached, cached_as_made, cached_many, content_chunks, content_key
 from projects.printing.form import forms_html, render_forms_html
 from projects.selectors import deciding_transitions, projects_for
 
@@ -107,9 +106,7 @@ def project_pdf(*, project: Project, review=None) -> bytes:
 
 def projects_pdf(*, projects: Iterable[Project], reviews: Mapping | None = None, title: str = "") -> bytes:
     """Every form in one PDF, each from a new page with its own page numbers."""
-    projects = list(projects)
-    if not projects:
-        raise NothingToExport("没有可导出的项目")
+    projects = _exportable(projects)
     return bundle.merge_pdfs(_batch_pieces(projects, dict(reviews or {}), form_css()), title=title)
 
 
@@ -160,24 +157,14 @@ def _batch_pieces(projects: list[Project], reviews: dict, css: str) -> list[byte
     chunks = content_chunks([(project.code, project) for project in projects])
     largest_first = sorted(range(len(chunks)), key=lambda index: len(chunks[index]), reverse=True)
     htmls = forms_html([project for index in largest_first for project in chunks[index]], reviews)
-    cache = caches[CACHE_ALIAS]
-    pieces: dict[int, bytes] = {}
-    missing: list[tuple[int, str]] = []
 
-    def chunks_to_render() -> Iterator[list[str]]:
+    def keyed_chunks() -> Iterator[tuple[str, list[str]]]:
         for index in largest_first:
             chunk = [next(htmls) for _ in chunks[index]]
-            key = _chunk_key(css, chunk)
-            if (pdf := cache.get(key)) is not None:
-                pieces[index] = pdf
-            else:
-                missing.append((index, key))
-                yield chunk
+            yield _chunk_key(css, chunk), chunk
 
-    for position, pdf in engine.combined_pdfs_as_made(chunks_to_render(), css):
-        index, key = missing[position]
-        cache.set(key, pdf)
-        pieces[index] = pdf
+    made = cached_as_made(keyed_chunks(), lambda missing: engine.combined_pdfs_as_made(missing, css))
+    pieces = dict(zip(largest_first, made, strict=True))
     return [pieces[index] for index in range(len(chunks))]
 
 
@@ -189,7 +176,11 @@ def _form_pdfs(htmls: list[str], css: str) -> list[bytes]:
 
 
 def _htmls(projects: Iterable[Project], reviews: Mapping | None) -> list[str]:
-    htmls = render_forms_html(projects, dict(reviews or {}))
-    if not htmls:
+    return render_forms_html(_exportable(projects), dict(reviews or {}))
+
+
+def _exportable(projects: Iterable[Project]) -> list[Project]:
+    projects = list(projects)
+    if not projects:
         raise NothingToExport("没有可导出的项目")
-    return htmls
+    return projects
