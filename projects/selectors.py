@@ -4,7 +4,7 @@ Every view, export and admin page gets its projects and departments from here, s
 project of another department answers 404 however its id is guessed.
 """
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from projects.models import Assignment, Department, Project, Role, Status, Transition
@@ -54,9 +54,22 @@ def can_review(user, project: Project) -> bool:
     return departments_for(user, role=Role.REVIEWER).filter(pk=project.applicant_id).exists()
 
 
-def projects_of(department: Department) -> QuerySet[Project]:
-    """A department's projects and those of the units directly under it, for reports run without a user."""
-    return Project.objects.filter(Q(applicant=department) | Q(applicant__parent=department))
+def department_projects(department: Department, *, year: int | None = None, user=None) -> QuerySet[Project]:
+    """A department's projects and those of the units directly under it: what its exports and reports
+    hold. Its own come first, then each unit's by name; within a unit, by code. Only what ``user`` may
+    see; all of them without a user (commands)."""
+    visible = projects_for(user) if user is not None else Project.objects.all()
+    projects = visible.filter(Q(applicant=department) | Q(applicant__parent=department))
+    if year is not None:
+        projects = projects.filter(fiscal_year=year)
+    own_first = Case(When(applicant=department, then=Value(0)), default=Value(1))
+    return projects.order_by(own_first, "applicant__name", "code")
+
+
+def exporting_departments_for(user) -> QuerySet[Department]:
+    """Departments the user may export, among those with a project they can see."""
+    visible = projects_for(user)
+    return departments_for(user).filter(Q(projects__in=visible) | Q(children__projects__in=visible)).distinct()
 
 
 def roles_of(user) -> set[str]:

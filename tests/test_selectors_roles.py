@@ -23,3 +23,29 @@ def test_a_reviewer_can_review_but_not_file_for_their_units(people, make_filing)
     assert selectors.can_review(people.reviewer, project)
     assert not selectors.can_file_for(people.reviewer, project)
     assert not selectors.can_review(people.other_reviewer, project)
+
+
+def test_a_departments_projects_include_those_of_the_units_under_it_after_its_own(people, make_filing):
+    child = make_filing(people.unit_a_child, year=2024)
+    own_first = make_filing(people.unit_a, year=2024)
+    own_second = make_filing(people.unit_a, year=2024)
+    make_filing(people.unit_a, year=2023)
+    make_filing(people.unit_b, year=2024)
+
+    projects = list(selectors.department_projects(people.unit_a, year=2024))
+
+    assert projects == [own_first, own_second, child]
+    assert list(selectors.department_projects(people.unit_a_child, year=2024)) == [child]
+    assert len(selectors.department_projects(people.unit_a)) == 4
+
+
+def test_a_departments_projects_are_only_those_the_user_may_see(people, make_filing):
+    make_filing(people.unit_a_child, year=2024)
+    assert selectors.department_projects(people.unit_a, user=people.owner).count() == 1
+    assert not selectors.department_projects(people.unit_a, user=people.colleague).exists()
+
+
+def test_a_unit_may_be_exported_when_it_or_a_unit_under_it_has_a_visible_project(people, make_filing):
+    make_filing(people.unit_a_child, year=2024)
+    assert set(selectors.exporting_departments_for(people.owner)) == {people.unit_a, people.unit_a_child}
+    assert not selectors.exporting_departments_for(people.colleague).exists()

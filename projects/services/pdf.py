@@ -17,14 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
-from projects.models import Department, Project
+from projects.models import Project
 from projects.printing import bundle, engine, font
 from projects.printing.cache import cached, cached_as_made, cached_many, content_chunks, content_key
 from projects.printing.form import forms_html, render_forms_html
-from projects.selectors import deciding_transitions, projects_for
+from projects.selectors import deciding_transitions
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -91,12 +90,6 @@ def _form_css(print_font_url: str, print_font_digest: str) -> str:
 
 def pdf_filename(project: Project) -> str:
     return f"{project.code}_{_UNSAFE_IN_FILE_NAMES.sub('_', project.name)}.pdf"
-
-
-def department_projects(*, department: Department, year: int, user=None) -> QuerySet[Project]:
-    """The department's projects of that year, as far as ``user`` may see them (all without a user)."""
-    visible = projects_for(user) if user is not None else Project.objects.all()
-    return visible.filter(applicant=department, fiscal_year=year).order_by("code")
 
 
 def project_pdf(*, project: Project, review=None) -> bytes:

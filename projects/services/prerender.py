@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from projects.models import Department, Project
+from projects.selectors import department_projects
 from projects.services import pdf as pdf_services
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def _run_pending() -> None:
         departments = sorted(_pending)
         _pending.clear()
     try:
-        for department_id, year in departments:
+        for department_id, year in _with_parents(departments):
             try:
                 prerender_department(department_id=department_id, year=year)
             except RuntimeError as error:
@@ -80,10 +81,21 @@ def _run_pending() -> None:
         connections.close_all()
 
 
+def _with_parents(departments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (department id, year) pairs and those of the units above them, whose exports hold the
+    projects of the units under them as well (``department_projects``); each unit before its parent."""
+    parents = dict(
+        Department.objects.filter(pk__in={pk for pk, _ in departments}, parent__isnull=False)
+        .values_list("pk", "parent_id")
+    )
+    above = {(parents[pk], year) for pk, year in departments if pk in parents}
+    return departments + sorted(above - set(departments))
+
+
 def prerender_department(*, department_id: int, year: int) -> None:
     """Renders into the cache whatever of the department's exports of that year is not there yet."""
     department = Department.objects.filter(pk=department_id).first()
     if department is None:
         return
-    projects = list(pdf_services.department_projects(department=department, year=year))
+    projects = list(department_projects(department, year=year))
     pdf_services.prerender(projects=projects, reviews=pdf_services.printed_reviews(projects))

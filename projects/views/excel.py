@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +20,7 @@ from import_export.tmp_storages import TempFolderStorage
 
 from projects.admin_lists import IMPORT_PERMISSION
 from projects.models import Department, Project, Role
-from projects.selectors import departments_for, is_administrator, project_for, projects_for
+from projects.selectors import department_projects, departments_for, is_administrator, project_for, projects_for
 from projects.services.excel import CONTENT_TYPE, blank_template_workbook, projects_to_workbook
 from projects.services.excel_import import WorkbookImportError, workbook_import
 
@@ -140,12 +140,11 @@ def department_xlsx(request):
         messages.error(request, "请选择您有权查看的预算单位和预算年度")
         return redirect("projects:excel_home")
     department, year = form.cleaned_data["department"], form.cleaned_data["year"]
-    # A top-level unit's workbook also holds the projects its subordinate units filed.
-    projects = projects_for(request.user).filter(Q(applicant=department) | Q(top_unit=department), fiscal_year=year)
+    projects = department_projects(department, year=year, user=request.user)
     if not projects.exists():
         messages.warning(request, f"{department.name} 在 {year} 年度没有项目")
         return redirect("projects:excel_home")
-    data = projects_to_workbook(projects=projects.order_by("applicant__name", "code"))
+    data = projects_to_workbook(projects=projects)
     return _xlsx_response(data, f"{department.name} {year}年度二级项目支出绩效目标申报表.xlsx")
 
 

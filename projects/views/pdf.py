@@ -10,7 +10,7 @@ from django.http import FileResponse
 from django.shortcuts import render
 
 from projects.models import Department
-from projects.selectors import departments_for, project_for, projects_for
+from projects.selectors import department_projects, exporting_departments_for, project_for, projects_for
 from projects.services import pdf as pdf_services
 
 
@@ -37,9 +37,8 @@ class DepartmentExportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        visible = projects_for(user)
-        self.fields["department"].queryset = departments_for(user).filter(projects__in=visible).distinct()
-        years = visible.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+        self.fields["department"].queryset = exporting_departments_for(user)
+        years = projects_for(user).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
         self.fields["year"].choices = [(year, f"{year}年") for year in years]
 
 
@@ -49,7 +48,7 @@ def department_pdf(request):
     form = DepartmentExportForm(request.GET or None, user=request.user)
     if form.is_valid():
         department, year = form.cleaned_data["department"], form.cleaned_data["year"]
-        projects = list(pdf_services.department_projects(department=department, year=year, user=request.user))
+        projects = list(department_projects(department, year=year, user=request.user))
         reviews = pdf_services.printed_reviews(projects)
         stem = f"{department.name}_{year}年_二级项目支出绩效目标申报表"
         try:

@@ -9,6 +9,7 @@ from django.db.models import Count
 from indicators.models import Indicator
 from projects.models import Department, Project
 from projects.resources import IndicatorResource
+from projects.selectors import department_projects
 from projects.printing import engine
 from projects.printing.cache import CHUNK_MAX
 from projects.services import pdf as pdf_services
@@ -31,7 +32,7 @@ def _largest_department_year():
 
 def _exports(department, year):
     """What the export page and the project page serve, rendered or from the cache."""
-    projects = list(pdf_services.department_projects(department=department, year=year))
+    projects = list(department_projects(department, year=year))
     reviews = pdf_services.printed_reviews(projects)
     return (
         pdf_services.projects_pdf(projects=projects, reviews=reviews),
@@ -45,7 +46,7 @@ def test_a_prerendered_department_is_exported_without_rendering_and_a_change_ren
     samples, monkeypatch
 ):
     department, year = _largest_department_year()
-    projects = list(pdf_services.department_projects(department=department, year=year))
+    projects = list(department_projects(department, year=year))
     assert len(projects) > CHUNK_MAX  # more than one chunk
     prerender.prerender_department(department_id=department.pk, year=year)
 
@@ -207,3 +208,16 @@ def test_after_an_import_command_the_departments_exports_come_from_the_cache(set
     department, year = _largest_department_year()
     merged, _, _ = _exports(department, year)
     assert len(page_texts(merged)) >= department.projects.filter(fiscal_year=year).count()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_thread_renders_the_unit_above_as_well_whose_exports_hold_the_units_projects(monkeypatch):
+    top = Department.objects.create(name="深圳市测试区数据管理局（本级）")
+    unit = Department.objects.create(name="深圳市测试区服务中心", parent=top)
+    done = []
+    monkeypatch.setattr(
+        prerender, "prerender_department", lambda *, department_id, year: done.append((department_id, year))
+    )
+    prerender._schedule({(unit.pk, 2024), (top.pk, 2023)})
+    prerender.wait()
+    assert done == [(top.pk, 2023), (unit.pk, 2024), (top.pk, 2024)]

@@ -5,9 +5,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from projects.models import Assignment, Department, Project, Role
-from projects.services.pdf import (
-    NothingToExport, department_projects, pdf_filename, project_pdf, projects_pdf, projects_zip,
-)
+from projects.selectors import department_projects
+from projects.services.pdf import NothingToExport, pdf_filename, project_pdf, projects_pdf, projects_zip
 from tests.pdfs import all_text, footers, page_texts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_cache")]
@@ -24,7 +23,7 @@ def department(samples):
 
 
 def test_a_department_batch_starts_each_form_on_a_new_page_with_its_own_page_numbers(department):
-    projects = department_projects(department=department, year=2023)
+    projects = department_projects(department, year=2023)
     assert [p.code for p in projects] == sorted(CODES)
     batch = projects_pdf(projects=projects, title="测试")
     numbers = footers(batch)
@@ -40,7 +39,7 @@ def test_a_department_batch_starts_each_form_on_a_new_page_with_its_own_page_num
 
 
 def test_the_zip_holds_one_pdf_per_project_named_by_code_and_name(department):
-    projects = list(department_projects(department=department, year=2023))
+    projects = list(department_projects(department, year=2023))
     archive = zipfile.ZipFile(io.BytesIO(projects_zip(projects=projects)))
     assert archive.namelist() == [pdf_filename(project) for project in projects]
     for project in projects:
@@ -56,7 +55,7 @@ def test_file_names_keep_chinese_and_lose_characters_no_file_system_takes():
 
 def test_an_empty_selection_is_refused(department):
     with pytest.raises(NothingToExport):
-        projects_pdf(projects=department_projects(department=department, year=2019))
+        projects_pdf(projects=department_projects(department, year=2019))
     with pytest.raises(NothingToExport):
         projects_zip(projects=[])
 
@@ -66,7 +65,7 @@ def test_a_department_export_holds_only_what_the_user_may_see(department):
     Assignment.objects.create(
         user=outsider, department=Department.objects.get(name="深圳市福田区政务服务中心"), role=Role.FILER
     )
-    assert not department_projects(department=department, year=2023, user=outsider).exists()
+    assert not department_projects(department, year=2023, user=outsider).exists()
     insider = User.objects.create(username="tester")
     Assignment.objects.create(user=insider, department=department, role=Role.REVIEWER)
-    assert department_projects(department=department, year=2023, user=insider).count() == 3
+    assert department_projects(department, year=2023, user=insider).count() == 3

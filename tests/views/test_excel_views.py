@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from projects.models import Project
+from projects.models import Department, Project
 from projects.services.excel import projects_to_workbook
 from tests.excel_helpers import edit_workbook, make_filer, value_cell
 
@@ -62,6 +62,20 @@ def test_the_department_workbook_has_one_sheet_per_project_of_that_year(filer_cl
     expected = Project.objects.filter(applicant=project.applicant, fiscal_year=project.fiscal_year)
     assert sorted(sheets_of(response)) == sorted(expected.values_list("code", flat=True))
     assert expected.count() == 21
+
+
+def test_a_top_level_units_workbook_holds_its_own_projects_then_those_of_the_units_under_it(client, samples):
+    top = Department.objects.get(name="深圳市福田区政务服务数据管理局（本级）")
+    client.force_login(make_filer(top))
+
+    response = client.get(reverse("projects:department_xlsx"), {"department": top.pk, "year": 2022})
+
+    own = list(Project.objects.filter(applicant=top).order_by("code").values_list("code", flat=True))
+    under = Project.objects.filter(applicant__parent=top).values_list("code", flat=True)
+    sheets = sheets_of(response)
+    assert sheets[:len(own)] == own
+    assert sorted(sheets[len(own):]) == sorted(under)
+    assert len(own) == 11 and len(under) == 30
 
 
 def test_the_department_workbook_is_refused_for_a_department_outside_the_users_scope(filer_client, samples):

@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_cache")]
 
 BAOAN = "深圳市宝安区政务服务数据管理局(本级)"
 FUTIAN_CENTRE = "深圳市福田区政务服务中心"
+FUTIAN_TOP = "深圳市福田区政务服务数据管理局（本级）"
 
 
 def _user(client, name, unit, role):
@@ -95,6 +96,21 @@ def test_a_department_batch_downloads_as_a_zip(client, small_unit):
     names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
     assert len(names) == 3
     assert all(name.startswith("440304") and name.endswith(".pdf") for name in names)
+
+
+def test_a_top_level_units_batch_holds_the_forms_of_the_units_under_it_after_its_own(client, samples):
+    top = Department.objects.get(name=FUTIAN_TOP)
+    keep = [_project(FUTIAN_TOP).pk, _project(FUTIAN_CENTRE).pk]
+    Project.objects.filter(fiscal_year=2022).exclude(pk__in=keep).update(fiscal_year=2021)
+    _user(client, "futian-top", FUTIAN_TOP, Role.REVIEWER)
+    assert top in client.get(reverse("projects:department_pdf")).context["form"].fields["department"].queryset
+
+    response = client.get(reverse("projects:department_pdf"), {"department": top.pk, "year": 2022, "output": "pdf"})
+
+    starts = [text for text in page_texts(b"".join(response.streaming_content)) if text.startswith("二级项目支出绩效目标申报表")]
+    codes = [Project.objects.get(pk=pk).code for pk in keep]
+    assert [next(code for code in codes if code in text) for text in starts] == codes
+    assert FUTIAN_TOP in starts[0] and FUTIAN_CENTRE in starts[1]
 
 
 def test_another_departments_batch_is_refused_without_a_file(client, samples):

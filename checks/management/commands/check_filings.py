@@ -8,7 +8,7 @@ from checks.registry import RULES_BY_ID
 from checks.report import totals_by_rule
 from checks.services import filing_check_refresh
 from projects.models import Department, Project, normalise_unit_name
-from projects.selectors import projects_of
+from projects.selectors import department_projects
 
 CSV_COLUMNS = ["预算年度", "项目编码", "项目名称", "申请单位", "规则", "规则名称", "严重程度", "位置", "说明"]
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, department, year, csv_path: Path | None, summary, **options):
         projects = Project.objects.all()
         if department:
-            projects = projects_of(_department(department))
+            projects = department_projects(_department(department))
         if year:
             projects = projects.filter(fiscal_year=year)
         projects = projects.select_related("applicant").order_by("fiscal_year", "applicant__name", "code")

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.models import Department, normalise_unit_name
+from projects.selectors import department_projects
 from projects.services import pdf as pdf_services
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
                 viewer = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
                 raise CommandError(f"没有用户“{user}”") from None
-        projects = list(pdf_services.department_projects(department=unit, year=year, user=viewer))
+        projects = list(department_projects(unit, year=year, user=viewer))
         reviews = pdf_services.printed_reviews(projects)
         stem = f"{unit.name}_{year}年_二级项目支出绩效目标申报表"
         path = Path(output or f"{stem}.{'zip' if zip else 'pdf'}")
