@@ -7,7 +7,7 @@ project of another department answers 404 however its id is guessed.
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
-from projects.models import Assignment, Department, Project, Role, Status, Transition
+from projects.models import Assignment, Department, Project, Role, Status, Transition, normalise_unit_name
 
 ADMIN_GROUP = "管理员"
 FILER_GROUP = "填报人"
@@ -64,6 +64,31 @@ def department_projects(department: Department, *, year: int | None = None, user
         projects = projects.filter(fiscal_year=year)
     own_first = Case(When(applicant=department, then=Value(0)), default=Value(1))
     return projects.order_by(own_first, "applicant__name", "code")
+
+
+class UnknownDepartment(LookupError):
+    """No unit, or more than one, answers to what a command was given; the message says which."""
+
+
+def department_named(given: str) -> Department:
+    """For commands: the unit by id, by full name (full-width or half-width brackets), or by a part
+    of the name that only one unit has."""
+    if given.isdigit():
+        found = Department.objects.filter(pk=int(given)).first()
+        if found is None:
+            raise UnknownDepartment(f"没有编号为 {given} 的预算单位")
+        return found
+    wanted = normalise_unit_name(given)
+    exact = Department.objects.filter(normalised_name=wanted).first()
+    if exact:
+        return exact
+    matches = list(Department.objects.filter(normalised_name__contains=wanted).order_by("name")[:11])
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise UnknownDepartment(f"没有预算单位“{given}”：请用 admin 中“预算单位”列表里的单位名称")
+    listed = "、".join(unit.name for unit in matches[:10]) + ("等" if len(matches) > 10 else "")
+    raise UnknownDepartment(f"“{given}”对应多个预算单位：{listed}；请写出单位全称")
 
 
 def exporting_departments_for(user) -> QuerySet[Department]:

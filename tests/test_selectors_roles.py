@@ -49,3 +49,18 @@ def test_a_unit_may_be_exported_when_it_or_a_unit_under_it_has_a_visible_project
     make_filing(people.unit_a_child, year=2024)
     assert set(selectors.exporting_departments_for(people.owner)) == {people.unit_a, people.unit_a_child}
     assert not selectors.exporting_departments_for(people.colleague).exists()
+
+
+def test_a_command_names_a_unit_by_id_full_name_either_brackets_or_a_part_only_it_has(people):
+    assert selectors.department_named(str(people.unit_a.pk)) == people.unit_a
+    assert selectors.department_named("深圳市宝安区测试数据管理局(本级)") == people.unit_a
+    assert selectors.department_named("测试服务中心") == people.unit_a_child
+    with pytest.raises(selectors.UnknownDepartment, match="没有编号为 99999 的预算单位"):
+        selectors.department_named("99999")
+    with pytest.raises(selectors.UnknownDepartment, match="没有预算单位“罗湖区”"):
+        selectors.department_named("罗湖区")
+    with pytest.raises(
+        selectors.UnknownDepartment,
+        match="“宝安区测试”对应多个预算单位：深圳市宝安区测试数据管理局（本级）、深圳市宝安区测试服务中心；请写出单位全称",
+    ):
+        selectors.department_named("宝安区测试")

@@ -68,7 +68,7 @@ def test_the_year_option_limits_the_report_to_that_budget_year(samples, tmp_path
 
 
 def test_an_unknown_or_ambiguous_department_is_refused_with_a_clear_message(samples, tmp_path):
-    with pytest.raises(CommandError, match="没有找到预算单位“罗湖区教育局”"):
+    with pytest.raises(CommandError, match="没有预算单位“罗湖区教育局”"):
         run(tmp_path, "--department", "罗湖区教育局")
     with pytest.raises(CommandError, match="对应多个预算单位"):
         run(tmp_path, "--department", "福田区")

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from checks.registry import RULES_BY_ID
 from checks.report import totals_by_rule
 from checks.services import filing_check_refresh
-from projects.models import Department, Project, normalise_unit_name
-from projects.selectors import department_projects
+from projects.models import Project
+from projects.selectors import UnknownDepartment, department_named, department_projects
 
 CSV_COLUMNS = ["预算年度", "项目编码", "项目名称", "申请单位", "规则", "规则名称", "严重程度", "位置", "说明"]
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--department", help="只检查该预算单位及其下属单位的项目（单位全称，或能唯一确定单位的部分名称）"
+            "--department", help="只检查该预算单位及其下属单位的项目（单位全称、能唯一确定单位的部分名称或编号，全角、半角括号均可）"
         )
         parser.add_argument("--year", type=int, help="只检查该预算年度的项目")
         parser.add_argument(
@@ -29,7 +29,10 @@ class Command(BaseCommand):
     def handle(self, *args, department, year, csv_path: Path | None, summary, **options):
         projects = Project.objects.all()
         if department:
-            projects = department_projects(_department(department))
+            try:
+                projects = department_projects(department_named(department))
+            except UnknownDepartment as error:
+                raise CommandError(str(error)) from None
         if year:
             projects = projects.filter(fiscal_year=year)
         projects = projects.select_related("applicant").order_by("fiscal_year", "applicant__name", "code")
@@ -66,20 +69,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{total.rule.number:>4}{total.errors:>6}{total.warnings:>6}{total.projects:>8}  {total.rule.title}"
             )
-
-
-def _department(name: str) -> Department:
-    wanted = normalise_unit_name(name)
-    exact = Department.objects.filter(normalised_name=wanted).first()
-    if exact:
-        return exact
-    matches = list(Department.objects.filter(normalised_name__contains=wanted))
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise CommandError(f"没有找到预算单位“{name}”：请用 admin 中“预算单位”列表里的单位名称。")
-    listed = "、".join(department.name for department in matches[:10])
-    raise CommandError(f"“{name}”对应多个预算单位：{listed}。请写出单位全称。")
 
 
 def _write_csv(path: Path, rows: list[list]) -> None:

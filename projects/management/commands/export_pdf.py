@@ -3,8 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.models import Department, normalise_unit_name
-from projects.selectors import department_projects
+from projects.selectors import UnknownDepartment, department_named, department_projects
 from projects.services import pdf as pdf_services
 
 
@@ -19,7 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="按该用户的权限范围导出；不指定则导出全部")
 
     def handle(self, *args, department, year, zip, output, user, **options):
-        unit = self._department(department)
+        try:
+            unit = department_named(department)
+        except UnknownDepartment as error:
+            raise CommandError(str(error)) from None
         viewer = None
         if user:
             try:
@@ -40,22 +42,3 @@ class Command(BaseCommand):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
         self.stdout.write(f"{len(projects)} 个项目 → {path}（{len(content) / 1024 / 1024:.1f} MB）")
-
-    def _department(self, given: str) -> Department:
-        """By id, by full name, or by a part of the name that only one unit has."""
-        if given.isdigit():
-            found = Department.objects.filter(pk=int(given)).first()
-            if found is None:
-                raise CommandError(f"没有编号为 {given} 的预算单位")
-            return found
-        key = normalise_unit_name(given)
-        exact = Department.objects.filter(normalised_name=key).first()
-        if exact:
-            return exact
-        candidates = list(Department.objects.filter(normalised_name__contains=key)[:6])
-        if len(candidates) == 1:
-            return candidates[0]
-        if candidates:
-            names = "、".join(unit.name for unit in candidates[:5])
-            raise CommandError(f"“{given}”对应多个预算单位：{names}；请写出完整名称")
-        raise CommandError(f"没有预算单位“{given}”")
