@@ -111,7 +111,7 @@ def _row_events(project: Project, categories: dict[int, str]) -> list[tuple[date
         if record.history_type == "-":
             event = RowEvent("删除", category, record.name, summary=_summary(record))
         elif record.history_type == "+" or before is None:
-            # A row first seen in a change was imported without history: show what it now holds.
+            # A row first seen in a change was written without a history record: show what it now holds.
             event = RowEvent("新增" if record.history_type == "+" else "修改", category, record.name,
                              summary=_summary(record))
         else:

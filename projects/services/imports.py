@@ -205,6 +205,8 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
                 raise FilingImportError(f"{name}: 第{filing.line}行的申报表缺少申请单位")
             incoming[(file_year, filing.code)] = (name, filing)
     categories = _categories(template)
+    # One time for every record the import writes, so that a project's history shows it as one change.
+    when = timezone.now()
     with transaction.atomic():
         departments = _departments([filing for _, filing in incoming.values()])
         existing = _existing_projects(incoming)
@@ -220,14 +222,18 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
                     setattr(project, attribute, value)
                 project.version += 1  # an open filing page must not save over the import
                 result.updated.append(project)
-        bulk_create_with_history(result.created, Project, default_user=user)
+        bulk_create_with_history(result.created, Project, default_user=user, default_date=when)
         if result.updated:
-            bulk_update_with_history(result.updated, Project, [*HEADER_FIELDS, "version"], default_user=user)
-            Indicator.objects.filter(project__in=result.updated).delete()
+            bulk_update_with_history(
+                result.updated, Project, [*HEADER_FIELDS, "version"], default_user=user, default_date=when
+            )
+            for row in Indicator.objects.filter(project__in=result.updated):
+                row._history_user, row._history_date = user, when
+                row.delete()
         rows = []
         for project in result.created + result.updated:
             rows += _indicators(project, incoming[(project.fiscal_year, project.code)][1], categories)
-        Indicator.objects.bulk_create(rows)
+        bulk_create_with_history(rows, Indicator, default_user=user, default_date=when)
         filing_check_refresh(projects=result.created + result.updated)
         prerender_after_commit(projects=result.created + result.updated, previously=moved_from)
     return result

@@ -2,8 +2,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 
 from indicators.models import Indicator
+from projects.history import project_timeline
 from projects.models import Department, Project, Status
 from projects.services.imports import FilingImportError, SourceFile, import_filings, read_source
 from tests.conftest import BAOAN, FUTIAN, SAMPLE_FILES, SHENSHAN
@@ -150,11 +152,33 @@ def test_it_records_history_for_imported_projects(samples):
     assert project.history.first().history_type == "+"
 
 
+def test_a_reimport_shows_in_the_history_as_one_change_by_the_importer_rows_included():
+    baoan = read_source(BAOAN)
+    first = User.objects.create(username="first")
+    import_filings(sources=[baoan], user=first)
+    project = Project.objects.get(code="440306210601500000540")
+    old_rows = [row.name for row in project.indicators.all()]
+    assert old_rows
+    edited = SourceFile(baoan.name, baoan.text.replace("项目名称:\t新开办企业刻制公章补贴经费", "项目名称:\t新开办企业刻制公章补贴经费（调整）", 1))
+    assert edited.text != baoan.text
+    second = User.objects.create(username="second")
+
+    import_filings(sources=[edited], user=second)
+
+    imported, created = project_timeline(project, categories={})[:2]
+    assert imported.user == second and created.user == first
+    assert [change.label for change in imported.fields] == ["项目名称"]
+    assert sorted((row.kind, row.name) for row in imported.rows) == sorted(
+        [("删除", name) for name in old_rows] + [("新增", name) for name in old_rows]
+    )
+    assert len(created.rows) == len(old_rows) and {row.kind for row in created.rows} == {"新增"}
+
+
 def test_the_import_issues_a_fixed_number_of_queries(db, django_assert_max_num_queries):
     sources = [read_source(path) for path in SAMPLE_FILES]
-    # 100 forms and ~1,000 indicator rows: only bulk statements, which SQLite splits into
-    # batches of its variable limit (about 30 statements); PostgreSQL needs about 13.
-    with django_assert_max_num_queries(40):
+    # 100 forms and ~1,000 indicator rows with their history records: only bulk statements, which
+    # SQLite splits into batches of its variable limit (53 statements); PostgreSQL needs 22.
+    with django_assert_max_num_queries(65):
         import_filings(sources=sources)
 
 
