@@ -55,11 +55,11 @@ def can_review(user, project: Project) -> bool:
 
 
 def department_projects(department: Department, *, year: int | None = None, user=None) -> QuerySet[Project]:
-    """A department's projects and those of the units directly under it: what its exports and reports
-    hold. Its own come first, then each unit's by name; within a unit, by code. Only what ``user`` may
-    see; all of them without a user (commands)."""
+    """What a department's exports and reports hold: its own projects, then those that name it as their
+    一级预算单位 (its subordinate units' projects) by unit name; within a unit, by code. Only what
+    ``user`` may see; all of them without a user (commands)."""
     visible = projects_for(user) if user is not None else Project.objects.all()
-    projects = visible.filter(Q(applicant=department) | Q(applicant__parent=department))
+    projects = visible.filter(Q(applicant=department) | Q(top_unit=department))
     if year is not None:
         projects = projects.filter(fiscal_year=year)
     own_first = Case(When(applicant=department, then=Value(0)), default=Value(1))
@@ -73,7 +73,7 @@ class UnknownDepartment(LookupError):
 def department_named(given: str) -> Department:
     """For commands: the unit by id, by full name (full-width or half-width brackets), or by a part
     of the name that only one unit has."""
-    if given.isdigit():
+    if given.isdecimal():
         found = Department.objects.filter(pk=int(given)).first()
         if found is None:
             raise UnknownDepartment(f"没有编号为 {given} 的预算单位")
@@ -94,7 +94,7 @@ def department_named(given: str) -> Department:
 def exporting_departments_for(user) -> QuerySet[Department]:
     """Departments the user may export, among those with a project they can see."""
     visible = projects_for(user)
-    return departments_for(user).filter(Q(projects__in=visible) | Q(children__projects__in=visible)).distinct()
+    return departments_for(user).filter(Q(pk__in=visible.values("applicant")) | Q(pk__in=visible.values("top_unit")))
 
 
 def roles_of(user) -> set[str]:

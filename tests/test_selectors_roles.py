@@ -1,7 +1,7 @@
 import pytest
 
 from projects import selectors
-from projects.models import Role
+from projects.models import Department, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +26,20 @@ def test_a_reviewer_can_review_but_not_file_for_their_units(people, make_filing)
 
 
 def test_a_departments_projects_include_those_of_the_units_under_it_after_its_own(people, make_filing):
+    info_centre = Department.objects.create(name="深圳市宝安区测试信息中心", parent=people.unit_a)
     child = make_filing(people.unit_a_child, year=2024)
     own_first = make_filing(people.unit_a, year=2024)
+    archived = make_filing(info_centre, year=2024)
     own_second = make_filing(people.unit_a, year=2024)
     make_filing(people.unit_a, year=2023)
     make_filing(people.unit_b, year=2024)
 
     projects = list(selectors.department_projects(people.unit_a, year=2024))
 
-    assert projects == [own_first, own_second, child]
+    # Its own by code, then 深圳市宝安区测试信息中心 before 深圳市宝安区测试服务中心.
+    assert projects == [own_first, own_second, archived, child]
     assert list(selectors.department_projects(people.unit_a_child, year=2024)) == [child]
-    assert len(selectors.department_projects(people.unit_a)) == 4
+    assert len(selectors.department_projects(people.unit_a)) == 5
 
 
 def test_a_departments_projects_are_only_those_the_user_may_see(people, make_filing):

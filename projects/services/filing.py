@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import F
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -21,7 +22,7 @@ from indicators.taxonomy import is_not_applicable
 from indicators.values import value_parts
 from projects import selectors
 from projects.models import Department, Project, Status
-from projects.services.prerender import prerender_after_commit
+from projects.services.prerender import exported_under, prerender_after_commit
 from projects.services.review import EDITABLE_STATUSES, project_reopen
 
 # The header fields a filer edits; top_unit follows from the applicant.
@@ -152,14 +153,25 @@ def _save_rows(*, project: Project, rows: list[RowInput], user, when) -> None:
             for name, value in values.items():
                 setattr(indicator, name, value)
             updated.append(indicator)
-    for indicator in existing.values():
-        if indicator.pk not in kept:
-            indicator._history_user, indicator._history_date = user, when
-            indicator.delete()
+    delete_rows_with_history([indicator for indicator in existing.values() if indicator.pk not in kept], user=user, when=when)
     if updated:
         bulk_update_with_history(updated, Indicator, ROW_FIELDS, default_user=user, default_date=when)
     if created:
         bulk_create_with_history(created, Indicator, default_user=user, default_date=when)
+
+
+def delete_rows_with_history(rows: list[Indicator], *, user, when) -> None:
+    """Deletes the rows in one statement; the history record of each names ``user`` and ``when``, so
+    that the project page shows the deletion with the rest of the change."""
+    if not rows:
+        return
+    for row in rows:
+        row._history_user, row._history_date = user, when
+    # The collector sends the deletion signals for these very objects, which carry user and time;
+    # a queryset's delete() would load fresh ones.
+    collector = Collector(using=router.db_for_write(Indicator))
+    collector.collect(rows)
+    collector.delete()
 
 
 def _apply_header(project: Project, header: dict) -> None:
@@ -236,12 +248,12 @@ def project_update(*, project: Project, user, header: dict, rows: list[RowInput]
             message, current_version = _stale_message(project)
             raise StaleFilingError(message, current_version)
         project.version = version + 1
-        was_in = (project.applicant_id, project.fiscal_year)
+        was_under = exported_under(project)
         _apply_header(project, header)
         _save(project, user=user, when=when)
         _save_rows(project=project, rows=rows, user=user, when=when)
         filing_check_refresh(projects=[project])
-        prerender_after_commit(projects=[project], previously=[was_in])
+        prerender_after_commit(projects=[project], previously=was_under)
         if project.status == Status.RETURNED:
             project_reopen(project=project, user=user)
     return project

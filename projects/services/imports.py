@@ -18,7 +18,8 @@ from indicators.values import value_parts
 from projects.models import AmountUnit, Department, Project, Status, district_of, in_yuan, normalise_unit_name
 from projects.parsers.filing import FilingParseError, ParsedFiling
 from projects.parsers.text import infer_fiscal_year, parse_filings
-from projects.services.prerender import prerender_after_commit
+from projects.services.filing import delete_rows_with_history
+from projects.services.prerender import exported_under, prerender_after_commit
 
 # Fields the import overwrites on a project that already exists.
 HEADER_FIELDS = [
@@ -210,14 +211,14 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
     with transaction.atomic():
         departments = _departments([filing for _, filing in incoming.values()])
         existing = _existing_projects(incoming)
-        moved_from: list[tuple[int, int]] = []
+        moved_from: set[tuple[int, int]] = set()
         for key, (name, filing) in incoming.items():
             fields = _project_fields(filing, departments, name)
             project = existing.get(key)
             if project is None:
                 result.created.append(Project(template=template, fiscal_year=key[0], code=key[1], **fields))
             else:
-                moved_from.append((project.applicant_id, project.fiscal_year))
+                moved_from |= exported_under(project)
                 for attribute, value in fields.items():
                     setattr(project, attribute, value)
                 project.version += 1  # an open filing page must not save over the import
@@ -227,9 +228,7 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
             bulk_update_with_history(
                 result.updated, Project, [*HEADER_FIELDS, "version"], default_user=user, default_date=when
             )
-            for row in Indicator.objects.filter(project__in=result.updated):
-                row._history_user, row._history_date = user, when
-                row.delete()
+            delete_rows_with_history(list(Indicator.objects.filter(project__in=result.updated)), user=user, when=when)
         rows = []
         for project in result.created + result.updated:
             rows += _indicators(project, incoming[(project.fiscal_year, project.code)][1], categories)

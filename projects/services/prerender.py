@@ -36,14 +36,20 @@ _lock = threading.Lock()
 def prerender_after_commit(*, projects: Iterable[Project], previously: Iterable[tuple[int, int]] = ()) -> None:
     """Once the current transaction commits, renders the PDFs of these projects' departments.
 
-    ``previously`` holds the (department id, year) pairs the projects belonged to before the change:
-    a project moved to another department or year leaves its old department's batch to redo as well.
+    ``previously`` holds the ``exported_under`` pairs of the projects before the change: a project
+    moved to another department or year leaves its old department's batch to redo as well.
     """
     if not settings.PDF_PRERENDER:
         return
-    departments = {(project.applicant_id, project.fiscal_year) for project in projects} | set(previously)
+    departments = {pair for project in projects for pair in exported_under(project)} | set(previously)
     if departments:
         transaction.on_commit(lambda: _schedule(departments))
+
+
+def exported_under(project: Project) -> set[tuple[int, int]]:
+    """The (department id, year) pairs whose exports hold the project: its unit's and its 一级预算单位's
+    (``selectors.department_projects``)."""
+    return {(project.applicant_id, project.fiscal_year), (project.top_unit_id, project.fiscal_year)}
 
 
 def wait() -> None:
@@ -66,7 +72,7 @@ def _run_pending() -> None:
         departments = sorted(_pending)
         _pending.clear()
     try:
-        for department_id, year in _with_parents(departments):
+        for department_id, year in departments:
             try:
                 prerender_department(department_id=department_id, year=year)
             except RuntimeError as error:
@@ -79,17 +85,6 @@ def _run_pending() -> None:
     finally:
         # The thread is idle most of the time: it holds no database connection while it waits.
         connections.close_all()
-
-
-def _with_parents(departments: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The (department id, year) pairs and those of the units above them, whose exports hold the
-    projects of the units under them as well (``department_projects``); each unit before its parent."""
-    parents = dict(
-        Department.objects.filter(pk__in={pk for pk, _ in departments}, parent__isnull=False)
-        .values_list("pk", "parent_id")
-    )
-    above = {(parents[pk], year) for pk, year in departments if pk in parents}
-    return departments + sorted(above - set(departments))
 
 
 def prerender_department(*, department_id: int, year: int) -> None:

@@ -88,6 +88,17 @@ def test_saving_a_filing_queues_its_department_once_the_transaction_commits(
     assert queued == [(people.unit_a.pk, 2025)]
 
 
+def test_saving_a_subordinate_units_filing_queues_its_top_level_unit_as_well(
+    people, make_filing, queued, django_capture_on_commit_callbacks
+):
+    project = make_filing(people.unit_a_child, year=2025)
+    assert project.top_unit == people.unit_a
+    with django_capture_on_commit_callbacks(execute=True):
+        project_update(project=project, user=people.owner, header=_header(project, name="改名"),
+                       rows=_rows_of(project), version=project.version)
+    assert queued == sorted([(people.unit_a.pk, 2025), (people.unit_a_child.pk, 2025)])
+
+
 def test_reviewing_queues_the_department_and_a_rolled_back_change_queues_nothing(
     people, make_filing, queued, django_capture_on_commit_callbacks
 ):
@@ -208,16 +219,3 @@ def test_after_an_import_command_the_departments_exports_come_from_the_cache(set
     department, year = _largest_department_year()
     merged, _, _ = _exports(department, year)
     assert len(page_texts(merged)) >= department.projects.filter(fiscal_year=year).count()
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_thread_renders_the_unit_above_as_well_whose_exports_hold_the_units_projects(monkeypatch):
-    top = Department.objects.create(name="深圳市测试区数据管理局（本级）")
-    unit = Department.objects.create(name="深圳市测试区服务中心", parent=top)
-    done = []
-    monkeypatch.setattr(
-        prerender, "prerender_department", lambda *, department_id, year: done.append((department_id, year))
-    )
-    prerender._schedule({(unit.pk, 2024), (top.pk, 2023)})
-    prerender.wait()
-    assert done == [(top.pk, 2023), (unit.pk, 2024), (top.pk, 2024)]

@@ -110,7 +110,19 @@ def test_a_top_level_units_batch_holds_the_forms_of_the_units_under_it_after_its
     starts = [text for text in page_texts(b"".join(response.streaming_content)) if text.startswith("二级项目支出绩效目标申报表")]
     codes = [Project.objects.get(pk=pk).code for pk in keep]
     assert [next(code for code in codes if code in text) for text in starts] == codes
-    assert FUTIAN_TOP in starts[0] and FUTIAN_CENTRE in starts[1]
+    assert f"申请单位{FUTIAN_TOP}" in starts[0] and f"申请单位{FUTIAN_CENTRE}" in starts[1]
+
+
+def test_a_subordinate_units_user_cannot_export_the_unit_above(client, samples):
+    _user(client, "futian", FUTIAN_CENTRE, Role.FILER)
+    top = Department.objects.get(name=FUTIAN_TOP)
+    assert top not in client.get(reverse("projects:department_pdf")).context["form"].fields["department"].queryset
+    for output in ("pdf", "zip"):
+        response = client.get(reverse("projects:department_pdf"), {"department": top.pk, "year": 2022, "output": output})
+        assert response["Content-Type"].startswith("text/html")
+        assert "department" in response.context["form"].errors
+    response = client.get(reverse("projects:department_xlsx"), {"department": top.pk, "year": 2022})
+    assert response.status_code == 302 and response.url == reverse("projects:excel_home")
 
 
 def test_another_departments_batch_is_refused_without_a_file(client, samples):
