@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -36,7 +35,7 @@ class DepartmentAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:
             # The name is printed on the forms as 申请单位 or 一级预算单位.
-            prerender_after_commit(projects=Project.objects.filter(Q(applicant=obj) | Q(top_unit=obj)))
+            prerender_after_commit(projects=selectors.department_projects(obj))
 
 
 class IndicatorInline(admin.TabularInline):
