@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from projects.management.commands.load_demo import SAMPLE_FILES
 from projects.models import Project
-from projects.printing import chromium, engine
+from projects.printing import chromium, engine, garbage
 from projects.printing.cache import CACHE_ALIAS
 from projects.printing.form import render_forms_html
 from projects.services import pdf as pdf_services
@@ -118,6 +118,8 @@ class Command(BaseCommand):
             main_cpu.append(time.process_time() - main_before)
             if workers_before is not None and workers_after is not None:
                 worker_cpu.append(workers_after - workers_before)
+            # The render processes collect their garbage once idle: Chromium gets the machine to itself.
+            time.sleep(garbage.IDLE_SECONDS + 0.75)
             if not no_chromium:
                 chromium_times.append(_timed(lambda: chromium.print_to_pdf(document, chromium_output))[0])
         batch = statistics.median(batches)
