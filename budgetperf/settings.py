@@ -118,6 +118,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_UPLOAD_MAX_BYTES", 10 * 1024 * 102
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Uploads awaiting confirmation expire instead of staying in the temp folder (projects/uploads.py).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "projects.uploads.PendingUploadStorage"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -149,6 +151,14 @@ CACHES = {
         "DATABASE_TIMEOUT": 1.0,
         "TIMEOUT": env_int("BUDGETPERF_PDF_CACHE_SECONDS", 30 * 24 * 3600),
         "OPTIONS": {"size_limit": env_int("BUDGETPERF_PDF_CACHE_MB", 1024) * 1024 * 1024},
+    },
+    # Uploads between their preview and their confirmation, for every web process (projects/uploads.py).
+    "uploads": {
+        "BACKEND": "diskcache.DjangoCache",
+        "LOCATION": str(VAR_DIR / "cache" / "uploads"),
+        "SHARDS": 1,
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"size_limit": 1024 * 1024 * 1024},
     },
 }
 # After a project changes, its department's PDFs are rendered in the background, so that an export

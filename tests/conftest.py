@@ -76,6 +76,13 @@ def pdf_cache(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def upload_cache(settings, tmp_path):
+    """Uploads awaiting confirmation in a scratch directory of the test (see projects/uploads.py)."""
+    uploads = {**settings.CACHES["uploads"], "LOCATION": str(tmp_path / "upload-cache")}
+    settings.CACHES = {**settings.CACHES, "uploads": uploads}
+
+
+@pytest.fixture(autouse=True)
 def no_prerender(settings):
     """Tests print when they mean to: no background rendering after their saves (see test_prerender)."""
     settings.PDF_PRERENDER = False

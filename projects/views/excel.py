@@ -16,13 +16,13 @@ from django.utils.http import content_disposition_header
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
-from import_export.tmp_storages import TempFolderStorage
 
 from projects.admin_lists import IMPORT_PERMISSION
 from projects.models import Department, Project, Role
 from projects.selectors import department_projects, departments_for, is_administrator, project_for, projects_for
 from projects.services.excel import CONTENT_TYPE, blank_template_workbook, projects_to_workbook
 from projects.services.excel_import import WorkbookImportError, workbook_import
+from projects.uploads import PendingUploadStorage
 
 _PENDING = "excel_pending_imports"  # session key: token → the upload awaiting confirmation
 
@@ -187,11 +187,11 @@ def _workbook_upload(request, limiter: _SizeLimitHandler):
         preview = workbook_import(data=data, file_name=upload.name, user=request.user, year=year, dry_run=True)
     except WorkbookImportError as error:
         return _home(request, upload_form=form, problems=error.problems, status=400)
-    storage = TempFolderStorage(read_mode="rb")
+    storage = PendingUploadStorage()
     storage.save(data)
     pending = request.session.get(_PENDING, {})
-    token = storage.name.rsplit("/", 1)[-1]
-    pending[token] = {"path": storage.name, "file_name": upload.name, "year": year}
+    token = storage.name
+    pending[token] = {"file_name": upload.name, "year": year}
     request.session[_PENDING] = pending
     return render(request, "projects/excel/preview.html", {"preview": preview, "token": token})
 
@@ -202,15 +202,15 @@ def workbook_confirm(request):
     """Stores the previewed workbook, re-checked as it stands now, in one transaction."""
     _require_import_permission(request.user)
     pending = request.session.get(_PENDING, {})
-    upload = pending.pop(request.POST.get("token", ""), None)
+    token = request.POST.get("token", "")
+    upload = pending.pop(token, None)
     request.session[_PENDING] = pending
     if upload is None:
         messages.error(request, "没有待确认的导入，或该导入已经完成；请重新上传工作簿")
         return redirect("projects:excel_home")
-    storage = TempFolderStorage(name=upload["path"], read_mode="rb")
-    try:
-        data = storage.read()
-    except OSError:
+    storage = PendingUploadStorage(name=token)
+    data = storage.read()
+    if data is None:
         messages.error(request, "待确认的文件已过期，请重新上传工作簿")
         return redirect("projects:excel_home")
     try:

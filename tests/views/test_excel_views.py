@@ -1,8 +1,11 @@
 """The Excel page: downloads within the user's scope, and upload → preview → confirm."""
 
 import io
+import tempfile
+import time
 
 import pytest
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -10,6 +13,7 @@ from openpyxl import load_workbook
 
 from projects.models import Department, Project
 from projects.services.excel import projects_to_workbook
+from projects.uploads import CACHE_ALIAS, PendingUploadStorage
 from tests.excel_helpers import edit_workbook, make_filer, value_cell
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +206,27 @@ def test_the_excel_page_suggests_the_latest_year_the_user_has_projects_in(client
     client.force_login(people.owner)
     response = client.get(reverse("projects:excel_home"))
     assert response.context["department_form"].initial["year"] == 2023
+
+
+def test_an_upload_awaiting_confirmation_is_kept_for_every_web_process_and_not_in_the_temp_folder(
+    filer_client, project, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    data = projects_to_workbook(projects=Project.objects.filter(pk=project.pk))
+
+    preview = upload(filer_client, data)
+
+    assert list((tmp_path / "temp").iterdir()) == []
+    assert caches[CACHE_ALIAS].get(PendingUploadStorage.CACHE_PREFIX + preview.context["token"]) == data
+
+
+def test_an_upload_left_unconfirmed_expires_and_asks_for_the_workbook_again(filer_client, project, monkeypatch):
+    monkeypatch.setattr(PendingUploadStorage, "CACHE_LIFETIME", 0.05)
+    preview = upload(filer_client, projects_to_workbook(projects=Project.objects.filter(pk=project.pk)))
+    time.sleep(0.1)
+
+    confirmed = filer_client.post(reverse("projects:workbook_confirm"), {"token": preview.context["token"]}, follow=True)
+
+    assert "待确认的文件已过期" in confirmed.content.decode()
+    assert not Project.history.filter(id=project.pk, history_user__username="filer").exists()

@@ -1,0 +1,37 @@
+"""Uploads between their preview and their confirmation (the Excel page and the admin's list import).
+
+django-import-export keeps them in the system's temp folder by default, where a preview that is
+never confirmed stays for good. Here they go to the "uploads" cache on disk, shared by every web
+process, and one that is not confirmed within ``PENDING_SECONDS`` expires.
+"""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from django.core.cache import caches
+from import_export.tmp_storages import CacheStorage
+
+CACHE_ALIAS = "uploads"
+PENDING_SECONDS = 24 * 3600
+
+
+class PendingUploadStorage(CacheStorage):
+    """``read()`` gives None once the upload has expired or been removed."""
+
+    CACHE_LIFETIME = PENDING_SECONDS
+
+    def save(self, data):
+        if not self.name:
+            self.name = uuid4().hex
+        caches[CACHE_ALIAS].set(self._key, data, self.CACHE_LIFETIME)
+
+    def read(self):
+        return caches[CACHE_ALIAS].get(self._key)
+
+    def remove(self):
+        caches[CACHE_ALIAS].delete(self._key)
+
+    @property
+    def _key(self) -> str:
+        return self.CACHE_PREFIX + self.name
