@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 
+import tablib
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
@@ -24,6 +25,7 @@ from projects.parsers.workbook_guard import WorkbookLimits, WorkbookRejected, ch
 from projects.selectors import departments_for, is_administrator
 from projects.services.imports import EDITABLE_STATUSES
 from projects.services.prerender import prerender_after_commit
+from projects.spreadsheet_text import as_text_cell, from_text_cell
 
 
 class DepartmentWidget(widgets.ForeignKeyWidget):
@@ -314,4 +316,21 @@ def _cell_value(value):
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
-LIST_FORMATS = [base_formats.CSV, SafeXLSX]
+class SafeCSV(base_formats.CSV):
+    """CSV whose text cells a spreadsheet never evaluates (see ``projects.spreadsheet_text``)."""
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(_each_cell(dataset, as_text_cell), **kwargs)
+
+    def create_dataset(self, in_stream, **kwargs):
+        return _each_cell(super().create_dataset(in_stream, **kwargs), from_text_cell)
+
+
+def _each_cell(dataset: tablib.Dataset, convert) -> tablib.Dataset:
+    converted = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for values in dataset:
+        converted.append([convert(value) for value in values])
+    return converted
+
+
+LIST_FORMATS = [SafeCSV, SafeXLSX]

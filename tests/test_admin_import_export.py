@@ -241,6 +241,36 @@ def test_an_xlsx_list_exported_from_the_admin_imports_back_unchanged(admin_clien
     assert result.totals["skip"] == Project.objects.filter(applicant=project.applicant).count()
 
 
+def test_the_csv_list_export_writes_text_a_spreadsheet_would_evaluate_with_an_apostrophe(admin_client, project):
+    Project.objects.filter(pk=project.pk).update(project_type="=15 其他经费", name="@SUM(A1)补贴")
+
+    response = admin_client.post(
+        reverse("admin:projects_project_export") + f"?q={BAOAN_CODE}",
+        {"format": CSV, "resource": "0", **export_fields(ProjectResource)},
+    )
+
+    row, = csv_rows(response)
+    assert row["项目类型"] == "'=15 其他经费" and row["项目名称"] == "'@SUM(A1)补贴"
+    assert row["项目编码"] == BAOAN_CODE
+
+
+def test_a_csv_list_exported_from_the_admin_imports_back_unchanged(admin_client, project):
+    Project.objects.filter(pk=project.pk).update(project_type="=15 其他经费")
+    exported = admin_client.post(
+        reverse("admin:projects_project_export") + f"?applicant__id__exact={project.applicant_id}",
+        {"format": CSV, "resource": "0", **export_fields(ProjectResource)},
+    )
+    upload = SimpleUploadedFile("projects.csv", exported.content, content_type="text/csv")
+
+    preview = admin_client.post(
+        reverse("admin:projects_project_import"), {"import_file": upload, "format": CSV, "resource": "0"}
+    )
+
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["skip"] == Project.objects.filter(applicant=project.applicant).count()
+
+
 def test_a_zip_bomb_sent_as_an_xlsx_list_is_refused(admin_client, samples):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -9,6 +9,7 @@ from checks.report import totals_by_rule
 from checks.services import filing_check_refresh
 from projects.models import Project
 from projects.selectors import UnknownDepartment, department_named, department_projects
+from projects.spreadsheet_text import as_text_cell
 
 CSV_COLUMNS = ["预算年度", "项目编码", "项目名称", "申请单位", "规则", "规则名称", "严重程度", "位置", "说明"]
 
@@ -77,4 +78,4 @@ def _write_csv(path: Path, rows: list[list]) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
-        writer.writerows(rows)
+        writer.writerows([as_text_cell(value) for value in row] for row in rows)
