@@ -9,7 +9,6 @@ from django.urls import path
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from checks.services import filing_check_refresh
 from indicators.models import Indicator
 from indicators.values import PARSED_VALUE_FIELDS
 from projects import selectors
@@ -17,6 +16,7 @@ from projects.admin_lists import ListImportExportMixin
 from projects.models import Assignment, Department, Project, Transition
 from projects.resources import IndicatorResource, ProjectResource
 from projects.services.accounts import assignment_grant
+from projects.services.changes import filings_changed
 from projects.services.imports import FilingImportError, SourceFile, import_filings
 from projects.services.prerender import prerender_after_commit
 
@@ -88,8 +88,7 @@ class ProjectAdmin(ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryA
         for row in rows:
             row.read_value()
         Indicator.objects.bulk_update(rows, PARSED_VALUE_FIELDS)
-        filing_check_refresh(projects=[form.instance])
-        prerender_after_commit(projects=[form.instance])
+        filings_changed(projects=[form.instance])
 
     def save_model(self, request, obj, form, change):
         if change:

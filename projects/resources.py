@@ -17,14 +17,13 @@ from import_export.formats import base_formats
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from checks.services import filing_check_refresh
 from indicators.models import FormTemplate, Indicator, Level2Category
 from indicators.taxonomy import is_not_applicable
 from projects.models import Department, Project, Role, normalise_unit_name
 from projects.parsers.workbook_guard import WorkbookLimits, WorkbookRejected, check_sheet_size, check_workbook_file
 from projects.selectors import departments_for, is_administrator
 from projects.services.imports import EDITABLE_STATUSES
-from projects.services.prerender import prerender_after_commit
+from projects.services.changes import filings_changed
 from projects.spreadsheet_text import as_text_cell, from_text_cell
 
 
@@ -119,8 +118,7 @@ class _ScopedResource(resources.ModelResource):
         # The stored check results follow the imported filings, as after every other import.
         if not kwargs.get("dry_run") and self.touched_projects:
             touched = list(Project.objects.filter(pk__in=self.touched_projects))
-            filing_check_refresh(projects=touched)
-            prerender_after_commit(projects=touched)
+            filings_changed(projects=touched)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

@@ -16,13 +16,13 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from checks.services import filing_check_refresh
 from indicators.models import FormTemplate, Indicator, Level2Category
 from indicators.taxonomy import is_not_applicable
 from indicators.values import value_parts
 from projects import selectors
 from projects.models import Department, Project, Status
-from projects.services.prerender import exported_under, prerender_after_commit
+from projects.services.changes import filings_changed
+from projects.services.prerender import exported_under
 from projects.services.review import EDITABLE_STATUSES, project_reopen
 
 # The header fields a filer edits; top_unit follows from the applicant.
@@ -204,8 +204,7 @@ def project_create(*, user, header: dict, rows: list[RowInput], template: FormTe
     with transaction.atomic():
         _save(project, user=user, when=when)
         _save_rows(project=project, rows=rows, user=user, when=when)
-        filing_check_refresh(projects=[project])
-        prerender_after_commit(projects=[project])
+        filings_changed(projects=[project])
     return project
 
 
@@ -252,8 +251,7 @@ def project_update(*, project: Project, user, header: dict, rows: list[RowInput]
         _apply_header(project, header)
         _save(project, user=user, when=when)
         _save_rows(project=project, rows=rows, user=user, when=when)
-        filing_check_refresh(projects=[project])
-        prerender_after_commit(projects=[project], previously=was_under)
+        filings_changed(projects=[project], previously=was_under)
         if project.status == Status.RETURNED:
             project_reopen(project=project, user=user)
     return project

@@ -12,14 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from checks.services import filing_check_refresh
 from indicators.models import FormTemplate, Indicator, Level2Category
 from indicators.values import value_parts
 from projects.models import AmountUnit, Department, Project, Status, district_of, in_yuan, normalise_unit_name
 from projects.parsers.filing import FilingParseError, ParsedFiling
 from projects.parsers.text import infer_fiscal_year, parse_filings
 from projects.services.filing import delete_rows_with_history
-from projects.services.prerender import exported_under, prerender_after_commit
+from projects.services.changes import filings_changed
+from projects.services.prerender import exported_under
 
 # Fields the import overwrites on a project that already exists.
 HEADER_FIELDS = [
@@ -233,8 +233,7 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
         for project in result.created + result.updated:
             rows += _indicators(project, incoming[(project.fiscal_year, project.code)][1], categories)
         bulk_create_with_history(rows, Indicator, default_user=user, default_date=when)
-        filing_check_refresh(projects=result.created + result.updated)
-        prerender_after_commit(projects=result.created + result.updated, previously=moved_from)
+        filings_changed(projects=result.created + result.updated, previously=moved_from)
     return result
 
 
