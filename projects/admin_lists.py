@@ -11,6 +11,7 @@ from import_export.forms import ImportForm
 
 from projects.parsers.workbook_guard import WorkbookRejected
 from projects.resources import LIST_FORMATS
+from projects.uploads import PendingUploadStorage
 
 IMPORT_PERMISSION = "projects.import_filings"
 
@@ -35,6 +36,15 @@ class ListImportExportMixin(ImportExportMixin):
     def get_import_data_kwargs(self, **kwargs):
         # The confirmed import stores every row or, if any row became invalid since the preview, none.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_import(self, request, **kwargs):
+        # An upload confirmed after it expired, or confirmed twice, is asked for again (projects/uploads.py).
+        name = request.POST.get("import_file_name")
+        if self.has_import_permission(request) and name and not PendingUploadStorage(name=name).exists():
+            messages.error(request, "待确认的文件已过期或已经导入，请重新上传")
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        return super().process_import(request, **kwargs)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, WorkbookRejected):

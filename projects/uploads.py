@@ -29,6 +29,9 @@ class PendingUploadStorage(CacheStorage):
     def read(self):
         return caches[CACHE_ALIAS].get(self._key)
 
+    def exists(self) -> bool:
+        return caches[CACHE_ALIAS].has_key(self._key)
+
     def remove(self):
         caches[CACHE_ALIAS].delete(self._key)
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import time
 import zipfile
 
 import pytest
@@ -15,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from indicators.models import Indicator
 from projects.models import Project
 from projects.resources import IndicatorResource, ProjectResource
+from projects.uploads import PendingUploadStorage
 from tests.excel_helpers import make_filer
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +121,34 @@ def test_a_csv_import_is_previewed_then_confirmed(staff_filer, project):
 
     assert response.status_code == 302
     assert Project.objects.get(pk=project.pk).name == "公章补贴"
+
+
+def test_a_list_import_confirmed_twice_or_after_it_expired_asks_for_the_file_again(staff_filer, project, monkeypatch):
+    rows = project_csv(Project.objects.filter(pk=project.pk))
+    rows[0]["项目名称"] = "公章补贴"
+    monkeypatch.setattr(PendingUploadStorage, "CACHE_LIFETIME", 0.05)
+    expiring = staff_filer.post(
+        reverse("admin:projects_project_import"), {"import_file": csv_upload(rows), "format": CSV, "resource": "0"}
+    )
+    time.sleep(0.1)
+
+    late = staff_filer.post(
+        reverse("admin:projects_project_process_import"), expiring.context["confirm_form"].initial, follow=True
+    )
+
+    assert "待确认的文件已过期或已经导入" in late.content.decode()
+    assert Project.objects.get(pk=project.pk).name != "公章补贴"
+    monkeypatch.undo()
+    preview = staff_filer.post(
+        reverse("admin:projects_project_import"), {"import_file": csv_upload(rows), "format": CSV, "resource": "0"}
+    )
+    confirm = preview.context["confirm_form"].initial
+    assert staff_filer.post(reverse("admin:projects_project_process_import"), confirm).status_code == 302
+    assert Project.objects.get(pk=project.pk).name == "公章补贴"
+
+    again = staff_filer.post(reverse("admin:projects_project_process_import"), confirm, follow=True)
+
+    assert "待确认的文件已过期或已经导入" in again.content.decode()
 
 
 def test_a_filers_import_that_touches_another_department_is_refused_with_its_row(staff_filer, project):

@@ -21,14 +21,19 @@ MAX_PENDING = 2_000_000
 
 _state = threading.Lock()
 _rendering = 0
+# Whether the collector was on when rendering began, and so is to be run and switched on again once
+# idle; a caller that had switched it off itself keeps it off.
+_owed = False
 _timer: threading.Timer | None = None
 
 
 @contextmanager
 def collected_when_idle() -> Iterator[None]:
     """The cycle collector off for the block; the cycles it leaves are collected when idle."""
-    global _rendering
+    global _rendering, _owed
     with _state:
+        if not _rendering and not _owed:
+            _owed = gc.isenabled()
         _rendering += 1
         _cancel_timer()
         gc.disable()
@@ -37,27 +42,36 @@ def collected_when_idle() -> Iterator[None]:
     finally:
         with _state:
             _rendering -= 1
-            if not _rendering:
+            if not _rendering and _owed:
                 # The count is of the container objects made and not yet freed since the last
-                # collection: the garbage left in cycles, mostly.
+                # collection: the garbage left in cycles, mostly, all of it in the youngest generation.
                 if gc.get_count()[0] > MAX_PENDING:
-                    gc.collect()
+                    gc.collect(0)
                 _start_timer()
 
 
 def _collect_if_idle() -> None:
     with _state:
-        if _rendering:
-            return
-        gc.collect()
-        gc.enable()
+        if not _rendering and _owed:
+            _collect_and_enable()
+
+
+def _collect_and_enable() -> None:
+    global _owed
+    gc.collect(0)
+    gc.enable()
+    _owed = False
 
 
 def _start_timer() -> None:
     global _timer
     _timer = threading.Timer(IDLE_SECONDS, _collect_if_idle)
     _timer.daemon = True
-    _timer.start()
+    try:
+        _timer.start()
+    except RuntimeError:  # no thread to be had: collect now rather than never
+        _timer = None
+        _collect_and_enable()
 
 
 def _cancel_timer() -> None:
