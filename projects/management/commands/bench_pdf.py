@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from projects.management.commands.load_demo import SAMPLE_FILES
 from projects.models import Project
-from projects.printing import chromium, engine, garbage
+from projects.printing import chromium, engine
 from projects.printing.cache import CACHE_ALIAS
 from projects.printing.form import render_forms_html
 from projects.services import pdf as pdf_services
@@ -113,12 +113,9 @@ class Command(BaseCommand):
             cache.clear()
             workers_before, main_before = _cpu_seconds(workers), time.process_time()
             batch, merged = _timed(lambda: pdf_services.projects_pdf(projects=projects))
+            workers_after = _cpu_seconds(workers)
             batches.append(batch)
             main_cpu.append(time.process_time() - main_before)
-            # The render processes collect the batch's garbage once idle, after the export: waited
-            # for, so that it counts in their CPU time and Chromium gets the machine to itself.
-            time.sleep(garbage.IDLE_SECONDS + 0.75)
-            workers_after = _cpu_seconds(workers)
             if workers_before is not None and workers_after is not None:
                 worker_cpu.append(workers_after - workers_before)
             if not no_chromium:
@@ -132,7 +129,7 @@ class Command(BaseCommand):
             # CPU time does not grow with the load other programs put on the machine, wall time does.
             used = statistics.median(worker_cpu)
             out(
-                f"  其中 CPU 时间：渲染进程共 {used:.2f} s（每张 {used / forms * 1000:.0f} ms，含导出后空闲时的垃圾回收），"
+                f"  其中 CPU 时间：渲染进程共 {used:.2f} s（每张 {used / forms * 1000:.0f} ms），"
                 f"主进程 {statistics.median(main_cpu):.2f} s（生成 HTML、查缓存、合并）"
             )
         unchanged, _ = _timed(lambda: pdf_services.projects_pdf(projects=projects))
