@@ -1,4 +1,5 @@
 import io
+import os
 import re
 import statistics
 import zipfile
@@ -104,6 +105,8 @@ def test_bench_pdf_compares_each_round_with_chromium_printing_right_after_it(sam
     assert "同样 2 张由 headless Chromium 打印" in printed
     [(median, ratios)] = re.findall(r"首次导出 ([\d.]+)（每轮先后各打印一次，2 轮之比 ([\d.]+ / [\d.]+) 的中位数）", printed)
     assert float(median) == pytest.approx(statistics.median(map(float, ratios.split(" / "))), abs=0.006)
+    [(cpu, cores)] = re.findall(r"整台机器的 CPU 时间：([\d.]+) s（平均占 ([\d.]+) 个核", printed)
+    assert float(cpu) > 0 and 0 < float(cores) <= os.cpu_count() + 0.1
 
 
 def test_export_pdf_prints_the_review_of_an_approved_project(three_projects, tmp_path):
