@@ -14,6 +14,7 @@ from projects.resources import LIST_FORMATS
 from projects.uploads import PendingUploadStorage
 
 IMPORT_PERMISSION = "projects.import_filings"
+_PREVIEWED = "admin_previewed_imports"  # session key: the uploads previewed, awaiting confirmation
 
 
 class ListImportForm(ImportForm):
@@ -37,13 +38,25 @@ class ListImportExportMixin(ImportExportMixin):
         # The confirmed import stores every row or, if any row became invalid since the preview, none.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        confirm_form = getattr(response, "context_data", {}).get("confirm_form")
+        if confirm_form is not None:
+            # The previewed upload may be confirmed from this session only, as on the Excel page.
+            previewed = request.session.get(_PREVIEWED, [])
+            request.session[_PREVIEWED] = [*previewed, confirm_form.initial["import_file_name"]][-20:]
+        return response
+
     def process_import(self, request, **kwargs):
-        # An upload confirmed after it expired, or confirmed twice, is asked for again (projects/uploads.py).
+        # An upload confirmed after it expired, twice, or from another session is asked for again.
         name = request.POST.get("import_file_name")
-        if self.has_import_permission(request) and name and not PendingUploadStorage(name=name).exists():
-            messages.error(request, "待确认的文件已过期或已经导入，请重新上传")
-            opts = self.model._meta
-            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        if self.has_import_permission(request) and name:
+            previewed = request.session.get(_PREVIEWED, [])
+            if name not in previewed or not PendingUploadStorage(name=name).exists():
+                messages.error(request, "待确认的文件已过期或已经导入，请重新上传")
+                opts = self.model._meta
+                return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+            request.session[_PREVIEWED] = [other for other in previewed if other != name]
         return super().process_import(request, **kwargs)
 
     def add_data_read_fail_error_to_form(self, form, e):

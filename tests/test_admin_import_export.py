@@ -151,6 +151,24 @@ def test_a_list_import_confirmed_twice_or_after_it_expired_asks_for_the_file_aga
     assert "待确认的文件已过期或已经导入" in again.content.decode()
 
 
+def test_a_list_import_cannot_be_confirmed_from_another_session(staff_filer, client, project):
+    rows = project_csv(Project.objects.filter(pk=project.pk))
+    rows[0]["项目名称"] = "公章补贴"
+    preview = staff_filer.post(
+        reverse("admin:projects_project_import"), {"import_file": csv_upload(rows), "format": CSV, "resource": "0"}
+    )
+    intruder = make_filer(project.applicant, username="intruder")
+    intruder.is_staff = True
+    intruder.save()
+    intruder.user_permissions.add(*Permission.objects.filter(codename__in=["view_project", "change_project"]))
+    client.force_login(intruder)
+
+    response = client.post(reverse("admin:projects_project_process_import"), preview.context["confirm_form"].initial)
+
+    assert response.status_code == 302
+    assert Project.objects.get(pk=project.pk).name != "公章补贴"
+
+
 def test_a_filers_import_that_touches_another_department_is_refused_with_its_row(staff_filer, project):
     futian = Project.objects.filter(applicant__name__contains="福田").first()
     rows = project_csv(Project.objects.filter(pk__in=[project.pk, futian.pk]).order_by("-code"))
