@@ -44,20 +44,23 @@ class ListImportExportMixin(ImportExportMixin):
         if confirm_form is not None:
             # The previewed upload may be confirmed from this session only, as on the Excel page.
             previewed = request.session.get(_PREVIEWED, [])
-            request.session[_PREVIEWED] = [*previewed, confirm_form.initial["import_file_name"]][-20:]
+            request.session[_PREVIEWED] = [*previewed, self._previewed_as(confirm_form.initial["import_file_name"])][-20:]
         return response
 
     def process_import(self, request, **kwargs):
         # An upload confirmed after it expired, twice, or from another session is asked for again.
         name = request.POST.get("import_file_name")
         if self.has_import_permission(request) and name:
-            previewed = request.session.get(_PREVIEWED, [])
-            if name not in previewed or not PendingUploadStorage(name=name).exists():
+            previewed, mine = request.session.get(_PREVIEWED, []), self._previewed_as(name)
+            if mine not in previewed or not PendingUploadStorage(name=name).claim():
                 messages.error(request, "待确认的文件已过期或已经导入，请重新上传")
                 opts = self.model._meta
                 return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
-            request.session[_PREVIEWED] = [other for other in previewed if other != name]
+            request.session[_PREVIEWED] = [other for other in previewed if other != mine]
         return super().process_import(request, **kwargs)
+
+    def _previewed_as(self, name: str) -> str:
+        return f"{self.model._meta.label_lower}:{name}"
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, WorkbookRejected):

@@ -29,8 +29,10 @@ class PendingUploadStorage(CacheStorage):
     def read(self):
         return caches[CACHE_ALIAS].get(self._key)
 
-    def exists(self) -> bool:
-        return caches[CACHE_ALIAS].has_key(self._key)
+    def claim(self) -> bool:
+        """True for the first confirmation of a stored upload, False for any other (at the same time or later)."""
+        cache = caches[CACHE_ALIAS]
+        return cache.has_key(self._key) and cache.add("claimed:" + self._key, True, self.CACHE_LIFETIME)
 
     def remove(self):
         caches[CACHE_ALIAS].delete(self._key)

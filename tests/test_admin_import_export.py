@@ -169,6 +169,17 @@ def test_a_list_import_cannot_be_confirmed_from_another_session(staff_filer, cli
     assert Project.objects.get(pk=project.pk).name != "公章补贴"
 
 
+def test_confirming_a_list_import_requires_the_import_permission(client, project):
+    user = make_filer(project.applicant, can_import=False)
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+
+    response = client.post(reverse("admin:projects_project_process_import"), {"import_file_name": "x", "format": CSV})
+
+    assert response.status_code == 403
+
+
 def test_a_filers_import_that_touches_another_department_is_refused_with_its_row(staff_filer, project):
     futian = Project.objects.filter(applicant__name__contains="福田").first()
     rows = project_csv(Project.objects.filter(pk__in=[project.pk, futian.pk]).order_by("-code"))

@@ -209,7 +209,7 @@ def workbook_confirm(request):
         messages.error(request, "没有待确认的导入，或该导入已经完成；请重新上传工作簿")
         return redirect("projects:excel_home")
     storage = PendingUploadStorage(name=token)
-    data = storage.read()
+    data = storage.read() if storage.claim() else None
     if data is None:
         messages.error(request, "待确认的文件已过期，请重新上传工作簿")
         return redirect("projects:excel_home")

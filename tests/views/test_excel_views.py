@@ -230,3 +230,12 @@ def test_an_upload_left_unconfirmed_expires_and_asks_for_the_workbook_again(file
 
     assert "待确认的文件已过期" in confirmed.content.decode()
     assert not Project.history.filter(id=project.pk, history_user__username="filer").exists()
+
+
+def test_an_upload_is_claimed_by_one_confirmation_only(filer_client, project):
+    preview = upload(filer_client, projects_to_workbook(projects=Project.objects.filter(pk=project.pk)))
+    storage = PendingUploadStorage(name=preview.context["token"])
+
+    assert storage.claim() is True
+    assert storage.claim() is False
+    assert PendingUploadStorage(name="unknown").claim() is False
