@@ -2,7 +2,7 @@
 
 django-import-export keeps them in the system's temp folder by default, where a preview that is
 never confirmed stays for good. Here they go to the "uploads" cache on disk, shared by every web
-process, and one that is not confirmed within ``PENDING_SECONDS`` expires.
+process, and one that is not confirmed within a day (``CACHE_LIFETIME``) expires.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from django.core.cache import caches
 from import_export.tmp_storages import CacheStorage
 
 CACHE_ALIAS = "uploads"
-PENDING_SECONDS = 24 * 3600
 
 
 class PendingUploadStorage(CacheStorage):
     """``read()`` gives None once the upload has expired or been removed."""
 
-    CACHE_LIFETIME = PENDING_SECONDS
+    CACHE_LIFETIME = 24 * 3600
 
     def save(self, data):
         if not self.name:

@@ -7,7 +7,8 @@ process (one per process), through the same render pool and into the same conten
 an export would: when someone exports, the work is done. What is already cached is not rendered again.
 
 ``prerender_after_commit(projects=...)`` is called by the workflows that change projects (through
-``changes.filings_changed``, and by the review steps); it does nothing when ``settings.PDF_PRERENDER`` is off. Commands that change projects ``wait()`` at the end.
+``changes.filings_changed``, and by the review steps); it does nothing when
+``settings.PDF_PRERENDER`` is off. Commands that change projects ``wait()`` at the end.
 """
 
 from __future__ import annotations

@@ -167,8 +167,8 @@ class Command(BaseCommand):
         )
         if chromium_cpu:
             used = statistics.median(chromium_cpu)
-            ours = f"，本程序同一批 {statistics.median(worker_cpu) + statistics.median(main_cpu):.2f} s" if worker_cpu else ""
-            out(f"  其中整台机器的 CPU 时间：{used:.2f} s（平均占 {used / chromium_time:.1f} 个核{ours}）")
+            same_batch = f"，本程序同一批 {statistics.median(worker_cpu) + statistics.median(main_cpu):.2f} s" if worker_cpu else ""
+            out(f"  其中整台机器的 CPU 时间：{used:.2f} s（平均占 {used / chromium_time:.1f} 个核{same_batch}）")
         ratios = [ours / theirs for ours, theirs in zip(batches, chromium_times, strict=True)]
         out(
             f"比值 WeasyPrint / Chromium：首次导出 {statistics.median(ratios):.2f}"
