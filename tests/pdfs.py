@@ -5,6 +5,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pikepdf
 from pypdf import PdfReader
 
 FOOTER = re.compile(r"第(\d+)页共(\d+)页")
@@ -49,3 +50,14 @@ def page_images(pdf: bytes, directory: Path, dpi: int = 40) -> list[bytes]:
     (directory / "form.pdf").write_bytes(pdf)
     subprocess.run(["pdftoppm", "-r", str(dpi), "-png", directory / "form.pdf", directory / "page"], check=True)
     return [path.read_bytes() for path in sorted(directory.glob("page-*.png"))]
+
+
+def page_contents(pdf: bytes) -> list[bytes]:
+    """What each page draws, its content streams decompressed and joined."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        pages = []
+        for page in document.pages:
+            streams = page.obj.Contents
+            streams = list(streams) if isinstance(streams, pikepdf.Array) else [streams]
+            pages.append(b"".join(stream.read_bytes() for stream in streams))
+        return pages

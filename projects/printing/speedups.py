@@ -1,0 +1,142 @@
+"""Two pieces of WeasyPrint's work a form repeats although nothing about them changed, done once.
+
+A render process lays out one form after another with the same stylesheets, and WeasyPrint
+starts every document from nothing:
+
+- **Computed styles.** WeasyPrint computes a property of an element's style the first time it is
+  read, some 4,000 times a form for its 50-odd distinct styles, at about 9,000 instructions a time.
+  Within a document it already shares one style between equivalent elements; ``SharedStyleFor``
+  carries the values over to the next document. A style's values depend on nothing but its parent's
+  style and its own cascaded declarations, which make the key; a new document's style starts with
+  the values computed for that key before, and WeasyPrint computes the rest as usual. Values are
+  recorded as they are computed, never as WeasyPrint changes them afterwards (it moves a table's
+  margins to the table's wrapper box, for one).
+- **Text layouts.** WeasyPrint frees each line's Pango layout once the line is laid out, and builds
+  it again, text, shaping and all, to draw the line. ``_kept_layout`` keeps the layout: what it
+  holds by then is what drawing would build again (WeasyPrint leaves the final text on it, with no
+  width set). A justified line, which drawing lays out with extra word spacing, is built again as
+  before.
+
+About a tenth fewer instructions a form. Both lean on WeasyPrint 70's internals and apply only
+within ``applied()``, only with WeasyPrint 70; elsewhere WeasyPrint is left as it is.
+tests/printing/test_speedups.py checks that forms print byte for byte as they do without them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+
+import weasyprint
+from weasyprint import css
+from weasyprint.text import line_break
+
+APPLIES = weasyprint.__version__.split(".")[0] == "70"
+
+# Keys are few (about 60 for every sample form); a stylesheet changed over and over could add new
+# ones without end, so past this many the values are forgotten and recorded afresh.
+MOST_KNOWN_STYLES = 2_000
+_known_values: dict[tuple, tuple[dict, dict]] = {}
+
+
+class _Same:
+    """A value that cannot be hashed, compared by identity (and kept alive by the key that holds it)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other):
+        return isinstance(other, _Same) and other.value is self.value
+
+    def __hash__(self):
+        return id(self.value)
+
+
+def _comparable(value):
+    """``value`` as part of a key: equal for equal declarations, whichever document they come from."""
+    try:
+        hash(value)
+    except TypeError:
+        if isinstance(value, (list, tuple)):
+            # The specificity of a page rule, for one, is a list.
+            return type(value), tuple(map(_comparable, value))
+        return _Same(value)
+    return value
+
+
+class _RecordingStyle(css.ComputedStyle):
+    """A computed style that records each value it computes under its key, for the next document."""
+
+    __slots__ = ()
+
+    def __missing__(self, key):
+        value = super().__missing__(key)
+        self.known[key] = value
+        if key in _SPECIFIED_TOO:
+            self.known_specified[key] = self.specified[key]
+        return value
+
+
+# The specified values WeasyPrint keeps beside the computed ones, to compute display and float.
+_SPECIFIED_TOO = frozenset({"position", "float", "display"})
+
+
+class SharedStyleFor(css.StyleFor):
+    """WeasyPrint's computed styles, starting from the values computed for the same style before."""
+
+    def set_computed_styles(self, element, parent, root=None, pseudo_type=None, base_url=None, target_collector=None):
+        super().set_computed_styles(
+            element, parent, root=root, pseudo_type=pseudo_type, base_url=base_url, target_collector=target_collector
+        )
+        computed = self._computed_styles[element, pseudo_type]
+        if parent is None:
+            parent_key = None
+        else:
+            parent_key = self._computed_styles[parent, None].__dict__.get("style_key")
+            if parent_key is None:
+                return
+        cascaded = tuple(
+            (name, _comparable(value), _comparable(weight)) for name, (value, weight) in computed.cascaded.items()
+        )
+        key = (parent_key, pseudo_type, base_url, _Same(self.font_config), cascaded)
+        if len(_known_values) >= MOST_KNOWN_STYLES and key not in _known_values:
+            _known_values.clear()
+        known, known_specified = _known_values.setdefault(key, ({}, {}))
+        computed.update(known)
+        computed.specified.update(known_specified)
+        computed.__class__ = _RecordingStyle
+        computed.style_key = key
+        computed.known, computed.known_specified = known, known_specified
+
+
+def _kept_layout(self):
+    """In place of ``Layout.deactivate``: the layout stays as it is, to be drawn."""
+    self.kept = True
+
+
+_reactivate = line_break.Layout.reactivate
+
+
+def _reactivated_unless_kept(self, style):
+    if getattr(self, "kept", False) and style is self.style and not self.justification_spacing:
+        return
+    _reactivate(self, style)
+
+
+@contextmanager
+def applied() -> Iterator[None]:
+    """WeasyPrint with both changes, for the forms rendered within."""
+    if not APPLIES:
+        yield
+        return
+    originals = css.StyleFor, line_break.Layout.deactivate, line_break.Layout.reactivate
+    css.StyleFor = SharedStyleFor
+    line_break.Layout.deactivate = _kept_layout
+    line_break.Layout.reactivate = _reactivated_unless_kept
+    try:
+        yield
+    finally:
+        css.StyleFor, line_break.Layout.deactivate, line_break.Layout.reactivate = originals

@@ -1,0 +1,72 @@
+import pytest
+from weasyprint import css
+from weasyprint.text import line_break
+
+from projects.models import Project
+from projects.printing import engine, speedups
+from projects.printing.form import render_forms_html
+from projects.services.pdf import form_css
+from tests.pdfs import page_contents
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not speedups.APPLIES, reason="the speedups are for WeasyPrint 70 only"),
+]
+
+
+@pytest.fixture
+def nothing_known(monkeypatch):
+    """Values recorded by earlier tests in this process are not there."""
+    monkeypatch.setattr(speedups, "_known_values", {})
+
+
+def _forms(count: int) -> list[str]:
+    return render_forms_html(Project.objects.order_by("source_file", "source_line")[:count])
+
+
+def _without_speedups(monkeypatch, render):
+    with monkeypatch.context() as patched:
+        patched.setattr(speedups, "APPLIES", False)
+        return render()
+
+
+def test_forms_print_byte_for_byte_as_without_the_speedups_in_either_order(samples, nothing_known, monkeypatch):
+    forms, style = _forms(12), form_css()
+    for order in (forms, forms[::-1]):
+        # Two chunks: the second starts from what the first recorded.
+        def render(order=order):
+            return [page_contents(engine.combined_pdf_of(chunk, style)) for chunk in (order[:6], order[6:])]
+
+        assert render() == _without_speedups(monkeypatch, render)
+    assert speedups._known_values, "no values were recorded"
+
+
+def test_a_changed_stylesheet_prints_with_its_own_values_not_those_recorded_for_the_old_one(
+    samples, nothing_known, monkeypatch
+):
+    form, style = _forms(1)[0], form_css()
+    changed = style.replace("font: 10.5pt/1.45", "font: 12pt/1.6").replace("background: #e6e6e6", "background: #bbb")
+    assert changed.count("12pt/1.6") == 1 and "#bbb" in changed
+    engine.pdf_of(form, style)
+    with_them = engine.pdf_of(form, changed)
+    without = _without_speedups(monkeypatch, lambda: engine.pdf_of(form, changed))
+    assert page_contents(with_them) == page_contents(without)
+    assert page_contents(with_them) != page_contents(engine.pdf_of(form, style))
+
+
+def test_weasyprint_is_as_it_was_once_a_form_is_rendered(samples):
+    engine.pdf_of(_forms(1)[0], form_css())
+    assert css.StyleFor is not speedups.SharedStyleFor
+    assert line_break.Layout.deactivate is not speedups._kept_layout
+    assert line_break.Layout.reactivate is speedups._reactivate
+
+
+def test_the_values_recorded_stay_within_their_limit(samples, nothing_known, monkeypatch):
+    monkeypatch.setattr(speedups, "MOST_KNOWN_STYLES", 10)
+    forms, style = _forms(3), form_css()
+    def render():
+        return page_contents(engine.combined_pdf_of(forms, style))
+
+    with_them = render()
+    assert 0 < len(speedups._known_values) <= 10
+    assert with_them == _without_speedups(monkeypatch, render)
