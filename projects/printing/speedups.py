@@ -8,14 +8,16 @@ starts every document from nothing:
   Within a document it already shares one style between equivalent elements; ``SharedStyleFor``
   carries the values over to the next document. A style's values depend on nothing but its parent's
   style and its own cascaded declarations, which make the key; a new document's style starts with
-  the values computed for that key before, and WeasyPrint computes the rest as usual. Values are
+  the values computed for that key before, and WeasyPrint computes the rest as usual. Lengths in
+  viewport units (vw, vh…) depend on the page size as well: a style that uses them starts afresh,
+  and so do the styles below it, as do ::first-line and ::first-letter styles. Values are
   recorded as they are computed, never as WeasyPrint changes them afterwards (it moves a table's
   margins to the table's wrapper box, for one).
 - **Text layouts.** WeasyPrint frees each line's Pango layout once the line is laid out, and builds
   it again, text, shaping and all, to draw the line. ``_kept_layout`` keeps the layout: what it
-  holds by then is what drawing would build again (WeasyPrint leaves the final text on it, with no
-  width set). A justified line, which drawing lays out with extra word spacing, is built again as
-  before.
+  holds by then is what drawing would build again: WeasyPrint leaves the line's final text on it,
+  and no width, or, on the last line of a text, the width the line already fits in. A justified
+  line, which drawing lays out with extra word spacing, is built again as before.
 
 About a tenth fewer instructions a form. Both lean on WeasyPrint 70's internals and apply only
 within ``applied()``, only with WeasyPrint 70; elsewhere WeasyPrint is left as it is.
@@ -26,10 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cached_property
-
 import weasyprint
 from weasyprint import css
+from weasyprint.css.units import VIEWPORT_UNITS
 from weasyprint.text import line_break
 
 APPLIES = weasyprint.__version__.split(".")[0] == "70"
@@ -83,6 +84,25 @@ class _RecordingStyle(css.ComputedStyle):
 # The specified values WeasyPrint keeps beside the computed ones, to compute display and float.
 _SPECIFIED_TOO = frozenset({"position", "float", "display"})
 
+# WeasyPrint copies onto a first line or letter whichever of these styles' values were computed
+# so far, so values known beforehand would change what is copied.
+_NOT_SHARED_PSEUDO_TYPES = frozenset({"first-line", "first-letter"})
+
+
+def _mentions_viewport_units(value) -> bool:
+    """Whether a cascaded value measures in vw, vh and the like, which depend on the document's
+    page size, not on the key: a plain length, one inside calc() or var(), or a custom property's."""
+    if isinstance(value, str):
+        return False
+    unit = getattr(value, "unit", None)
+    if isinstance(unit, str) and unit.lower() in VIEWPORT_UNITS:
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(map(_mentions_viewport_units, value))
+    # Function and bracket tokens, and the unresolved value of a declaration that uses var().
+    nested = getattr(value, "arguments", None) or getattr(value, "content", None) or getattr(value, "tokens", None)
+    return isinstance(nested, list) and _mentions_viewport_units(nested)
+
 
 class SharedStyleFor(css.StyleFor):
     """WeasyPrint's computed styles, starting from the values computed for the same style before."""
@@ -92,12 +112,17 @@ class SharedStyleFor(css.StyleFor):
             element, parent, root=root, pseudo_type=pseudo_type, base_url=base_url, target_collector=target_collector
         )
         computed = self._computed_styles[element, pseudo_type]
+        if pseudo_type in _NOT_SHARED_PSEUDO_TYPES:
+            return
         if parent is None:
             parent_key = None
         else:
             parent_key = self._computed_styles[parent, None].__dict__.get("style_key")
             if parent_key is None:
                 return
+        if any(_mentions_viewport_units(value) for value, _ in computed.cascaded.values()):
+            # Nor are the styles below it, which find no key on their parent.
+            return
         cascaded = tuple(
             (name, _comparable(value), _comparable(weight)) for name, (value, weight) in computed.cascaded.items()
         )

@@ -70,3 +70,33 @@ def test_the_values_recorded_stay_within_their_limit(samples, nothing_known, mon
     with_them = render()
     assert 0 < len(speedups._known_values) <= 10
     assert with_them == _without_speedups(monkeypatch, render)
+
+
+@pytest.mark.parametrize(
+    "sized_title",
+    [
+        "h1 { font-size: 5vw; }",
+        "h1 { font-size: calc(4vw + 2pt); }",
+        "body { --title: 5vmin; } h1 { font-size: var(--title); }",
+    ],
+)
+def test_viewport_units_follow_each_documents_own_page_size(samples, nothing_known, monkeypatch, sized_title):
+    form, style = _forms(1)[0], form_css() + sized_title
+    # The same stylesheet, and a page size that the document itself sets.
+    on_a3 = form.replace("</head>", "<style>@page { size: A3 portrait }</style></head>", 1)
+    assert on_a3 != form
+    engine.pdf_of(form, style)
+    with_them = engine.pdf_of(on_a3, style)
+    without = _without_speedups(monkeypatch, lambda: engine.pdf_of(on_a3, style))
+    assert page_contents(with_them) == page_contents(without)
+
+
+def test_first_lines_and_letters_print_as_without_the_speedups(samples, nothing_known, monkeypatch):
+    forms = _forms(2)
+    style = form_css() + "td::first-line { letter-spacing: 1pt; } td::first-letter { font-size: 14pt; }"
+    def render():
+        return [page_contents(engine.pdf_of(form, style)) for form in forms + forms]
+
+    with_them = render()
+    assert with_them == _without_speedups(monkeypatch, render)
+    assert with_them[0] != page_contents(engine.pdf_of(forms[0], form_css())), "the pseudo-elements changed nothing"
