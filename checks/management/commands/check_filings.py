@@ -2,11 +2,12 @@ import csv
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from checks.registry import RULES_BY_ID
 from checks.report import totals_by_rule
 from checks.services import filing_check_refresh
+from projects.management.database import DatabaseCommand
 from projects.models import Project
 from projects.selectors import UnknownDepartment, department_named, department_projects
 from projects.spreadsheet_text import as_text_cell
@@ -14,7 +15,7 @@ from projects.spreadsheet_text import as_text_cell
 CSV_COLUMNS = ["预算年度", "项目编码", "项目名称", "申请单位", "规则", "规则名称", "严重程度", "位置", "说明"]
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "检查二级项目申报表，打印每个问题和按规则的合计，并写出 CSV。"
 
     def add_arguments(self, parser):

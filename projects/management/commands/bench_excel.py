@@ -4,11 +4,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from projects.management.commands.load_demo import SAMPLE_FILES
+from projects.management.database import DatabaseCommand
 from projects.models import Project
 from projects.services.excel import projects_to_workbook
 from projects.services.excel_import import workbook_import
@@ -19,7 +19,7 @@ class _Rollback(Exception):
     pass
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "基准测试：把全部示例项目（100 张申报表）导出为官方模板工作簿，再导入同一工作簿；"
         "输出耗时与查询次数。每轮结束后回滚，不留数据。"

@@ -3,11 +3,11 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from projects.management.commands.load_demo import SAMPLE_FILES
+from projects.management.database import DatabaseCommand
 from projects.services.imports import import_filings, read_source
 
 
@@ -15,7 +15,7 @@ class _Rollback(Exception):
     pass
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "基准测试：导入三个示例文件（100 张申报表）的耗时与查询次数；每轮结束后回滚，不留数据。"
 
     def add_arguments(self, parser):

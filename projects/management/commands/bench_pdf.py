@@ -6,13 +6,14 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 from django.core.cache import caches
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from pypdf import PdfReader
 
 from projects.management.commands.load_demo import SAMPLE_FILES
+from projects.management.database import DatabaseCommand
 from projects.models import Project
 from projects.printing import chromium, engine
 from projects.printing.cache import CACHE_ALIAS
@@ -69,7 +70,7 @@ def _machine_busy_seconds() -> float | None:
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "基准测试：单张申报表的 PDF 耗时、N 张申报表合并为一个 PDF 的耗时（两个进程并行，不经缓存），"
         "同一批 HTML 由 headless Chromium 打印的耗时及两者之比。数据库中没有示例申报表时临时导入，结束后回滚。"

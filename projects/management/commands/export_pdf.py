@@ -1,13 +1,14 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from projects.management.database import DatabaseCommand
 from projects.selectors import UnknownDepartment, department_named, department_projects
 from projects.services import pdf as pdf_services
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "导出一个预算单位某一年度的全部申报表：合并为一个 PDF（每个项目分别编页码），或每个项目一个 PDF 的 zip。"
 
     def add_arguments(self, parser):

@@ -1,13 +1,14 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from projects.management.database import DatabaseCommand
 from projects.services import prerender
 from projects.services.imports import FilingImportError, import_filings, read_source
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "导入二级项目支出绩效目标申报表（公开文本格式）。任一文件有误则不写入任何数据。"
 
     def add_arguments(self, parser):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 
+from projects.management.database import DatabaseCommand
 from projects.models import Department, Project, Role, normalise_unit_name
 from projects.services import prerender
 from projects.services.accounts import administrator_grant, assignment_grant
@@ -20,7 +20,7 @@ DEMO_ACCOUNTS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "载入示例申报表和演示账号（可重复执行）。"
 
     def handle(self, *args, **options):

@@ -4,8 +4,9 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from projects.management.database import DatabaseCommand
 from projects.models import Project
 from projects.services.pdf import printed_reviews, project_pdf
 
@@ -13,7 +14,7 @@ from projects.services.pdf import printed_reviews, project_pdf
 SAMPLE_CODES = ["440304221061500600010", "440306210601500000540"]
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "用 pdftoppm 把示例申报表的 PDF 逐页转成 PNG，供目视检查版式（默认两张，写入 docs/）。"
 
     def add_arguments(self, parser):
