@@ -38,7 +38,9 @@ APPLIES = weasyprint.__version__.split(".")[0] == "70"
 # Keys are few (about 60 for every sample form); a stylesheet changed over and over could add new
 # ones without end, so past this many the values are forgotten and recorded afresh.
 MOST_KNOWN_STYLES = 2_000
-_known_values: dict[tuple, tuple[dict, dict]] = {}
+# Keyed on the style; None for a style that measures in viewport units, which is not shared.
+_known_values: dict[tuple, tuple[dict, dict] | None] = {}
+_UNSEEN = object()
 
 
 class _Same:
@@ -120,16 +122,20 @@ class SharedStyleFor(css.StyleFor):
             parent_key = self._computed_styles[parent, None].__dict__.get("style_key")
             if parent_key is None:
                 return
-        if any(_mentions_viewport_units(value) for value, _ in computed.cascaded.values()):
-            # Nor are the styles below it, which find no key on their parent.
-            return
         cascaded = tuple(
             (name, _comparable(value), _comparable(weight)) for name, (value, weight) in computed.cascaded.items()
         )
         key = (parent_key, pseudo_type, base_url, _Same(self.font_config), cascaded)
-        if len(_known_values) >= MOST_KNOWN_STYLES and key not in _known_values:
-            _known_values.clear()
-        known, known_specified = _known_values.setdefault(key, ({}, {}))
+        values = _known_values.get(key, _UNSEEN)
+        if values is _UNSEEN:
+            if len(_known_values) >= MOST_KNOWN_STYLES:
+                _known_values.clear()
+            viewport = any(_mentions_viewport_units(value) for value, _ in computed.cascaded.values())
+            values = _known_values[key] = None if viewport else ({}, {})
+        if values is None:
+            # A style in viewport units, and so the styles below it, which find no key on their parent.
+            return
+        known, known_specified = values
         computed.update(known)
         computed.specified.update(known_specified)
         computed.__class__ = _RecordingStyle
