@@ -1,9 +1,10 @@
 import pytest
 from weasyprint import css
 from weasyprint.text import line_break
+from weasyprint.text.fonts import FontConfiguration
 
 from projects.models import Project
-from projects.printing import engine, speedups
+from projects.printing import engine, font, speedups
 from projects.printing.form import render_forms_html
 from projects.services.pdf import form_css
 from tests.pdfs import page_contents
@@ -100,3 +101,61 @@ def test_first_lines_and_letters_print_as_without_the_speedups(samples, nothing_
     with_them = render()
     assert with_them == _without_speedups(monkeypatch, render)
     assert with_them[0] != page_contents(engine.pdf_of(forms[0], form_css())), "the pseudo-elements changed nothing"
+
+
+# Documents other than the form: the speedups hold for any HTML and CSS a render may be given.
+
+def _printed_in_turn(monkeypatch, documents: list[tuple[str, str]], *, with_speedups: bool) -> list[list[bytes]]:
+    """Page contents of ``(html, css)`` printed one after another in a render process just started."""
+    with monkeypatch.context() as patched:
+        patched.setattr(speedups, "APPLIES", with_speedups)
+        patched.setattr(speedups, "_known_values", {})
+        patched.setattr(engine, "_fonts", FontConfiguration())
+        engine._stylesheet.cache_clear()
+        try:
+            return [page_contents(engine.pdf_of(html, css)) for html, css in documents]
+        finally:
+            engine._stylesheet.cache_clear()
+
+
+def _prints_as_without_the_speedups(monkeypatch, documents: list[tuple[str, str]]) -> bool:
+    return _printed_in_turn(monkeypatch, documents, with_speedups=True) == _printed_in_turn(
+        monkeypatch, documents, with_speedups=False
+    )
+
+
+def _face_rule() -> str:
+    path, _index = font.source_font()
+    return f"@font-face {{ font-family: Later; src: url({path.as_uri()}) }}"
+
+
+@pytest.mark.parametrize("unit", ["ch", "ex", "cap"])
+def test_lengths_in_font_units_follow_a_face_a_later_document_adds(monkeypatch, unit):
+    html = "<html><body><p>0x水</p></body></html>"
+    rules = f"p {{ font-family: Later, serif; margin-left: 10{unit}; }}"
+    # The second document adds the face in its own <style>: every declaration stays as it was.
+    with_face = html.replace("<body>", f"<head><style>{_face_rule()}</style></head><body>")
+    assert _prints_as_without_the_speedups(monkeypatch, [(html, rules), (with_face, rules)])
+
+
+@pytest.mark.parametrize(
+    "pseudo_element", ["p::first-line { font-size: 30px; }", "p::first-letter { font-size: 30px; }"]
+)
+def test_boxes_on_a_first_line_or_letter_print_as_without_the_speedups(monkeypatch, pseudo_element):
+    html = "<html><body><p><span>one two three four five six seven eight nine ten</span></p></body></html>"
+    rules = (
+        "p { width: 100px; } span { padding-left: 1em; border-left: .1em solid; }"
+        " span::before { content: \"»\"; padding-right: 1em; } " + pseudo_element
+    )
+    assert _prints_as_without_the_speedups(monkeypatch, [(html, rules), (html, rules)])
+
+
+def test_custom_properties_that_refer_to_each_other_print_as_without_the_speedups(monkeypatch):
+    # A cycle, which WeasyPrint resolves in the order the properties are first read.
+    rules = (
+        ".c { --a: var(--b, 10px); --b: var(--a, 40px); } span { display: block; height: 5px; background: red; }"
+        " .x { width: var(--a); } .y { width: var(--b); }"
+    )
+    page = '<html><body><div class="c"><span class="{}"></span></div></body></html>'
+    documents = [(page.format(name), rules) for name in "xy"]
+    assert _prints_as_without_the_speedups(monkeypatch, documents)
