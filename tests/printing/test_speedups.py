@@ -6,6 +6,7 @@ from weasyprint.text.fonts import FontConfiguration
 from projects.models import Project
 from projects.printing import engine, font, speedups
 from projects.printing.form import render_forms_html
+from projects.printing.speedups import cascade, lines, styles
 from projects.services.pdf import form_css
 from tests.pdfs import page_contents
 
@@ -17,8 +18,9 @@ pytestmark = [
 
 @pytest.fixture
 def nothing_known(monkeypatch):
-    """Values recorded by earlier tests in this process are not there."""
-    monkeypatch.setattr(speedups, "_known_values", {})
+    """What earlier tests in this process left known is not there."""
+    monkeypatch.setattr(styles, "_known_values", {})
+    monkeypatch.setattr(cascade, "_known", None)
 
 
 def _forms(count: int) -> list[str]:
@@ -39,7 +41,8 @@ def test_forms_print_byte_for_byte_as_without_the_speedups_in_either_order(sampl
             return [page_contents(engine.combined_pdf_of(chunk, style)) for chunk in (order[:6], order[6:])]
 
         assert render() == _without_speedups(monkeypatch, render)
-    assert speedups._known_values, "no values were recorded"
+    assert styles._known_values, "no values were recorded"
+    assert cascade._known.cascades, "no cascades were kept"
 
 
 def test_a_changed_stylesheet_prints_with_its_own_values_not_those_recorded_for_the_old_one(
@@ -57,19 +60,23 @@ def test_a_changed_stylesheet_prints_with_its_own_values_not_those_recorded_for_
 
 def test_weasyprint_is_as_it_was_once_a_form_is_rendered(samples):
     engine.pdf_of(_forms(1)[0], form_css())
-    assert css.StyleFor is not speedups.SharedStyleFor
-    assert line_break.Layout.deactivate is not speedups._kept_layout
-    assert line_break.Layout.reactivate is speedups._reactivate
+    assert css.StyleFor is not styles.SharedStyleFor
+    assert line_break.Layout.deactivate is not lines.kept
+    assert line_break.Layout.reactivate is lines._reactivate
+    assert line_break.Layout.set_text is lines._set_text
 
 
-def test_the_values_recorded_stay_within_their_limit(samples, nothing_known, monkeypatch):
-    monkeypatch.setattr(speedups, "MOST_KNOWN_STYLES", 10)
+def test_the_values_and_cascades_known_stay_within_their_limits(samples, nothing_known, monkeypatch):
+    monkeypatch.setattr(styles, "MOST_KNOWN_STYLES", 10)
+    monkeypatch.setattr(cascade, "MOST_KNOWN_CASCADES", 5)
     forms, style = _forms(3), form_css()
+
     def render():
         return page_contents(engine.combined_pdf_of(forms, style))
 
     with_them = render()
-    assert 0 < len(speedups._known_values) <= 10
+    assert 0 < len(styles._known_values) <= 10
+    assert 0 < len(cascade._known.cascades) <= 5
     assert with_them == _without_speedups(monkeypatch, render)
 
 
@@ -95,6 +102,7 @@ def test_viewport_units_follow_each_documents_own_page_size(samples, nothing_kno
 def test_first_lines_and_letters_print_as_without_the_speedups(samples, nothing_known, monkeypatch):
     forms = _forms(2)
     style = form_css() + "td::first-line { letter-spacing: 1pt; } td::first-letter { font-size: 14pt; }"
+
     def render():
         return [page_contents(engine.pdf_of(form, style)) for form in forms + forms]
 
@@ -105,11 +113,13 @@ def test_first_lines_and_letters_print_as_without_the_speedups(samples, nothing_
 
 # Documents other than the form: the speedups hold for any HTML and CSS a render may be given.
 
+
 def _printed_in_turn(monkeypatch, documents: list[tuple[str, str]], *, with_speedups: bool) -> list[list[bytes]]:
     """Page contents of ``(html, css)`` printed one after another in a render process just started."""
     with monkeypatch.context() as patched:
         patched.setattr(speedups, "APPLIES", with_speedups)
-        patched.setattr(speedups, "_known_values", {})
+        patched.setattr(styles, "_known_values", {})
+        patched.setattr(cascade, "_known", None)
         patched.setattr(engine, "_fonts", FontConfiguration())
         engine._stylesheet.cache_clear()
         try:
@@ -145,7 +155,7 @@ def test_boxes_on_a_first_line_or_letter_print_as_without_the_speedups(monkeypat
     html = "<html><body><p><span>one two three four five six seven eight nine ten</span></p></body></html>"
     rules = (
         "p { width: 100px; } span { padding-left: 1em; border-left: .1em solid; }"
-        " span::before { content: \"»\"; padding-right: 1em; } " + pseudo_element
+        ' span::before { content: "»"; padding-right: 1em; } ' + pseudo_element
     )
     assert _prints_as_without_the_speedups(monkeypatch, [(html, rules), (html, rules)])
 
@@ -159,3 +169,30 @@ def test_custom_properties_that_refer_to_each_other_print_as_without_the_speedup
     page = '<html><body><div class="c"><span class="{}"></span></div></body></html>'
     documents = [(page.format(name), rules) for name in "xy"]
     assert _prints_as_without_the_speedups(monkeypatch, documents)
+
+
+def test_documents_with_stylesheets_of_their_own_print_as_without_the_speedups(monkeypatch):
+    # Each document's own sheet is a new object, and may come where the last one was in memory.
+    page = (
+        "<html><head><style>p {{ color: {}; font-size: {}pt; }}</style></head>"
+        '<body><p>文字</p><p class="a">文字</p></body></html>'
+    )
+    documents = [
+        (page.format(color, size), ".a { margin-left: 2em; }")
+        for color, size in [("red", 12), ("blue", 20), ("green", 9)]
+    ]
+    assert _prints_as_without_the_speedups(monkeypatch, documents * 2)
+
+
+def test_elements_with_a_style_attribute_print_as_without_the_speedups(monkeypatch):
+    page = '<html><body><p class="a">文字</p><p class="a" style="color: {}; margin-left: {}">文字</p></body></html>'
+    documents = [
+        (page.format(color, margin), ".a { font-size: 14pt; }") for color, margin in [("red", "1em"), ("blue", "3em")]
+    ]
+    assert _prints_as_without_the_speedups(monkeypatch, documents * 2)
+
+
+def test_text_in_more_than_one_paragraph_prints_as_without_the_speedups(monkeypatch):
+    page = '<html><body><p style="white-space: pre-wrap">一\n二\r\n三\u2029四\u2028五</p><p>{}</p></body></html>'
+    documents = [(page.format(text), "p { width: 60px; }") for text in ("六七八九十" * 4, "ab cd ef gh")]
+    assert _prints_as_without_the_speedups(monkeypatch, documents * 2)
