@@ -196,3 +196,12 @@ def test_text_in_more_than_one_paragraph_prints_as_without_the_speedups(monkeypa
     page = '<html><body><p style="white-space: pre-wrap">一\n二\r\n三\u2029四\u2028五</p><p>{}</p></body></html>'
     documents = [(page.format(text), "p { width: 60px; }") for text in ("六七八九十" * 4, "ab cd ef gh")]
     assert _prints_as_without_the_speedups(monkeypatch, documents * 2)
+
+
+@pytest.mark.parametrize("text", ["ab&#173; cd", "aaaa&#173; bbbb cccc"])
+def test_a_line_hyphenated_where_an_earlier_text_had_a_space_prints_as_without_the_speedups(monkeypatch, text):
+    # Line breaking gives the layout the whole text first, then the line up to the soft hyphen and
+    # the hyphenation character, which stands where the space was.
+    spaced = "width: 10px; word-spacing: 10px; hyphenate-character: '='"
+    html = f"<html><body><p style=\"{spaced}\">{text}</p></body></html>"
+    assert _prints_as_without_the_speedups(monkeypatch, [(html, "p { display: block }")])

@@ -9,8 +9,8 @@ every document from nothing. Three parts of that are carried over from one form 
 
 Each leans on WeasyPrint 70's internals and applies only within ``applied()``, only with WeasyPrint
 70; elsewhere WeasyPrint is left as it is. tests/printing/test_speedups.py checks that forms, and
-documents with each of the cases the modules leave out, print byte for byte as without them.
-About 14% fewer instructions a form.
+documents with each of the cases the modules leave out, draw every page byte for byte as without
+them. About a sixth fewer instructions a form (336 M against 402 M).
 """
 
 from __future__ import annotations

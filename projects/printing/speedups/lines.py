@@ -4,7 +4,10 @@ WeasyPrint frees a line's Pango layout once the line is laid out and, to draw th
 again, text, shaping and all. ``kept`` keeps the layout instead: what it holds by then is what
 drawing would build again. WeasyPrint leaves the line's final text on it, and no width, or, on the
 last line of a text, the width the line already fits in. A justified line, which drawing lays out
-with extra word spacing, is built again as before.
+with extra word spacing, is built again as before, and so is a line whose layout was given more
+than one text with word spacing: WeasyPrint adds each text's word spacing to what the layout already
+holds, so a hyphenated line can keep the spacing of a space that an earlier text had where the
+hyphen now is.
 
 Drawing also puts the layout in single-paragraph mode, and Pango lays out a layout again when that
 changes. ``set_text`` puts a text that is one paragraph anyway in that mode from the start, so the
@@ -32,12 +35,19 @@ def kept(self):
 
 def reactivated_unless_kept(self, style):
     """In place of ``Layout.reactivate``, which builds the layout again for drawing."""
-    if getattr(self, "kept", False) and style is self.style and not self.justification_spacing:
+    if (
+        getattr(self, "kept", False)
+        and style is self.style
+        and not self.justification_spacing
+        and not getattr(self, "respaced", False)
+    ):
         return
     _reactivate(self, style)
 
 
 def set_text(self, text, justify=False):
     """``Layout.set_text``, in single-paragraph mode for a text that has one paragraph."""
+    if self.style["word_spacing"] and hasattr(self, "text"):
+        self.respaced = True
     pango.pango_layout_set_single_paragraph_mode(self.layout, _PARAGRAPH_SEPARATORS.search(text) is None)
     _set_text(self, text, justify)
