@@ -46,7 +46,10 @@ class FilingCheck(models.Model):
     """The findings on a project when it was last checked, with counts that lists sort and filter by."""
 
     project = models.OneToOneField(
-        "projects.Project", on_delete=models.CASCADE, primary_key=True, related_name="filing_check",
+        "projects.Project",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="filing_check",
         verbose_name="项目",
     )
     errors = models.PositiveIntegerField("错误数", default=0, db_index=True)

@@ -36,8 +36,13 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("required_categories", 1, "必填二级指标有实际的三级指标", (ERROR,), structure.required_categories),
     Rule("header_complete", 2, "表头完整，项目编码符合所属区", (ERROR,), header.header_complete),
-    Rule("amounts_and_duration", 3, "本年度金额不超过总金额，实施期限至少1年", (ERROR, WARNING),
-         header.amounts_and_duration),
+    Rule(
+        "amounts_and_duration",
+        3,
+        "本年度金额不超过总金额，实施期限至少1年",
+        (ERROR, WARNING),
+        header.amounts_and_duration,
+    ),
     Rule("row_complete", 4, "三级指标有名称、指标值和指标解释", (ERROR, WARNING), structure.row_complete),
     Rule("value_readable", 5, "指标值可识别、有单位、比率在0–100%", (ERROR,), values.value_readable),
     Rule("quantity_upper_bound", 6, "数量指标写成上限", (WARNING,), output.quantity_upper_bound),

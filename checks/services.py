@@ -24,7 +24,13 @@ from indicators.models import FormTemplate, Indicator
 from projects.models import Project
 
 __all__ = [
-    "ERROR", "WARNING", "Finding", "blocking_findings", "check_filing", "filing_check_refresh", "finding_counts",
+    "ERROR",
+    "WARNING",
+    "Finding",
+    "blocking_findings",
+    "check_filing",
+    "filing_check_refresh",
+    "finding_counts",
     "findings_for",
 ]
 
@@ -44,11 +50,7 @@ def check_filing(filing: Filing, *, template: FormTemplate | None = None) -> lis
 
 def findings_for(project: Project) -> list[Finding]:
     """The findings on the project as it is stored now, errors first."""
-    project = (
-        Project.objects.select_related("applicant", "template")
-        .prefetch_related(_indicators())
-        .get(pk=project.pk)
-    )
+    project = Project.objects.select_related("applicant", "template").prefetch_related(_indicators()).get(pk=project.pk)
     filing = filing_from_project(project, indicators=project.indicators.all())
     return run_rules(filing, settings=_settings([project.template_id])[project.template_id])
 

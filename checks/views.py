@@ -12,16 +12,21 @@ def report(request):
     year = request.GET.get("year", "")
     rule_id = request.GET.get("rule", "")
     checks = list(
-        filing_checks_for(request.user, year=int(year) if year.isdigit() else None,
-                          errors_only=request.GET.get("only") == "errors")
+        filing_checks_for(
+            request.user, year=int(year) if year.isdigit() else None, errors_only=request.GET.get("only") == "errors"
+        )
     )
     findings = {check.pk: check.finding_list() for check in checks}
     if rule_id in RULES_BY_ID:
         checks = [check for check in checks if any(f.rule_id == rule_id for f in findings[check.pk])]
-    return render(request, "checks/report.html", {
-        "checks": checks,
-        "totals": totals_by_rule(findings[check.pk] for check in checks),
-        "rule": RULES_BY_ID.get(rule_id),
-        "year": year,
-        "only": request.GET.get("only", ""),
-    })
+    return render(
+        request,
+        "checks/report.html",
+        {
+            "checks": checks,
+            "totals": totals_by_rule(findings[check.pk] for check in checks),
+            "rule": RULES_BY_ID.get(rule_id),
+            "year": year,
+            "only": request.GET.get("only", ""),
+        },
+    )

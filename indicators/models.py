@@ -59,9 +59,7 @@ class Level1Category(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "一级指标"
         ordering = ["template", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["template", "name"], name="unique_level1_per_template")
-        ]
+        constraints = [models.UniqueConstraint(fields=["template", "name"], name="unique_level1_per_template")]
 
     def __str__(self):
         return self.name
@@ -79,9 +77,7 @@ class Level2Category(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "二级指标"
         ordering = ["parent__template", "parent__order", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="unique_level2_per_level1")
-        ]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="unique_level2_per_level1")]
 
     def __str__(self):
         return f"{self.parent.name} / {self.name}"
@@ -116,7 +112,9 @@ class Indicator(models.Model):
     deadline = models.DateField("完成时限", null=True, blank=True)
     source_line = models.PositiveIntegerField("来源行号", null=True, blank=True)
     # Row-level trace of edits made in the browser (who changed which 三级指标 row, when).
-    history = HistoricalRecords(excluded_fields=["value_kind", "comparator", "number", "unit", "deadline", "source_line"])
+    history = HistoricalRecords(
+        excluded_fields=["value_kind", "comparator", "number", "unit", "deadline", "source_line"]
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "三级指标"

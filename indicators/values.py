@@ -41,22 +41,61 @@ KIND_LABELS = {
 # Spellings of a comparator written before the number; matched longest first so that
 # 不超过 wins over 超过 and 大于等于 over 大于.
 _PREFIXES = {
-    ">=": "≥", "≥": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥", "大于等于": "≥", "大于或等于": "≥",
-    "至少": "≥", "达到": "≥", "超过": ">", "大于": ">", "高于": ">", "多于": ">", ">": ">",
-    "<=": "≤", "≤": "≤", "不超过": "≤", "不高于": "≤", "不大于": "≤", "不多于": "≤", "小于等于": "≤",
-    "小于或等于": "≤", "控制在": "≤", "至多": "≤", "最多": "≤", "低于": "<", "小于": "<", "少于": "<",
-    "<": "<", "==": "=", "=": "=", "等于": "=",
+    ">=": "≥",
+    "≥": "≥",
+    "不低于": "≥",
+    "不少于": "≥",
+    "不小于": "≥",
+    "大于等于": "≥",
+    "大于或等于": "≥",
+    "至少": "≥",
+    "达到": "≥",
+    "超过": ">",
+    "大于": ">",
+    "高于": ">",
+    "多于": ">",
+    ">": ">",
+    "<=": "≤",
+    "≤": "≤",
+    "不超过": "≤",
+    "不高于": "≤",
+    "不大于": "≤",
+    "不多于": "≤",
+    "小于等于": "≤",
+    "小于或等于": "≤",
+    "控制在": "≤",
+    "至多": "≤",
+    "最多": "≤",
+    "低于": "<",
+    "小于": "<",
+    "少于": "<",
+    "<": "<",
+    "==": "=",
+    "=": "=",
+    "等于": "=",
 }
 _PREFIX_ORDER = sorted(_PREFIXES, key=len, reverse=True)
 # Written after the number.
 _SUFFIXES = {
-    "及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤", "内": "≤",
+    "及以上": "≥",
+    "以上": "≥",
+    "及以下": "≤",
+    "以下": "≤",
+    "以内": "≤",
+    "之内": "≤",
+    "内": "≤",
 }
 _SUFFIX_ORDER = sorted(_SUFFIXES, key=len, reverse=True)
 # A relative target (同比下降1%, 提升20%): the direction is kept apart from the comparator.
 _CHANGES = {
-    "上升": "increase", "增长": "increase", "增加": "increase", "提高": "increase", "提升": "increase",
-    "下降": "decrease", "降低": "decrease", "减少": "decrease",
+    "上升": "increase",
+    "增长": "increase",
+    "增加": "increase",
+    "提高": "increase",
+    "提升": "increase",
+    "下降": "decrease",
+    "降低": "decrease",
+    "减少": "decrease",
 }
 _CHANGE_BASES = ("同比", "环比", "较上年", "比上年", "较去年", "比去年")
 
@@ -66,9 +105,7 @@ _SYMBOLS = str.maketrans({"≧": "≥", "≦": "≤", "⩾": "≥", "⩽": "≤"
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 _NUMBER = re.compile(r"^(?P<number>\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+)(?P<unit>\D*)$")
-_DATE_CN = re.compile(
-    r"(?P<year>(?:19|20)\d{2})年(?:度)?(?:(?P<month>\d{1,2})月份?(?:(?P<day>\d{1,2})[日号])?)?"
-)
+_DATE_CN = re.compile(r"(?P<year>(?:19|20)\d{2})年(?:度)?(?:(?P<month>\d{1,2})月份?(?:(?P<day>\d{1,2})[日号])?)?")
 _BEFORE = ("之前", "以前", "前", "底", "末", "止")
 _AFTER = ("之后", "以后", "后", "起")
 _EDGE = "|".join(_BEFORE + _AFTER)
@@ -85,10 +122,31 @@ _RECURRING = re.compile(rf"^{_PERIOD}(?:\d{{1,2}}[日号])?(?:{_EDGE})*$")
 _PER_PERIOD = re.compile(rf"^{_PERIOD}")
 _MAX_UNIT_LENGTH = 20
 
-MONEY_UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "百万元": Decimal(1000000),
-               "亿元": Decimal(100000000)}
-DURATION_UNITS = ("秒", "分钟", "分", "小时", "个小时", "天", "日", "工作日", "个工作日", "自然日", "周", "个星期",
-                  "星期", "个月", "月", "年")
+MONEY_UNITS = {
+    "元": Decimal(1),
+    "千元": Decimal(1000),
+    "万元": Decimal(10000),
+    "百万元": Decimal(1000000),
+    "亿元": Decimal(100000000),
+}
+DURATION_UNITS = (
+    "秒",
+    "分钟",
+    "分",
+    "小时",
+    "个小时",
+    "天",
+    "日",
+    "工作日",
+    "个工作日",
+    "自然日",
+    "周",
+    "个星期",
+    "星期",
+    "个月",
+    "月",
+    "年",
+)
 PERCENT_UNITS = ("%", "‰")
 # Excel counts days from 1899-12-30; serials of 2000-01-01 … 2099-12-31 are dates pasted as numbers.
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -166,7 +224,7 @@ def normalise(text: str) -> str:
 def _strip_prefix(text: str) -> tuple[str, str]:
     for spelling in _PREFIX_ORDER:
         if text.startswith(spelling) and len(text) > len(spelling):
-            return _PREFIXES[spelling], text[len(spelling):]
+            return _PREFIXES[spelling], text[len(spelling) :]
     return "", text
 
 
@@ -180,11 +238,11 @@ def _strip_suffix(text: str) -> tuple[str, str]:
 def _strip_change(text: str) -> tuple[str, str]:
     for base in _CHANGE_BASES:
         if text.startswith(base):
-            text = text[len(base):]
+            text = text[len(base) :]
             break
     for spelling, direction in _CHANGES.items():
         if text.startswith(spelling) and len(text) > len(spelling):
-            return direction, text[len(spelling):]
+            return direction, text[len(spelling) :]
     return "", text
 
 
@@ -215,7 +273,7 @@ def _deadline(text: str) -> ParsedValue | None:
     # Day 29 of February is checked against a leap year when no year is written.
     if day is not None and not 1 <= day <= calendar.monthrange(year or 2024, month)[1]:
         return ParsedValue(Kind.UNREADABLE)
-    after = text[match.end():] if match.re is _DATE_CN else match["edge"] or ""
+    after = text[match.end() :] if match.re is _DATE_CN else match["edge"] or ""
     comparator = "≤" if after.startswith(_BEFORE) or text.startswith("截至") else ""
     if after.startswith(_AFTER):
         comparator = "≥"
@@ -233,7 +291,7 @@ def parse_value(raw: str) -> ParsedValue:
     if deadline:
         return deadline
     period = _PER_PERIOD.match(text)
-    rest = text[period.end():] if period else text
+    rest = text[period.end() :] if period else text
     comparator, rest = _strip_prefix(rest)
     change, rest = _strip_change(rest)
     suffix, rest = _strip_suffix(rest)

@@ -50,8 +50,13 @@ class IndicatorInline(admin.TabularInline):
 
 class FilingUploadForm(forms.Form):
     files = forms.FileField(label="申报表文本文件", widget=forms.ClearableFileInput(attrs={"multiple": False}))
-    year = forms.IntegerField(label="预算年度", required=False, min_value=2000, max_value=2100,
-                              help_text="留空则由申报表推断（如“2023年12月前”）")
+    year = forms.IntegerField(
+        label="预算年度",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="留空则由申报表推断（如“2023年12月前”）",
+    )
 
 
 @admin.register(Project)
@@ -98,7 +103,9 @@ class ProjectAdmin(ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryA
 
     def get_urls(self):
         return [
-            path("import-filings/", self.admin_site.admin_view(self.import_filings_view), name="projects_import_filings"),
+            path(
+                "import-filings/", self.admin_site.admin_view(self.import_filings_view), name="projects_import_filings"
+            ),
             *super().get_urls(),
         ]
 
@@ -124,8 +131,12 @@ class ProjectAdmin(ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryA
                     messages.SUCCESS,
                 )
                 return redirect("admin:projects_project_changelist")
-        context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-                   "title": "导入申报表"}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "opts": self.model._meta,
+            "title": "导入申报表",
+        }
         return TemplateResponse(request, "admin/projects/project/import_filings.html", context)
 
 

@@ -44,7 +44,9 @@ class ListImportExportMixin(ImportExportMixin):
         if confirm_form is not None:
             # The previewed upload may be confirmed from this session only, as on the Excel page.
             previewed = request.session.get(_PREVIEWED, [])
-            request.session[_PREVIEWED] = [*previewed, self._previewed_as(confirm_form.initial["import_file_name"])][-20:]
+            request.session[_PREVIEWED] = [*previewed, self._previewed_as(confirm_form.initial["import_file_name"])][
+                -20:
+            ]
         return response
 
     def process_import(self, request, **kwargs):

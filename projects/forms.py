@@ -53,8 +53,19 @@ class ProjectHeaderForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = [
-            "code", "name", "fiscal_year", "applicant", "duration_years", "project_type", "is_new",
-            "allocation", "amount_unit", "policy_basis", "calculation_basis", "annual_goal", "long_term_goal",
+            "code",
+            "name",
+            "fiscal_year",
+            "applicant",
+            "duration_years",
+            "project_type",
+            "is_new",
+            "allocation",
+            "amount_unit",
+            "policy_basis",
+            "calculation_basis",
+            "annual_goal",
+            "long_term_goal",
         ]
         widgets = {
             "code": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 21, "placeholder": "21位数字"}),
@@ -113,14 +124,18 @@ class IndicatorRowForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     category = forms.IntegerField(widget=forms.HiddenInput)
     position = forms.IntegerField(required=False, widget=forms.HiddenInput(attrs={"data-position": ""}))
-    name = forms.CharField(label="三级指标", max_length=200, required=False,
-                           widget=forms.TextInput(attrs={"placeholder": "三级指标名称"}))
-    value = forms.CharField(label="指标值", max_length=200, required=False,
-                            widget=forms.TextInput(attrs={"placeholder": "如 ≥90%"}))
-    explanation = forms.CharField(label="指标解释", required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2, "placeholder": "指标解释"}))
-    not_applicable = forms.BooleanField(label="不适用", required=False,
-                                        widget=forms.CheckboxInput(attrs={"data-not-applicable": ""}))
+    name = forms.CharField(
+        label="三级指标", max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "三级指标名称"})
+    )
+    value = forms.CharField(
+        label="指标值", max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "如 ≥90%"})
+    )
+    explanation = forms.CharField(
+        label="指标解释", required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "指标解释"})
+    )
+    not_applicable = forms.BooleanField(
+        label="不适用", required=False, widget=forms.CheckboxInput(attrs={"data-not-applicable": ""})
+    )
 
 
 class BaseRowFormSet(forms.BaseFormSet):
@@ -133,11 +148,20 @@ class BaseRowFormSet(forms.BaseFormSet):
             data = form.cleaned_data
             if not data:
                 continue
-            kept.append((data.get("position") or 10_000 + index, index, RowInput(
-                category_id=data["category"], name=data.get("name") or "", value=data.get("value") or "",
-                explanation=data.get("explanation") or "", not_applicable=bool(data.get("not_applicable")),
-                id=data.get("id"),
-            )))
+            kept.append(
+                (
+                    data.get("position") or 10_000 + index,
+                    index,
+                    RowInput(
+                        category_id=data["category"],
+                        name=data.get("name") or "",
+                        value=data.get("value") or "",
+                        explanation=data.get("explanation") or "",
+                        not_applicable=bool(data.get("not_applicable")),
+                        id=data.get("id"),
+                    ),
+                )
+            )
         return [row for _, _, row in sorted(kept, key=lambda item: item[:2])]
 
 
@@ -149,8 +173,15 @@ def row_formset(project: Project | None, data=None, *, blank_categories=()) -> R
     initial = [{"category": category_id} for category_id in blank_categories]
     if project is not None and project.pk:
         initial = [
-            {"id": row.pk, "category": row.category_id, "position": row.position, "name": row.name,
-             "value": row.value, "explanation": row.explanation, "not_applicable": row.not_applicable}
+            {
+                "id": row.pk,
+                "category": row.category_id,
+                "position": row.position,
+                "name": row.name,
+                "value": row.value,
+                "explanation": row.explanation,
+                "not_applicable": row.not_applicable,
+            }
             for row in project.indicators.order_by("position", "pk")
         ]
     return RowFormSet(data, initial=initial, prefix="rows")
@@ -165,7 +196,8 @@ class OverwriteForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        label="退回原因", widget=forms.Textarea(attrs={"rows": 3, "placeholder": "请写明需要修改的内容"}),
+        label="退回原因",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "请写明需要修改的内容"}),
         error_messages={"required": "退回必须填写退回原因"},
     )
 
@@ -177,8 +209,7 @@ class ApproveForm(forms.Form):
 class ProjectFilterForm(forms.Form):
     """The project list's filters; choices come from the projects the user can see."""
 
-    q = forms.CharField(label="搜索", required=False,
-                        widget=forms.SearchInput(attrs={"placeholder": "项目编码或名称"}))
+    q = forms.CharField(label="搜索", required=False, widget=forms.SearchInput(attrs={"placeholder": "项目编码或名称"}))
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
     department = forms.TypedChoiceField(label="申请单位", required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label="状态", required=False)
@@ -187,7 +218,9 @@ class ProjectFilterForm(forms.Form):
     def __init__(self, *args, projects, departments, **kwargs):
         super().__init__(*args, **kwargs)
         years = projects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
-        types = projects.exclude(project_type="").order_by("project_type").values_list("project_type", flat=True).distinct()
+        types = (
+            projects.exclude(project_type="").order_by("project_type").values_list("project_type", flat=True).distinct()
+        )
         self.fields["year"].choices = [("", "全部年度"), *((y, f"{y}年") for y in years)]
         self.fields["department"].choices = [("", "全部单位"), *departments.values_list("pk", "name")]
         self.fields["status"].choices = [("", "全部状态"), *Status.choices]

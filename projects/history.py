@@ -14,12 +14,31 @@ from indicators.models import Indicator
 from projects.models import Department, Project, Status
 
 TRACKED_FIELDS = [
-    "code", "name", "fiscal_year", "applicant_id", "top_unit_id", "duration_years", "project_type", "is_new",
-    "allocation", "total_amount", "current_amount", "amount_unit", "policy_basis", "calculation_basis",
-    "annual_goal", "long_term_goal",
+    "code",
+    "name",
+    "fiscal_year",
+    "applicant_id",
+    "top_unit_id",
+    "duration_years",
+    "project_type",
+    "is_new",
+    "allocation",
+    "total_amount",
+    "current_amount",
+    "amount_unit",
+    "policy_basis",
+    "calculation_basis",
+    "annual_goal",
+    "long_term_goal",
 ]
-ROW_COLUMNS = {"category_id": "二级指标", "name": "三级指标", "value": "指标值", "explanation": "指标解释",
-               "not_applicable": "不适用", "position": "顺序"}
+ROW_COLUMNS = {
+    "category_id": "二级指标",
+    "name": "三级指标",
+    "value": "指标值",
+    "explanation": "指标解释",
+    "not_applicable": "不适用",
+    "position": "顺序",
+}
 
 
 @dataclass
@@ -84,8 +103,11 @@ def _header_events(project: Project) -> dict[datetime, Event]:
         else:
             title = "保存修改"
             changes = [
-                Change(_field_label(name), _show(name, getattr(previous, name), departments),
-                       _show(name, getattr(record, name), departments))
+                Change(
+                    _field_label(name),
+                    _show(name, getattr(previous, name), departments),
+                    _show(name, getattr(record, name), departments),
+                )
                 for name in TRACKED_FIELDS
                 if getattr(previous, name) != getattr(record, name)
             ]
@@ -101,8 +123,10 @@ def _summary(record) -> str:
 
 
 def _row_events(project: Project, categories: dict[int, str]) -> list[tuple[datetime, object, RowEvent]]:
-    records = Indicator.history.filter(project_id=project.pk).select_related("history_user").order_by(
-        "id", "history_date", "history_id"
+    records = (
+        Indicator.history.filter(project_id=project.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
     )
     found, previous = [], None
     for record in records:
@@ -112,15 +136,24 @@ def _row_events(project: Project, categories: dict[int, str]) -> list[tuple[date
             event = RowEvent("删除", category, record.name, summary=_summary(record))
         elif record.history_type == "+" or before is None:
             # A row first seen in a change was written without a history record: show what it now holds.
-            event = RowEvent("新增" if record.history_type == "+" else "修改", category, record.name,
-                             summary=_summary(record))
+            event = RowEvent(
+                "新增" if record.history_type == "+" else "修改", category, record.name, summary=_summary(record)
+            )
         else:
-            event = RowEvent("修改", category, record.name, [
-                Change(label, _show_row(key, getattr(before, key), categories),
-                       _show_row(key, getattr(record, key), categories))
-                for key, label in ROW_COLUMNS.items()
-                if getattr(before, key) != getattr(record, key)
-            ])
+            event = RowEvent(
+                "修改",
+                category,
+                record.name,
+                [
+                    Change(
+                        label,
+                        _show_row(key, getattr(before, key), categories),
+                        _show_row(key, getattr(record, key), categories),
+                    )
+                    for key, label in ROW_COLUMNS.items()
+                    if getattr(before, key) != getattr(record, key)
+                ],
+            )
         found.append((record.history_date, record.history_user, event))
         previous = record
     return found
@@ -148,8 +181,16 @@ def project_timeline(project: Project, categories: dict[int, str]) -> list[Event
     timeline = list(events.values())
     for transition in project.transitions.select_related("user"):
         title = f"{Status(transition.from_status).label} → {Status(transition.to_status).label}"
-        timeline.append(Event(transition.at, transition.user, title, "transition",
-                              comment=transition.comment, to_status=transition.to_status))
+        timeline.append(
+            Event(
+                transition.at,
+                transition.user,
+                title,
+                "transition",
+                comment=transition.comment,
+                to_status=transition.to_status,
+            )
+        )
     timeline.sort(key=lambda event: event.at, reverse=True)
     for event in timeline:
         event.user_label = _user_label(event.user)

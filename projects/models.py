@@ -85,9 +85,7 @@ class Project(models.Model):
     applicant = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="projects", verbose_name="申请单位"
     )
-    top_unit = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="+", verbose_name="一级预算单位"
-    )
+    top_unit = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+", verbose_name="一级预算单位")
     duration_years = models.PositiveSmallIntegerField("实施期限（年）", null=True, blank=True)
     project_type = models.CharField("项目类型", max_length=50, blank=True)
     is_new = models.BooleanField("是否新增项目", null=True, blank=True)
@@ -95,11 +93,12 @@ class Project(models.Model):
     total_amount = models.DecimalField(
         "项目总金额（中期规划，元）", max_digits=18, decimal_places=2, null=True, blank=True
     )
-    current_amount = models.DecimalField(
-        "本年度项目金额（元）", max_digits=18, decimal_places=2, null=True, blank=True
-    )
+    current_amount = models.DecimalField("本年度项目金额（元）", max_digits=18, decimal_places=2, null=True, blank=True)
     amount_unit = models.CharField(
-        "填报金额单位", max_length=4, choices=AmountUnit.choices, default=AmountUnit.YUAN,
+        "填报金额单位",
+        max_length=4,
+        choices=AmountUnit.choices,
+        default=AmountUnit.YUAN,
         help_text="申报表上金额使用的单位；数据库中一律以元保存",
     )
     policy_basis_label = models.CharField("政策依据栏目名称", max_length=20, default="政策依据")
@@ -155,9 +154,7 @@ class Assignment(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "单位授权"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "department", "role"], name="unique_assignment")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "department", "role"], name="unique_assignment")]
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.department}"
@@ -171,9 +168,7 @@ class Transition(models.Model):
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions", verbose_name="项目")
-    user = models.ForeignKey(
-        "auth.User", on_delete=models.PROTECT, null=True, related_name="+", verbose_name="操作人"
-    )
+    user = models.ForeignKey("auth.User", on_delete=models.PROTECT, null=True, related_name="+", verbose_name="操作人")
     at = models.DateTimeField("时间", db_index=True)
     from_status = models.CharField("原状态", max_length=10, choices=Status.choices)
     to_status = models.CharField("新状态", max_length=10, choices=Status.choices)

@@ -157,9 +157,24 @@ class ProjectResource(_ScopedResource):
         name = "二级项目（表头）"
         import_id_fields = ("fiscal_year", "code")
         fields = (
-            "fiscal_year", "code", "name", "applicant", "top_unit", "duration_years", "project_type", "is_new",
-            "allocation", "amount_unit", "total_amount", "current_amount", "policy_basis_label", "policy_basis",
-            "calculation_basis", "annual_goal", "long_term_goal", "status",
+            "fiscal_year",
+            "code",
+            "name",
+            "applicant",
+            "top_unit",
+            "duration_years",
+            "project_type",
+            "is_new",
+            "allocation",
+            "amount_unit",
+            "total_amount",
+            "current_amount",
+            "policy_basis_label",
+            "policy_basis",
+            "calculation_basis",
+            "annual_goal",
+            "long_term_goal",
+            "status",
         )
         use_transactions = True
         skip_unchanged = True
@@ -243,8 +258,16 @@ class IndicatorResource(_ScopedResource):
         name = "三级指标"
         import_id_fields = ("project", "position")
         fields = (
-            "fiscal_year", "project", "project_name", "level1", "category", "position", "name", "value",
-            "explanation", "not_applicable",
+            "fiscal_year",
+            "project",
+            "project_name",
+            "level1",
+            "category",
+            "position",
+            "name",
+            "value",
+            "explanation",
+            "not_applicable",
         )
         use_transactions = True
         skip_unchanged = True
@@ -289,7 +312,9 @@ class SafeXLSX(base_formats.XLSX):
             for row in sheet.iter_rows(max_row=sheet.max_row or self.limits.max_rows, max_col=self.limits.max_columns):
                 for cell in row:
                     if cell.data_type == "f":
-                        raise WorkbookRejected(f"单元格 {cell.coordinate} 含有公式；导入文件不接受公式，请改为直接填写数值或文字")
+                        raise WorkbookRejected(
+                            f"单元格 {cell.coordinate} 含有公式；导入文件不接受公式，请改为直接填写数值或文字"
+                        )
         finally:
             workbook.close()
         return super().create_dataset(in_stream)

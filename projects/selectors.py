@@ -126,9 +126,7 @@ def review_queue_for(user, *, most_findings_first: bool = False, check: str = ""
     ``check`` keeps only those with errors, with warnings only, or clean ones.
     """
     last_submitted = (
-        Transition.objects.filter(project=OuterRef("pk"), to_status=Status.SUBMITTED)
-        .order_by("-at")
-        .values("at")[:1]
+        Transition.objects.filter(project=OuterRef("pk"), to_status=Status.SUBMITTED).order_by("-at").values("at")[:1]
     )
     queue = (
         projects_for(user, role=Role.REVIEWER)
@@ -143,7 +141,8 @@ def review_queue_for(user, *, most_findings_first: bool = False, check: str = ""
         return queue.order_by(
             F("filing_check__errors").desc(nulls_last=True),
             F("filing_check__warnings").desc(nulls_last=True),
-            "submitted_at", "pk",
+            "submitted_at",
+            "pk",
         )
     return queue.order_by("submitted_at", "pk")
 
@@ -159,8 +158,9 @@ def deciding_transitions(projects) -> dict[int, Transition]:
     One query whatever the number of projects. A project that was returned and has been resubmitted
     since has none: its current filing has not been reviewed.
     """
-    decided = {project.pk: project.status for project in projects
-               if project.status in (Status.APPROVED, Status.RETURNED)}
+    decided = {
+        project.pk: project.status for project in projects if project.status in (Status.APPROVED, Status.RETURNED)
+    }
     latest: dict[int, Transition] = {}
     steps = (
         Transition.objects.filter(project_id__in=decided, to_status__in=[Status.APPROVED, Status.RETURNED])

@@ -56,8 +56,15 @@ def people(db):
     assignment_grant(user=other_reviewer, department=unit_b, role=Role.REVIEWER)
     administrator_grant(user=administrator)
     return SimpleNamespace(
-        unit_a=unit_a, unit_a_child=unit_a_child, unit_b=unit_b, owner=owner, colleague=colleague,
-        outsider=outsider, reviewer=reviewer, other_reviewer=other_reviewer, administrator=administrator,
+        unit_a=unit_a,
+        unit_a_child=unit_a_child,
+        unit_b=unit_b,
+        owner=owner,
+        colleague=colleague,
+        outsider=outsider,
+        reviewer=reviewer,
+        other_reviewer=other_reviewer,
+        administrator=administrator,
     )
 
 

@@ -37,18 +37,33 @@ AREA_CODES = {"宝安区": "440306", "福田区": "440304", "深汕特别合作�
 def categories(template=None) -> list[Level2Category]:
     template = template or FormTemplate.default()
     return list(
-        Level2Category.objects.filter(parent__template=template).select_related("parent").order_by("parent__order", "order")
+        Level2Category.objects.filter(parent__template=template)
+        .select_related("parent")
+        .order_by("parent__order", "order")
     )
 
 
-def make_filing(department, *, status=Status.DRAFT, name="测试项目", year=2024, rows_per_category=1,
-                with_optional_rows=True, **fields) -> Project:
+def make_filing(
+    department,
+    *,
+    status=Status.DRAFT,
+    name="测试项目",
+    year=2024,
+    rows_per_category=1,
+    with_optional_rows=True,
+    **fields,
+) -> Project:
     template = FormTemplate.default()
     values = {**HEADER, **fields}
     project = Project.objects.create(
-        template=template, fiscal_year=year, code=f"{AREA_CODES.get(department.district, '440306')}{next(_codes):015d}",
+        template=template,
+        fiscal_year=year,
+        code=f"{AREA_CODES.get(department.district, '440306')}{next(_codes):015d}",
         name=name,
-        applicant=department, top_unit=department.parent or department, status=status, **values,
+        applicant=department,
+        top_unit=department.parent or department,
+        status=status,
+        **values,
     )
     rows, position = [], 0
     for category in categories(template):
@@ -57,12 +72,27 @@ def make_filing(department, *, status=Status.DRAFT, name="测试项目", year=20
         for number in range(rows_per_category if category.required else 1):
             position += 1
             if category.required:
-                rows.append(Indicator(project=project, category=category, position=position,
-                                      name=f"{category.name}指标{number + 1}",
-                                      value=SOUND_TARGETS[category.name].format(year=year),
-                                      explanation=f"考察{category.name}"))
+                rows.append(
+                    Indicator(
+                        project=project,
+                        category=category,
+                        position=position,
+                        name=f"{category.name}指标{number + 1}",
+                        value=SOUND_TARGETS[category.name].format(year=year),
+                        explanation=f"考察{category.name}",
+                    )
+                )
             else:
-                rows.append(Indicator(project=project, category=category, position=position, name="不适用",
-                                      value="不适用", explanation="不适用", not_applicable=True))
+                rows.append(
+                    Indicator(
+                        project=project,
+                        category=category,
+                        position=position,
+                        name="不适用",
+                        value="不适用",
+                        explanation="不适用",
+                        not_applicable=True,
+                    )
+                )
     Indicator.objects.bulk_create(rows)
     return project

@@ -26,8 +26,15 @@ def test_the_project_changelist_searches_by_code_and_name(staff, samples):
 def test_the_project_changelist_filters_by_year_status_type_and_department(staff, samples):
     project = Project.objects.get(code="440306210601500000540")
     url = reverse("admin:projects_project_changelist")
-    response = staff.get(url, {"fiscal_year": project.fiscal_year, "status__exact": "draft",
-                               "project_type": "15 其他经费", "applicant__id__exact": project.applicant_id})
+    response = staff.get(
+        url,
+        {
+            "fiscal_year": project.fiscal_year,
+            "status__exact": "draft",
+            "project_type": "15 其他经费",
+            "applicant__id__exact": project.applicant_id,
+        },
+    )
     assert response.status_code == 200
     expected = Project.objects.filter(applicant=project.applicant, project_type="15 其他经费").count()
     assert response.context["cl"].result_count == expected > 0
@@ -93,11 +100,17 @@ def _change_form(staff, project, *, changes):
 
 def _inline_data(formset, *, changes):
     prefix = formset.prefix
-    data = {f"{prefix}-TOTAL_FORMS": len(formset.forms), f"{prefix}-INITIAL_FORMS": len(formset.forms),
-            f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000}
+    data = {
+        f"{prefix}-TOTAL_FORMS": len(formset.forms),
+        f"{prefix}-INITIAL_FORMS": len(formset.forms),
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
     for index, inline_form in enumerate(formset.forms):
-        values = {name: inline_form.initial.get(name) for name in ("category", "position", "name", "value",
-                                                                   "explanation", "not_applicable")}
+        values = {
+            name: inline_form.initial.get(name)
+            for name in ("category", "position", "name", "value", "explanation", "not_applicable")
+        }
         values.update(changes.get(inline_form.instance.pk, {}))
         values.update({"id": inline_form.instance.pk, "project": formset.instance.pk})
         for name, value in values.items():

@@ -235,8 +235,9 @@ def test_departments_are_found_by_name_whatever_brackets_they_use(project, admin
 def test_indicator_rows_import_by_code_year_and_position_and_reparse_their_value(project, admin_user):
     dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project))
     quality = next(i for i, row in enumerate(dataset.dict) if row["二级指标"] == "质量")
-    dataset[quality] = tuple("≥95%" if header == "指标值" else value
-                             for header, value in zip(dataset.headers, dataset[quality]))
+    dataset[quality] = tuple(
+        "≥95%" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[quality])
+    )
 
     result = IndicatorResource().import_data(dataset, dry_run=False, user=admin_user)
 
@@ -258,7 +259,7 @@ def test_indicator_rows_of_a_submitted_project_are_refused(project, admin_user):
 def test_an_xlsx_list_with_a_formula_is_refused(admin_client, project):
     workbook = Workbook()
     workbook.active.append(["预算年度", "项目编码", "项目名称"])
-    workbook.active.append([project.fiscal_year, BAOAN_CODE, "=CONCAT(\"公章\",\"补贴\")"])
+    workbook.active.append([project.fiscal_year, BAOAN_CODE, '=CONCAT("公章","补贴")'])
     buffer = io.BytesIO()
     workbook.save(buffer)
     upload = SimpleUploadedFile("projects.xlsx", buffer.getvalue())
@@ -308,7 +309,7 @@ def test_the_csv_list_export_writes_text_a_spreadsheet_would_evaluate_with_an_ap
         {"format": CSV, "resource": "0", **export_fields(ProjectResource)},
     )
 
-    row, = csv_rows(response)
+    (row,) = csv_rows(response)
     assert row["项目类型"] == "'=15 其他经费" and row["项目名称"] == "'@SUM(A1)补贴"
     assert row["项目编码"] == BAOAN_CODE
 
@@ -362,8 +363,9 @@ def test_an_indicator_list_import_refreshes_the_stored_check_of_the_projects_it_
     assert [f["indicator_id"] for f in project.filing_check.findings if f["severity"] == "error"] == [cost_row.pk]
     dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project))
     cost = next(i for i, row in enumerate(dataset.dict) if row["二级指标"] == "成本")
-    dataset[cost] = tuple("≤1000万元" if header == "指标值" else value
-                          for header, value in zip(dataset.headers, dataset[cost]))
+    dataset[cost] = tuple(
+        "≤1000万元" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[cost])
+    )
     IndicatorResource().import_data(dataset, dry_run=False, user=admin_user)
     project.filing_check.refresh_from_db()
     assert project.filing_check.errors == 0

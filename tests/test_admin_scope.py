@@ -29,8 +29,9 @@ def test_a_staff_reviewers_changelist_lists_only_their_units_projects(client, pe
     assert theirs.code not in response.content.decode()
 
 
-def test_another_units_project_is_unreachable_in_the_admin_including_its_history(client, people, make_filing,
-                                                                                 staff_reviewer):
+def test_another_units_project_is_unreachable_in_the_admin_including_its_history(
+    client, people, make_filing, staff_reviewer
+):
     theirs = make_filing(people.unit_b)
     client.force_login(staff_reviewer)
     change = client.get(reverse("admin:projects_project_change", args=[theirs.pk]))

@@ -29,7 +29,9 @@ def test_it_fails_on_a_missing_file_and_writes_nothing(tmp_path):
 
 def test_it_names_the_file_and_line_of_a_bad_form(tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_text(BAOAN.read_text(encoding="utf-8").replace("440306210601500000540", "4403062106", 1), encoding="utf-8")
+    bad.write_text(
+        BAOAN.read_text(encoding="utf-8").replace("440306210601500000540", "4403062106", 1), encoding="utf-8"
+    )
     with pytest.raises(CommandError, match=r"bad\.txt.*5"):
         call_command("import_filings", str(bad))
     assert Project.objects.count() == 0

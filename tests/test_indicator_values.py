@@ -50,8 +50,12 @@ def test_not_above_wins_over_above_and_not_below_over_below():
 
 @pytest.mark.parametrize(
     ("written", "direction", "number"),
-    [("同比上升1%", "increase", Decimal("1")), ("同比下降1%", "decrease", Decimal("1")),
-     ("提升20%", "increase", Decimal("20")), ("较上年降低5%", "decrease", Decimal("5"))],
+    [
+        ("同比上升1%", "increase", Decimal("1")),
+        ("同比下降1%", "decrease", Decimal("1")),
+        ("提升20%", "increase", Decimal("20")),
+        ("较上年降低5%", "decrease", Decimal("5")),
+    ],
 )
 def test_it_reads_relative_targets_with_their_direction(written, direction, number):
     parsed = parse_value(written)
@@ -139,7 +143,11 @@ def test_it_recognises_an_excel_date_serial():
 
 def test_it_gives_the_fields_an_indicator_stores():
     assert parse_value("2023年12月前").as_fields() == {
-        "value_kind": "deadline", "comparator": "≤", "number": None, "unit": "", "deadline": date(2023, 12, 31),
+        "value_kind": "deadline",
+        "comparator": "≤",
+        "number": None,
+        "unit": "",
+        "deadline": date(2023, 12, 31),
     }
     assert parse_value("≥90%").as_fields()["number"] == Decimal("90")
 

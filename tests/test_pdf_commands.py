@@ -66,7 +66,9 @@ def test_export_pdf_for_a_user_exports_only_what_the_user_may_see(three_projects
         user=user, department=Department.objects.get(name="深圳市宝安区政务服务数据管理局(本级)"), role=Role.FILER
     )
     with pytest.raises(CommandError, match="没有可导出的项目"):
-        _run("export_pdf", "--department", SMALL_UNIT, "--year", "2022", "--user", "baoan", "-o", str(tmp_path / "x.pdf"))
+        _run(
+            "export_pdf", "--department", SMALL_UNIT, "--year", "2022", "--user", "baoan", "-o", str(tmp_path / "x.pdf")
+        )
 
 
 def test_render_form_images_writes_every_page_of_the_two_sample_forms(samples, tmp_path):
@@ -103,7 +105,9 @@ def test_bench_pdf_prints_its_figures_and_leaves_nothing_behind(samples):
 def test_bench_pdf_compares_each_round_with_chromium_printing_right_after_it(samples):
     printed = _run("bench_pdf", "--forms", "2", "--rounds", "1", "--batch-rounds", "2")
     assert "同样 2 张由 headless Chromium 打印" in printed
-    [(median, ratios)] = re.findall(r"首次导出 ([\d.]+)（每轮先后各打印一次，2 轮之比 ([\d.]+ / [\d.]+) 的中位数）", printed)
+    [(median, ratios)] = re.findall(
+        r"首次导出 ([\d.]+)（每轮先后各打印一次，2 轮之比 ([\d.]+ / [\d.]+) 的中位数）", printed
+    )
     assert float(median) == pytest.approx(statistics.median(map(float, ratios.split(" / "))), abs=0.006)
     [(cpu, cores)] = re.findall(r"整台机器的 CPU 时间：([\d.]+) s（平均占 ([\d.]+) 个核", printed)
     assert float(cpu) > 0 and 0 < float(cores) <= os.cpu_count() + 0.1

@@ -40,7 +40,10 @@ def _manage(*args, **env):
 
 def test_production_mode_passes_the_deploy_check_without_warnings():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="a-long-random-production-secret-0123456789-abcdefghijklmnop",
         DJANGO_ALLOWED_HOSTS="budget.example.gov.cn",

@@ -6,44 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('indicators', '0004_indicator_value_kind_and_deadline'),
-        ('projects', '0002_assignment'),
+        ("indicators", "0004_indicator_value_kind_and_deadline"),
+        ("projects", "0002_assignment"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FilingCheck',
+            name="FilingCheck",
             fields=[
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='filing_check', serialize=False, to='projects.project', verbose_name='项目')),
-                ('errors', models.PositiveIntegerField(db_index=True, default=0, verbose_name='错误数')),
-                ('warnings', models.PositiveIntegerField(default=0, verbose_name='提示数')),
-                ('findings', models.JSONField(blank=True, default=list, verbose_name='检查结果')),
-                ('checked_at', models.DateTimeField(verbose_name='检查时间')),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="filing_check",
+                        serialize=False,
+                        to="projects.project",
+                        verbose_name="项目",
+                    ),
+                ),
+                ("errors", models.PositiveIntegerField(db_index=True, default=0, verbose_name="错误数")),
+                ("warnings", models.PositiveIntegerField(default=0, verbose_name="提示数")),
+                ("findings", models.JSONField(blank=True, default=list, verbose_name="检查结果")),
+                ("checked_at", models.DateTimeField(verbose_name="检查时间")),
             ],
             options={
-                'verbose_name': '申报表检查结果',
-                'verbose_name_plural': '申报表检查结果',
-                'ordering': ['-errors', '-warnings'],
+                "verbose_name": "申报表检查结果",
+                "verbose_name_plural": "申报表检查结果",
+                "ordering": ["-errors", "-warnings"],
             },
         ),
         migrations.CreateModel(
-            name='RuleSetting',
+            name="RuleSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_id', models.CharField(choices=checks.models._rule_choices, max_length=40, verbose_name='检查规则')),
-                ('enabled', models.BooleanField(default=True, verbose_name='启用')),
-                ('severity', models.CharField(blank=True, choices=[('', '按规则默认'), ('error', '错误'), ('warning', '提示')], help_text='“错误”阻止送审，“提示”只提醒；留空则按规则本身的判断', max_length=10, verbose_name='严重程度')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rule_settings', to='indicators.formtemplate', verbose_name='申报表模板')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "rule_id",
+                    models.CharField(choices=checks.models._rule_choices, max_length=40, verbose_name="检查规则"),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "severity",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "按规则默认"), ("error", "错误"), ("warning", "提示")],
+                        help_text="“错误”阻止送审，“提示”只提醒；留空则按规则本身的判断",
+                        max_length=10,
+                        verbose_name="严重程度",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rule_settings",
+                        to="indicators.formtemplate",
+                        verbose_name="申报表模板",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '检查规则设置',
-                'verbose_name_plural': '检查规则设置',
-                'ordering': ['template', 'rule_id'],
-                'constraints': [models.UniqueConstraint(fields=('template', 'rule_id'), name='unique_rule_per_template')],
+                "verbose_name": "检查规则设置",
+                "verbose_name_plural": "检查规则设置",
+                "ordering": ["template", "rule_id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("template", "rule_id"), name="unique_rule_per_template")
+                ],
             },
         ),
     ]

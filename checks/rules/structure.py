@@ -11,8 +11,26 @@ from indicators.taxonomy import clean_label
 # (该指标主要考察……是否达标); what is left after them and the name's own characters is the
 # explanation's content.
 _FILLER = (
-    "该指标", "此指标", "本指标", "主要", "考察", "考核", "反映", "衡量", "本项目", "该项目", "项目",
-    "是否", "情况", "达标", "达到", "目标", "指标", "数量", "数值", "的",
+    "该指标",
+    "此指标",
+    "本指标",
+    "主要",
+    "考察",
+    "考核",
+    "反映",
+    "衡量",
+    "本项目",
+    "该项目",
+    "项目",
+    "是否",
+    "情况",
+    "达标",
+    "达到",
+    "目标",
+    "指标",
+    "数量",
+    "数值",
+    "的",
 )
 _MIN_CONTENT = 4
 

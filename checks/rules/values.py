@@ -29,10 +29,12 @@ def value_readable(filing: Filing) -> Iterator[Note]:
             if row.is_in("时效") and parsed.excel_date:
                 continue  # an Excel date serial: rule 9 says so
             target = f"{parsed.comparator}{parsed.number}"
-            examples = (f"“{target}%”或“{target}分”" if _is_score(row.name) else f"“{target}个”“{target}次”")
+            examples = f"“{target}%”或“{target}分”" if _is_score(row.name) else f"“{target}个”“{target}次”"
             yield error(f"指标值{quoted(row.value)}没有计量单位：请写明单位，如{examples}。", row=row)
-        elif parsed.is_percent and not parsed.change and (
-            parsed.number > 100 or (parsed.number == 100 and parsed.comparator == ">")
+        elif (
+            parsed.is_percent
+            and not parsed.change
+            and (parsed.number > 100 or (parsed.number == 100 and parsed.comparator == ">"))
         ):
             yield error(
                 f"指标值{quoted(row.value)}超出0–100%：比率不会超过100%，请核对数值；如要表示增长幅度，请写成“较上年提升…%”。",

@@ -1,9 +1,9 @@
 """Filters that pick the findings about one field or one indicator row out of a project's list.
 
-    {% load checks %}
-    {% include "checks/_findings.html" with findings=findings|for_field:"code" compact=True %}
-    {% include "checks/_findings.html" with findings=findings|for_indicator:indicator.pk compact=True %}
-    {% include "checks/_findings.html" with findings=findings|about_table %}
+{% load checks %}
+{% include "checks/_findings.html" with findings=findings|for_field:"code" compact=True %}
+{% include "checks/_findings.html" with findings=findings|for_indicator:indicator.pk compact=True %}
+{% include "checks/_findings.html" with findings=findings|about_table %}
 """
 
 from django import template
@@ -18,15 +18,21 @@ def for_field(findings, field: str):
 
 @register.filter
 def for_indicator(findings, indicator_id):
-    return [finding for finding in findings or () if finding.indicator_id is not None
-            and finding.indicator_id == indicator_id]
+    return [
+        finding
+        for finding in findings or ()
+        if finding.indicator_id is not None and finding.indicator_id == indicator_id
+    ]
 
 
 @register.filter
 def about_table(findings):
     """Findings about the indicator table as a whole (a missing 二级指标, too many qualitative values)."""
-    return [finding for finding in findings or () if finding.field is None and finding.indicator_id is None
-            and finding.row is None]
+    return [
+        finding
+        for finding in findings or ()
+        if finding.field is None and finding.indicator_id is None and finding.row is None
+    ]
 
 
 @register.filter

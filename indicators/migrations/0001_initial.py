@@ -4,74 +4,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='三级指标')),
-                ('value', models.CharField(blank=True, max_length=200, verbose_name='指标值')),
-                ('explanation', models.TextField(blank=True, verbose_name='指标解释')),
-                ('not_applicable', models.BooleanField(default=False, verbose_name='不适用')),
-                ('comparator', models.CharField(blank=True, choices=[('≥', '≥'), ('≤', '≤'), ('>', '>'), ('<', '<'), ('=', '=')], max_length=2, verbose_name='比较符')),
-                ('number', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='数值')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='计量单位')),
-                ('source_line', models.PositiveIntegerField(blank=True, null=True, verbose_name='来源行号')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="三级指标")),
+                ("value", models.CharField(blank=True, max_length=200, verbose_name="指标值")),
+                ("explanation", models.TextField(blank=True, verbose_name="指标解释")),
+                ("not_applicable", models.BooleanField(default=False, verbose_name="不适用")),
+                (
+                    "comparator",
+                    models.CharField(
+                        blank=True,
+                        choices=[("≥", "≥"), ("≤", "≤"), (">", ">"), ("<", "<"), ("=", "=")],
+                        max_length=2,
+                        verbose_name="比较符",
+                    ),
+                ),
+                (
+                    "number",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name="数值"),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="计量单位")),
+                ("source_line", models.PositiveIntegerField(blank=True, null=True, verbose_name="来源行号")),
             ],
             options={
-                'verbose_name': '三级指标',
-                'verbose_name_plural': '三级指标',
-                'ordering': ['project', 'category__parent__order', 'category__order', 'position'],
+                "verbose_name": "三级指标",
+                "verbose_name_plural": "三级指标",
+                "ordering": ["project", "category__parent__order", "category__order", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Level1Category',
+            name="Level1Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, verbose_name='一级指标')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='顺序')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='别名')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=30, verbose_name="一级指标")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="顺序")),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="别名")),
             ],
             options={
-                'verbose_name': '一级指标',
-                'verbose_name_plural': '一级指标',
-                'ordering': ['template', 'order'],
+                "verbose_name": "一级指标",
+                "verbose_name_plural": "一级指标",
+                "ordering": ["template", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Level2Category',
+            name="Level2Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, verbose_name='二级指标')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='顺序')),
-                ('required', models.BooleanField(default=False, help_text='官方表样中以 * 标记', verbose_name='必填')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='别名')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=30, verbose_name="二级指标")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="顺序")),
+                ("required", models.BooleanField(default=False, help_text="官方表样中以 * 标记", verbose_name="必填")),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="别名")),
             ],
             options={
-                'verbose_name': '二级指标',
-                'verbose_name_plural': '二级指标',
-                'ordering': ['parent__template', 'parent__order', 'order'],
+                "verbose_name": "二级指标",
+                "verbose_name_plural": "二级指标",
+                "ordering": ["parent__template", "parent__order", "order"],
             },
         ),
         migrations.CreateModel(
-            name='FormTemplate',
+            name="FormTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='模板代码')),
-                ('name', models.CharField(max_length=100, verbose_name='模板名称')),
-                ('is_default', models.BooleanField(default=False, verbose_name='默认模板')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="模板代码")),
+                ("name", models.CharField(max_length=100, verbose_name="模板名称")),
+                ("is_default", models.BooleanField(default=False, verbose_name="默认模板")),
             ],
             options={
-                'verbose_name': '申报表模板',
-                'verbose_name_plural': '申报表模板',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='one_default_template')],
+                "verbose_name": "申报表模板",
+                "verbose_name_plural": "申报表模板",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)), fields=("is_default",), name="one_default_template"
+                    )
+                ],
             },
         ),
     ]

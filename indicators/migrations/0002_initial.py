@@ -5,45 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('indicators', '0001_initial'),
-        ('projects', '0001_initial'),
+        ("indicators", "0001_initial"),
+        ("projects", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicator',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='projects.project', verbose_name='项目'),
+            model_name="indicator",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="indicators",
+                to="projects.project",
+                verbose_name="项目",
+            ),
         ),
         migrations.AddField(
-            model_name='level1category',
-            name='template',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='level1_categories', to='indicators.formtemplate', verbose_name='模板'),
+            model_name="level1category",
+            name="template",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="level1_categories",
+                to="indicators.formtemplate",
+                verbose_name="模板",
+            ),
         ),
         migrations.AddField(
-            model_name='level2category',
-            name='parent',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='children', to='indicators.level1category', verbose_name='一级指标'),
+            model_name="level2category",
+            name="parent",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="children",
+                to="indicators.level1category",
+                verbose_name="一级指标",
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='indicators.level2category', verbose_name='二级指标'),
+            model_name="indicator",
+            name="category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="indicators.level2category", verbose_name="二级指标"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='level1category',
-            constraint=models.UniqueConstraint(fields=('template', 'name'), name='unique_level1_per_template'),
+            model_name="level1category",
+            constraint=models.UniqueConstraint(fields=("template", "name"), name="unique_level1_per_template"),
         ),
         migrations.AddConstraint(
-            model_name='level2category',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='unique_level2_per_level1'),
+            model_name="level2category",
+            constraint=models.UniqueConstraint(fields=("parent", "name"), name="unique_level2_per_level1"),
         ),
         migrations.AddIndex(
-            model_name='indicator',
-            index=models.Index(fields=['project', 'position'], name='indicators__project_8a26a7_idx'),
+            model_name="indicator",
+            index=models.Index(fields=["project", "position"], name="indicators__project_8a26a7_idx"),
         ),
     ]

@@ -16,21 +16,31 @@ def reparse_values(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0003_seed_shenzhen_template'),
+        ("indicators", "0003_seed_shenzhen_template"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicator',
-            name='deadline',
-            field=models.DateField(blank=True, null=True, verbose_name='完成时限'),
+            model_name="indicator",
+            name="deadline",
+            field=models.DateField(blank=True, null=True, verbose_name="完成时限"),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='value_kind',
-            field=models.CharField(blank=True, choices=[('quantity', '定量'), ('deadline', '时限'), ('qualitative', '定性'), ('unreadable', '无法识别'), ('empty', '空')], max_length=12, verbose_name='指标值类型'),
+            model_name="indicator",
+            name="value_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("quantity", "定量"),
+                    ("deadline", "时限"),
+                    ("qualitative", "定性"),
+                    ("unreadable", "无法识别"),
+                    ("empty", "空"),
+                ],
+                max_length=12,
+                verbose_name="指标值类型",
+            ),
         ),
         migrations.RunPython(reparse_values, migrations.RunPython.noop),
     ]

@@ -8,104 +8,307 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('indicators', '0001_initial'),
+        ("indicators", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='单位名称')),
-                ('normalised_name', models.CharField(editable=False, max_length=200, unique=True, verbose_name='规范名称')),
-                ('district', models.CharField(blank=True, max_length=50, verbose_name='所属区')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='projects.department', verbose_name='一级预算单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="单位名称")),
+                (
+                    "normalised_name",
+                    models.CharField(editable=False, max_length=200, unique=True, verbose_name="规范名称"),
+                ),
+                ("district", models.CharField(blank=True, max_length=50, verbose_name="所属区")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="projects.department",
+                        verbose_name="一级预算单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预算单位',
-                'verbose_name_plural': '预算单位',
-                'ordering': ['district', 'name'],
+                "verbose_name": "预算单位",
+                "verbose_name_plural": "预算单位",
+                "ordering": ["district", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalProject',
+            name="HistoricalProject",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000)], verbose_name='预算年度')),
-                ('code', models.CharField(max_length=21, validators=[django.core.validators.RegexValidator('^\\d{21}$', '项目编码应为21位数字')], verbose_name='项目编码')),
-                ('name', models.CharField(max_length=200, verbose_name='项目名称')),
-                ('duration_years', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='实施期限（年）')),
-                ('project_type', models.CharField(blank=True, max_length=50, verbose_name='项目类型')),
-                ('is_new', models.BooleanField(blank=True, null=True, verbose_name='是否新增项目')),
-                ('allocation', models.CharField(blank=True, choices=[('因素法', '因素法'), ('项目法', '项目法'), ('因素法和项目法', '因素法和项目法')], max_length=20, verbose_name='分配方式')),
-                ('total_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='项目总金额（中期规划，元）')),
-                ('current_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='本年度项目金额（元）')),
-                ('amount_unit', models.CharField(choices=[('元', '元'), ('万元', '万元')], default='元', help_text='申报表上金额使用的单位；数据库中一律以元保存', max_length=4, verbose_name='填报金额单位')),
-                ('policy_basis_label', models.CharField(default='政策依据', max_length=20, verbose_name='政策依据栏目名称')),
-                ('policy_basis', models.TextField(blank=True, verbose_name='政策依据')),
-                ('calculation_basis', models.TextField(blank=True, verbose_name='测算依据')),
-                ('annual_goal', models.TextField(blank=True, verbose_name='年度目标')),
-                ('long_term_goal', models.TextField(blank=True, verbose_name='长期目标')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已送审'), ('approved', '审核通过'), ('returned', '已退回')], default='draft', max_length=10, verbose_name='状态')),
-                ('source_file', models.CharField(blank=True, max_length=255, verbose_name='来源文件')),
-                ('source_line', models.PositiveIntegerField(blank=True, null=True, verbose_name='来源行号')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('applicant', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.department', verbose_name='申请单位')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('template', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='indicators.formtemplate', verbose_name='申报表模板')),
-                ('top_unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.department', verbose_name='一级预算单位')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(2000)], verbose_name="预算年度"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=21,
+                        validators=[django.core.validators.RegexValidator("^\\d{21}$", "项目编码应为21位数字")],
+                        verbose_name="项目编码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="项目名称")),
+                (
+                    "duration_years",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="实施期限（年）"),
+                ),
+                ("project_type", models.CharField(blank=True, max_length=50, verbose_name="项目类型")),
+                ("is_new", models.BooleanField(blank=True, null=True, verbose_name="是否新增项目")),
+                (
+                    "allocation",
+                    models.CharField(
+                        blank=True,
+                        choices=[("因素法", "因素法"), ("项目法", "项目法"), ("因素法和项目法", "因素法和项目法")],
+                        max_length=20,
+                        verbose_name="分配方式",
+                    ),
+                ),
+                (
+                    "total_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="项目总金额（中期规划，元）",
+                    ),
+                ),
+                (
+                    "current_amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=18, null=True, verbose_name="本年度项目金额（元）"
+                    ),
+                ),
+                (
+                    "amount_unit",
+                    models.CharField(
+                        choices=[("元", "元"), ("万元", "万元")],
+                        default="元",
+                        help_text="申报表上金额使用的单位；数据库中一律以元保存",
+                        max_length=4,
+                        verbose_name="填报金额单位",
+                    ),
+                ),
+                (
+                    "policy_basis_label",
+                    models.CharField(default="政策依据", max_length=20, verbose_name="政策依据栏目名称"),
+                ),
+                ("policy_basis", models.TextField(blank=True, verbose_name="政策依据")),
+                ("calculation_basis", models.TextField(blank=True, verbose_name="测算依据")),
+                ("annual_goal", models.TextField(blank=True, verbose_name="年度目标")),
+                ("long_term_goal", models.TextField(blank=True, verbose_name="长期目标")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已送审"),
+                            ("approved", "审核通过"),
+                            ("returned", "已退回"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("source_file", models.CharField(blank=True, max_length=255, verbose_name="来源文件")),
+                ("source_line", models.PositiveIntegerField(blank=True, null=True, verbose_name="来源行号")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="创建时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.department",
+                        verbose_name="申请单位",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="indicators.formtemplate",
+                        verbose_name="申报表模板",
+                    ),
+                ),
+                (
+                    "top_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.department",
+                        verbose_name="一级预算单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 二级项目',
-                'verbose_name_plural': 'historical 二级项目',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 二级项目",
+                "verbose_name_plural": "historical 二级项目",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000)], verbose_name='预算年度')),
-                ('code', models.CharField(max_length=21, validators=[django.core.validators.RegexValidator('^\\d{21}$', '项目编码应为21位数字')], verbose_name='项目编码')),
-                ('name', models.CharField(max_length=200, verbose_name='项目名称')),
-                ('duration_years', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='实施期限（年）')),
-                ('project_type', models.CharField(blank=True, max_length=50, verbose_name='项目类型')),
-                ('is_new', models.BooleanField(blank=True, null=True, verbose_name='是否新增项目')),
-                ('allocation', models.CharField(blank=True, choices=[('因素法', '因素法'), ('项目法', '项目法'), ('因素法和项目法', '因素法和项目法')], max_length=20, verbose_name='分配方式')),
-                ('total_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='项目总金额（中期规划，元）')),
-                ('current_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='本年度项目金额（元）')),
-                ('amount_unit', models.CharField(choices=[('元', '元'), ('万元', '万元')], default='元', help_text='申报表上金额使用的单位；数据库中一律以元保存', max_length=4, verbose_name='填报金额单位')),
-                ('policy_basis_label', models.CharField(default='政策依据', max_length=20, verbose_name='政策依据栏目名称')),
-                ('policy_basis', models.TextField(blank=True, verbose_name='政策依据')),
-                ('calculation_basis', models.TextField(blank=True, verbose_name='测算依据')),
-                ('annual_goal', models.TextField(blank=True, verbose_name='年度目标')),
-                ('long_term_goal', models.TextField(blank=True, verbose_name='长期目标')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已送审'), ('approved', '审核通过'), ('returned', '已退回')], default='draft', max_length=10, verbose_name='状态')),
-                ('source_file', models.CharField(blank=True, max_length=255, verbose_name='来源文件')),
-                ('source_line', models.PositiveIntegerField(blank=True, null=True, verbose_name='来源行号')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='projects.department', verbose_name='申请单位')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='indicators.formtemplate', verbose_name='申报表模板')),
-                ('top_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.department', verbose_name='一级预算单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(2000)], verbose_name="预算年度"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=21,
+                        validators=[django.core.validators.RegexValidator("^\\d{21}$", "项目编码应为21位数字")],
+                        verbose_name="项目编码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="项目名称")),
+                (
+                    "duration_years",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="实施期限（年）"),
+                ),
+                ("project_type", models.CharField(blank=True, max_length=50, verbose_name="项目类型")),
+                ("is_new", models.BooleanField(blank=True, null=True, verbose_name="是否新增项目")),
+                (
+                    "allocation",
+                    models.CharField(
+                        blank=True,
+                        choices=[("因素法", "因素法"), ("项目法", "项目法"), ("因素法和项目法", "因素法和项目法")],
+                        max_length=20,
+                        verbose_name="分配方式",
+                    ),
+                ),
+                (
+                    "total_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="项目总金额（中期规划，元）",
+                    ),
+                ),
+                (
+                    "current_amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=18, null=True, verbose_name="本年度项目金额（元）"
+                    ),
+                ),
+                (
+                    "amount_unit",
+                    models.CharField(
+                        choices=[("元", "元"), ("万元", "万元")],
+                        default="元",
+                        help_text="申报表上金额使用的单位；数据库中一律以元保存",
+                        max_length=4,
+                        verbose_name="填报金额单位",
+                    ),
+                ),
+                (
+                    "policy_basis_label",
+                    models.CharField(default="政策依据", max_length=20, verbose_name="政策依据栏目名称"),
+                ),
+                ("policy_basis", models.TextField(blank=True, verbose_name="政策依据")),
+                ("calculation_basis", models.TextField(blank=True, verbose_name="测算依据")),
+                ("annual_goal", models.TextField(blank=True, verbose_name="年度目标")),
+                ("long_term_goal", models.TextField(blank=True, verbose_name="长期目标")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已送审"),
+                            ("approved", "审核通过"),
+                            ("returned", "已退回"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("source_file", models.CharField(blank=True, max_length=255, verbose_name="来源文件")),
+                ("source_line", models.PositiveIntegerField(blank=True, null=True, verbose_name="来源行号")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="projects.department",
+                        verbose_name="申请单位",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="indicators.formtemplate",
+                        verbose_name="申报表模板",
+                    ),
+                ),
+                (
+                    "top_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.department",
+                        verbose_name="一级预算单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '二级项目',
-                'verbose_name_plural': '二级项目',
-                'ordering': ['-fiscal_year', 'applicant__name', 'code'],
-                'indexes': [models.Index(fields=['status', 'fiscal_year'], name='projects_pr_status_791d00_idx')],
-                'constraints': [models.UniqueConstraint(fields=('fiscal_year', 'code'), name='unique_code_per_year')],
+                "verbose_name": "二级项目",
+                "verbose_name_plural": "二级项目",
+                "ordering": ["-fiscal_year", "applicant__name", "code"],
+                "indexes": [models.Index(fields=["status", "fiscal_year"], name="projects_pr_status_791d00_idx")],
+                "constraints": [models.UniqueConstraint(fields=("fiscal_year", "code"), name="unique_code_per_year")],
             },
         ),
     ]

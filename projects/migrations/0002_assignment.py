@@ -6,25 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0001_initial'),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('filer', '填报人'), ('reviewer', '审核人')], max_length=10, verbose_name='角色')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='projects.department', verbose_name='预算单位')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("filer", "填报人"), ("reviewer", "审核人")], max_length=10, verbose_name="角色"
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="projects.department",
+                        verbose_name="预算单位",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位授权',
-                'verbose_name_plural': '单位授权',
-                'constraints': [models.UniqueConstraint(fields=('user', 'department', 'role'), name='unique_assignment')],
+                "verbose_name": "单位授权",
+                "verbose_name_plural": "单位授权",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "department", "role"), name="unique_assignment")
+                ],
             },
         ),
     ]

@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0002_assignment'),
+        ("projects", "0002_assignment"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='project',
-            options={'ordering': ['-fiscal_year', 'applicant__name', 'code'], 'permissions': [('import_filings', '可导入申报表（Excel 工作簿与列表）')], 'verbose_name': '二级项目', 'verbose_name_plural': '二级项目'},
+            name="project",
+            options={
+                "ordering": ["-fiscal_year", "applicant__name", "code"],
+                "permissions": [("import_filings", "可导入申报表（Excel 工作簿与列表）")],
+                "verbose_name": "二级项目",
+                "verbose_name_plural": "二级项目",
+            },
         ),
     ]

@@ -6,40 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0003_import_filings_permission'),
+        ("projects", "0003_import_filings_permission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalproject',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='版本'),
+            model_name="historicalproject",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="版本"),
         ),
         migrations.AddField(
-            model_name='project',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='版本'),
+            model_name="project",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="版本"),
         ),
         migrations.CreateModel(
-            name='Transition',
+            name="Transition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('from_status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已送审'), ('approved', '审核通过'), ('returned', '已退回')], max_length=10, verbose_name='原状态')),
-                ('to_status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已送审'), ('approved', '审核通过'), ('returned', '已退回')], max_length=10, verbose_name='新状态')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('snapshot', models.JSONField(blank=True, default=dict, verbose_name='申报表快照')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='projects.project', verbose_name='项目')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已送审"),
+                            ("approved", "审核通过"),
+                            ("returned", "已退回"),
+                        ],
+                        max_length=10,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已送审"),
+                            ("approved", "审核通过"),
+                            ("returned", "已退回"),
+                        ],
+                        max_length=10,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                ("snapshot", models.JSONField(blank=True, default=dict, verbose_name="申报表快照")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="projects.project",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '流转记录',
-                'verbose_name_plural': '流转记录',
-                'ordering': ['project', 'at', 'pk'],
-                'indexes': [models.Index(fields=['project', 'to_status', 'at'], name='projects_tr_project_16b81e_idx')],
+                "verbose_name": "流转记录",
+                "verbose_name_plural": "流转记录",
+                "ordering": ["project", "at", "pk"],
+                "indexes": [models.Index(fields=["project", "to_status", "at"], name="projects_tr_project_16b81e_idx")],
             },
         ),
     ]

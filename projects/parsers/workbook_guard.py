@@ -35,11 +35,11 @@ class WorkbookRejected(ValueError):
 def check_workbook_file(data: bytes, limits: WorkbookLimits) -> None:
     """Raises WorkbookRejected unless ``data`` is a reasonably sized .xlsx zip."""
     if len(data) > limits.max_bytes:
-        raise WorkbookRejected(
-            f"文件大小 {_megabytes(len(data))} 超过上限 {_megabytes(limits.max_bytes)}"
-        )
+        raise WorkbookRejected(f"文件大小 {_megabytes(len(data))} 超过上限 {_megabytes(limits.max_bytes)}")
     if data.startswith(_OLE2_MAGIC):
-        raise WorkbookRejected("文件不是 .xlsx 格式（可能是旧版 .xls 或设置了打开密码的工作簿），请在 Excel 中另存为 .xlsx")
+        raise WorkbookRejected(
+            "文件不是 .xlsx 格式（可能是旧版 .xls 或设置了打开密码的工作簿），请在 Excel 中另存为 .xlsx"
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:

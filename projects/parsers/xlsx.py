@@ -52,9 +52,7 @@ _LABELS = {
     "年度目标": "年度目标",
     "长期目标": "长期目标" + _BRACKETED,
 }
-_LABEL = re.compile(
-    r"[*＊]?(?:%s)[:：]?" % "|".join(f"(?P<{name}>{pattern})" for name, pattern in _LABELS.items())
-)
+_LABEL = re.compile(r"[*＊]?(?:%s)[:：]?" % "|".join(f"(?P<{name}>{pattern})" for name, pattern in _LABELS.items()))
 _POLICY_LABELS = ("政策依据", "项目概况", "项目申报依据")
 _FREE_TEXT = {*_POLICY_LABELS, "测算依据", "年度目标", "长期目标"}
 REQUIRED_FIELDS = ("项目编码", "项目名称", "申请单位", "一级预算单位")
@@ -99,9 +97,7 @@ class WorkbookParseError(FilingParseError):
         super().__init__("\n".join(problems))
 
 
-def parse_workbook(
-    data: bytes, *, vocabulary: Vocabulary, limits: WorkbookLimits = WorkbookLimits()
-) -> ParsedWorkbook:
+def parse_workbook(data: bytes, *, vocabulary: Vocabulary, limits: WorkbookLimits = WorkbookLimits()) -> ParsedWorkbook:
     """Every form sheet of an .xlsx file; WorkbookParseError on bad input."""
     try:
         check_workbook_file(data, limits)
@@ -131,7 +127,9 @@ def parse_workbook(
     if problems:
         raise WorkbookParseError(problems)
     if not sheets:
-        raise WorkbookParseError([f"工作簿中没有找到{FORM_TITLE}：各工作表都没有“项目编码”“一级指标”等栏目，不是申报表模板的格式"])
+        raise WorkbookParseError(
+            [f"工作簿中没有找到{FORM_TITLE}：各工作表都没有“项目编码”“一级指标”等栏目，不是申报表模板的格式"]
+        )
     return ParsedWorkbook(sheets, skipped)
 
 
@@ -207,7 +205,9 @@ def _rows(worksheet, limits: WorkbookLimits, problems: _Problems) -> list[list[_
                 continue
             ref = f"{get_column_letter(column)}{row_number}"
             if cell.data_type == "f":
-                problems.add(ref, f"含有公式「{_formula_text(cell.value)}」；申报表不接受公式，请改为直接填写数值或文字")
+                problems.add(
+                    ref, f"含有公式「{_formula_text(cell.value)}」；申报表不接受公式，请改为直接填写数值或文字"
+                )
                 continue
             number_format = "" if isinstance(cell.value, str) else cell.number_format
             text = _as_text(cell.value, number_format)

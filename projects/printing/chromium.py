@@ -9,8 +9,14 @@ from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
 ]
 _BODY = re.compile(r"<body>(.*)</body>", re.S)
 
@@ -30,5 +36,7 @@ def print_to_pdf(html: str, output: Path) -> None:
         page.write_text(html, encoding="utf-8")
         subprocess.run(
             [CHROMIUM, *FLAGS, f"--user-data-dir={scratch}/profile", f"--print-to-pdf={output}", page.as_uri()],
-            check=True, capture_output=True, timeout=600,
+            check=True,
+            capture_output=True,
+            timeout=600,
         )

@@ -66,14 +66,20 @@ def source_font() -> tuple[Path, int]:
     try:
         found = subprocess.run(
             ["fc-match", "--format=%{file}\n%{index}", f"{SOURCE_FAMILY}:style=Regular"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.split("\n")
     except (OSError, subprocess.CalledProcessError) as error:
-        raise FileNotFoundError(f"无法用 fc-match 查找字体 {SOURCE_FAMILY}（请安装 Debian 包 fontconfig）：{error}") from error
+        raise FileNotFoundError(
+            f"无法用 fc-match 查找字体 {SOURCE_FAMILY}（请安装 Debian 包 fontconfig）：{error}"
+        ) from error
     path, index = Path(found[0]), int(found[-1]) if found[-1].isdigit() else 0
     family = TTFont(path, fontNumber=index, lazy=True)["name"].getDebugName(1) if path.is_file() else None
     if family != SOURCE_FAMILY:
-        raise FileNotFoundError(f"找不到字体 {SOURCE_FAMILY}（请安装 Debian 包 fonts-noto-cjk），fontconfig 给出的是 {path}")
+        raise FileNotFoundError(
+            f"找不到字体 {SOURCE_FAMILY}（请安装 Debian 包 fonts-noto-cjk），fontconfig 给出的是 {path}"
+        )
     return path, index
 
 
@@ -93,7 +99,9 @@ def _only_simplified_chinese_rules(font: TTFont) -> None:
             continue
         for record in font[table].table.ScriptList.ScriptRecord:
             script = record.Script
-            script.LangSysRecord = [language for language in script.LangSysRecord if language.LangSysTag == KEPT_LANGUAGE]
+            script.LangSysRecord = [
+                language for language in script.LangSysRecord if language.LangSysTag == KEPT_LANGUAGE
+            ]
             script.LangSysCount = len(script.LangSysRecord)
 
 

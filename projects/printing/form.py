@@ -119,9 +119,11 @@ def forms_html(projects: Iterable[Project], reviews: dict | None = None) -> Iter
     each form is made when asked for (reading each template's categories the first time)."""
     projects = list(projects)
     ids = [project.pk for project in projects]
-    loaded = Project.objects.select_related("applicant", "top_unit").prefetch_related(
-        Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk"))
-    ).in_bulk(ids)
+    loaded = (
+        Project.objects.select_related("applicant", "top_unit")
+        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk")))
+        .in_bulk(ids)
+    )
     return _forms_html(ids, loaded, reviews or {})
 
 

@@ -163,15 +163,28 @@ def _write_form(sheet, data: FormData, spec: TemplateSpec, *, system_filled: boo
     amount_format = WAN_FORMAT if data.amount_unit == AmountUnit.WAN_YUAN else YUAN_FORMAT
     unit = data.amount_unit or AmountUnit.YUAN
     writer.pair_row([("项目编码：", data.code, grey(data.code), "@"), ("项目名称：", data.name, grey(data.name), None)])
-    writer.pair_row([("申请单位：", data.applicant, grey(data.applicant), None),
-                     ("一级预算单位：", data.top_unit, grey(data.top_unit), None)])
-    writer.pair_row([("实施期限：", data.duration_years, grey(data.duration_years), None),
-                     ("项目类型：", data.project_type, grey(data.project_type), None)])
+    writer.pair_row(
+        [
+            ("申请单位：", data.applicant, grey(data.applicant), None),
+            ("一级预算单位：", data.top_unit, grey(data.top_unit), None),
+        ]
+    )
+    writer.pair_row(
+        [
+            ("实施期限：", data.duration_years, grey(data.duration_years), None),
+            ("项目类型：", data.project_type, grey(data.project_type), None),
+        ]
+    )
     is_new = {True: "是", False: "否"}.get(data.is_new, "")
-    writer.pair_row([("是否新增项目：", is_new, grey(is_new), None),
-                     ("分配方式：", data.allocation, grey(data.allocation), None)])
-    writer.pair_row([(f"项目总金额（中期规划，{unit}）：", data.total_amount, grey(data.total_amount), amount_format),
-                     (f"本年度项目金额（{unit}）：", data.current_amount, grey(data.current_amount), amount_format)])
+    writer.pair_row(
+        [("是否新增项目：", is_new, grey(is_new), None), ("分配方式：", data.allocation, grey(data.allocation), None)]
+    )
+    writer.pair_row(
+        [
+            (f"项目总金额（中期规划，{unit}）：", data.total_amount, grey(data.total_amount), amount_format),
+            (f"本年度项目金额（{unit}）：", data.current_amount, grey(data.current_amount), amount_format),
+        ]
+    )
     for label, text in (
         (f"{data.policy_basis_label}：", data.policy_basis),
         ("测算依据：", data.calculation_basis),
@@ -295,8 +308,10 @@ class _SheetWriter:
             (DataValidation(type="list", formula1='"是,否"', allow_blank=True), "是否新增项目："),
             (DataValidation(type="list", formula1=f'"{",".join(ALLOCATIONS)}"', allow_blank=True), "分配方式："),
             (DataValidation(type="textLength", operator="equal", formula1="21", allow_blank=True), "项目编码："),
-            (DataValidation(type="whole", operator="between", formula1="1", formula2="100", allow_blank=True),
-             "实施期限："),
+            (
+                DataValidation(type="whole", operator="between", formula1="1", formula2="100", allow_blank=True),
+                "实施期限：",
+            ),
         ]
         for validation, label in checks:
             validation.error, validation.errorTitle, validation.showErrorMessage = _ERRORS[label], "填写有误", True

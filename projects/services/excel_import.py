@@ -206,8 +206,13 @@ def _change(sheet: ParsedSheet, year: tuple[int, str], before: dict, after: dict
     key = (year[0], sheet.filing.code)
     new = after[key]["fields"]
     change = ProjectChange(
-        sheet=sheet.sheet, year=year[0], year_source=year[1], code=sheet.filing.code, name=new["name"],
-        applicant=new["applicant"], created=key not in before,
+        sheet=sheet.sheet,
+        year=year[0],
+        year_source=year[1],
+        code=sheet.filing.code,
+        name=new["name"],
+        applicant=new["applicant"],
+        created=key not in before,
     )
     if not change.created:
         diff = filing_diff(before[key], after[key])

@@ -27,13 +27,34 @@ from projects.services.review import EDITABLE_STATUSES, project_reopen
 
 # The header fields a filer edits; top_unit follows from the applicant.
 HEADER_FIELDS = [
-    "code", "name", "fiscal_year", "applicant", "duration_years", "project_type", "is_new", "allocation",
-    "total_amount", "current_amount", "amount_unit", "policy_basis", "calculation_basis", "annual_goal",
+    "code",
+    "name",
+    "fiscal_year",
+    "applicant",
+    "duration_years",
+    "project_type",
+    "is_new",
+    "allocation",
+    "total_amount",
+    "current_amount",
+    "amount_unit",
+    "policy_basis",
+    "calculation_basis",
+    "annual_goal",
     "long_term_goal",
 ]
 ROW_FIELDS = [
-    "category", "position", "name", "value", "explanation", "not_applicable",
-    "value_kind", "comparator", "number", "unit", "deadline",
+    "category",
+    "position",
+    "name",
+    "value",
+    "explanation",
+    "not_applicable",
+    "value_kind",
+    "comparator",
+    "number",
+    "unit",
+    "deadline",
 ]
 VISIBLE_ROW_FIELDS = ["position", "name", "value", "explanation", "not_applicable"]
 NOT_APPLICABLE = "不适用"
@@ -123,7 +144,7 @@ def _positions(rows: list[tuple[RowInput, Level2Category]], existing: dict[int, 
 def _category_positions(rows: list[RowInput], existing: dict[int, Indicator]) -> list[int]:
     old = [existing[row.id].position if row.id in existing else None for row in rows]
     known = [position for position in old if position is not None]
-    appended_only = all(position is None for position in old[len(known):])
+    appended_only = all(position is None for position in old[len(known) :])
     if appended_only and all(a < b for a, b in zip(known, known[1:])):
         last = known[-1] if known else 0
         return known + list(range(last + 1, last + 1 + len(rows) - len(known)))
@@ -153,7 +174,9 @@ def _save_rows(*, project: Project, rows: list[RowInput], user, when) -> None:
             for name, value in values.items():
                 setattr(indicator, name, value)
             updated.append(indicator)
-    delete_rows_with_history([indicator for indicator in existing.values() if indicator.pk not in kept], user=user, when=when)
+    delete_rows_with_history(
+        [indicator for indicator in existing.values() if indicator.pk not in kept], user=user, when=when
+    )
     if updated:
         bulk_update_with_history(updated, Indicator, ROW_FIELDS, default_user=user, default_date=when)
     if created:
@@ -237,9 +260,9 @@ def project_update(*, project: Project, user, header: dict, rows: list[RowInput]
     when = timezone.now()
     with transaction.atomic():
         # The check and the bump are one statement, so of two concurrent saves exactly one wins.
-        claimed = Project.objects.filter(
-            pk=project.pk, version=version, status__in=list(EDITABLE_STATUSES)
-        ).update(version=F("version") + 1)
+        claimed = Project.objects.filter(pk=project.pk, version=version, status__in=list(EDITABLE_STATUSES)).update(
+            version=F("version") + 1
+        )
         if not claimed:
             current = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
             if current not in EDITABLE_STATUSES:

@@ -23,9 +23,23 @@ from projects.services.prerender import exported_under
 
 # Fields the import overwrites on a project that already exists.
 HEADER_FIELDS = [
-    "name", "applicant", "top_unit", "duration_years", "project_type", "is_new", "allocation",
-    "total_amount", "current_amount", "amount_unit", "policy_basis_label", "policy_basis",
-    "calculation_basis", "annual_goal", "long_term_goal", "source_file", "source_line",
+    "name",
+    "applicant",
+    "top_unit",
+    "duration_years",
+    "project_type",
+    "is_new",
+    "allocation",
+    "total_amount",
+    "current_amount",
+    "amount_unit",
+    "policy_basis_label",
+    "policy_basis",
+    "calculation_basis",
+    "annual_goal",
+    "long_term_goal",
+    "source_file",
+    "source_line",
 ]
 EDITABLE_STATUSES = {Status.DRAFT, Status.RETURNED}
 

@@ -82,10 +82,15 @@ def _file_digest(path: Path, size: int, modified_ns: int) -> str:
 
 @lru_cache(maxsize=4)
 def _form_css(print_font_url: str, print_font_digest: str) -> str:
-    return render_to_string(CSS_TEMPLATE, {
-        "print_font_url": print_font_url, "print_font_digest": print_font_digest,
-        "family": font.FAMILY, "full_family": font.SOURCE_FAMILY,
-    })
+    return render_to_string(
+        CSS_TEMPLATE,
+        {
+            "print_font_url": print_font_url,
+            "print_font_digest": print_font_digest,
+            "family": font.FAMILY,
+            "full_family": font.SOURCE_FAMILY,
+        },
+    )
 
 
 def pdf_filename(project: Project) -> str:

@@ -45,8 +45,19 @@ class Problem:
 
 # Header fields a complete filing fills in, in the order of the official form.
 REQUIRED_HEADER_FIELDS = [
-    "code", "name", "applicant", "top_unit", "duration_years", "project_type", "is_new", "allocation",
-    "total_amount", "current_amount", "policy_basis", "calculation_basis", "annual_goal",
+    "code",
+    "name",
+    "applicant",
+    "top_unit",
+    "duration_years",
+    "project_type",
+    "is_new",
+    "allocation",
+    "total_amount",
+    "current_amount",
+    "policy_basis",
+    "calculation_basis",
+    "annual_goal",
 ]
 
 
@@ -62,7 +73,9 @@ def _header_problems(project: Project) -> list[Problem]:
             what = "未选择" if name in ("applicant", "top_unit", "is_new", "allocation") else "未填写"
             problems.append(Problem(f"{label}：{what}", field=name))
     if project.duration_years and project.duration_years > 1 and _is_blank(project.long_term_goal):
-        problems.append(Problem(f"长期目标：实施期限为{project.duration_years}年，跨度多年的项目需填写", field="long_term_goal"))
+        problems.append(
+            Problem(f"长期目标：实施期限为{project.duration_years}年，跨度多年的项目需填写", field="long_term_goal")
+        )
     return problems
 
 
@@ -81,7 +94,8 @@ def _indicator_problems(project: Project) -> list[Problem]:
             problems.append(Problem(f"{label}（必填）：{reason}", category_id=category.pk))
         for number, row in enumerate(real, start=1):
             missing = [
-                column for column, value in (("三级指标名称", row.name), ("指标值", row.value), ("指标解释", row.explanation))
+                column
+                for column, value in (("三级指标名称", row.name), ("指标值", row.value), ("指标解释", row.explanation))
                 if _is_blank(value)
             ]
             if missing:
@@ -101,14 +115,18 @@ def submission_problems(project: Project) -> list[Problem]:
     if missing:
         return missing
     return [
-        Problem(f"{finding.subject}：{finding.message}" if finding.subject else finding.message,
-                field=finding.field, indicator_id=finding.indicator_id)
+        Problem(
+            f"{finding.subject}：{finding.message}" if finding.subject else finding.message,
+            field=finding.field,
+            indicator_id=finding.indicator_id,
+        )
         for finding in blocking_findings(project)
     ]
 
 
-def _move(*, project: Project, user, to_status: str, from_statuses, comment: str = "",
-          version: int | None = None) -> Project:
+def _move(
+    *, project: Project, user, to_status: str, from_statuses, comment: str = "", version: int | None = None
+) -> Project:
     """Changes the state only if it is still one of ``from_statuses``, and records the step."""
     now = timezone.now()
     with transaction.atomic():
@@ -126,8 +144,13 @@ def _move(*, project: Project, user, to_status: str, from_statuses, comment: str
             raise TransitionError(f"项目当前状态为“{label}”，不能执行此操作")
         project.refresh_from_db(fields=["status", "version", "updated_at"])
         Transition.objects.create(
-            project=project, user=user, at=now, from_status=from_status, to_status=to_status,
-            comment=comment, snapshot=filing_snapshot(project),
+            project=project,
+            user=user,
+            at=now,
+            from_status=from_status,
+            to_status=to_status,
+            comment=comment,
+            snapshot=filing_snapshot(project),
         )
         prerender_after_commit(projects=[project])
     return project
@@ -146,8 +169,9 @@ def _require_reviewer(user, project: Project) -> None:
 def project_reopen(*, project: Project, user) -> Project:
     """已退回 → 草稿: the filer takes a returned filing back to fix it."""
     _require_filer(user, project)
-    return _move(project=project, user=user, to_status=Status.DRAFT, from_statuses=[Status.RETURNED],
-                 comment="退回后修改")
+    return _move(
+        project=project, user=user, to_status=Status.DRAFT, from_statuses=[Status.RETURNED], comment="退回后修改"
+    )
 
 
 def project_submit(*, project: Project, user, comment: str = "") -> Project:
@@ -161,29 +185,38 @@ def project_submit(*, project: Project, user, comment: str = "") -> Project:
     with transaction.atomic():
         if project.status == Status.RETURNED:
             project_reopen(project=project, user=user)
-        return _move(project=project, user=user, to_status=Status.SUBMITTED, from_statuses=[Status.DRAFT],
-                     comment=comment, version=project.version)
+        return _move(
+            project=project,
+            user=user,
+            to_status=Status.SUBMITTED,
+            from_statuses=[Status.DRAFT],
+            comment=comment,
+            version=project.version,
+        )
 
 
 def project_withdraw(*, project: Project, user) -> Project:
     """已送审 → 草稿, while no reviewer has acted on it yet."""
     _require_filer(user, project)
-    return _move(project=project, user=user, to_status=Status.DRAFT, from_statuses=[Status.SUBMITTED],
-                 comment="填报人撤回")
+    return _move(
+        project=project, user=user, to_status=Status.DRAFT, from_statuses=[Status.SUBMITTED], comment="填报人撤回"
+    )
 
 
 def project_approve(*, project: Project, user, comment: str = "") -> Project:
     _require_reviewer(user, project)
-    return _move(project=project, user=user, to_status=Status.APPROVED, from_statuses=[Status.SUBMITTED],
-                 comment=comment.strip())
+    return _move(
+        project=project, user=user, to_status=Status.APPROVED, from_statuses=[Status.SUBMITTED], comment=comment.strip()
+    )
 
 
 def project_return(*, project: Project, user, reason: str) -> Project:
     _require_reviewer(user, project)
     if not reason or not reason.strip():
         raise TransitionError("退回必须填写退回原因")
-    return _move(project=project, user=user, to_status=Status.RETURNED, from_statuses=[Status.SUBMITTED],
-                 comment=reason.strip())
+    return _move(
+        project=project, user=user, to_status=Status.RETURNED, from_statuses=[Status.SUBMITTED], comment=reason.strip()
+    )
 
 
 @dataclass
@@ -225,10 +258,18 @@ def _selected(user, ids, role: str) -> tuple[list[Project], list[tuple[str, str]
 
 
 def projects_submit(*, project_ids, user) -> BatchResult:
-    return _batch(user=user, project_ids=project_ids, role=Role.FILER,
-                  step=lambda project: project_submit(project=project, user=user))
+    return _batch(
+        user=user,
+        project_ids=project_ids,
+        role=Role.FILER,
+        step=lambda project: project_submit(project=project, user=user),
+    )
 
 
 def projects_approve(*, project_ids, user, comment: str = "") -> BatchResult:
-    return _batch(user=user, project_ids=project_ids, role=Role.REVIEWER,
-                  step=lambda project: project_approve(project=project, user=user, comment=comment))
+    return _batch(
+        user=user,
+        project_ids=project_ids,
+        role=Role.REVIEWER,
+        step=lambda project: project_approve(project=project, user=user, comment=comment),
+    )

@@ -17,9 +17,23 @@ from projects.models import Project, normalise_unit_name
 # The header fields compared, in the order of the official form. Snapshots stored before a field
 # was added here lack it; such a field is left out of the comparison rather than shown as changed.
 SNAPSHOT_FIELDS = [
-    "code", "name", "fiscal_year", "applicant", "top_unit", "duration_years", "project_type", "is_new",
-    "allocation", "total_amount", "current_amount", "amount_unit", "policy_basis_label", "policy_basis",
-    "calculation_basis", "annual_goal", "long_term_goal",
+    "code",
+    "name",
+    "fiscal_year",
+    "applicant",
+    "top_unit",
+    "duration_years",
+    "project_type",
+    "is_new",
+    "allocation",
+    "total_amount",
+    "current_amount",
+    "amount_unit",
+    "policy_basis_label",
+    "policy_basis",
+    "calculation_basis",
+    "annual_goal",
+    "long_term_goal",
 ]
 UNIT_FIELDS = {"applicant", "top_unit"}
 ROW_COLUMNS = {"name": "三级指标", "value": "指标值", "explanation": "指标解释", "not_applicable": "不适用"}

@@ -20,7 +20,9 @@ def filing_context(project) -> dict:
 
 
 def last_return(timeline):
-    return next((event for event in timeline if event.kind == "transition" and event.to_status == Status.RETURNED), None)
+    return next(
+        (event for event in timeline if event.kind == "transition" and event.to_status == Status.RETURNED), None
+    )
 
 
 @login_required
@@ -30,12 +32,14 @@ def project_detail_view(request, pk):
     timeline = project_timeline(project, context["category_labels"])
     may_file = selectors.can_file_for(request.user, project)
     may_review = selectors.can_review(request.user, project)
-    context.update({
-        "timeline": timeline,
-        "returned": last_return(timeline) if project.status == Status.RETURNED else None,
-        "can_edit": may_file and project.status in EDITABLE_STATUSES,
-        "can_submit": may_file and project.status in EDITABLE_STATUSES,
-        "can_withdraw": may_file and project.status == Status.SUBMITTED,
-        "can_review": may_review and project.status == Status.SUBMITTED,
-    })
+    context.update(
+        {
+            "timeline": timeline,
+            "returned": last_return(timeline) if project.status == Status.RETURNED else None,
+            "can_edit": may_file and project.status in EDITABLE_STATUSES,
+            "can_submit": may_file and project.status in EDITABLE_STATUSES,
+            "can_withdraw": may_file and project.status == Status.SUBMITTED,
+            "can_review": may_review and project.status == Status.SUBMITTED,
+        }
+    )
     return render(request, "projects/project_detail.html", context)

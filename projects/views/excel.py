@@ -57,7 +57,10 @@ def _too_large_message() -> str:
 class WorkbookUploadForm(forms.Form):
     workbook = forms.FileField(label="申报表工作簿（.xlsx）", required=False)
     year = forms.IntegerField(
-        label="预算年度", required=False, min_value=2000, max_value=2100,
+        label="预算年度",
+        required=False,
+        min_value=2000,
+        max_value=2100,
         help_text="工作表中填写了“预算年度”的以工作表为准；都未填写时由申报表推断",
     )
 
@@ -114,9 +117,7 @@ def _latest_year(user) -> int:
 def _home(request, *, upload_form=None, problems=None, status=200):
     user = request.user
     context = {
-        "department_form": DepartmentYearForm(
-            user=user, initial={"year": _latest_year(user)}, auto_id="department_%s"
-        ),
+        "department_form": DepartmentYearForm(user=user, initial={"year": _latest_year(user)}, auto_id="department_%s"),
         "blank_form": BlankTemplateForm(user=user, auto_id="blank_%s"),
         "upload_form": upload_form or WorkbookUploadForm(),
         "can_import": can_import_workbooks(user),

@@ -46,7 +46,8 @@ def _indicator_blocks(levels: list[Level1Category], formset, notes: Notes) -> li
     """The row forms sorted under their 二级指标, in the order of the official form."""
     blocks = {
         level2.pk: CategoryBlock(level2, notes=notes.categories.get(level2.pk, []))
-        for level1 in levels for level2 in level1.children.all()
+        for level1 in levels
+        for level2 in level1.children.all()
     }
     ordered = sorted(
         enumerate(formset.forms),
@@ -71,8 +72,18 @@ def check_notes(project: Project) -> Notes:
     return notes_from(findings_for(project))
 
 
-def _render(request, *, project: Project | None, form, formset, template_id: int, notes: Notes | None = None,
-            overwrite: OverwriteForm | None = None, status: int = 200, notes_block_submission: bool = True):
+def _render(
+    request,
+    *,
+    project: Project | None,
+    form,
+    formset,
+    template_id: int,
+    notes: Notes | None = None,
+    overwrite: OverwriteForm | None = None,
+    status: int = 200,
+    notes_block_submission: bool = True,
+):
     notes = notes or notes_from([])
     levels = template_categories(template_id)
     context = {
@@ -107,11 +118,13 @@ def project_create_view(request):
     if not selectors.filing_departments_for(request.user).exists():
         raise PermissionDenied("您不是任何单位的填报人，不能新建项目")
     template = FormTemplate.default()
-    form = ProjectHeaderForm(request.POST or None, user=request.user,
-                             initial={"fiscal_year": timezone.localdate().year})
+    form = ProjectHeaderForm(
+        request.POST or None, user=request.user, initial={"fiscal_year": timezone.localdate().year}
+    )
     levels = template_categories(template.pk)
-    formset = row_formset(None, request.POST or None,
-                          blank_categories=[c.pk for level in levels for c in level.children.all()])
+    formset = row_formset(
+        None, request.POST or None, blank_categories=[c.pk for level in levels for c in level.children.all()]
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             project = project_create(user=request.user, header=form.header(), rows=formset.rows(), template=template)
@@ -135,8 +148,15 @@ def project_edit_view(request, pk):
         formset = row_formset(project)
         after_submit = bool(request.GET.get("check"))
         notes = filing_notes(project) if after_submit else check_notes(project)
-        return _render(request, project=project, form=form, formset=formset, template_id=project.template_id,
-                       notes=notes, notes_block_submission=after_submit)
+        return _render(
+            request,
+            project=project,
+            form=form,
+            formset=formset,
+            template_id=project.template_id,
+            notes=notes,
+            notes_block_submission=after_submit,
+        )
 
     form = ProjectHeaderForm(request.POST, instance=project, user=request.user)
     formset = row_formset(project, request.POST)
@@ -150,15 +170,26 @@ def project_edit_view(request, pk):
         # if yet another save happened since.
         version = overwrite.cleaned_data["latest_version"]
     try:
-        project = project_update(project=selectors.project_for(request.user, pk, role=Role.FILER),
-                                 user=request.user, header=form.header(), rows=formset.rows(), version=version)
+        project = project_update(
+            project=selectors.project_for(request.user, pk, role=Role.FILER),
+            user=request.user,
+            header=form.header(),
+            rows=formset.rows(),
+            version=version,
+        )
     except StaleFilingError as error:
         messages.error(request, error.message)
         offer = OverwriteForm(initial={"latest_version": error.current_version})
-        return _render(request, project=project, form=form, formset=formset, template_id=project.template_id,
-                       overwrite=offer, status=409)
+        return _render(
+            request,
+            project=project,
+            form=form,
+            formset=formset,
+            template_id=project.template_id,
+            overwrite=offer,
+            status=409,
+        )
     except FilingError as error:
         messages.error(request, error.message)
         return _render(request, project=project, form=form, formset=formset, template_id=project.template_id)
     return _after_save(request, project)
-

@@ -30,22 +30,27 @@ def _query_without(request, *names) -> str:
 @login_required
 def project_list_view(request):
     visible = selectors.projects_for(request.user)
-    filters = ProjectFilterForm(request.GET or None, projects=visible,
-                                departments=selectors.departments_for(request.user))
+    filters = ProjectFilterForm(
+        request.GET or None, projects=visible, departments=selectors.departments_for(request.user)
+    )
     projects = (
         filters.apply(visible)
         .select_related("applicant", "filing_check")
         .order_by("-fiscal_year", "applicant__name", "code")
     )
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "projects/project_list.html", {
-        "filters": filters,
-        "page": page,
-        "unit": amount_unit(request),
-        "query_without_page": _query_without(request, "page"),
-        "query_without_unit": _query_without(request, "unit"),
-        "can_file": bool(selectors.filing_departments_for(request.user).exists()),
-    })
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "unit": amount_unit(request),
+            "query_without_page": _query_without(request, "page"),
+            "query_without_unit": _query_without(request, "unit"),
+            "can_file": bool(selectors.filing_departments_for(request.user).exists()),
+        },
+    )
 
 
 @login_required
@@ -55,10 +60,14 @@ def review_queue_view(request):
     sort, check = request.GET.get("sort", ""), request.GET.get("check", "")
     queue = selectors.review_queue_for(request.user, most_findings_first=sort == "findings", check=check)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "projects/review_queue.html", {
-        "page": page,
-        "unit": amount_unit(request),
-        "sort": sort,
-        "check": check,
-        "query_without_page": _query_without(request, "page"),
-    })
+    return render(
+        request,
+        "projects/review_queue.html",
+        {
+            "page": page,
+            "unit": amount_unit(request),
+            "sort": sort,
+            "check": check,
+            "query_without_page": _query_without(request, "page"),
+        },
+    )

@@ -24,8 +24,10 @@ def _back(request, default: str):
 
 def _report(request, result: review.BatchResult, done: str) -> None:
     if result.succeeded:
-        messages.success(request, f"{done} {len(result.succeeded)} 个项目：" +
-                         "、".join(project.code for project in result.succeeded))
+        messages.success(
+            request,
+            f"{done} {len(result.succeeded)} 个项目：" + "、".join(project.code for project in result.succeeded),
+        )
     for which, why in result.failed:
         messages.error(request, f"{which}：{why}")
     if not result.succeeded and not result.failed:
@@ -71,13 +73,15 @@ def changes_since_return(project):
 def _review_page(request, project, *, return_form=None, approve_form=None, status=200):
     context = filing_context(project)
     returned, diff = changes_since_return(project)
-    context.update({
-        "returned": returned,
-        "diff": diff,
-        "return_form": return_form or ReturnForm(),
-        "approve_form": approve_form or ApproveForm(),
-        "can_decide": project.status == Status.SUBMITTED,
-    })
+    context.update(
+        {
+            "returned": returned,
+            "diff": diff,
+            "return_form": return_form or ReturnForm(),
+            "approve_form": approve_form or ApproveForm(),
+            "can_decide": project.status == Status.SUBMITTED,
+        }
+    )
     return render(request, "projects/project_review.html", context, status=status)
 
 
@@ -104,8 +108,14 @@ def project_approve_view(request, pk):
     project = selectors.project_for(request.user, pk, role=Role.REVIEWER)
     form = ApproveForm(request.POST)
     form.is_valid()
-    return _decide(request, project, review.project_approve, comment=form.cleaned_data.get("comment", ""),
-                   failed="未能审核通过", done="审核通过")
+    return _decide(
+        request,
+        project,
+        review.project_approve,
+        comment=form.cleaned_data.get("comment", ""),
+        failed="未能审核通过",
+        done="审核通过",
+    )
 
 
 @login_required
@@ -116,8 +126,14 @@ def project_return_view(request, pk):
     if not form.is_valid():
         messages.error(request, "未能退回：请填写退回原因")
         return _review_page(request, project, return_form=form, status=400)
-    return _decide(request, project, review.project_return, reason=form.cleaned_data["reason"],
-                   failed="未能退回", done="已退回填报人修改")
+    return _decide(
+        request,
+        project,
+        review.project_return,
+        reason=form.cleaned_data["reason"],
+        failed="未能退回",
+        done="已退回填报人修改",
+    )
 
 
 @login_required
@@ -131,7 +147,8 @@ def batch_submit_view(request):
 @login_required
 @require_POST
 def batch_approve_view(request):
-    result = review.projects_approve(project_ids=request.POST.getlist("selected"), user=request.user,
-                                     comment=request.POST.get("comment", ""))
+    result = review.projects_approve(
+        project_ids=request.POST.getlist("selected"), user=request.user, comment=request.POST.get("comment", "")
+    )
     _report(request, result, "审核通过")
     return _back(request, reverse("projects:review_queue"))

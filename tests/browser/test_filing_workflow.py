@@ -13,8 +13,14 @@ from tests.conftest import TEST_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 CODE = "440306231271599900001"
 
 
@@ -67,7 +73,9 @@ def _log_out(page):
 
 def _group(page, name):
     """The tbody of one 二级指标 on the filing page."""
-    return page.locator("tbody.category").filter(has=page.locator("th.level2", has_text=re.compile(f"^\\*?{name}指标$")))
+    return page.locator("tbody.category").filter(
+        has=page.locator("th.level2", has_text=re.compile(f"^\\*?{name}指标$"))
+    )
 
 
 def _fill_row(group, index, name, value, explanation):
@@ -77,7 +85,9 @@ def _fill_row(group, index, name, value, explanation):
     row.locator("textarea[name$='-explanation']").fill(explanation)
 
 
-def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_server, people, fast_passwords, browser_page):
+def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(
+    live_server, people, fast_passwords, browser_page
+):
     page, base = browser_page, live_server.url
 
     # 填报人 creates a project with rows under several 二级指标 and saves it incomplete.
@@ -156,7 +166,9 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
     page.click("button[name=submit]")
     page.wait_for_selector("text=已保存并送审")
     assert [row.name for row in project.indicators.filter(category__name="数量").order_by("position")] == [
-        "办理事项数", "服务人次"]
+        "办理事项数",
+        "服务人次",
+    ]
     _log_out(page)
 
     # 审核人 sees what changed since the return, and approves.

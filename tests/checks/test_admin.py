@@ -42,4 +42,3 @@ def test_the_check_results_can_be_listed_and_rechecked(admin_client, samples):
     check.refresh_from_db()
     assert check.errors == 1
     assert FilingCheck.objects.filter(errors=99).count() == 99
-

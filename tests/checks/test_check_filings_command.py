@@ -46,9 +46,15 @@ def test_the_csv_names_the_project_the_rule_the_severity_and_the_place(samples, 
     _, rows = run(tmp_path, "--summary")
     row = next(r for r in rows if r["项目编码"] == "440306210601500000540" and r["规则"] == "8")
     assert row == {
-        "预算年度": "2023", "项目编码": "440306210601500000540", "项目名称": "新开办企业刻制公章补贴经费",
-        "申请单位": "深圳市宝安区政务服务数据管理局(本级)", "规则": "8", "规则名称": "成本指标是金额并与预算一致",
-        "严重程度": "错误", "位置": "产出/成本 · 项目总成本", "说明": row["说明"],
+        "预算年度": "2023",
+        "项目编码": "440306210601500000540",
+        "项目名称": "新开办企业刻制公章补贴经费",
+        "申请单位": "深圳市宝安区政务服务数据管理局(本级)",
+        "规则": "8",
+        "规则名称": "成本指标是金额并与预算一致",
+        "严重程度": "错误",
+        "位置": "产出/成本 · 项目总成本",
+        "说明": row["说明"],
     }
     assert "高于本年度项目金额10,698,600元" in row["说明"]
 
@@ -78,7 +84,7 @@ def test_the_readme_quotes_the_totals_the_report_gives_over_the_100_samples(samp
     from django.conf import settings
 
     readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## 申报表检查"):]
+    section = readme[readme.index("## 申报表检查") :]
     quoted = {
         int(n): (int(e), int(w), int(p))
         for n, e, w, p in re.findall(r"^\| (\d+) \S+ \| (\d+) \| (\d+) \| (\d+) \|$", section, flags=re.M)

@@ -38,14 +38,24 @@ def test_a_switched_off_rule_finds_nothing():
 
 
 def test_a_rule_can_be_made_an_error_or_a_warning():
-    findings = run_rules(spoiled(), settings={"cost_target": Setting(severity="warning"),
-                                               "quantity_upper_bound": Setting(severity="error")})
-    assert [(f.rule_id, f.severity) for f in findings] == [("quantity_upper_bound", "error"), ("cost_target", "warning")]
+    findings = run_rules(
+        spoiled(),
+        settings={"cost_target": Setting(severity="warning"), "quantity_upper_bound": Setting(severity="error")},
+    )
+    assert [(f.rule_id, f.severity) for f in findings] == [
+        ("quantity_upper_bound", "error"),
+        ("cost_target", "warning"),
+    ]
 
 
 def test_a_finding_on_a_header_field_names_the_field_as_the_form_does():
     [finding] = run_rules(clean_filing(project_type=""))
-    assert (finding.field, finding.subject, finding.indicator_id, finding.row) == ("project_type", "项目类型", None, None)
+    assert (finding.field, finding.subject, finding.indicator_id, finding.row) == (
+        "project_type",
+        "项目类型",
+        None,
+        None,
+    )
 
 
 def test_a_finding_survives_being_stored_as_json():

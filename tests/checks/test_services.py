@@ -6,7 +6,11 @@ import pytest
 
 from checks.models import FilingCheck, RuleSetting
 from checks.services import (
-    blocking_findings, check_filing, filing_check_refresh, finding_counts, findings_for,
+    blocking_findings,
+    check_filing,
+    filing_check_refresh,
+    finding_counts,
+    findings_for,
 )
 from checks.sources import filing_from_parsed
 from indicators.models import FormTemplate, Indicator

@@ -50,9 +50,17 @@ def filing(name: str, code: str) -> ParsedFiling:
 def header(parsed: ParsedFiling) -> tuple:
     """The form's header fields, from 项目编码 to 本年度项目金额, in the form's order."""
     return (
-        parsed.code, parsed.name, parsed.applicant, parsed.top_unit, parsed.duration_years,
-        parsed.project_type, parsed.is_new, parsed.allocation, parsed.amount_unit,
-        parsed.total_amount, parsed.current_amount,
+        parsed.code,
+        parsed.name,
+        parsed.applicant,
+        parsed.top_unit,
+        parsed.duration_years,
+        parsed.project_type,
+        parsed.is_new,
+        parsed.allocation,
+        parsed.amount_unit,
+        parsed.total_amount,
+        parsed.current_amount,
     )
 
 
@@ -123,19 +131,36 @@ def test_it_reads_the_first_baoan_form_field_by_field():
     parsed = filing(BAOAN, "440306210601500000540")
     assert parsed.line == 3
     assert header(parsed) == (
-        "440306210601500000540", "新开办企业刻制公章补贴经费", BAOAN_UNIT, BAOAN_UNIT, 4, "15 其他经费", False,
-        "因素法和项目法", "元", Decimal("49235800.00"), Decimal("10698600.00"),
+        "440306210601500000540",
+        "新开办企业刻制公章补贴经费",
+        BAOAN_UNIT,
+        BAOAN_UNIT,
+        4,
+        "15 其他经费",
+        False,
+        "因素法和项目法",
+        "元",
+        Decimal("49235800.00"),
+        Decimal("10698600.00"),
     )
     assert parsed.policy_basis_label == "政策依据"
     assert parsed.policy_basis.startswith("根据《深圳市人民政府办公厅关于印发新开办企业免费刻制公章的通知》")
     assert parsed.calculation_basis.startswith("包括三个项目: 一、按每月新开办企业印章量2768套/月")
-    assert parsed.annual_goal == parsed.long_term_goal == (
-        "进一步优化宝安区营商环境,持续提升企业开办便利度,切实减轻企业负担,吸引更多企业到宝安安家落户,"
-        "助力宝安经济发展。"
+    assert (
+        parsed.annual_goal
+        == parsed.long_term_goal
+        == (
+            "进一步优化宝安区营商环境,持续提升企业开办便利度,切实减轻企业负担,吸引更多企业到宝安安家落户,"
+            "助力宝安经济发展。"
+        )
     )
     assert len(parsed.indicators) == 10
     assert rows(parsed)[2] == (
-        "产出", "时效", "经费发放及时性", "2023年12月前", "考察本项目经费发放的及时性,根据年度来发放。"
+        "产出",
+        "时效",
+        "经费发放及时性",
+        "2023年12月前",
+        "考察本项目经费发放的及时性,根据年度来发放。",
     )
 
 
@@ -143,8 +168,17 @@ def test_it_reads_the_baoan_utilities_form_with_every_indicator_row():
     parsed = filing(BAOAN, "440306221271500300004")
     assert parsed.line == 210
     assert header(parsed) == (
-        "440306221271500300004", "水电费", BAOAN_UNIT, BAOAN_UNIT, 4, "15 其他经费", False, "因素法和项目法",
-        "元", Decimal("460905.20"), Decimal("131000.00"),
+        "440306221271500300004",
+        "水电费",
+        BAOAN_UNIT,
+        BAOAN_UNIT,
+        4,
+        "15 其他经费",
+        False,
+        "因素法和项目法",
+        "元",
+        Decimal("460905.20"),
+        Decimal("131000.00"),
     )
     assert parsed.policy_basis == (
         "本项目用于支付本年度水电费,确保单位内部的水电正常使用,同时保证现有办公场地各工作正常开展。"
@@ -176,8 +210,17 @@ def test_it_reads_a_baoan_form_under_a_bold_title():
     parsed = filing(BAOAN, "440306210601500012445")
     assert parsed.line == 233
     assert header(parsed) == (
-        "440306210601500012445", "政府购买服务(专业技术服务类)-采购", BAOAN_UNIT, BAOAN_UNIT, 4, "15 其他经费",
-        False, "因素法和项目法", "元", Decimal("10151100.00"), Decimal("2132600.00"),
+        "440306210601500012445",
+        "政府购买服务(专业技术服务类)-采购",
+        BAOAN_UNIT,
+        BAOAN_UNIT,
+        4,
+        "15 其他经费",
+        False,
+        "因素法和项目法",
+        "元",
+        Decimal("10151100.00"),
+        Decimal("2132600.00"),
     )
     assert parsed.policy_basis.startswith("根据区政务服务数据管理局的“三定”方案,负责以下工作:(1)统筹政务服务体系")
     assert parsed.calculation_basis.startswith("包括四个事项,依据合同签订及上年度支出测算: 一、行政服务经费54.26万元")
@@ -190,16 +233,31 @@ def test_it_reads_a_baoan_form_with_full_width_brackets_in_its_labels():
     parsed = filing(BAOAN, "440306231271500205014")
     unit = "深圳市宝安区政务服务数据管理局（本级）"
     assert header(parsed) == (
-        "440306231271500205014", "政府购买服务（专业技术服务类）", unit, unit, 3, "15 其他经费", False,
-        "因素法和项目法", "元", Decimal("11301000.00"), Decimal("3767000.00"),
+        "440306231271500205014",
+        "政府购买服务（专业技术服务类）",
+        unit,
+        unit,
+        3,
+        "15 其他经费",
+        False,
+        "因素法和项目法",
+        "元",
+        Decimal("11301000.00"),
+        Decimal("3767000.00"),
     )
     assert parsed.policy_basis.startswith("项目依据“三定”方案工作职责、《国务院办公厅关于进一步优化地方政务服务")
     assert parsed.calculation_basis.startswith("根据公开招标中标书金额376.7万元")
-    assert parsed.annual_goal == parsed.long_term_goal == (
-        "保障深圳市12345政务服务便民热线涉及宝安区事项的转办、督促检查工作等各项工作的正常开展。"
+    assert (
+        parsed.annual_goal
+        == parsed.long_term_goal
+        == ("保障深圳市12345政务服务便民热线涉及宝安区事项的转办、督促检查工作等各项工作的正常开展。")
     )
     assert rows(parsed)[0] == (
-        "产出", "数量", "每年日均(工作日) 诉求处理量", "≥300件", "考察本项目的工作量，根据工作任务及历史标准取值。"
+        "产出",
+        "数量",
+        "每年日均(工作日) 诉求处理量",
+        "≥300件",
+        "考察本项目的工作量，根据工作任务及历史标准取值。",
     )
 
 
@@ -218,8 +276,17 @@ def test_it_reads_a_futian_form_with_shifted_rows_and_several_rows_under_one_cat
     parsed = filing(FUTIAN, "440304221061500600011")
     assert parsed.line == 27
     assert header(parsed) == (
-        "440304221061500600011", "民意速办", FUTIAN_BUREAU, FUTIAN_BUREAU, 3, "15 履职类项目", False,
-        "因素法和项目法", "万元", Decimal("849.00"), Decimal("283.00"),
+        "440304221061500600011",
+        "民意速办",
+        FUTIAN_BUREAU,
+        FUTIAN_BUREAU,
+        3,
+        "15 履职类项目",
+        False,
+        "因素法和项目法",
+        "万元",
+        Decimal("849.00"),
+        Decimal("283.00"),
     )
     assert parsed.policy_basis_label == "项目概况"
     assert parsed.policy_basis.startswith("组织全区各有关单位业务骨干开展业务培训。 请市12345系统开发公司")
@@ -232,7 +299,13 @@ def test_it_reads_a_futian_form_with_shifted_rows_and_several_rows_under_one_cat
         ("产出", "数量", "驻场技术人数", "4人", f"{examines}驻场技术人数情况，是否达到目标人数"),
         ("产出", "数量", "驻场服务人数", "16人", f"{examines}发驻场服务人数情况，是否达到目标人数"),
         ("产出", "质量", "12345事件分拨完成合格率", "100%", f"{examines}12345事件分拨完成是否合格"),
-        ("产出", "质量", "城区治理平台平台事件分拨完成合格率", "≥95%", f"{examines}城区治理平台平台事件分拨完成是否合格"),
+        (
+            "产出",
+            "质量",
+            "城区治理平台平台事件分拨完成合格率",
+            "≥95%",
+            f"{examines}城区治理平台平台事件分拨完成是否合格",
+        ),
         ("产出", "质量", "平台事件分拨完成合格率", "100%", f"{examines}平台事件分拨完成是否合格"),
         ("产出", "时效", "12345业务工作分拨及时率", "100%", f"{examines}12345业务工作分拨是否及时"),
         ("产出", "时效", "城区治理平台分拨及时性", "及时", f"{examines}城区治理平台分拨是否及时"),
@@ -253,8 +326,17 @@ def test_it_reads_a_futian_form_with_shifted_rows_and_several_rows_under_one_cat
 def test_it_reads_futian_rows_whose_category_or_name_sits_in_another_column():
     parsed = filing(FUTIAN, "440304221061500600008")
     assert header(parsed) == (
-        "440304221061500600008", "数据规划管理", FUTIAN_BUREAU, FUTIAN_BUREAU, 3, "15 履职类项目", False,
-        "因素法和项目法", "万元", Decimal("2351.10"), Decimal("783.70"),
+        "440304221061500600008",
+        "数据规划管理",
+        FUTIAN_BUREAU,
+        FUTIAN_BUREAU,
+        3,
+        "15 履职类项目",
+        False,
+        "因素法和项目法",
+        "万元",
+        Decimal("2351.10"),
+        Decimal("783.70"),
     )
     assert parsed.policy_basis.startswith("利用现代化信息技术，实行现代化的管理方法和措施")
     assert parsed.annual_goal == parsed.long_term_goal
@@ -276,13 +358,25 @@ def test_it_reads_futian_rows_whose_category_or_name_sits_in_another_column():
 def test_it_reads_a_futian_form_whose_required_marks_are_bullets():
     parsed = filing(FUTIAN, "440304221061500000006")
     assert header(parsed) == (
-        "440304221061500000006", "委托业务", FUTIAN_BUREAU, FUTIAN_BUREAU, 3, "15 履职类项目", False,
-        "因素法和项目法", "万元", Decimal("0.00"), Decimal("0.00"),
+        "440304221061500000006",
+        "委托业务",
+        FUTIAN_BUREAU,
+        FUTIAN_BUREAU,
+        3,
+        "15 履职类项目",
+        False,
+        "因素法和项目法",
+        "万元",
+        Decimal("0.00"),
+        Decimal("0.00"),
     )
     assert parsed.policy_basis == "主要用于委托业务。"
     assert parsed.annual_goal == parsed.long_term_goal == "通过本项目的实施，保障本年度机关办公室正常委托业务工作开展。"
     assert [(r.level1, r.level2) for r in parsed.indicators[:4]] == [
-        ("产出", "数量"), ("产出", "质量"), ("产出", "时效"), ("产出", "成本"),  # •数量, •质量…
+        ("产出", "数量"),
+        ("产出", "质量"),
+        ("产出", "时效"),
+        ("产出", "成本"),  # •数量, •质量…
     ]
     assert rows(parsed)[0] == ("产出", "数量", "委托业务工作完成率", "100%", "该指标主要考察委托业务工作是否完成")
 
@@ -290,8 +384,17 @@ def test_it_reads_a_futian_form_whose_required_marks_are_bullets():
 def test_it_reads_a_futian_form_of_a_subordinate_unit():
     parsed = filing(FUTIAN, "440304221061500300035")
     assert header(parsed) == (
-        "440304221061500300035", "网络和信息安全运行维护（其他商品和服务支出）", "深圳市福田区数据管理中心",
-        FUTIAN_BUREAU, 3, "15 履职类项目", False, "因素法", "万元", Decimal("1412.65"), Decimal("470.88"),
+        "440304221061500300035",
+        "网络和信息安全运行维护（其他商品和服务支出）",
+        "深圳市福田区数据管理中心",
+        FUTIAN_BUREAU,
+        3,
+        "15 履职类项目",
+        False,
+        "因素法",
+        "万元",
+        Decimal("1412.65"),
+        Decimal("470.88"),
     )
     assert parsed.policy_basis.startswith("1.项目背景：为维护我区的网络和信息安全运行，保障正常工作，特实施此项目。")
     assert parsed.long_term_goal.startswith("通过本项目的实施，保证福田区电子政务外网运行的网络设备")
@@ -318,8 +421,16 @@ def test_it_reads_the_first_shenshan_form_filed_under_a_project_number():
     parsed = filing(SHENSHAN, "440313231211501105025")
     assert parsed.line == 3
     assert header(parsed) == (
-        "440313231211501105025", "2023年度深汕新型智慧城市项目技术审核和造价咨询服务采购项目", SHENSHAN_UNIT,
-        SHENSHAN_UNIT, 2, "15 履职类(运转)项目", False, "项目法", "元", Decimal("1544174.00"),
+        "440313231211501105025",
+        "2023年度深汕新型智慧城市项目技术审核和造价咨询服务采购项目",
+        SHENSHAN_UNIT,
+        SHENSHAN_UNIT,
+        2,
+        "15 履职类(运转)项目",
+        False,
+        "项目法",
+        "元",
+        Decimal("1544174.00"),
         Decimal("1080384.76"),
     )
     assert parsed.policy_basis == (
@@ -331,27 +442,48 @@ def test_it_reads_the_first_shenshan_form_filed_under_a_project_number():
     assert parsed.long_term_goal.startswith("根据深圳市深汕特别合作区长期工作规划")
     cost_rate = "考察项目成本是否控制在预算范围内，项目成本控制率(%)=实际使用的项目成本金额/项目预计成本金额*100%"
     assert rows(parsed) == [
-        ("产出", "数量", "技术审核或造价咨询文件数量", "≥2", "反映成果提交完成度，已完成的技术审核或造价咨询文件数量。"),
         (
-            "产出", "质量", "技术审核或造价咨询文件采纳率", "≥90%",
+            "产出",
+            "数量",
+            "技术审核或造价咨询文件数量",
+            "≥2",
+            "反映成果提交完成度，已完成的技术审核或造价咨询文件数量。",
+        ),
+        (
+            "产出",
+            "质量",
+            "技术审核或造价咨询文件采纳率",
+            "≥90%",
             "考核是否及时提供高质量的项目造价咨询服务技术审核或造价咨询。 "
             "文件采纳率=已采纳的技术审核或造价咨询文件/服务单位提交的技术审核或造价咨询文件总数",
         ),
         (
-            "产出", "时效", "技术驻场支撑", "100%",
+            "产出",
+            "时效",
+            "技术驻场支撑",
+            "100%",
             "提供2名驻场人员，按工作日工作时间随时提供支撑服务，24小时驻场支撑，"
             "全部工作完成时间控制在2024年12月31日以前。",
         ),
         ("产出", "成本", "成本控制率", "≤100%", cost_rate),
         ("效益", "经济效益", *NA),
         (
-            "效益", "社会效益", "提高技术保障率", "≥80%",
+            "效益",
+            "社会效益",
+            "提高技术保障率",
+            "≥80%",
             "促进全区信息化项目的技术可行性和价格合理性，为全区信息化技术人才赋能，反映提升信息化技术人员技术素养，"
             "保障信息化项目建设。技术培训出勤率=智建中心技术人员参加培训人数/智建中心技术人员总数*100%",
         ),
         ("效益", "生态效益", *NA),
         ("效益", "可持续影响", *NA),
-        ("满意度", "服务对象满意度", "服务满意度", "≥90%", "考察服务整体质量，以合同约定的考评表考核结果为准，考核总分/满分*100%"),
+        (
+            "满意度",
+            "服务对象满意度",
+            "服务满意度",
+            "≥90%",
+            "考察服务整体质量，以合同约定的考评表考核结果为准，考核总分/满分*100%",
+        ),
         ("满意度", "其他满意度", *NA),
     ]
 
@@ -360,8 +492,17 @@ def test_it_keeps_two_shenshan_rows_under_the_same_category_in_order():
     parsed = filing(SHENSHAN, "440313241211501000019")
     unit = "深圳市深汕特别合作区智慧城市建设管理服务中心(本级)"
     assert header(parsed) == (
-        "440313241211501000019", "深汕特别合作区大数据融合创新服务", unit, unit, 2, "15 履职类(运转)项目", True,
-        "项目法", "元", Decimal("1400000.00"), Decimal("980000.00"),
+        "440313241211501000019",
+        "深汕特别合作区大数据融合创新服务",
+        unit,
+        unit,
+        2,
+        "15 履职类(运转)项目",
+        True,
+        "项目法",
+        "元",
+        Decimal("1400000.00"),
+        Decimal("980000.00"),
     )
     assert parsed.policy_basis.startswith("根据《深圳市数字政府和智慧城市“十四五”发展规划》要求,十四五期间主要目标为:")
     assert parsed.calculation_basis.startswith("项目预算费用为:168万,主要内容如下:")
@@ -379,8 +520,17 @@ def test_it_keeps_two_shenshan_rows_under_the_same_category_in_order():
 def test_it_joins_free_text_spread_over_several_lines():
     parsed = filing(SHENSHAN, "440313231211500705026")
     assert header(parsed) == (
-        "440313231211500705026", "智慧城市综合运维人员服务采购项目", SHENSHAN_UNIT, SHENSHAN_UNIT, 5,
-        "15 履职类(运转)项目", False, "项目法", "元", Decimal("27895990.00"), Decimal("4809500.00"),
+        "440313231211500705026",
+        "智慧城市综合运维人员服务采购项目",
+        SHENSHAN_UNIT,
+        SHENSHAN_UNIT,
+        5,
+        "15 履职类(运转)项目",
+        False,
+        "项目法",
+        "元",
+        Decimal("27895990.00"),
+        Decimal("4809500.00"),
     )
     assert parsed.policy_basis.split("\n") == [
         "根据深圳市深汕特别合作区预算中期规划和区域建设、经济和发展规划，单位长期工作计划和年度履职工作任务，"
@@ -402,13 +552,24 @@ def test_it_joins_free_text_spread_over_several_lines():
 def test_it_keeps_a_second_policy_text_when_a_form_has_two():
     parsed = filing(SHENSHAN, "440313221210201305002")
     assert header(parsed) == (
-        "440313221210201305002", "2022年财政部农村综合改革转移支付预算", SHENSHAN_UNIT, SHENSHAN_UNIT, 5,
-        "02 政府投资项目", False, "项目法", "元", Decimal("39180701.20"), Decimal("360150.00"),
+        "440313221210201305002",
+        "2022年财政部农村综合改革转移支付预算",
+        SHENSHAN_UNIT,
+        SHENSHAN_UNIT,
+        5,
+        "02 政府投资项目",
+        False,
+        "项目法",
+        "元",
+        Decimal("39180701.20"),
+        Decimal("360150.00"),
     )
     assert parsed.policy_basis_label == "政策依据"
     assert parsed.policy_basis.startswith("根据深圳市深汕特别合作区2022年第4次党工委会议纪要")
     assert list(parsed.other_bases) == ["项目申报依据"]
-    assert parsed.other_bases["项目申报依据"].startswith("(1) 本项目软件开发费用测算参照《软件工程软件开发成本度量规范》")
+    assert parsed.other_bases["项目申报依据"].startswith(
+        "(1) 本项目软件开发费用测算参照《软件工程软件开发成本度量规范》"
+    )
     assert parsed.annual_goal == "完成数字乡村项目商用密码安全评估及安全测评全部测评，并支付对应合同尾款。"
 
 
@@ -418,8 +579,17 @@ def test_it_keeps_a_second_policy_text_when_a_form_has_two():
 def test_it_reads_amounts_exactly_and_a_new_project_from_a_small_form():
     (parsed,) = parse(FORM)
     assert header(parsed) == (
-        "440306210601500000540", "测试项目", "甲单位", "甲单位", 3, "15 其他经费", True, "项目法", "元",
-        Decimal("1000.50"), Decimal("500.00"),
+        "440306210601500000540",
+        "测试项目",
+        "甲单位",
+        "甲单位",
+        3,
+        "15 其他经费",
+        True,
+        "项目法",
+        "元",
+        Decimal("1000.50"),
+        Decimal("500.00"),
     )
     assert (parsed.policy_basis_label, parsed.policy_basis, parsed.calculation_basis) == ("政策依据", "依据", "")
     assert rows(parsed) == [
@@ -447,7 +617,9 @@ def test_it_turns_html_paragraphs_into_lines():
 
 
 def test_it_writes_a_superscript_after_a_unit():
-    assert filing(BAOAN, "440306210601500000538").calculation_basis.startswith("一、管道煤气费:3.7元/m³ ,根据上年度支出标准")
+    assert filing(BAOAN, "440306210601500000538").calculation_basis.startswith(
+        "一、管道煤气费:3.7元/m³ ,根据上年度支出标准"
+    )
     assert filing(BAOAN, "440306221271525600003").indicators[0].value == "≤728.79m²"
 
 
@@ -577,10 +749,38 @@ def test_nothing_suggests_a_year_for_no_filings():
 # --- arbitrary input -----------------------------------------------------------------------------
 
 FRAGMENTS = [
-    "\n", "\t", " ", "## ", "**", "二级项目支出绩效目标申报表", "项目编码:", "项目编号：", "项目名称:",
-    "项目总金额（中期规划，万元）:", "本年度项目金额(元):", "实施期限:", "政策依据:", "一级指标", "产出",
-    "*数量", "•质量", "效益", "社会效益指标", "满意度", "不适用", "不适应", "备注：", "440306210601500000540",
-    "1,234.50", "2023年12月前", "<p>", "</p>", "<sup>2</sup>", "&amp;", '"', "9" * 30,
+    "\n",
+    "\t",
+    " ",
+    "## ",
+    "**",
+    "二级项目支出绩效目标申报表",
+    "项目编码:",
+    "项目编号：",
+    "项目名称:",
+    "项目总金额（中期规划，万元）:",
+    "本年度项目金额(元):",
+    "实施期限:",
+    "政策依据:",
+    "一级指标",
+    "产出",
+    "*数量",
+    "•质量",
+    "效益",
+    "社会效益指标",
+    "满意度",
+    "不适用",
+    "不适应",
+    "备注：",
+    "440306210601500000540",
+    "1,234.50",
+    "2023年12月前",
+    "<p>",
+    "</p>",
+    "<sup>2</sup>",
+    "&amp;",
+    '"',
+    "9" * 30,
 ]
 
 

@@ -3,7 +3,13 @@ from django.core.cache import caches
 import pytest
 
 from projects.printing.cache import (
-    CACHE_ALIAS, CHUNK_MAX, cached, cached_as_made, cached_many, content_chunks, content_key,
+    CACHE_ALIAS,
+    CHUNK_MAX,
+    cached,
+    cached_as_made,
+    cached_many,
+    content_chunks,
+    content_key,
 )
 
 pytestmark = pytest.mark.usefixtures("pdf_cache")
@@ -19,8 +25,12 @@ def test_a_pdf_is_rendered_once_and_then_served_from_the_cache():
 
 
 def test_the_key_changes_with_the_html_and_with_the_css():
-    keys = {content_key("form", "css", "<p>一</p>"), content_key("form", "css", "<p>二</p>"),
-            content_key("form", "css2", "<p>一</p>"), content_key("forms", "css", "<p>一</p>")}
+    keys = {
+        content_key("form", "css", "<p>一</p>"),
+        content_key("form", "css", "<p>二</p>"),
+        content_key("form", "css2", "<p>一</p>"),
+        content_key("forms", "css", "<p>一</p>"),
+    }
     assert len(keys) == 4
 
 
@@ -55,7 +65,9 @@ def test_pdfs_made_as_their_sources_come_are_cached_and_returned_in_the_order_gi
 
     assert cached_as_made(sources(), render) == [b"new-a-a", b"B", b"new-c-c"]
     assert cached_as_made(sources(), lambda missing: [(0, b"again")] * len(list(missing))) == [
-        b"new-a-a", b"B", b"new-c-c"
+        b"new-a-a",
+        b"B",
+        b"new-c-c",
     ]
 
 
@@ -83,7 +95,7 @@ def test_a_long_run_without_a_boundary_is_cut_where_the_codes_say_so_a_removal_c
     def ends_a_chunk(code):
         return len(content_chunks([(code, "a"), ("440306210601500000000", "b")])) == 2
 
-    run = [(code, f"<p>{code}</p>") for code in _codes(400) if not ends_a_chunk(code)][:3 * CHUNK_MAX]
+    run = [(code, f"<p>{code}</p>") for code in _codes(400) if not ends_a_chunk(code)][: 3 * CHUNK_MAX]
     before = content_chunks(run)
     assert len(before) >= 3 and all(len(chunk) <= CHUNK_MAX for chunk in before)
     after = content_chunks(run[1:])

@@ -50,7 +50,11 @@ def _inked_span(face: str, text: str, directory) -> tuple[int, int]:
     installed family), in pixels at 150 dpi."""
     # A font configuration of its own: the engine's keeps the faces it has seen for the process.
     fonts = FontConfiguration()
-    rules = f'@font-face {{ font-family: "T"; src: url("{face}"); }} p {{ font: 10pt "T"; }}' if "://" in face else f'p {{ font: 10pt "{face}"; }}'
+    rules = (
+        f'@font-face {{ font-family: "T"; src: url("{face}"); }} p {{ font: 10pt "T"; }}'
+        if "://" in face
+        else f'p {{ font: 10pt "{face}"; }}'
+    )
     html = weasyprint.HTML(string=f'<html lang="zh-Hans"><body><p>{text}</p></body></html>')
     pdf = html.write_pdf(stylesheets=[weasyprint.CSS(string=rules, font_config=fonts)], font_config=fonts)
     [page] = page_images(pdf, directory, dpi=150)
@@ -64,7 +68,10 @@ def test_the_cut_down_face_prints_simplified_chinese_as_the_full_face_and_keeps_
     font.build(target, characters=map(ord, text))
     # The dash is full-width in Chinese text by the face's locl rules: a face without that feature
     # prints it narrow, and the rest of the line moves.
-    cut_down, full = _inked_span(target.as_uri(), text, tmp_path / "cut"), _inked_span(font.SOURCE_FAMILY, text, tmp_path / "full")
+    cut_down, full = (
+        _inked_span(target.as_uri(), text, tmp_path / "cut"),
+        _inked_span(font.SOURCE_FAMILY, text, tmp_path / "full"),
+    )
     assert cut_down == pytest.approx(full, abs=1)
     languages = {
         language.LangSysTag

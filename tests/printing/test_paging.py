@@ -1,5 +1,12 @@
 from projects.printing.paging import (
-    BLOCK_BUDGET_MM, PAGE_BODY_MM, IndicatorRow, Level1Rows, Level2Rows, header_height_mm, page_blocks, row_height_mm,
+    BLOCK_BUDGET_MM,
+    PAGE_BODY_MM,
+    IndicatorRow,
+    Level1Rows,
+    Level2Rows,
+    header_height_mm,
+    page_blocks,
+    row_height_mm,
 )
 
 
@@ -21,7 +28,11 @@ def test_a_level1_group_that_fits_a_page_is_one_block_with_merged_labels():
     [block] = page_blocks(levels)
     assert block.fits_a_page
     assert [(r.level1.rowspan if r.level1 else None, r.level2.rowspan if r.level2 else None) for r in block.rows] == [
-        (5, 3), (None, None), (None, None), (None, 2), (None, None),
+        (5, 3),
+        (None, None),
+        (None, None),
+        (None, 2),
+        (None, None),
     ]
 
 
@@ -75,7 +86,8 @@ def test_a_group_that_does_not_fit_below_the_header_is_cut_where_the_page_ends()
     two_groups = sum(row_height_mm(row) for group in groups[:2] for row in group.rows)
     blocks = page_blocks([Level1Rows("产出", groups)], above_mm=PAGE_BODY_MM - two_groups - 12)
     assert [[row.level2.label for row in block.rows if row.level2] for block in blocks] == [
-        ["*数量", "*质量"], ["*时效", "*成本"],
+        ["*数量", "*质量"],
+        ["*时效", "*成本"],
     ]
     assert [block.rows[0].level1.label for block in blocks] == ["产出", "产出"]
 

@@ -203,5 +203,5 @@ def test_a_line_hyphenated_where_an_earlier_text_had_a_space_prints_as_without_t
     # Line breaking gives the layout the whole text first, then the line up to the soft hyphen and
     # the hyphenation character, which stands where the space was.
     spaced = "width: 10px; word-spacing: 10px; hyphenate-character: '='"
-    html = f"<html><body><p style=\"{spaced}\">{text}</p></body></html>"
+    html = f'<html><body><p style="{spaced}">{text}</p></body></html>'
     assert _prints_as_without_the_speedups(monkeypatch, [(html, "p { display: block }")])

@@ -10,13 +10,24 @@ def test_the_diff_lists_changed_header_fields_and_added_changed_and_removed_rows
     project = make_filing(people.unit_a)
     before = filing_snapshot(project)
     rows = [
-        RowInput(id=r.pk, category_id=r.category_id, name=r.name, value=r.value, explanation=r.explanation,
-                 not_applicable=r.not_applicable)
+        RowInput(
+            id=r.pk,
+            category_id=r.category_id,
+            name=r.name,
+            value=r.value,
+            explanation=r.explanation,
+            not_applicable=r.not_applicable,
+        )
         for r in project.indicators.order_by("position")
     ]
     quantity, quality = rows[0], rows[1]
-    rows[0] = RowInput(id=quantity.id, category_id=quantity.category_id, name=quantity.name, value="≥95%",
-                       explanation=quantity.explanation)
+    rows[0] = RowInput(
+        id=quantity.id,
+        category_id=quantity.category_id,
+        name=quantity.name,
+        value="≥95%",
+        explanation=quantity.explanation,
+    )
     rows.remove(quality)
     rows.append(RowInput(category_id=quantity.category_id, name="新增数量指标", value="3个", explanation="新增"))
     header = {"annual_goal": "更具体的年度目标"}

@@ -66,14 +66,23 @@ def test_it_converts_wan_yuan_amounts_exactly_and_remembers_the_unit(samples):
 def test_it_keeps_several_rows_under_one_category_and_reads_shifted_rows(samples):
     rows = _rows(Project.objects.get(code="440304221061500600011"))
     assert [r[2] for r in rows if r[1] == "数量"] == ["驻场技术人数", "驻场服务人数"]
-    assert [r[2] for r in rows if r[1] == "时效"] == ["12345业务工作分拨及时率", "城区治理平台分拨及时性", "平台事件分拨及时率"]
+    assert [r[2] for r in rows if r[1] == "时效"] == [
+        "12345业务工作分拨及时率",
+        "城区治理平台分拨及时性",
+        "平台事件分拨及时率",
+    ]
     # These rows are shifted one column in the source: "\t效益\t经济效益\t不适用\t不适用".
     assert ("效益", "经济效益") in {(r[0], r[1]) for r in rows if r[5]}
     assert [r[2] for r in rows if r[1] == "社会效益"] == [
-        "畅通民生诉求渠道，解决民生问题", "提升城区治理水平", "畅通民生诉求渠道，解决民生问题",
+        "畅通民生诉求渠道，解决民生问题",
+        "提升城区治理水平",
+        "畅通民生诉求渠道，解决民生问题",
     ]
     assert [(r[0], r[1]) for r in rows if r[5]] == [
-        ("效益", "经济效益"), ("效益", "生态效益"), ("效益", "可持续影响"), ("满意度", "其他满意度"),
+        ("效益", "经济效益"),
+        ("效益", "生态效益"),
+        ("效益", "可持续影响"),
+        ("满意度", "其他满意度"),
     ]
 
 
@@ -104,7 +113,11 @@ def test_it_stores_the_parsed_value_of_every_indicator(samples):
     assert (row.value_kind, row.comparator, row.number, row.unit) == ("quantity", "≤", Decimal("1500"), "万元")
     deadline = Indicator.objects.get(project__code="440306210601500000540", name="经费发放及时性")
     assert (deadline.value_kind, deadline.comparator, deadline.number, deadline.unit, deadline.deadline) == (
-        "deadline", "≤", None, "", date(2023, 12, 31)
+        "deadline",
+        "≤",
+        None,
+        "",
+        date(2023, 12, 31),
     )
     vague = Indicator.objects.get(project__code="440306210601500000540", name="政府营商环境提升程度")
     assert (vague.value_kind, vague.comparator, vague.number) == ("qualitative", "", None)
@@ -159,7 +172,10 @@ def test_a_reimport_shows_in_the_history_as_one_change_by_the_importer_rows_incl
     project = Project.objects.get(code="440306210601500000540")
     old_rows = [row.name for row in project.indicators.all()]
     assert old_rows
-    edited = SourceFile(baoan.name, baoan.text.replace("项目名称:\t新开办企业刻制公章补贴经费", "项目名称:\t新开办企业刻制公章补贴经费（调整）", 1))
+    edited = SourceFile(
+        baoan.name,
+        baoan.text.replace("项目名称:\t新开办企业刻制公章补贴经费", "项目名称:\t新开办企业刻制公章补贴经费（调整）", 1),
+    )
     assert edited.text != baoan.text
     second = User.objects.create(username="second")
 

@@ -24,9 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _largest_department_year():
-    largest = (
-        Project.objects.values("applicant", "fiscal_year").annotate(count=Count("pk")).order_by("-count").first()
-    )
+    largest = Project.objects.values("applicant", "fiscal_year").annotate(count=Count("pk")).order_by("-count").first()
     return Department.objects.get(pk=largest["applicant"]), largest["fiscal_year"]
 
 
@@ -52,7 +50,9 @@ def test_a_prerendered_department_is_exported_without_rendering_and_a_change_ren
 
     rendered = []
     monkeypatch.setattr(engine, "combined_pdfs", lambda chunks, css: rendered.append(("chunks", len(chunks))))
-    monkeypatch.setattr(engine, "combined_pdfs_as_made", lambda chunks, css: rendered.extend(("chunk", 1) for _ in chunks) or [])
+    monkeypatch.setattr(
+        engine, "combined_pdfs_as_made", lambda chunks, css: rendered.extend(("chunk", 1) for _ in chunks) or []
+    )
     monkeypatch.setattr(engine, "pdfs", lambda htmls, css: rendered.append(("forms", len(htmls))))
     monkeypatch.setattr(engine, "pdf", lambda html, css: rendered.append(("form", 1)))
     merged, archive, single = _exports(department, year)
@@ -65,10 +65,14 @@ def test_a_prerendered_department_is_exported_without_rendering_and_a_change_ren
     changed.save()
     monkeypatch.undo()
     counted = []
-    monkeypatch.setattr(engine, "combined_pdfs", lambda chunks, css, real=engine.combined_pdfs: (
-        counted.append(("chunks", len(chunks))) or real(chunks, css)))
-    monkeypatch.setattr(engine, "pdfs", lambda htmls, css, real=engine.pdfs: (
-        counted.append(("forms", len(htmls))) or real(htmls, css)))
+    monkeypatch.setattr(
+        engine,
+        "combined_pdfs",
+        lambda chunks, css, real=engine.combined_pdfs: counted.append(("chunks", len(chunks))) or real(chunks, css),
+    )
+    monkeypatch.setattr(
+        engine, "pdfs", lambda htmls, css, real=engine.pdfs: counted.append(("forms", len(htmls))) or real(htmls, css)
+    )
     prerender.prerender_department(department_id=department.pk, year=year)
     assert counted == [("chunks", 1), ("forms", 1)]
 
@@ -83,8 +87,13 @@ def test_saving_a_filing_queues_its_department_once_the_transaction_commits(
 ):
     project = make_filing(people.unit_a, year=2025)
     with django_capture_on_commit_callbacks(execute=True):
-        project_update(project=project, user=people.owner, header=_header(project, name="改名"),
-                       rows=_rows_of(project), version=project.version)
+        project_update(
+            project=project,
+            user=people.owner,
+            header=_header(project, name="改名"),
+            rows=_rows_of(project),
+            version=project.version,
+        )
     assert queued == [(people.unit_a.pk, 2025)]
 
 
@@ -94,8 +103,13 @@ def test_saving_a_subordinate_units_filing_queues_its_top_level_unit_as_well(
     project = make_filing(people.unit_a_child, year=2025)
     assert project.top_unit == people.unit_a
     with django_capture_on_commit_callbacks(execute=True):
-        project_update(project=project, user=people.owner, header=_header(project, name="改名"),
-                       rows=_rows_of(project), version=project.version)
+        project_update(
+            project=project,
+            user=people.owner,
+            header=_header(project, name="改名"),
+            rows=_rows_of(project),
+            version=project.version,
+        )
     assert queued == sorted([(people.unit_a.pk, 2025), (people.unit_a_child.pk, 2025)])
 
 
@@ -105,8 +119,13 @@ def test_reviewing_queues_the_department_and_a_rolled_back_change_queues_nothing
     project = make_filing(people.unit_b, year=2024)
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            project_update(project=project, user=people.colleague, header=_header(project, name="改名"),
-                           rows=_rows_of(project), version=project.version)
+            project_update(
+                project=project,
+                user=people.colleague,
+                header=_header(project, name="改名"),
+                rows=_rows_of(project),
+                version=project.version,
+            )
             transaction.set_rollback(True)
     assert queued == []
     project.refresh_from_db()
@@ -169,8 +188,13 @@ def test_a_filing_moved_to_another_year_queues_the_year_it_left_as_well(
 ):
     project = make_filing(people.unit_a, year=2025)
     with django_capture_on_commit_callbacks(execute=True):
-        project_update(project=project, user=people.owner, header=_header(project, fiscal_year=2026),
-                       rows=_rows_of(project), version=project.version)
+        project_update(
+            project=project,
+            user=people.owner,
+            header=_header(project, fiscal_year=2026),
+            rows=_rows_of(project),
+            version=project.version,
+        )
     assert queued == [(people.unit_a.pk, 2025), (people.unit_a.pk, 2026)]
 
 
@@ -180,8 +204,9 @@ def test_a_list_import_queues_the_departments_of_the_rows_it_changed_and_a_dry_r
     project = Project.objects.get(code="440306210601500000540")
     dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project))
     quality = next(i for i, row in enumerate(dataset.dict) if row["二级指标"] == "质量")
-    dataset[quality] = tuple("≥95%" if header == "指标值" else value
-                             for header, value in zip(dataset.headers, dataset[quality]))
+    dataset[quality] = tuple(
+        "≥95%" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[quality])
+    )
     with django_capture_on_commit_callbacks(execute=True):
         IndicatorResource().import_data(dataset, dry_run=True, user=admin_user)
     assert queued == []

@@ -36,7 +36,9 @@ def test_an_approved_project_prints_the_approving_reviewers_opinion_and_date(rev
     _decided_on(project, datetime(2024, 3, 5, 10, 30, tzinfo=SHANGHAI))
     review = printed_reviews([project])[project.pk]
     assert (review.comment, review.user, review.created_at) == (
-        "同意申报。", reviewer, datetime(2024, 3, 5, 10, 30, tzinfo=SHANGHAI)
+        "同意申报。",
+        reviewer,
+        datetime(2024, 3, 5, 10, 30, tzinfo=SHANGHAI),
     )
 
 

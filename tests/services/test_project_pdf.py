@@ -20,11 +20,20 @@ NOT_APPLICABLE_CATEGORIES = "440306210601500000540"  # 新开办企业刻制公�
 
 def _header_values(project):
     return [
-        project.code, project.name, project.applicant.name, project.top_unit.name,
-        f"{project.duration_years}年", project.project_type, "是" if project.is_new else "否", project.allocation,
+        project.code,
+        project.name,
+        project.applicant.name,
+        project.top_unit.name,
+        f"{project.duration_years}年",
+        project.project_type,
+        "是" if project.is_new else "否",
+        project.allocation,
         format_amount(project.in_filing_unit(project.total_amount)),
         format_amount(project.in_filing_unit(project.current_amount)),
-        project.policy_basis, project.calculation_basis, project.annual_goal, project.long_term_goal,
+        project.policy_basis,
+        project.calculation_basis,
+        project.annual_goal,
+        project.long_term_goal,
     ]
 
 
@@ -39,7 +48,15 @@ def test_the_pdf_holds_every_header_value_and_every_indicator_row(samples, code)
     for row in set(rows):
         # A cell's text is drawn in one piece, so a row reads 三级指标 指标值 指标解释 in a row.
         assert text.count(row) >= rows.count(row), row
-    for label in ["一级指标二级指标三级指标指标值指标解释", "产出", "*数量", "*质量", "*社会效益", "*服务对象满意度", "其他满意度"]:
+    for label in [
+        "一级指标二级指标三级指标指标值指标解释",
+        "产出",
+        "*数量",
+        "*质量",
+        "*社会效益",
+        "*服务对象满意度",
+        "其他满意度",
+    ]:
         assert label in text
 
 
@@ -107,7 +124,8 @@ def test_a_review_prints_the_reviewers_opinion_name_and_date(samples):
     project.save()
     reviewer = User.objects.create(username="li", first_name="丽", last_name="李")
     review = SimpleNamespace(
-        comment="指标设置完整，同意申报。", user=reviewer,
+        comment="指标设置完整，同意申报。",
+        user=reviewer,
         created_at=datetime(2024, 3, 5, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
     )
     text = all_text(project_pdf(project=project, review=review))
@@ -122,7 +140,11 @@ def _synthetic_rows(project, level2_name, count):
     Indicator.objects.filter(project=project, category=category).delete()
     Indicator.objects.bulk_create(
         Indicator(
-            project=project, category=category, position=100 + number, name=f"甲乙指标{number:02d}", value="≥1次",
+            project=project,
+            category=category,
+            position=100 + number,
+            name=f"甲乙指标{number:02d}",
+            value="≥1次",
             explanation=f"第{number:02d}行的解释：根据年度工作任务、历史数据与行业标准综合确定取值并按季度复核。" * 2,
         )
         for number in range(count)

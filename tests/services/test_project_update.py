@@ -13,39 +13,77 @@ pytestmark = pytest.mark.django_db
 
 def _rows_of(project):
     return [
-        RowInput(id=row.pk, category_id=row.category_id, name=row.name, value=row.value,
-                 explanation=row.explanation, not_applicable=row.not_applicable)
+        RowInput(
+            id=row.pk,
+            category_id=row.category_id,
+            name=row.name,
+            value=row.value,
+            explanation=row.explanation,
+            not_applicable=row.not_applicable,
+        )
         for row in project.indicators.order_by("position")
     ]
 
 
 def _header(project, **changes):
-    fields = ["code", "name", "fiscal_year", "applicant", "duration_years", "project_type", "is_new",
-              "allocation", "total_amount", "current_amount", "amount_unit", "policy_basis",
-              "calculation_basis", "annual_goal", "long_term_goal"]
+    fields = [
+        "code",
+        "name",
+        "fiscal_year",
+        "applicant",
+        "duration_years",
+        "project_type",
+        "is_new",
+        "allocation",
+        "total_amount",
+        "current_amount",
+        "amount_unit",
+        "policy_basis",
+        "calculation_basis",
+        "annual_goal",
+        "long_term_goal",
+    ]
     return {**{name: getattr(project, name) for name in fields}, **changes}
 
 
 def _stored(project):
-    return list(project.indicators.order_by("position").values_list("category__name", "name", "value", "not_applicable"))
+    return list(
+        project.indicators.order_by("position").values_list("category__name", "name", "value", "not_applicable")
+    )
 
 
 def test_a_filer_creates_a_draft_with_only_its_identity_filled_in(people):
     quantity = categories()[0]
-    project = project_create(user=people.owner, header={
-        "code": "440306000000000000001", "name": "新项目", "fiscal_year": 2025, "applicant": people.unit_a_child,
-    }, rows=[RowInput(category_id=quantity.pk, name="培训人次", value="≥200人次"), RowInput(category_id=quantity.pk)])
+    project = project_create(
+        user=people.owner,
+        header={
+            "code": "440306000000000000001",
+            "name": "新项目",
+            "fiscal_year": 2025,
+            "applicant": people.unit_a_child,
+        },
+        rows=[RowInput(category_id=quantity.pk, name="培训人次", value="≥200人次"), RowInput(category_id=quantity.pk)],
+    )
     assert project.status == Status.DRAFT and project.version == 1
     assert project.top_unit == people.unit_a
     row = project.indicators.get()
-    assert (row.name, row.value, row.comparator, row.number, row.unit) == ("培训人次", "≥200人次", "≥", Decimal("200"), "人次")
+    assert (row.name, row.value, row.comparator, row.number, row.unit) == (
+        "培训人次",
+        "≥200人次",
+        "≥",
+        Decimal("200"),
+        "人次",
+    )
     assert project.history.get().history_user == people.owner
 
 
 def test_nobody_creates_a_project_for_a_unit_they_do_not_file_for(people):
     with pytest.raises(FilingError, match="不是所选申请单位的填报人"):
-        project_create(user=people.owner, header={"code": "440306000000000000002", "name": "越权",
-                                                  "fiscal_year": 2025, "applicant": people.unit_b}, rows=[])
+        project_create(
+            user=people.owner,
+            header={"code": "440306000000000000002", "name": "越权", "fiscal_year": 2025, "applicant": people.unit_b},
+            rows=[],
+        )
     assert not Project.objects.exists()
 
 
@@ -60,8 +98,11 @@ def test_saving_updates_rows_in_place_adds_new_ones_and_drops_removed_ones(peopl
     project_update(project=project, user=people.owner, header=_header(project), rows=rows, version=project.version)
     assert project.indicators.filter(pk=kept_id, name="服务企业数量").exists()
     assert not Indicator.objects.filter(pk=removed.id).exists()
-    assert _stored(project)[:3] == [("数量", "服务企业数量", "≥4万家", False), ("数量", "新增指标", "10个", False),
-                                    ("时效", "时效指标1", "2024年12月31日前", False)]
+    assert _stored(project)[:3] == [
+        ("数量", "服务企业数量", "≥4万家", False),
+        ("数量", "新增指标", "10个", False),
+        ("时效", "时效指标1", "2024年12月31日前", False),
+    ]
 
 
 def test_the_order_inside_a_category_follows_the_page(people, make_filing):
@@ -76,8 +117,14 @@ def test_a_row_marked_not_applicable_reads_不适用_in_every_column(people, mak
     project = make_filing(people.unit_a)
     rows = _rows_of(project)
     economic = next(row for row in rows if row.not_applicable)
-    rows[rows.index(economic)] = RowInput(id=economic.id, category_id=economic.category_id, name="旧名称",
-                                          value="5%", explanation="x", not_applicable=True)
+    rows[rows.index(economic)] = RowInput(
+        id=economic.id,
+        category_id=economic.category_id,
+        name="旧名称",
+        value="5%",
+        explanation="x",
+        not_applicable=True,
+    )
     project_update(project=project, user=people.owner, header=_header(project), rows=rows, version=project.version)
     row = Indicator.objects.get(pk=economic.id)
     assert (row.name, row.value, row.explanation, row.not_applicable) == ("不适用", "不适用", "不适用", True)
@@ -86,8 +133,9 @@ def test_a_row_marked_not_applicable_reads_不适用_in_every_column(people, mak
 def test_a_row_id_of_another_project_is_never_modified(people, make_filing):
     mine, theirs = make_filing(people.unit_a), make_filing(people.unit_b)
     foreign_row = theirs.indicators.first()
-    rows = _rows_of(mine) + [RowInput(id=foreign_row.pk, category_id=foreign_row.category_id, name="篡改", value="1",
-                                      explanation="1")]
+    rows = _rows_of(mine) + [
+        RowInput(id=foreign_row.pk, category_id=foreign_row.category_id, name="篡改", value="1", explanation="1")
+    ]
     project_update(project=mine, user=people.owner, header=_header(mine), rows=rows, version=mine.version)
     foreign_row.refresh_from_db()
     assert foreign_row.name != "篡改" and foreign_row.project == theirs
@@ -98,11 +146,21 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_the_first_is_kept(peo
     project = make_filing(people.unit_a)
     opened_by_first = Project.objects.get(pk=project.pk)
     opened_by_second = Project.objects.get(pk=project.pk)
-    project_update(project=opened_by_first, user=people.owner, header=_header(opened_by_first, name="第一人的名称"),
-                   rows=_rows_of(project), version=opened_by_first.version)
+    project_update(
+        project=opened_by_first,
+        user=people.owner,
+        header=_header(opened_by_first, name="第一人的名称"),
+        rows=_rows_of(project),
+        version=opened_by_first.version,
+    )
     with pytest.raises(StaleFilingError) as refused:
-        project_update(project=opened_by_second, user=people.owner,
-                       header=_header(opened_by_second, name="第二人的名称"), rows=[], version=opened_by_second.version)
+        project_update(
+            project=opened_by_second,
+            user=people.owner,
+            header=_header(opened_by_second, name="第二人的名称"),
+            rows=[],
+            version=opened_by_second.version,
+        )
     assert "保存失败" in refused.value.message and "王填报" in refused.value.message
     assert "您的修改没有保存" in refused.value.message
     assert refused.value.current_version == 2
@@ -115,8 +173,9 @@ def test_a_submitted_or_approved_filing_cannot_be_saved(people, make_filing):
     project = make_filing(people.unit_a)
     review.project_submit(project=project, user=people.owner)
     with pytest.raises(FilingError, match="不能修改"):
-        project_update(project=project, user=people.owner, header=_header(project, name="改"), rows=[],
-                       version=project.version)
+        project_update(
+            project=project, user=people.owner, header=_header(project, name="改"), rows=[], version=project.version
+        )
     project.refresh_from_db()
     assert project.name == "测试项目"
 
@@ -124,26 +183,36 @@ def test_a_submitted_or_approved_filing_cannot_be_saved(people, make_filing):
 def test_a_colleague_of_another_unit_cannot_save(people, make_filing):
     project = make_filing(people.unit_a)
     with pytest.raises(FilingError, match="不是该项目申请单位的填报人"):
-        project_update(project=project, user=people.colleague, header=_header(project, name="改"), rows=[],
-                       version=project.version)
+        project_update(
+            project=project, user=people.colleague, header=_header(project, name="改"), rows=[], version=project.version
+        )
 
 
 def test_saving_a_returned_filing_takes_it_back_to_draft(people, make_filing):
     project = make_filing(people.unit_a)
     review.project_submit(project=project, user=people.owner)
     review.project_return(project=project, user=people.reviewer, reason="请补充")
-    project_update(project=project, user=people.owner, header=_header(project), rows=_rows_of(project),
-                   version=project.version)
+    project_update(
+        project=project, user=people.owner, header=_header(project), rows=_rows_of(project), version=project.version
+    )
     project.refresh_from_db()
     assert project.status == Status.DRAFT
-    assert project.transitions.order_by("-at", "-pk").values_list("from_status", "to_status").first() == ("returned", "draft")
+    assert project.transitions.order_by("-at", "-pk").values_list("from_status", "to_status").first() == (
+        "returned",
+        "draft",
+    )
 
 
 def test_a_duplicate_code_in_the_same_year_is_refused_in_chinese(people, make_filing):
     first, second = make_filing(people.unit_a), make_filing(people.unit_a)
     with pytest.raises(FilingError, match=f"已有项目编码为 {first.code} 的项目"):
-        project_update(project=second, user=people.owner, header=_header(second, code=first.code),
-                       rows=_rows_of(second), version=second.version)
+        project_update(
+            project=second,
+            user=people.owner,
+            header=_header(second, code=first.code),
+            rows=_rows_of(second),
+            version=second.version,
+        )
     second.refresh_from_db()
     assert second.code != first.code and second.version == 1
 
@@ -152,8 +221,13 @@ def test_one_save_writes_header_and_row_history_with_one_timestamp(people, make_
     project = make_filing(people.unit_a)
     rows = _rows_of(project)
     rows[0] = RowInput(id=rows[0].id, category_id=rows[0].category_id, name="改过的", value="1个", explanation="e")
-    project_update(project=project, user=people.owner, header=_header(project, annual_goal="新目标"), rows=rows,
-                   version=project.version)
+    project_update(
+        project=project,
+        user=people.owner,
+        header=_header(project, annual_goal="新目标"),
+        rows=rows,
+        version=project.version,
+    )
     header_record = project.history.order_by("-history_date").first()
     row_record = Indicator.history.get(id=rows[0].id)
     assert header_record.history_user == row_record.history_user == people.owner

@@ -34,8 +34,10 @@ def test_a_department_batch_starts_each_form_on_a_new_page_with_its_own_page_num
     texts = page_texts(batch)
     for start, project, single in zip(starts, projects, singles, strict=True):
         count = len(footers(single))
-        assert numbers[start:start + count] == [(page, count) for page in range(1, count + 1)]
-        assert texts[start].startswith(f"二级项目支出绩效目标申报表预算年度：{project.fiscal_year}年项目编码：{project.code}")
+        assert numbers[start : start + count] == [(page, count) for page in range(1, count + 1)]
+        assert texts[start].startswith(
+            f"二级项目支出绩效目标申报表预算年度：{project.fiscal_year}年项目编码：{project.code}"
+        )
 
 
 def test_the_zip_holds_one_pdf_per_project_named_by_code_and_name(department):

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _steps(project):
-    return list(project.transitions.order_by("at", "pk").values_list("from_status", "to_status", "user__username", "comment"))
+    return list(
+        project.transitions.order_by("at", "pk").values_list("from_status", "to_status", "user__username", "comment")
+    )
 
 
 def test_a_filer_submits_a_complete_draft_and_the_step_is_recorded(people, make_filing):

@@ -14,8 +14,16 @@ def _rows(project, **changes_by_name):
     rows = []
     for row in project.indicators.order_by("position"):
         value = changes_by_name.get(row.name, row.value)
-        rows.append(RowInput(id=row.pk, category_id=row.category_id, name=row.name, value=value,
-                             explanation=row.explanation, not_applicable=row.not_applicable))
+        rows.append(
+            RowInput(
+                id=row.pk,
+                category_id=row.category_id,
+                name=row.name,
+                value=value,
+                explanation=row.explanation,
+                not_applicable=row.not_applicable,
+            )
+        )
     return rows
 
 
@@ -62,8 +70,13 @@ def test_saving_on_the_filing_page_stores_the_read_value_and_refreshes_the_check
     project = make_filing(people.unit_a)
     filing_check_refresh(projects=[project])
     assert project.filing_check.errors == 0
-    project_update(project=project, user=people.owner, header={}, rows=_rows(project, 成本指标1="≤150万元"),
-                   version=project.version)
+    project_update(
+        project=project,
+        user=people.owner,
+        header={},
+        rows=_rows(project, 成本指标1="≤150万元"),
+        version=project.version,
+    )
     project.refresh_from_db()
     project.filing_check.refresh_from_db()
     assert project.filing_check.errors == 1

@@ -15,8 +15,16 @@ def test_a_complete_filing_has_no_problems(people, make_filing):
 
 
 def test_each_missing_header_field_is_named_in_chinese_and_tied_to_its_field(people, make_filing):
-    project = make_filing(people.unit_a, project_type="", is_new=None, allocation="", current_amount=None,
-                          policy_basis="  ", calculation_basis="", annual_goal="")
+    project = make_filing(
+        people.unit_a,
+        project_type="",
+        is_new=None,
+        allocation="",
+        current_amount=None,
+        policy_basis="  ",
+        calculation_basis="",
+        annual_goal="",
+    )
     problems = {problem.field: problem.message for problem in submission_problems(project)}
     assert problems == {
         "project_type": "项目类型：未填写",

@@ -294,8 +294,11 @@ def test_a_filled_in_blank_template_creates_the_project(db):
         sheet[f"C{satisfaction}"], sheet[f"D{satisfaction}"] = "群众满意度", 0.95
         sheet[f"D{satisfaction}"].number_format = "0%"
 
-    result = workbook_import(data=edit_workbook(blank_template_workbook(department=department, year=2025), fill),
-                             file_name="新项目.xlsx", user=filer)
+    result = workbook_import(
+        data=edit_workbook(blank_template_workbook(department=department, year=2025), fill),
+        file_name="新项目.xlsx",
+        user=filer,
+    )
 
     assert [c.code for c in result.created] == ["440306251271500000001"]
     project = Project.objects.get(code="440306251271500000001", fiscal_year=2025)
@@ -303,7 +306,8 @@ def test_a_filled_in_blank_template_creates_the_project(db):
     assert (project.duration_years, project.is_new) == (3, True)
     assert (str(project.current_amount), str(project.total_amount)) == ("1234567.89", "3703703.67")
     assert [(i.category.name, i.name, i.value) for i in project.indicators.select_related("category")] == [
-        ("数量", "办件量", "≥10万件"), ("服务对象满意度", "群众满意度", "95%"),
+        ("数量", "办件量", "≥10万件"),
+        ("服务对象满意度", "群众满意度", "95%"),
     ]
 
 
@@ -313,8 +317,9 @@ def test_sheets_without_a_form_are_skipped_and_listed(project, admin_user):
         notes["A1"] = "灰色单元格无需填写"
         notes["A2"] = "=COUNTA(A1)"
 
-    result = workbook_import(data=edit_workbook(export(BAOAN_CODE), add_notes), file_name="宝安.xlsx",
-                             user=admin_user, dry_run=True)
+    result = workbook_import(
+        data=edit_workbook(export(BAOAN_CODE), add_notes), file_name="宝安.xlsx", user=admin_user, dry_run=True
+    )
 
     assert result.skipped_sheets == ["填表说明"]
     assert [change.code for change in result.changes] == [BAOAN_CODE]

@@ -10,9 +10,22 @@ from projects.services.imports import HEADER_FIELDS
 
 pytestmark = pytest.mark.django_db
 
-COMPARED_FIELDS = ["fiscal_year", "code", "status", *(f for f in HEADER_FIELDS if f not in ("source_file", "source_line"))]
+COMPARED_FIELDS = [
+    "fiscal_year",
+    "code",
+    "status",
+    *(f for f in HEADER_FIELDS if f not in ("source_file", "source_line")),
+]
 INDICATOR_FIELDS = [
-    "category_id", "position", "name", "value", "explanation", "not_applicable", "comparator", "number", "unit",
+    "category_id",
+    "position",
+    "name",
+    "value",
+    "explanation",
+    "not_applicable",
+    "comparator",
+    "number",
+    "unit",
 ]
 
 

@@ -25,9 +25,9 @@ def test_the_project_page_shows_a_finding_beside_its_row(client, people, make_fi
     client.force_login(people.owner)
     html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
     assert "申报表检查：错误 0 处，提示" in html
-    table = html[html.index('class="indicator-sheet'):]
+    table = html[html.index('class="indicator-sheet') :]
     start = table.index("<td>数量指标1</td>")
-    row_html = table[start:table.index("</tr>", start)]
+    row_html = table[start : table.index("</tr>", start)]
     assert "finding-warning" in row_html and "上限" in row_html
 
 
@@ -46,7 +46,7 @@ def test_the_project_list_shows_error_and_warning_counts(client, people, make_fi
     filing_check_refresh(projects=[clean, weak])
     client.force_login(people.owner)
     html = client.get(reverse("projects:project_list")).content.decode()
-    weak_row = html[html.index("有错误项目"):]
+    weak_row = html[html.index("有错误项目") :]
     assert "错误 1" in weak_row[: weak_row.index("</tr>")]
 
 
@@ -68,4 +68,3 @@ def test_the_project_page_offers_the_printable_form_as_pdf_and_excel(client, peo
     html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
     assert reverse("projects:project_pdf", args=[project.pk]) in html
     assert reverse("projects:project_xlsx", args=[project.pk]) in html
-

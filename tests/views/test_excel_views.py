@@ -77,8 +77,8 @@ def test_a_top_level_units_workbook_holds_its_own_projects_then_those_of_the_uni
     own = list(Project.objects.filter(applicant=top).order_by("code").values_list("code", flat=True))
     under = Project.objects.filter(applicant__parent=top).values_list("code", flat=True)
     sheets = sheets_of(response)
-    assert sheets[:len(own)] == own
-    assert sorted(sheets[len(own):]) == sorted(under)
+    assert sheets[: len(own)] == own
+    assert sorted(sheets[len(own) :]) == sorted(under)
     assert len(own) == 11 and len(under) == 30
 
 
@@ -226,7 +226,9 @@ def test_an_upload_left_unconfirmed_expires_and_asks_for_the_workbook_again(file
     preview = upload(filer_client, projects_to_workbook(projects=Project.objects.filter(pk=project.pk)))
     time.sleep(0.1)
 
-    confirmed = filer_client.post(reverse("projects:workbook_confirm"), {"token": preview.context["token"]}, follow=True)
+    confirmed = filer_client.post(
+        reverse("projects:workbook_confirm"), {"token": preview.context["token"]}, follow=True
+    )
 
     assert "待确认的文件已过期" in confirmed.content.decode()
     assert not Project.history.filter(id=project.pk, history_user__username="filer").exists()

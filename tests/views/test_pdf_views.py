@@ -80,7 +80,9 @@ def small_unit(samples):
 
 def test_a_department_batch_downloads_as_one_pdf(client, small_unit):
     _user(client, "futian", FUTIAN_CENTRE, Role.REVIEWER)
-    response = client.get(reverse("projects:department_pdf"), {"department": small_unit.pk, "year": 2022, "output": "pdf"})
+    response = client.get(
+        reverse("projects:department_pdf"), {"department": small_unit.pk, "year": 2022, "output": "pdf"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = all_text(b"".join(response.streaming_content))
@@ -90,7 +92,9 @@ def test_a_department_batch_downloads_as_one_pdf(client, small_unit):
 
 def test_a_department_batch_downloads_as_a_zip(client, small_unit):
     _user(client, "futian", FUTIAN_CENTRE, Role.FILER)
-    response = client.get(reverse("projects:department_pdf"), {"department": small_unit.pk, "year": 2022, "output": "zip"})
+    response = client.get(
+        reverse("projects:department_pdf"), {"department": small_unit.pk, "year": 2022, "output": "zip"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
@@ -107,7 +111,11 @@ def test_a_top_level_units_batch_holds_the_forms_of_the_units_under_it_after_its
 
     response = client.get(reverse("projects:department_pdf"), {"department": top.pk, "year": 2022, "output": "pdf"})
 
-    starts = [text for text in page_texts(b"".join(response.streaming_content)) if text.startswith("二级项目支出绩效目标申报表")]
+    starts = [
+        text
+        for text in page_texts(b"".join(response.streaming_content))
+        if text.startswith("二级项目支出绩效目标申报表")
+    ]
     codes = [Project.objects.get(pk=pk).code for pk in keep]
     assert [next(code for code in codes if code in text) for text in starts] == codes
     assert f"申请单位{FUTIAN_TOP}" in starts[0] and f"申请单位{FUTIAN_CENTRE}" in starts[1]
@@ -118,7 +126,9 @@ def test_a_subordinate_units_user_cannot_export_the_unit_above(client, samples):
     top = Department.objects.get(name=FUTIAN_TOP)
     assert top not in client.get(reverse("projects:department_pdf")).context["form"].fields["department"].queryset
     for output in ("pdf", "zip"):
-        response = client.get(reverse("projects:department_pdf"), {"department": top.pk, "year": 2022, "output": output})
+        response = client.get(
+            reverse("projects:department_pdf"), {"department": top.pk, "year": 2022, "output": output}
+        )
         assert response["Content-Type"].startswith("text/html")
         assert "department" in response.context["form"].errors
     response = client.get(reverse("projects:department_xlsx"), {"department": top.pk, "year": 2022})
@@ -156,7 +166,10 @@ def _approved_by_li(project):
 
 
 REVIEW_PRINTED = [
-    "审核状态审核通过审核日期2024年3月5日", "审核意见指标设置完整，同意申报。", "审核人：李丽", "日期：2024年3月5日",
+    "审核状态审核通过审核日期2024年3月5日",
+    "审核意见指标设置完整，同意申报。",
+    "审核人：李丽",
+    "日期：2024年3月5日",
 ]
 
 
@@ -180,7 +193,9 @@ def test_a_department_batch_prints_the_review_of_its_approved_project_only(clien
         texts = [all_text(archive.read(name)) for name in archive.namelist()]
     else:
         pages = page_texts(content)
-        starts = [index for index, text in enumerate(pages) if text.startswith("二级项目支出绩效目标申报表预算年度")] + [len(pages)]
+        starts = [
+            index for index, text in enumerate(pages) if text.startswith("二级项目支出绩效目标申报表预算年度")
+        ] + [len(pages)]
         texts = ["".join(pages[start:end]) for start, end in zip(starts, starts[1:])]
     assert len(texts) == 3
     assert [all(printed in text for printed in REVIEW_PRINTED) for text in texts] == [False, True, False]

@@ -41,19 +41,25 @@ def test_amounts_show_in_the_filing_unit_with_separators(owner_client, people, m
 
 def test_saving_a_draft_keeps_header_amounts_exact_in_yuan(owner_client, people, make_filing):
     project = make_filing(people.unit_a)
-    data = filing_post_data(owner_client.get(_edit_url(project)), current_amount="1,069.8612", amount_unit="万元",
-                            name="改名后的项目")
+    data = filing_post_data(
+        owner_client.get(_edit_url(project)), current_amount="1,069.8612", amount_unit="万元", name="改名后的项目"
+    )
     response = owner_client.post(_edit_url(project), data)
     assert response.status_code == 302
     project.refresh_from_db()
     assert (project.name, str(project.current_amount), project.amount_unit, project.version) == (
-        "改名后的项目", "10698612.00", "万元", 2)
+        "改名后的项目",
+        "10698612.00",
+        "万元",
+        2,
+    )
 
 
 def test_an_amount_with_more_precision_than_a_fen_is_refused_and_the_input_kept(owner_client, people, make_filing):
     project = make_filing(people.unit_a)
-    data = filing_post_data(owner_client.get(_edit_url(project)), current_amount="12.345", amount_unit="元",
-                            name="不会保存")
+    data = filing_post_data(
+        owner_client.get(_edit_url(project)), current_amount="12.345", amount_unit="元", name="不会保存"
+    )
     response = owner_client.post(_edit_url(project), data)
     assert response.status_code == 200
     assert response.context["form"].errors["current_amount"] == ["以元为单位时最多保留 2 位小数"]
@@ -69,12 +75,21 @@ def test_a_row_added_on_the_page_is_saved_under_its_category(owner_client, peopl
     quality = categories()[1]
     existing = next(key for key, value in data.items() if key.endswith("-category") and value == quality.pk)
     data[existing.replace("-category", "-position")] = 3  # the page renumbers the rows below the new one
-    data.update({"rows-TOTAL_FORMS": index + 1, f"rows-{index}-category": quality.pk, f"rows-{index}-position": 2,
-                 f"rows-{index}-name": "验收合格率", f"rows-{index}-value": "100%",
-                 f"rows-{index}-explanation": "验收结果"})
+    data.update(
+        {
+            "rows-TOTAL_FORMS": index + 1,
+            f"rows-{index}-category": quality.pk,
+            f"rows-{index}-position": 2,
+            f"rows-{index}-name": "验收合格率",
+            f"rows-{index}-value": "100%",
+            f"rows-{index}-explanation": "验收结果",
+        }
+    )
     owner_client.post(_edit_url(project), data)
     assert list(project.indicators.filter(category=quality).order_by("position").values_list("name", flat=True)) == [
-        "验收合格率", "质量指标1"]
+        "验收合格率",
+        "质量指标1",
+    ]
 
 
 def test_a_row_marked_deleted_on_the_page_is_removed(owner_client, people, make_filing):
@@ -115,8 +130,13 @@ def test_row_problems_show_next_to_their_row(owner_client, people, make_filing):
     row = project.indicators.get(category__name="时效")
     Indicator.objects.filter(pk=row.pk).update(value="")
     response = owner_client.get(_edit_url(project) + "?check=1")
-    form = next(f for level in response.context["levels"] for block in level.blocks for f in block.forms
-                if f["id"].value() == row.pk)
+    form = next(
+        f
+        for level in response.context["levels"]
+        for block in level.blocks
+        for f in block.forms
+        if f["id"].value() == row.pk
+    )
     assert [note.message for note in form.notes] == ["产出指标 / 时效指标 “时效指标1”：缺少指标值"]
 
 
@@ -152,8 +172,16 @@ def test_an_approved_filing_cannot_be_opened_for_editing(owner_client, people, m
     project = make_filing(people.unit_a, status=Status.APPROVED)
     response = owner_client.get(_edit_url(project))
     assert response.url == reverse("projects:project_detail", args=[project.pk])
-    data = {"code": project.code, "name": "改", "fiscal_year": 2024, "applicant": people.unit_a.pk, "version": 1,
-            "amount_unit": "元", "rows-TOTAL_FORMS": 0, "rows-INITIAL_FORMS": 0}
+    data = {
+        "code": project.code,
+        "name": "改",
+        "fiscal_year": 2024,
+        "applicant": people.unit_a.pk,
+        "version": 1,
+        "amount_unit": "元",
+        "rows-TOTAL_FORMS": 0,
+        "rows-INITIAL_FORMS": 0,
+    }
     owner_client.post(_edit_url(project), data)
     project.refresh_from_db()
     assert project.name == "测试项目"

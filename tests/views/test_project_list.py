@@ -12,12 +12,19 @@ pytestmark = pytest.mark.django_db
 def listing(client, people, make_filing):
     client.force_login(people.owner)
     projects = {
-        "fee": make_filing(people.unit_a, name="公章补贴经费", year=2023, project_type="15 其他经费",
-                           current_amount=Decimal("10698600.00")),
-        "it": make_filing(people.unit_a_child, name="信息化建设", year=2024, project_type="02 政府投资项目",
-                          status=Status.SUBMITTED),
-        "rent": make_filing(people.unit_a, name="分厅租赁", year=2024, project_type="15 其他经费",
-                            status=Status.APPROVED),
+        "fee": make_filing(
+            people.unit_a,
+            name="公章补贴经费",
+            year=2023,
+            project_type="15 其他经费",
+            current_amount=Decimal("10698600.00"),
+        ),
+        "it": make_filing(
+            people.unit_a_child, name="信息化建设", year=2024, project_type="02 政府投资项目", status=Status.SUBMITTED
+        ),
+        "rent": make_filing(
+            people.unit_a, name="分厅租赁", year=2024, project_type="15 其他经费", status=Status.APPROVED
+        ),
     }
     return client, projects
 
@@ -34,13 +41,16 @@ def test_the_root_url_is_the_project_list(listing):
     assert client.get("/").resolver_match.url_name == "project_list"
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"year": 2024}, ["信息化建设", "分厅租赁"]),
-    ({"status": "approved"}, ["分厅租赁"]),
-    ({"project_type": "02 政府投资项目"}, ["信息化建设"]),
-    ({"year": 2024, "project_type": "15 其他经费"}, ["分厅租赁"]),
-    ({"q": "公章"}, ["公章补贴经费"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"year": 2024}, ["信息化建设", "分厅租赁"]),
+        ({"status": "approved"}, ["分厅租赁"]),
+        ({"project_type": "02 政府投资项目"}, ["信息化建设"]),
+        ({"year": 2024, "project_type": "15 其他经费"}, ["分厅租赁"]),
+        ({"q": "公章"}, ["公章补贴经费"]),
+    ],
+)
 def test_the_list_filters_by_year_status_type_and_searches_by_name(listing, query, expected):
     client, _ = listing
     assert _names(client.get(URL, query)) == sorted(expected)
@@ -85,8 +95,9 @@ def test_batch_submission_from_the_list_reports_each_result(client, people, make
     client.force_login(people.owner)
     ready = make_filing(people.unit_a, name="完整")
     lacking = make_filing(people.unit_a, name="不完整", policy_basis="")
-    response = client.post(reverse("projects:batch_submit"), {"selected": [ready.pk, lacking.pk], "next": URL},
-                           follow=True)
+    response = client.post(
+        reverse("projects:batch_submit"), {"selected": [ready.pk, lacking.pk], "next": URL}, follow=True
+    )
     html = response.content.decode()
     assert f"已送审 1 个项目：{ready.code}" in html
     assert f"{lacking.code} 不完整：申报表还有 1 处需要补充，不能送审（政策依据：未填写）" in html

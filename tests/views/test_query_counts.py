@@ -25,12 +25,18 @@ def _queries(client, url) -> int:
 
 def _make_projects(people, make_filing, count):
     for number in range(count):
-        make_filing(people.unit_a, name=f"项目{number}", rows_per_category=0, with_optional_rows=False,
-                    project_type=f"类型{number % 3}")
+        make_filing(
+            people.unit_a,
+            name=f"项目{number}",
+            rows_per_category=0,
+            with_optional_rows=False,
+            project_type=f"类型{number % 3}",
+        )
 
 
-def test_the_project_list_of_50_rows_runs_as_many_queries_as_one_of_5(client, people, make_filing,
-                                                                      django_assert_num_queries):
+def test_the_project_list_of_50_rows_runs_as_many_queries_as_one_of_5(
+    client, people, make_filing, django_assert_num_queries
+):
     client.force_login(people.owner)
     url = reverse("projects:project_list")
     _make_projects(people, make_filing, 5)
@@ -45,14 +51,16 @@ def test_the_project_list_of_50_rows_runs_as_many_queries_as_one_of_5(client, pe
 def _add_rows(project, count):
     quantity = categories()[0]
     Indicator.objects.bulk_create(
-        Indicator(project=project, category=quantity, position=100 + n, name=f"补充指标{n}", value="1个",
-                  explanation="说明")
+        Indicator(
+            project=project, category=quantity, position=100 + n, name=f"补充指标{n}", value="1个", explanation="说明"
+        )
         for n in range(count)
     )
 
 
-def test_the_edit_page_with_30_indicators_runs_as_many_queries_as_with_3(client, people, make_filing,
-                                                                        django_assert_num_queries):
+def test_the_edit_page_with_30_indicators_runs_as_many_queries_as_with_3(
+    client, people, make_filing, django_assert_num_queries
+):
     client.force_login(people.owner)
     small, large = make_filing(people.unit_a, with_optional_rows=False, rows_per_category=0), make_filing(people.unit_a)
     _add_rows(small, 3)

@@ -18,8 +18,17 @@ def reviewer_client(client, people):
 
 
 def _rows(project):
-    return [RowInput(id=r.pk, category_id=r.category_id, name=r.name, value=r.value, explanation=r.explanation,
-                     not_applicable=r.not_applicable) for r in project.indicators.order_by("position")]
+    return [
+        RowInput(
+            id=r.pk,
+            category_id=r.category_id,
+            name=r.name,
+            value=r.value,
+            explanation=r.explanation,
+            not_applicable=r.not_applicable,
+        )
+        for r in project.indicators.order_by("position")
+    ]
 
 
 def test_the_queue_lists_submitted_projects_of_the_reviewers_units_oldest_first(reviewer_client, people, make_filing):
@@ -38,17 +47,20 @@ def test_the_review_page_shows_what_changed_since_the_return(reviewer_client, pe
     review.project_return(project=project, user=people.reviewer, reason="成本指标请写明金额")
     rows = _rows(project)
     cost = next(row for row in rows if row.name == "成本指标1")
-    rows[rows.index(cost)] = RowInput(id=cost.id, category_id=cost.category_id, name="项目总成本",
-                                      value="≤80万元", explanation=cost.explanation)
-    project_update(project=project, user=people.owner, header={"calculation_basis": "100 万元"}, rows=rows,
-                   version=project.version)
+    rows[rows.index(cost)] = RowInput(
+        id=cost.id, category_id=cost.category_id, name="项目总成本", value="≤80万元", explanation=cost.explanation
+    )
+    project_update(
+        project=project, user=people.owner, header={"calculation_basis": "100 万元"}, rows=rows, version=project.version
+    )
     review.project_submit(project=project, user=people.owner)
 
     response = reviewer_client.get(reverse("projects:project_review", args=[project.pk]))
     diff = response.context["diff"]
     assert [(c.label, c.before, c.after) for c in diff.fields] == [("测算依据", "10 万元 × 10 项", "100 万元")]
     assert [(r.kind, r.before["name"], r.after["name"], r.columns) for r in diff.rows] == [
-        ("changed", "成本指标1", "项目总成本", ["三级指标", "指标值"])]
+        ("changed", "成本指标1", "项目总成本", ["三级指标", "指标值"])
+    ]
     html = response.content.decode()
     assert "当时的退回原因：成本指标请写明金额" in html and "≤80万元" in html
 
@@ -84,8 +96,9 @@ def test_batch_approval_reports_which_succeeded_and_why_the_others_did_not(revie
     submitted = make_filing(people.unit_a, name="已送审")
     review.project_submit(project=submitted, user=people.owner)
     draft = make_filing(people.unit_a, name="还是草稿")
-    response = reviewer_client.post(reverse("projects:batch_approve"), {"selected": [submitted.pk, draft.pk]},
-                                    follow=True)
+    response = reviewer_client.post(
+        reverse("projects:batch_approve"), {"selected": [submitted.pk, draft.pk]}, follow=True
+    )
     html = response.content.decode()
     assert f"审核通过 1 个项目：{submitted.code}" in html
     assert f"{draft.code} 还是草稿：项目当前状态为“草稿”，不能执行此操作" in html

@@ -45,9 +45,10 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize("name, target, who, status", [
-    (name, target, who, status) for name, target, expected in PAGES for who, status in expected
-])
+@pytest.mark.parametrize(
+    "name, target, who, status",
+    [(name, target, who, status) for name, target, expected in PAGES for who, status in expected],
+)
 def test_each_page_answers_each_kind_of_user_as_its_scope_says(request, client, people, name, target, who, status):
     args = [request.getfixturevalue(target).pk] if target else []
     response = _client(client, people, who).get(reverse(name, args=args))
@@ -63,11 +64,12 @@ ACTIONS = [
 ]
 
 
-@pytest.mark.parametrize("name, target, data, allowed, result, who", [
-    (*action, who) for action in ACTIONS for who in USERS
-])
-def test_each_action_is_performed_only_by_those_in_scope(request, client, people, name, target, data, allowed,
-                                                         result, who):
+@pytest.mark.parametrize(
+    "name, target, data, allowed, result, who", [(*action, who) for action in ACTIONS for who in USERS]
+)
+def test_each_action_is_performed_only_by_those_in_scope(
+    request, client, people, name, target, data, allowed, result, who
+):
     project = request.getfixturevalue(target)
     before = Project.objects.get(pk=project.pk).status
     response = _client(client, people, who).post(reverse(name, args=[project.pk]), data)
@@ -92,12 +94,19 @@ def test_an_anonymous_visitor_reaches_no_project_page(client, project_a, name):
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name, target", [
-    ("projects:project_edit", "project_a"), ("projects:project_submit", "project_a"),
-    ("projects:project_withdraw", "submitted_a"), ("projects:project_approve", "submitted_a"),
-    ("projects:project_return", "submitted_a"), ("projects:batch_submit", "project_a"),
-    ("projects:batch_approve", "submitted_a"), ("projects:project_create", None),
-])
+@pytest.mark.parametrize(
+    "name, target",
+    [
+        ("projects:project_edit", "project_a"),
+        ("projects:project_submit", "project_a"),
+        ("projects:project_withdraw", "submitted_a"),
+        ("projects:project_approve", "submitted_a"),
+        ("projects:project_return", "submitted_a"),
+        ("projects:batch_submit", "project_a"),
+        ("projects:batch_approve", "submitted_a"),
+        ("projects:project_create", None),
+    ],
+)
 def test_an_anonymous_visitor_changes_nothing(request, client, name, target):
     project = request.getfixturevalue(target) if target else None
     args = [project.pk] if project and name not in ("projects:batch_submit", "projects:batch_approve") else []
@@ -121,11 +130,19 @@ def test_reading_another_departments_project_by_id_is_a_404_like_a_missing_one(c
 
 def test_writing_another_departments_project_by_id_is_a_404_and_changes_nothing(client, people, project_a):
     client.force_login(people.colleague)
-    response = client.post(reverse("projects:project_edit", args=[project_a.pk]), {
-        "code": project_a.code, "name": "被篡改", "fiscal_year": 2024, "applicant": people.unit_b.pk,
-        "version": project_a.version, "amount_unit": "元",
-        "rows-TOTAL_FORMS": 0, "rows-INITIAL_FORMS": 0,
-    })
+    response = client.post(
+        reverse("projects:project_edit", args=[project_a.pk]),
+        {
+            "code": project_a.code,
+            "name": "被篡改",
+            "fiscal_year": 2024,
+            "applicant": people.unit_b.pk,
+            "version": project_a.version,
+            "amount_unit": "元",
+            "rows-TOTAL_FORMS": 0,
+            "rows-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 404
     project_a.refresh_from_db()
     assert project_a.name == "测试项目" and project_a.applicant == people.unit_a and project_a.version == 1
@@ -161,10 +178,18 @@ def test_the_project_list_shows_each_user_only_their_departments(client, people,
 
 def test_a_filer_cannot_create_a_project_for_another_unit(client, people):
     client.force_login(people.owner)
-    response = client.post(reverse("projects:project_create"), {
-        "code": "440306000000000000009", "name": "越权项目", "fiscal_year": 2025, "applicant": people.unit_b.pk,
-        "amount_unit": "元", "rows-TOTAL_FORMS": 0, "rows-INITIAL_FORMS": 0,
-    })
+    response = client.post(
+        reverse("projects:project_create"),
+        {
+            "code": "440306000000000000009",
+            "name": "越权项目",
+            "fiscal_year": 2025,
+            "applicant": people.unit_b.pk,
+            "amount_unit": "元",
+            "rows-TOTAL_FORMS": 0,
+            "rows-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 200
     assert "applicant" in response.context["form"].errors
     assert not Project.objects.filter(name="越权项目").exists()

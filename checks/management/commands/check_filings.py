@@ -20,11 +20,16 @@ class Command(DatabaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--department", help="只检查该预算单位及其下属单位的项目（单位全称、能唯一确定单位的部分名称或编号，全角、半角括号均可）"
+            "--department",
+            help="只检查该预算单位及其下属单位的项目（单位全称、能唯一确定单位的部分名称或编号，全角、半角括号均可）",
         )
         parser.add_argument("--year", type=int, help="只检查该预算年度的项目")
         parser.add_argument(
-            "--csv", dest="csv_path", type=Path, default=None, help="CSV 输出路径，缺省为 var/check_filings.csv（UTF-8，Excel 可直接打开）"
+            "--csv",
+            dest="csv_path",
+            type=Path,
+            default=None,
+            help="CSV 输出路径，缺省为 var/check_filings.csv（UTF-8，Excel 可直接打开）",
         )
         parser.add_argument("--summary", action="store_true", help="只打印合计，不逐条列出问题")
 
@@ -48,11 +53,22 @@ class Command(DatabaseCommand):
             for finding in findings:
                 rule = RULES_BY_ID[finding.rule_id]
                 if not summary:
-                    self.stdout.write(f"  [{finding.severity_label}] 规则{rule.number} {finding.subject}：{finding.message}")
-                rows.append([
-                    project.fiscal_year, project.code, project.name, project.applicant.name, rule.number, rule.title,
-                    finding.severity_label, finding.subject, finding.message,
-                ])
+                    self.stdout.write(
+                        f"  [{finding.severity_label}] 规则{rule.number} {finding.subject}：{finding.message}"
+                    )
+                rows.append(
+                    [
+                        project.fiscal_year,
+                        project.code,
+                        project.name,
+                        project.applicant.name,
+                        rule.number,
+                        rule.title,
+                        finding.severity_label,
+                        finding.subject,
+                        finding.message,
+                    ]
+                )
         self._write_totals(checks.values())
         path = csv_path or Path(settings.VAR_DIR) / "check_filings.csv"
         _write_csv(path, rows)

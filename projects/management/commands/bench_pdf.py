@@ -39,7 +39,7 @@ def _pages(pdf: bytes) -> int:
 
 
 def _rounds(seconds: list[float]) -> str:
-    """"3 次的中位数：3.01 / 3.05 / 3.10 s"."""
+    """ "3 次的中位数：3.01 / 3.05 / 3.10 s"."""
     return f"{len(seconds)} 次的中位数：" + " / ".join(f"{value:.2f}" for value in seconds) + " s"
 
 
@@ -168,11 +168,17 @@ class Command(DatabaseCommand):
         )
         if chromium_cpu:
             used = statistics.median(chromium_cpu)
-            same_batch = f"，本程序同一批 {statistics.median(worker_cpu) + statistics.median(main_cpu):.2f} s" if worker_cpu else ""
+            same_batch = (
+                f"，本程序同一批 {statistics.median(worker_cpu) + statistics.median(main_cpu):.2f} s"
+                if worker_cpu
+                else ""
+            )
             out(f"  其中整台机器的 CPU 时间：{used:.2f} s（平均占 {used / chromium_time:.1f} 个核{same_batch}）")
         ratios = [ours / theirs for ours, theirs in zip(batches, chromium_times, strict=True)]
         out(
             f"比值 WeasyPrint / Chromium：首次导出 {statistics.median(ratios):.2f}"
-            f"（每轮先后各打印一次，{len(ratios)} 轮之比 " + " / ".join(f"{ratio:.2f}" for ratio in ratios) + " 的中位数），"
+            f"（每轮先后各打印一次，{len(ratios)} 轮之比 "
+            + " / ".join(f"{ratio:.2f}" for ratio in ratios)
+            + " 的中位数），"
             f"内容未变 {unchanged / chromium_time:.2f}"
         )

@@ -54,4 +54,3 @@ class Command(DatabaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
         return user
-

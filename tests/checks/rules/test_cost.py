@@ -34,7 +34,9 @@ def test_a_total_cost_below_half_the_current_amount_is_a_warning():
 
 
 def test_a_cost_item_below_half_the_budget_passes_when_other_items_share_it():
-    filing = with_rows(cost("≤500万元", name="公章刻制成本"), Row("产出", "成本", "系统运维成本", "≤500万元", "按合同价"))
+    filing = with_rows(
+        cost("≤500万元", name="公章刻制成本"), Row("产出", "成本", "系统运维成本", "≤500万元", "按合同价")
+    )
     assert findings(filing, "cost_target") == []
 
 

@@ -13,6 +13,7 @@ def fields(filing, rule_id):
 
 # Rule 2
 
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
@@ -50,7 +51,11 @@ def test_a_code_from_another_district_is_an_error_naming_the_right_area_code():
 
 @pytest.mark.parametrize(
     ("district", "code"),
-    [("福田区", "440304221061500500012"), ("深汕特别合作区", "440313231211501105025"), ("大鹏新区", "440307211061500500012")],
+    [
+        ("福田区", "440304221061500500012"),
+        ("深汕特别合作区", "440313231211501105025"),
+        ("大鹏新区", "440307211061500500012"),
+    ],
 )
 def test_a_code_of_its_own_district_or_of_a_district_without_a_known_area_code_passes(district, code):
     assert findings(clean_filing(district=district, code=code, fiscal_year=2024), "header_complete") == []
@@ -62,6 +67,7 @@ def test_a_code_first_budgeted_after_the_budget_year_is_an_error():
 
 
 # Rule 3
+
 
 def test_a_current_amount_above_the_total_is_an_error_in_the_filings_unit():
     filing = clean_filing(total_amount=Decimal("1000000"), current_amount=Decimal("2830000"), amount_unit="万元")
@@ -87,6 +93,7 @@ def test_a_zero_current_amount_is_a_warning():
 
 
 # Rule 14
+
 
 def test_a_multi_year_project_with_its_annual_goal_pasted_as_long_term_goal_gets_a_warning():
     goal = "保障办公场地正常运转。"

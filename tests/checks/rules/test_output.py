@@ -7,6 +7,7 @@ from tests.checks.builders import clean_filing, findings, with_row
 
 # Rule 6
 
+
 @pytest.mark.parametrize("value", ["≤4万家", "<300件", "不超过50000件"])
 def test_a_quantity_written_as_an_upper_bound_is_a_warning(value):
     [finding] = findings(with_row(clean_filing(), "服务企业数量", value=value), "quantity_upper_bound")
@@ -30,7 +31,10 @@ def test_an_upper_bound_outside_quantity_is_not_this_rules_business():
 
 # Rule 7
 
-@pytest.mark.parametrize(("name", "value"), [("合同审查完成率", "100%"), ("保安配备", "≥95%"), ("光缆维护完成率", "5条")])
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("合同审查完成率", "100%"), ("保安配备", "≥95%"), ("光缆维护完成率", "5条")]
+)
 def test_a_quantity_that_is_a_rate_is_a_warning(name, value):
     [finding] = findings(with_row(clean_filing(), "服务企业数量", name=name, value=value), "quantity_rate")
     assert finding.severity == "warning" and "质量或时效" in finding.message
@@ -41,6 +45,7 @@ def test_a_rate_under_quality_passes():
 
 
 # Rule 9
+
 
 def test_an_excel_serial_as_a_deadline_is_an_error_giving_the_date():
     [finding] = findings(with_row(clean_filing(), "补贴发放完成时间", value="45291"), "timeliness")
@@ -67,7 +72,12 @@ def test_a_deadline_is_not_judged_when_the_budget_year_is_unknown():
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("经费发放及时率", "≥95%"), ("运维保障按时解决比例", "≥95%"), ("故障响应时间", "≤24小时"), ("消杀及时性", "2小时之内")],
+    [
+        ("经费发放及时率", "≥95%"),
+        ("运维保障按时解决比例", "≥95%"),
+        ("故障响应时间", "≤24小时"),
+        ("消杀及时性", "2小时之内"),
+    ],
 )
 def test_a_timeliness_rate_or_a_time_limit_passes(name, value):
     filing = with_row(clean_filing(), "补贴发放完成时间", name=name, value=value)

@@ -27,8 +27,14 @@ def test_a_satisfaction_written_as_an_upper_bound_is_an_error(value):
 
 @pytest.mark.parametrize(
     ("value", "words"),
-    [("100%", "100%"), ("≥100%", "100%"), ("≥60%", "80%–95%"), ("≥98%", "80%–95%"), ("90%", "比较符"),
-     ("≥90分", "不是百分比")],
+    [
+        ("100%", "100%"),
+        ("≥100%", "100%"),
+        ("≥60%", "80%–95%"),
+        ("≥98%", "80%–95%"),
+        ("90%", "比较符"),
+        ("≥90分", "不是百分比"),
+    ],
 )
 def test_an_unusual_satisfaction_target_is_a_warning(value, words):
     [finding] = findings(satisfaction(value), "satisfaction")

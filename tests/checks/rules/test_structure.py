@@ -9,9 +9,11 @@ from tests.checks.builders import clean_filing, findings, severities, with_row, 
 
 # Rule 1
 
+
 def test_a_required_category_filled_with_not_applicable_is_an_error_about_that_category():
-    filing = with_row(clean_filing(), "补贴对象满意度", name="不适用", value="不适用", explanation="不适用",
-                      not_applicable=True)
+    filing = with_row(
+        clean_filing(), "补贴对象满意度", name="不适用", value="不适用", explanation="不适用", not_applicable=True
+    )
     [finding] = findings(filing, "required_categories")
     assert (finding.severity, finding.subject, finding.row) == ("error", "满意度/服务对象满意度", None)
     assert "服务对象满意度" in finding.message
@@ -38,6 +40,7 @@ def test_the_required_categories_come_from_the_filings_template():
 
 
 # Rule 4
+
 
 def test_a_row_named_after_its_category_is_an_error():
     filing = with_row(clean_filing(), "服务企业数量", name="数量指标")
@@ -79,8 +82,11 @@ def test_not_applicable_rows_are_not_checked_for_content():
 
 # Rule 13
 
+
 def test_a_name_used_twice_is_an_error_on_the_second_row_naming_the_first():
-    filing = with_rows(clean_filing(), Row("效益", "社会效益", "企业开办平均用时 ", "≤2个工作日", "按区统计口径，与上年比较"))
+    filing = with_rows(
+        clean_filing(), Row("效益", "社会效益", "企业开办平均用时 ", "≤2个工作日", "按区统计口径，与上年比较")
+    )
     [finding] = findings(filing, "duplicate_names")
     assert (finding.severity, finding.row) == ("error", 11)
     assert "第6行" in finding.message

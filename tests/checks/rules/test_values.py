@@ -8,6 +8,7 @@ from tests.checks.builders import clean_filing, findings, severities, with_row, 
 
 # Rule 5
 
+
 @pytest.mark.parametrize("value", ["2天或16小时", "5次及以上≥5%", "空间分辨率优于0.1m", "90%-95%"])
 def test_a_value_that_is_not_one_target_is_an_error(value):
     filing = with_row(clean_filing(), "服务企业数量", value=value)
@@ -43,6 +44,7 @@ def test_an_excel_date_under_timeliness_is_left_to_rule_9():
 
 # Rule 11
 
+
 def test_a_vague_value_is_a_warning_under_social_benefit():
     filing = with_row(clean_filing(), "企业开办平均用时", value="显著")
     [finding] = findings(filing, "vague_value")
@@ -75,6 +77,7 @@ def test_a_table_mostly_of_words_gets_one_warning_about_the_table():
 
 
 # Rule 12
+
 
 @pytest.mark.parametrize(
     ("level1", "level2", "name"),
