@@ -22,8 +22,8 @@ from indicators.taxonomy import is_not_applicable
 from projects.models import Department, Project, Role, normalise_unit_name
 from projects.parsers.workbook_guard import WorkbookLimits, WorkbookRejected, check_sheet_size, check_workbook_file
 from projects.selectors import departments_for, is_administrator
-from projects.services.imports import EDITABLE_STATUSES
 from projects.services.changes import filings_changed
+from projects.services.imports import EDITABLE_STATUSES
 from projects.spreadsheet_text import as_text_cell, from_text_cell
 
 
@@ -89,9 +89,12 @@ def _locked_error(project_id: int | None, user) -> dict[str, str]:
     project = Project.objects.select_related("applicant").get(pk=project_id)
     if project.status not in EDITABLE_STATUSES:
         return {"code": f"项目 {project.code} {project.get_status_display()}，不能被导入覆盖"}
-    if user is not None and not is_administrator(user):
-        if not departments_for(user, role=Role.FILER).filter(pk=project.applicant_id).exists():
-            return {"code": f"项目 {project.code} 属于其他单位，您不能修改"}
+    if (
+        user is not None
+        and not is_administrator(user)
+        and not departments_for(user, role=Role.FILER).filter(pk=project.applicant_id).exists()
+    ):
+        return {"code": f"项目 {project.code} 属于其他单位，您不能修改"}
     return {}
 
 

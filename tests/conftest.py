@@ -1,3 +1,4 @@
+import functools
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,11 @@ def samples(db):
 TEST_PASSWORD = "pw-for-tests"
 
 
-def _password_hash(cache={}):
+@functools.cache
+def _password_hash() -> str:
     from django.contrib.auth.hashers import make_password
 
-    if "hash" not in cache:
-        cache["hash"] = make_password(TEST_PASSWORD)
-    return cache["hash"]
+    return make_password(TEST_PASSWORD)
 
 
 # People and filings for the workflow tests: an owner (填报人 of unit A), a colleague filing for

@@ -236,7 +236,7 @@ def test_indicator_rows_import_by_code_year_and_position_and_reparse_their_value
     dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project))
     quality = next(i for i, row in enumerate(dataset.dict) if row["二级指标"] == "质量")
     dataset[quality] = tuple(
-        "≥95%" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[quality])
+        "≥95%" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[quality], strict=True)
     )
 
     result = IndicatorResource().import_data(dataset, dry_run=False, user=admin_user)
@@ -249,7 +249,9 @@ def test_indicator_rows_import_by_code_year_and_position_and_reparse_their_value
 def test_indicator_rows_of_a_submitted_project_are_refused(project, admin_user):
     Project.objects.filter(pk=project.pk).update(status="submitted")
     dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project)[:1])
-    dataset[0] = tuple("改" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[0]))
+    dataset[0] = tuple(
+        "改" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[0], strict=True)
+    )
 
     result = IndicatorResource().import_data(dataset, dry_run=True, user=admin_user)
 
@@ -364,7 +366,8 @@ def test_an_indicator_list_import_refreshes_the_stored_check_of_the_projects_it_
     dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project))
     cost = next(i for i, row in enumerate(dataset.dict) if row["二级指标"] == "成本")
     dataset[cost] = tuple(
-        "≤1000万元" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[cost])
+        "≤1000万元" if header == "指标值" else value
+        for header, value in zip(dataset.headers, dataset[cost], strict=True)
     )
     IndicatorResource().import_data(dataset, dry_run=False, user=admin_user)
     project.filing_check.refresh_from_db()

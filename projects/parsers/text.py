@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from indicators.taxonomy import Vocabulary, is_not_applicable
 from projects.parsers.filing import FilingParseError, ParsedFiling, ParsedIndicator
@@ -37,7 +38,7 @@ _HEADER_LABELS = {label: label for label in _PLAIN_LABELS + _TEXT_LABELS} | {
     "长期目标": "长期目标" + _BRACKETED,
 }
 _HEADER_LABEL = re.compile(
-    r"\s*(?:%s)\s*(?:[:：]|$)" % "|".join(f"(?P<{name}>{pattern})" for name, pattern in _HEADER_LABELS.items())
+    r"\s*(?:{})\s*(?:[:：]|$)".format("|".join(f"(?P<{name}>{pattern})" for name, pattern in _HEADER_LABELS.items()))
 )
 # Files name the policy text differently; the first of these a form uses is its policy basis.
 _POLICY_LABELS = ("政策依据", "项目概况", "项目申报依据")
@@ -75,8 +76,10 @@ def parse_filings(text: str, *, vocabulary: Vocabulary) -> list[ParsedFiling]:
     """Every 二级项目支出绩效目标申报表 of ``text``, in order; FilingParseError on bad input."""
     lines = list(enumerate((line.rstrip("\r") for line in text.split("\n")), start=1))
     titles = [index for index, (_, line) in enumerate(lines) if _TITLE_LINE.fullmatch(line)]
-    ends = titles[1:] + [len(lines)]
-    forms = [_read_form(start + 1, lines[start + 1 : end], vocabulary) for start, end in zip(titles, ends)]
+    # Each form runs from its title to the next title, the last one to the end of the text.
+    forms = [
+        _read_form(start + 1, lines[start + 1 : end], vocabulary) for start, end in pairwise([*titles, len(lines)])
+    ]
     filings = [form for form in forms if form is not None]
     if not filings:
         raise FilingParseError(f"文本中没有找到{FORM_TITLE}")

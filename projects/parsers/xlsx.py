@@ -52,7 +52,9 @@ _LABELS = {
     "年度目标": "年度目标",
     "长期目标": "长期目标" + _BRACKETED,
 }
-_LABEL = re.compile(r"[*＊]?(?:%s)[:：]?" % "|".join(f"(?P<{name}>{pattern})" for name, pattern in _LABELS.items()))
+_LABEL = re.compile(
+    r"[*＊]?(?:{})[:：]?".format("|".join(f"(?P<{name}>{pattern})" for name, pattern in _LABELS.items()))
+)
 _POLICY_LABELS = ("政策依据", "项目概况", "项目申报依据")
 _FREE_TEXT = {*_POLICY_LABELS, "测算依据", "年度目标", "长期目标"}
 REQUIRED_FIELDS = ("项目编码", "项目名称", "申请单位", "一级预算单位")
@@ -97,8 +99,9 @@ class WorkbookParseError(FilingParseError):
         super().__init__("\n".join(problems))
 
 
-def parse_workbook(data: bytes, *, vocabulary: Vocabulary, limits: WorkbookLimits = WorkbookLimits()) -> ParsedWorkbook:
+def parse_workbook(data: bytes, *, vocabulary: Vocabulary, limits: WorkbookLimits | None = None) -> ParsedWorkbook:
     """Every form sheet of an .xlsx file; WorkbookParseError on bad input."""
+    limits = limits or WorkbookLimits()
     try:
         check_workbook_file(data, limits)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
@@ -332,7 +335,7 @@ def _read_table(
             problems.add(f"{columns['一级指标']}{row}", "该行没有一级、二级指标，上方也没有可以沿用的指标类别")
             continue
         texts = [cell.text if cell else "" for cell in (name, value, explanation)]
-        for heading, cell in zip(("三级指标", "指标值"), (name, value)):
+        for heading, cell in zip(("三级指标", "指标值"), (name, value), strict=True):
             _check_length(heading, cell, problems)
         indicators.append(
             ParsedIndicator(category[0], category[1], *texts, not_applicable=is_not_applicable(texts[0]), line=row)

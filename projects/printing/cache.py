@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
 from importlib.metadata import version
+from typing import TypeVar
 
 from django.core.cache import caches
 

@@ -259,12 +259,12 @@ class _SheetWriter:
         self.sheet.row_dimensions[self.row].height = 36
 
     def pair_row(self, pairs) -> None:
-        """Label A, value B:C, label D, value E."""
+        """Label A, value B:C, label D, value E; a row of one pair leaves D:E empty."""
         self.row += 1
         r = self.row
         slots = (("A", "B", "C"), ("D", "E", "E"))
         heights = []
-        for (label, value, grey, number_format), (label_col, first, last) in zip(pairs, slots):
+        for (label, value, grey, number_format), (label_col, first, last) in zip(pairs, slots, strict=False):
             self._put(f"{label_col}{r}", label, "申报表-栏目")
             self._put(f"{first}{r}", value, _value_style(grey, number_format), through=f"{last}{r}")
             self.cells[label] = f"{first}{r}"
@@ -280,7 +280,7 @@ class _SheetWriter:
 
     def table(self, spec: TemplateSpec, rows: dict[tuple[str, str], list[tuple[str, str, str]]]) -> None:
         self.row += 1
-        for column, heading in zip("ABCDE", TABLE_COLUMNS):
+        for column, heading in zip("ABCDE", TABLE_COLUMNS, strict=True):
             self._put(f"{column}{self.row}", heading, "申报表-表头")
         self.sheet.row_dimensions[self.row].height = 22
         for level1 in spec.levels:
@@ -290,7 +290,7 @@ class _SheetWriter:
                 # A category without rows still shows one blank line, as the printed form does.
                 for name, value, explanation in rows.get((level1.name, level2.name)) or [("", "", "")]:
                     self.row += 1
-                    for column, text in zip("CDE", (name, value, explanation)):
+                    for column, text in zip("CDE", (name, value, explanation), strict=True):
                         self._put(f"{column}{self.row}", text, "申报表-填写")
                     self._height((name, WIDTHS["C"]), (value, WIDTHS["D"]), (explanation, WIDTHS["E"]))
                 marked = f"*{level2.name}" if level2.required else level2.name

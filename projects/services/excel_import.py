@@ -155,9 +155,8 @@ def _duplicates(sheets: list[ParsedSheet], years: dict[str, tuple[int, str]]) ->
     for sheet in sheets:
         key = (years[sheet.sheet][0], sheet.filing.code)
         if key in seen:
-            problems.append(
-                f"工作表「{sheet.sheet}」单元格 {sheet.cell_of('项目编码')}：项目编码 {key[1]} 与工作表「{seen[key]}」重复"
-            )
+            where = f"工作表「{sheet.sheet}」单元格 {sheet.cell_of('项目编码')}"
+            problems.append(f"{where}：项目编码 {key[1]} 与工作表「{seen[key]}」重复")
         seen.setdefault(key, sheet.sheet)
     return problems
 
@@ -182,9 +181,8 @@ def _scope_problems(
         where = f"工作表「{sheet.sheet}」单元格"
         applicant = allowed.get(normalise_unit_name(sheet.filing.applicant))
         if applicant is None:
-            problems.append(
-                f"{where} {sheet.cell_of('申请单位')}：您不是「{sheet.filing.applicant}」的填报人，不能为该单位导入申报表"
-            )
+            name = sheet.filing.applicant
+            problems.append(f"{where} {sheet.cell_of('申请单位')}：您不是「{name}」的填报人，不能为该单位导入申报表")
             continue
         top_units = {applicant.normalised_name} | ({applicant.parent.normalised_name} if applicant.parent else set())
         if normalise_unit_name(sheet.filing.top_unit) not in top_units:

@@ -9,7 +9,8 @@ a save as one entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, pairwise
+
 from django.db import IntegrityError, router, transaction
 from django.db.models import F
 from django.db.models.deletion import Collector
@@ -145,7 +146,7 @@ def _category_positions(rows: list[RowInput], existing: dict[int, Indicator]) ->
     old = [existing[row.id].position if row.id in existing else None for row in rows]
     known = [position for position in old if position is not None]
     appended_only = all(position is None for position in old[len(known) :])
-    if appended_only and all(a < b for a, b in zip(known, known[1:])):
+    if appended_only and all(a < b for a, b in pairwise(known)):
         last = known[-1] if known else 0
         return known + list(range(last + 1, last + 1 + len(rows) - len(known)))
     return list(range(1, len(rows) + 1))
@@ -158,7 +159,7 @@ def _save_rows(*, project: Project, rows: list[RowInput], user, when) -> None:
     existing = {row.pk: row for row in project.indicators.all()}
     ordered = _ordered_rows(rows, categories)
     created, updated, kept = [], [], set()
-    for position, (row, category) in zip(_positions(ordered, existing), ordered):
+    for position, (row, category) in zip(_positions(ordered, existing), ordered, strict=True):
         values = _row_values(row, category, position)
         # An id that is not one of this project's rows is treated as a new row, never followed.
         indicator = existing.get(row.id) if row.id is not None else None
@@ -254,9 +255,13 @@ def project_update(*, project: Project, user, header: dict, rows: list[RowInput]
         raise FilingError("您不是该项目申请单位的填报人，不能修改")
     if project.status not in EDITABLE_STATUSES:
         raise FilingError(f"项目当前状态为“{project.get_status_display()}”，不能修改")
-    if "applicant" in header and header["applicant"] is not None and header["applicant"].pk != project.applicant_id:
-        if not selectors.filing_departments_for(user).filter(pk=header["applicant"].pk).exists():
-            raise FilingError("您不是所选申请单位的填报人")
+    applicant = header.get("applicant")
+    if (
+        applicant is not None
+        and applicant.pk != project.applicant_id
+        and not selectors.filing_departments_for(user).filter(pk=applicant.pk).exists()
+    ):
+        raise FilingError("您不是所选申请单位的填报人")
     when = timezone.now()
     with transaction.atomic():
         # The check and the bump are one statement, so of two concurrent saves exactly one wins.

@@ -17,8 +17,8 @@ from indicators.values import value_parts
 from projects.models import AmountUnit, Department, Project, Status, district_of, in_yuan, normalise_unit_name
 from projects.parsers.filing import FilingParseError, ParsedFiling
 from projects.parsers.text import infer_fiscal_year, parse_filings
-from projects.services.filing import delete_rows_with_history
 from projects.services.changes import filings_changed
+from projects.services.filing import delete_rows_with_history
 from projects.services.prerender import exported_under
 
 # Fields the import overwrites on a project that already exists.

@@ -174,7 +174,7 @@ def _rows_by_order(before: list[dict], after: list[dict]) -> list[RowChange]:
             paired = min(len(removed), len(added))
             changes += [
                 RowChange("changed", category, a, b, _changed_columns(a, b))
-                for a, b in zip(removed[:paired], added[:paired])
+                for a, b in zip(removed[:paired], added[:paired], strict=True)
             ]
             changes += [RowChange("removed", category, a, None) for a in removed[paired:]]
             changes += [RowChange("added", category, None, b) for b in added[paired:]]

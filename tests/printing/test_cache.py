@@ -1,6 +1,5 @@
-from django.core.cache import caches
-
 import pytest
+from django.core.cache import caches
 
 from projects.printing.cache import (
     CACHE_ALIAS,

@@ -3,6 +3,7 @@ import signal
 import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from itertools import pairwise
 from xml.etree import ElementTree
 
 import pytest
@@ -122,4 +123,4 @@ def test_a_batch_after_a_render_process_died_gets_a_new_pool():
             outcomes.append("broken")
     # The call that finds the pool broken fails and drops it; the next one starts a new pool.
     assert outcomes[-1] == 1
-    assert all(outcome == 1 for previous, outcome in zip(outcomes, outcomes[1:]) if previous == "broken")
+    assert all(outcome == 1 for previous, outcome in pairwise(outcomes) if previous == "broken")

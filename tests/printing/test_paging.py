@@ -117,4 +117,4 @@ def test_a_level2_group_taller_than_a_page_starts_filling_the_rest_of_the_curren
     room = PAGE_BODY_MM / 3
     blocks = page_blocks([Level1Rows("产出", [Level2Rows("*数量", rows)])], above_mm=PAGE_BODY_MM - room)
     first = blocks[0]
-    assert 2 <= len(first.rows) and first.height_mm <= room
+    assert len(first.rows) >= 2 and first.height_mm <= room

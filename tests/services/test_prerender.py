@@ -8,10 +8,10 @@ from django.db.models import Count
 
 from indicators.models import Indicator
 from projects.models import Department, Project
-from projects.resources import IndicatorResource
-from projects.selectors import department_projects
 from projects.printing import engine
 from projects.printing.cache import CHUNK_MAX
+from projects.resources import IndicatorResource
+from projects.selectors import department_projects
 from projects.services import pdf as pdf_services
 from projects.services import prerender, review
 from projects.services.filing import project_update
@@ -117,16 +117,15 @@ def test_reviewing_queues_the_department_and_a_rolled_back_change_queues_nothing
     people, make_filing, queued, django_capture_on_commit_callbacks
 ):
     project = make_filing(people.unit_b, year=2024)
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            project_update(
-                project=project,
-                user=people.colleague,
-                header=_header(project, name="改名"),
-                rows=_rows_of(project),
-                version=project.version,
-            )
-            transaction.set_rollback(True)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        project_update(
+            project=project,
+            user=people.colleague,
+            header=_header(project, name="改名"),
+            rows=_rows_of(project),
+            version=project.version,
+        )
+        transaction.set_rollback(True)
     assert queued == []
     project.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
@@ -205,7 +204,7 @@ def test_a_list_import_queues_the_departments_of_the_rows_it_changed_and_a_dry_r
     dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project))
     quality = next(i for i, row in enumerate(dataset.dict) if row["二级指标"] == "质量")
     dataset[quality] = tuple(
-        "≥95%" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[quality])
+        "≥95%" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[quality], strict=True)
     )
     with django_capture_on_commit_callbacks(execute=True):
         IndicatorResource().import_data(dataset, dry_run=True, user=admin_user)

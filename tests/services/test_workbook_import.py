@@ -56,10 +56,10 @@ def test_a_workbook_edited_as_a_person_would_imports_every_edit_and_nothing_else
         for offset, (name, value, explanation) in enumerate(
             [("窗口咨询量", "≥5000人次", "考察窗口咨询服务量"), ("邮寄件数", "≥3万件", "考察邮寄服务量")], start=1
         ):
-            for column, text in zip("CDE", (name, value, explanation)):
+            for column, text in zip("CDE", (name, value, explanation), strict=True):
                 sheet[f"{column}{quantity + offset}"] = text
         economic = row_of(sheet, "B", "经济效益")  # a 不适用 row filled in
-        for column, text in zip("CDE", ("带动企业开办数量", "≥3000家", "考察本项目带动的企业开办数量")):
+        for column, text in zip("CDE", ("带动企业开办数量", "≥3000家", "考察本项目带动的企业开办数量"), strict=True):
             sheet[f"{column}{economic}"] = text
         value_cell(sheet, "项目名称").value = "新开办企业刻制公章补贴"  # a header value changed
 
@@ -288,7 +288,7 @@ def test_a_filled_in_blank_template_creates_the_project(db):
         value_cell(sheet, "实施期限").value = 3
         value_cell(sheet, "是否新增项目").value = "是"
         quantity = row_of(sheet, "B", "*数量")
-        for column, text in zip("CDE", ("办件量", "≥10万件", "考察大厅办件量")):
+        for column, text in zip("CDE", ("办件量", "≥10万件", "考察大厅办件量"), strict=True):
             sheet[f"{column}{quantity}"] = text
         satisfaction = row_of(sheet, "B", "*服务对象满意度")
         sheet[f"C{satisfaction}"], sheet[f"D{satisfaction}"] = "群众满意度", 0.95

@@ -1,6 +1,7 @@
 import io
 import zipfile
 from datetime import datetime
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -196,7 +197,7 @@ def test_a_department_batch_prints_the_review_of_its_approved_project_only(clien
         starts = [
             index for index, text in enumerate(pages) if text.startswith("二级项目支出绩效目标申报表预算年度")
         ] + [len(pages)]
-        texts = ["".join(pages[start:end]) for start, end in zip(starts, starts[1:])]
+        texts = ["".join(pages[start:end]) for start, end in pairwise(starts)]
     assert len(texts) == 3
     assert [all(printed in text for printed in REVIEW_PRINTED) for text in texts] == [False, True, False]
     assert "审核状态草稿审核日期审核意见填表人：审核人：日期：" in texts[0]

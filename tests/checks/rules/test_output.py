@@ -4,7 +4,6 @@ import pytest
 
 from tests.checks.builders import clean_filing, findings, with_row
 
-
 # Rule 6
 
 

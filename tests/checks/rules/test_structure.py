@@ -6,7 +6,6 @@ from checks.filing import Row
 from indicators.taxonomy import Level1Spec, Level2Spec, TemplateSpec
 from tests.checks.builders import clean_filing, findings, severities, with_row, with_rows
 
-
 # Rule 1
 
 

@@ -5,7 +5,6 @@ import pytest
 from checks.filing import Row
 from tests.checks.builders import clean_filing, findings, severities, with_row, with_rows
 
-
 # Rule 5
 
 
