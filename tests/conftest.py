@@ -1,77 +1,58 @@
-import functools
-from pathlib import Path
-
 import pytest
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-BAOAN = SAMPLES / "000_7eb1ee1bd71f2e66.txt"
-FUTIAN = SAMPLES / "001_f24da8b7715a7516.txt"
-SHENSHAN = SAMPLES / "002_a5ac6881a5caf555.txt"
-SAMPLE_FILES = [BAOAN, FUTIAN, SHENSHAN]
+from tests.helpers.samples import SAMPLE_COUNT, empty_filing_tables, load_samples, sample_projects
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Django's default hasher is slow on purpose (about 0.4 s a password); tests log in and create
+    accounts all the time, so they hash with MD5. Production keeps the default."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as the migrations leave it, with the 100 sample filings imported once."""
+    with django_db_blocker.unblock():
+        load_samples()
 
 
 @pytest.fixture
-def samples(db):
-    """The 100 sample filings, imported as the README's demo does."""
-    from projects.services.imports import import_filings, read_source
+def samples(db) -> list:
+    """The 100 sample projects, as the README's demo imports them.
 
-    return import_filings(sources=[read_source(path) for path in SAMPLE_FILES])
-
-
-TEST_PASSWORD = "pw-for-tests"
-
-
-@functools.cache
-def _password_hash() -> str:
-    from django.contrib.auth.hashers import make_password
-
-    return make_password(TEST_PASSWORD)
+    Every test sees them (see ``tests.helpers.samples``); this fixture says a test relies on them, and
+    imports them again if a transactional test emptied the database before.
+    """
+    projects = list(sample_projects())
+    if len(projects) != SAMPLE_COUNT:
+        empty_filing_tables()
+        load_samples()
+        projects = list(sample_projects())
+    return projects
 
 
-# People and filings for the workflow tests: an owner (填报人 of unit A), a colleague filing for
-# unit B, an outsider with no role, the reviewers of A and of B, and a 管理员 who is not a superuser.
+@pytest.fixture
+def empty_database(db) -> None:
+    """No filings and no units: for tests of importing the samples themselves, or of counting everything."""
+    empty_filing_tables()
+
+
 @pytest.fixture
 def people(db):
-    from types import SimpleNamespace
+    """The people of the workflow tests (``tests.helpers.people``)."""
+    from tests.helpers.people import make_people
 
-    from django.contrib.auth.models import User
-
-    from projects.models import Department, Role
-    from projects.services.accounts import administrator_grant, assignment_grant
-
-    unit_a = Department.objects.create(name="深圳市宝安区测试数据管理局（本级）")
-    unit_a_child = Department.objects.create(name="深圳市宝安区测试服务中心", parent=unit_a)
-    unit_b = Department.objects.create(name="深圳市福田区测试数据管理局（本级）")
-
-    def person(username, full_name):
-        # One password hash for all: hashing per user would dominate the test run.
-        return User.objects.create(username=username, password=_password_hash(), first_name=full_name)
-
-    owner, colleague, outsider = person("owner", "王填报"), person("colleague", "赵同事"), person("outsider", "钱路人")
-    reviewer, other_reviewer = person("reviewer", "孙审核"), person("other_reviewer", "周审核")
-    administrator = person("administrator", "吴管理")
-    assignment_grant(user=owner, department=unit_a, role=Role.FILER)
-    assignment_grant(user=colleague, department=unit_b, role=Role.FILER)
-    assignment_grant(user=reviewer, department=unit_a, role=Role.REVIEWER)
-    assignment_grant(user=other_reviewer, department=unit_b, role=Role.REVIEWER)
-    administrator_grant(user=administrator)
-    return SimpleNamespace(
-        unit_a=unit_a,
-        unit_a_child=unit_a_child,
-        unit_b=unit_b,
-        owner=owner,
-        colleague=colleague,
-        outsider=outsider,
-        reviewer=reviewer,
-        other_reviewer=other_reviewer,
-        administrator=administrator,
-    )
+    return make_people()
 
 
 @pytest.fixture
 def make_filing(db):
     """A complete 申报表 (every header field, one real row under each required 二级) unless told otherwise."""
-    from tests.filings import make_filing as factory
+    from tests.helpers.filings import make_filing as factory
 
     return factory
 

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from projects.models import Project
-from tests.conftest import BAOAN
+from tests.helpers.samples import BAOAN
 
 pytestmark = pytest.mark.django_db
 
@@ -50,14 +50,14 @@ def test_the_project_page_shows_indicators_in_the_official_order(staff, samples)
     assert len(categories) == project.indicators.count()
 
 
-def test_the_admin_upload_imports_a_file(staff):
+def test_the_admin_upload_imports_a_file(staff, empty_database):
     upload = SimpleUploadedFile(BAOAN.name, BAOAN.read_bytes(), content_type="text/plain")
     response = staff.post(reverse("admin:projects_import_filings"), {"files": upload, "year": 2023})
     assert response.status_code == 302
     assert Project.objects.filter(fiscal_year=2023).count() == 21
 
 
-def test_the_admin_upload_shows_the_error_and_writes_nothing(staff):
+def test_the_admin_upload_shows_the_error_and_writes_nothing(staff, empty_database):
     text = BAOAN.read_text(encoding="utf-8").replace("10,698,600.00", "十万", 1)
     upload = SimpleUploadedFile("bad.txt", text.encode(), content_type="text/plain")
     response = staff.post(reverse("admin:projects_import_filings"), {"files": upload})

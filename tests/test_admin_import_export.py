@@ -17,7 +17,7 @@ from indicators.models import Indicator
 from projects.models import Project
 from projects.resources import IndicatorResource, ProjectResource
 from projects.uploads import PendingUploadStorage
-from tests.excel_helpers import make_filer
+from tests.helpers.workbooks import make_filer
 
 pytestmark = pytest.mark.django_db
 

@@ -42,7 +42,7 @@ def test_another_units_project_is_unreachable_in_the_admin_including_its_history
     assert theirs.name == "测试项目"
 
 
-def test_the_administrator_group_manages_every_unit_in_the_admin(client, people, make_filing):
+def test_the_administrator_group_manages_every_unit_in_the_admin(client, empty_database, people, make_filing):
     people.administrator.is_staff = True
     people.administrator.save()
     projects = {make_filing(people.unit_a).pk, make_filing(people.unit_b).pk}

@@ -31,12 +31,14 @@ def nothing_migrated(monkeypatch):
 
 
 @pytest.mark.parametrize("command", DATABASE_COMMANDS, ids=lambda command: command[0])
-def test_a_command_on_an_unmigrated_database_says_to_migrate_and_does_nothing(nothing_migrated, command):
+def test_a_command_on_an_unmigrated_database_says_to_migrate_and_does_nothing(
+    empty_database, nothing_migrated, command
+):
     with pytest.raises(CommandError, match=r"还有 \d+ 个迁移未执行：先运行 python manage.py migrate"):
         call_command(*command)
     assert not Project.objects.exists()
 
 
-def test_a_command_on_a_migrated_database_runs(tmp_path):
+def test_a_command_on_a_migrated_database_runs(empty_database):
     call_command("import_filings", SAMPLE)
-    assert Project.objects.exists()
+    assert Project.objects.filter(source_file=Path(SAMPLE).name, fiscal_year=2023).count() == 21

@@ -2,9 +2,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from projects.models import Project
-from tests.conftest import BAOAN, FUTIAN
+from tests.helpers.samples import BAOAN, FUTIAN
 
-pytestmark = pytest.mark.django_db
+# Each test imports into a database without the session's sample filings.
+pytestmark = pytest.mark.usefixtures("empty_database")
 
 
 def test_it_prints_what_it_created_and_then_what_it_updated(capsys):
@@ -42,3 +43,4 @@ def test_it_fails_on_a_file_that_is_not_text(tmp_path):
     binary.write_bytes(b"%PDF-1.7\xff\xfe\x00\x81")
     with pytest.raises(CommandError, match="scan.pdf"):
         call_command("import_filings", str(binary))
+    assert not Project.objects.exists()

@@ -8,7 +8,7 @@ import pytest
 from django.db import connections
 
 from projects.models import Project, Status
-from tests.conftest import TEST_PASSWORD
+from tests.helpers.people import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -39,17 +39,6 @@ def browser_page(monkeypatch):
         # While Playwright's loop runs, Django keeps this thread's connection in a context-local slot
         # that the usual teardown does not see; close it here or PostgreSQL keeps the test DB busy.
         connections.close_all()
-
-
-@pytest.fixture
-def fast_passwords(settings, people):
-    # The default hasher is slow on purpose; five logins with it would dominate this test.
-    from django.contrib.auth.hashers import make_password
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    for user in (people.owner, people.reviewer):
-        user.password = make_password(TEST_PASSWORD)
-        user.save(update_fields=["password"])
 
 
 def _shot(page, name):
@@ -85,9 +74,7 @@ def _fill_row(group, index, name, value, explanation):
     row.locator("textarea[name$='-explanation']").fill(explanation)
 
 
-def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(
-    live_server, people, fast_passwords, browser_page
-):
+def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_server, people, browser_page):
     page, base = browser_page, live_server.url
 
     # 填报人 creates a project with rows under several 二级指标 and saves it incomplete.

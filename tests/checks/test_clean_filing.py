@@ -1,5 +1,5 @@
 from checks.engine import run_rules
-from tests.checks.builders import clean_filing
+from tests.helpers.plain_filings import clean_filing
 
 
 def test_the_clean_filing_that_rule_tests_spoil_has_no_findings():

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from checks.engine import run_rules
 from checks.findings import Finding
 from checks.registry import RULES
-from tests.checks.builders import clean_filing, with_row
+from tests.helpers.plain_filings import clean_filing, with_row
 
 
 @dataclass

@@ -6,7 +6,7 @@ The filings are read from ``samples/`` and checked as plain data, without the da
 import pytest
 
 from checks.engine import run_rules
-from tests.checks.builders import sample_filings
+from tests.helpers.plain_filings import sample_filings
 
 
 def pinned(code: str, *, without_explanations: bool = False) -> list[tuple[str, str, str]]:

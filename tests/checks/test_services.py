@@ -16,17 +16,17 @@ from checks.sources import filing_from_parsed
 from indicators.models import FormTemplate, Indicator
 from projects.models import Project
 from projects.parsers.text import parse_filings
-from projects.services.imports import import_filings, read_source
-from tests.checks.builders import sample_filings
-from tests.conftest import BAOAN, FUTIAN
+from tests.helpers.plain_filings import sample_filings
+from tests.helpers.samples import BAOAN, FUTIAN
 
 pytestmark = pytest.mark.django_db
 SEAL_SUBSIDY = "440306210601500000540"
 
 
 @pytest.fixture
-def baoan(db):
-    return import_filings(sources=[read_source(BAOAN)])
+def baoan(samples):
+    """The 21 projects of the 宝安 sample file."""
+    return Project.objects.filter(source_file=BAOAN.name)
 
 
 def essentials(findings):
@@ -74,17 +74,17 @@ def test_a_refresh_after_an_edit_updates_the_stored_counts(baoan):
 
 def test_finding_counts_give_errors_and_warnings_per_project(baoan):
     project = Project.objects.get(code=SEAL_SUBSIDY)
-    counts = finding_counts(Project.objects.all())
+    counts = finding_counts(baoan)
     assert len(counts) == 21
     assert counts[project.pk] == (project.filing_check.errors, project.filing_check.warnings) == (1, 5)
     assert finding_counts([project]) == {project.pk: (1, 5)}
 
 
 def test_lists_can_sort_and_filter_projects_by_their_stored_counts(baoan):
-    with_errors = Project.objects.filter(filing_check__errors__gt=0).order_by("-filing_check__errors", "code")
+    with_errors = baoan.filter(filing_check__errors__gt=0).order_by("-filing_check__errors", "code")
     counts = [p.filing_check.errors for p in with_errors.select_related("filing_check")]
     assert counts == sorted(counts, reverse=True) and counts and all(counts)
-    assert with_errors.count() == FilingCheck.objects.filter(errors__gt=0).count() < 21
+    assert with_errors.count() == FilingCheck.objects.filter(project__in=baoan, errors__gt=0).count() < 21
 
 
 def test_a_rule_switched_off_for_the_template_is_left_out(baoan):
@@ -119,5 +119,7 @@ def test_a_parsed_filing_in_wan_yuan_is_checked_with_its_amounts_in_yuan(db):
 
 
 def test_refreshing_all_100_samples_takes_a_fixed_number_of_queries(samples, django_assert_max_num_queries):
+    FilingCheck.objects.all().delete()
     with django_assert_max_num_queries(8):
-        filing_check_refresh(projects=Project.objects.all())
+        checks = filing_check_refresh(projects=Project.objects.all())
+    assert len(checks) == FilingCheck.objects.count() == 100

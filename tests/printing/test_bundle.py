@@ -5,7 +5,7 @@ import weasyprint
 from pypdf import PdfReader
 
 from projects.printing.bundle import merge_pdfs, zip_files
-from tests.pdfs import page_texts
+from tests.helpers.pdfs import page_texts
 
 
 def _pdf(*pages: str) -> bytes:

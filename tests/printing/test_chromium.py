@@ -4,9 +4,9 @@ from projects.models import Project
 from projects.printing import chromium
 from projects.printing.form import render_forms_html
 from projects.services.pdf import form_css
-from tests.pdfs import all_text
+from tests.helpers.pdfs import all_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.benchmark]
 
 
 def test_chromium_prints_the_same_forms_one_after_the_other(samples, tmp_path):

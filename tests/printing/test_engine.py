@@ -13,7 +13,7 @@ from projects.models import Project
 from projects.printing import engine
 from projects.printing.form import render_form_html
 from projects.services.pdf import form_css
-from tests.pdfs import page_images, page_texts
+from tests.helpers.pdfs import page_images, page_texts
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from projects.printing import engine, font
 from projects.services.pdf import form_css, print_font_path
-from tests.pdfs import all_text, font_names, page_images
+from tests.helpers.pdfs import all_text, font_names, page_images
 
 COMMON = "二级项目支出绩效目标申报表，覆盖率≥95%、差错率≤0.5%：758.79㎡（一）〔2023〕"
 RARE = "堃"  # in Noto Serif CJK SC and in GBK, not in GB 2312

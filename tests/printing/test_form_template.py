@@ -6,7 +6,7 @@ from projects.printing import engine
 from projects.printing.form import TEMPLATE, form_context, indicator_levels, template_categories
 from projects.printing.paging import page_blocks
 from projects.services.pdf import form_css
-from tests.pdfs import page_texts
+from tests.helpers.pdfs import page_texts
 
 pytestmark = pytest.mark.django_db
 

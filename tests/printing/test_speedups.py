@@ -8,7 +8,7 @@ from projects.printing import engine, font, speedups
 from projects.printing.form import render_forms_html
 from projects.printing.speedups import cascade, lines, styles
 from projects.services.pdf import form_css
-from tests.pdfs import page_contents
+from tests.helpers.pdfs import page_contents
 
 pytestmark = [
     pytest.mark.django_db,

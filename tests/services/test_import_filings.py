@@ -8,7 +8,7 @@ from indicators.models import Indicator
 from projects.history import project_timeline
 from projects.models import Department, Project, Status
 from projects.services.imports import FilingImportError, SourceFile, import_filings, read_source
-from tests.conftest import BAOAN, FUTIAN, SAMPLE_FILES, SHENSHAN
+from tests.helpers.samples import BAOAN, FUTIAN, SAMPLE_FILES, SHENSHAN
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,13 @@ def _rows(project):
     ]
 
 
-def test_it_imports_all_100_sample_filings_with_per_file_counts(samples):
+def test_it_imports_all_100_sample_filings_with_per_file_counts(empty_database):
+    result = import_filings(sources=[read_source(path) for path in SAMPLE_FILES])
+    assert len(result.created) == 100 and result.updated == []
     assert Project.objects.count() == 100
     assert Project.objects.filter(source_file=BAOAN.name).count() == 21
     assert Project.objects.filter(source_file=FUTIAN.name).count() == 41
     assert Project.objects.filter(source_file=SHENSHAN.name).count() == 38
-    assert len(samples.created) == 100 and samples.updated == []
 
 
 def test_it_stores_a_baoan_filing_field_by_field_with_amounts_in_yuan(samples):
@@ -138,13 +139,13 @@ def test_reimporting_a_file_updates_instead_of_duplicating(samples):
     assert project.indicators.count() == 10
 
 
-def test_the_year_option_wins_over_the_inferred_year(db):
+def test_the_year_option_wins_over_the_inferred_year(empty_database):
     result = import_filings(sources=[read_source(BAOAN)], year=2031)
     assert result.years[BAOAN.name] == (2031, "指定")
     assert set(Project.objects.values_list("fiscal_year", flat=True)) == {2031}
 
 
-def test_a_bad_file_among_good_ones_writes_nothing(db):
+def test_a_bad_file_among_good_ones_writes_nothing(empty_database):
     good = read_source(BAOAN)
     bad = SourceFile("broken.txt", good.text.replace("49,235,800.00", "四千万", 1))
     with pytest.raises(FilingImportError, match=r"broken\.txt.*第\s*\d+\s*行"):
@@ -153,10 +154,12 @@ def test_a_bad_file_among_good_ones_writes_nothing(db):
     assert Department.objects.count() == 0
 
 
-def test_it_refuses_to_overwrite_a_submitted_filing(samples):
+def test_it_refuses_to_overwrite_a_submitted_filing_and_writes_nothing(samples):
     Project.objects.filter(code="440306210601500000540").update(status=Status.SUBMITTED)
+    before = sorted(Project.objects.values_list("pk", "version", "status"))
     with pytest.raises(FilingImportError, match="440306210601500000540"):
         import_filings(sources=[read_source(BAOAN)])
+    assert sorted(Project.objects.values_list("pk", "version", "status")) == before
 
 
 def test_it_records_history_for_imported_projects(samples):
@@ -165,7 +168,7 @@ def test_it_records_history_for_imported_projects(samples):
     assert project.history.first().history_type == "+"
 
 
-def test_a_reimport_shows_in_the_history_as_one_change_by_the_importer_rows_included():
+def test_a_reimport_shows_in_the_history_as_one_change_by_the_importer_rows_included(empty_database):
     baoan = read_source(BAOAN)
     first = User.objects.create(username="first")
     import_filings(sources=[baoan], user=first)
@@ -190,7 +193,7 @@ def test_a_reimport_shows_in_the_history_as_one_change_by_the_importer_rows_incl
     assert len(created.rows) == len(old_rows) and {row.kind for row in created.rows} == {"新增"}
 
 
-def test_the_import_issues_a_fixed_number_of_queries(db, django_assert_max_num_queries):
+def test_the_import_issues_a_fixed_number_of_queries(empty_database, django_assert_max_num_queries):
     sources = [read_source(path) for path in SAMPLE_FILES]
     # 100 forms and ~1,000 indicator rows with their history records: only bulk statements, which
     # SQLite splits into batches of its variable limit (53 statements); PostgreSQL needs 22.
@@ -204,7 +207,7 @@ def test_it_keeps_a_second_basis_under_its_own_label(samples):
     assert "\n\n项目申报依据：(1) 本项目软件开发费用测算参照《软件工程软件开发成本度量规范》" in project.policy_basis
 
 
-def test_a_form_without_an_applicant_is_refused_with_its_line(db):
+def test_a_form_without_an_applicant_is_refused_with_its_line(empty_database):
     text = BAOAN.read_text(encoding="utf-8")
     first_form_applicant = "申请单位:\t深圳市宝安区政务服务数据管理局(本级)\t一级预算单位:"
     assert first_form_applicant in text
@@ -214,7 +217,7 @@ def test_a_form_without_an_applicant_is_refused_with_its_line(db):
     assert Project.objects.count() == 0
 
 
-def test_a_unit_that_leaves_its_top_unit_blank_is_its_own_top_unit(db):
+def test_a_unit_that_leaves_its_top_unit_blank_is_its_own_top_unit(empty_database):
     text = BAOAN.read_text(encoding="utf-8")
     top = "一级预算单位:\t深圳市宝安区政务服务数据管理局(本级)"
     source = SourceFile("blank-top.txt", text.replace(top, "一级预算单位:\t", 1))

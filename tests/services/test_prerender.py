@@ -16,9 +16,9 @@ from projects.services import pdf as pdf_services
 from projects.services import prerender, review
 from projects.services.filing import project_update
 from projects.services.imports import import_filings, read_source
-from tests.conftest import BAOAN
-from tests.pdfs import page_texts
-from tests.services.test_project_update import _header, _rows_of
+from tests.helpers.filings import header_of, row_inputs
+from tests.helpers.pdfs import page_texts
+from tests.helpers.samples import BAOAN
 
 pytestmark = pytest.mark.django_db
 
@@ -90,8 +90,8 @@ def test_saving_a_filing_queues_its_department_once_the_transaction_commits(
         project_update(
             project=project,
             user=people.owner,
-            header=_header(project, name="改名"),
-            rows=_rows_of(project),
+            header=header_of(project, name="改名"),
+            rows=row_inputs(project),
             version=project.version,
         )
     assert queued == [(people.unit_a.pk, 2025)]
@@ -106,8 +106,8 @@ def test_saving_a_subordinate_units_filing_queues_its_top_level_unit_as_well(
         project_update(
             project=project,
             user=people.owner,
-            header=_header(project, name="改名"),
-            rows=_rows_of(project),
+            header=header_of(project, name="改名"),
+            rows=row_inputs(project),
             version=project.version,
         )
     assert queued == sorted([(people.unit_a.pk, 2025), (people.unit_a_child.pk, 2025)])
@@ -121,8 +121,8 @@ def test_reviewing_queues_the_department_and_a_rolled_back_change_queues_nothing
         project_update(
             project=project,
             user=people.colleague,
-            header=_header(project, name="改名"),
-            rows=_rows_of(project),
+            header=header_of(project, name="改名"),
+            rows=row_inputs(project),
             version=project.version,
         )
         transaction.set_rollback(True)
@@ -133,7 +133,9 @@ def test_reviewing_queues_the_department_and_a_rolled_back_change_queues_nothing
     assert queued == [(people.unit_b.pk, 2024)]
 
 
-def test_an_import_queues_every_department_and_year_it_touched(queued, django_capture_on_commit_callbacks):
+def test_an_import_queues_every_department_and_year_it_touched(
+    empty_database, queued, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         result = import_filings(sources=[read_source(BAOAN)])
     assert queued == sorted({(p.applicant_id, p.fiscal_year) for p in result.created})
@@ -190,8 +192,8 @@ def test_a_filing_moved_to_another_year_queues_the_year_it_left_as_well(
         project_update(
             project=project,
             user=people.owner,
-            header=_header(project, fiscal_year=2026),
-            rows=_rows_of(project),
+            header=header_of(project, fiscal_year=2026),
+            rows=row_inputs(project),
             version=project.version,
         )
     assert queued == [(people.unit_a.pk, 2025), (people.unit_a.pk, 2026)]

@@ -10,7 +10,7 @@ from projects.models import Project
 from projects.printing import engine
 from projects.printing.form import format_amount
 from projects.services.pdf import project_pdf
-from tests.pdfs import FOOTER, all_text, compact, font_names, footers, page_texts
+from tests.helpers.pdfs import FOOTER, all_text, compact, font_names, footers, page_texts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_cache")]
 

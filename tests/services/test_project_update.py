@@ -6,44 +6,9 @@ from indicators.models import Indicator
 from projects.models import Project, Status
 from projects.services import review
 from projects.services.filing import FilingError, RowInput, StaleFilingError, project_create, project_update
-from tests.filings import categories
+from tests.helpers.filings import categories, header_of, row_inputs
 
 pytestmark = pytest.mark.django_db
-
-
-def _rows_of(project):
-    return [
-        RowInput(
-            id=row.pk,
-            category_id=row.category_id,
-            name=row.name,
-            value=row.value,
-            explanation=row.explanation,
-            not_applicable=row.not_applicable,
-        )
-        for row in project.indicators.order_by("position")
-    ]
-
-
-def _header(project, **changes):
-    fields = [
-        "code",
-        "name",
-        "fiscal_year",
-        "applicant",
-        "duration_years",
-        "project_type",
-        "is_new",
-        "allocation",
-        "total_amount",
-        "current_amount",
-        "amount_unit",
-        "policy_basis",
-        "calculation_basis",
-        "annual_goal",
-        "long_term_goal",
-    ]
-    return {**{name: getattr(project, name) for name in fields}, **changes}
 
 
 def _stored(project):
@@ -84,18 +49,18 @@ def test_nobody_creates_a_project_for_a_unit_they_do_not_file_for(people):
             header={"code": "440306000000000000002", "name": "越权", "fiscal_year": 2025, "applicant": people.unit_b},
             rows=[],
         )
-    assert not Project.objects.exists()
+    assert not Project.objects.filter(code="440306000000000000002").exists()
 
 
 def test_saving_updates_rows_in_place_adds_new_ones_and_drops_removed_ones(people, make_filing):
     project = make_filing(people.unit_a)
-    rows = _rows_of(project)
+    rows = row_inputs(project)
     kept_id = rows[0].id
     quantity = rows[0].category_id
     rows[0] = RowInput(id=kept_id, category_id=quantity, name="服务企业数量", value="≥4万家", explanation="按任务取值")
     rows.append(RowInput(category_id=quantity, name="新增指标", value="10个", explanation="新增"))
     removed = rows.pop(1)  # the 质量 row
-    project_update(project=project, user=people.owner, header=_header(project), rows=rows, version=project.version)
+    project_update(project=project, user=people.owner, header=header_of(project), rows=rows, version=project.version)
     assert project.indicators.filter(pk=kept_id, name="服务企业数量").exists()
     assert not Indicator.objects.filter(pk=removed.id).exists()
     assert _stored(project)[:3] == [
@@ -107,15 +72,15 @@ def test_saving_updates_rows_in_place_adds_new_ones_and_drops_removed_ones(peopl
 
 def test_the_order_inside_a_category_follows_the_page(people, make_filing):
     project = make_filing(people.unit_a, rows_per_category=3)
-    rows = _rows_of(project)
+    rows = row_inputs(project)
     rows[0], rows[2] = rows[2], rows[0]
-    project_update(project=project, user=people.owner, header=_header(project), rows=rows, version=project.version)
+    project_update(project=project, user=people.owner, header=header_of(project), rows=rows, version=project.version)
     assert [name for _, name, _, _ in _stored(project)[:3]] == ["数量指标3", "数量指标2", "数量指标1"]
 
 
 def test_a_row_marked_not_applicable_reads_不适用_in_every_column(people, make_filing):
     project = make_filing(people.unit_a)
-    rows = _rows_of(project)
+    rows = row_inputs(project)
     economic = next(row for row in rows if row.not_applicable)
     rows[rows.index(economic)] = RowInput(
         id=economic.id,
@@ -125,7 +90,7 @@ def test_a_row_marked_not_applicable_reads_不适用_in_every_column(people, mak
         explanation="x",
         not_applicable=True,
     )
-    project_update(project=project, user=people.owner, header=_header(project), rows=rows, version=project.version)
+    project_update(project=project, user=people.owner, header=header_of(project), rows=rows, version=project.version)
     row = Indicator.objects.get(pk=economic.id)
     assert (row.name, row.value, row.explanation, row.not_applicable) == ("不适用", "不适用", "不适用", True)
 
@@ -133,10 +98,10 @@ def test_a_row_marked_not_applicable_reads_不适用_in_every_column(people, mak
 def test_a_row_id_of_another_project_is_never_modified(people, make_filing):
     mine, theirs = make_filing(people.unit_a), make_filing(people.unit_b)
     foreign_row = theirs.indicators.first()
-    rows = _rows_of(mine) + [
+    rows = row_inputs(mine) + [
         RowInput(id=foreign_row.pk, category_id=foreign_row.category_id, name="篡改", value="1", explanation="1")
     ]
-    project_update(project=mine, user=people.owner, header=_header(mine), rows=rows, version=mine.version)
+    project_update(project=mine, user=people.owner, header=header_of(mine), rows=rows, version=mine.version)
     foreign_row.refresh_from_db()
     assert foreign_row.name != "篡改" and foreign_row.project == theirs
     assert mine.indicators.filter(name="篡改").exists()
@@ -149,15 +114,15 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_the_first_is_kept(peo
     project_update(
         project=opened_by_first,
         user=people.owner,
-        header=_header(opened_by_first, name="第一人的名称"),
-        rows=_rows_of(project),
+        header=header_of(opened_by_first, name="第一人的名称"),
+        rows=row_inputs(project),
         version=opened_by_first.version,
     )
     with pytest.raises(StaleFilingError) as refused:
         project_update(
             project=opened_by_second,
             user=people.owner,
-            header=_header(opened_by_second, name="第二人的名称"),
+            header=header_of(opened_by_second, name="第二人的名称"),
             rows=[],
             version=opened_by_second.version,
         )
@@ -166,7 +131,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_the_first_is_kept(peo
     assert refused.value.current_version == 2
     project.refresh_from_db()
     assert project.name == "第一人的名称" and project.version == 2
-    assert project.indicators.count() == len(_rows_of(opened_by_first))
+    assert project.indicators.count() == len(row_inputs(opened_by_first))
 
 
 def test_a_submitted_or_approved_filing_cannot_be_saved(people, make_filing):
@@ -174,7 +139,7 @@ def test_a_submitted_or_approved_filing_cannot_be_saved(people, make_filing):
     review.project_submit(project=project, user=people.owner)
     with pytest.raises(FilingError, match="不能修改"):
         project_update(
-            project=project, user=people.owner, header=_header(project, name="改"), rows=[], version=project.version
+            project=project, user=people.owner, header=header_of(project, name="改"), rows=[], version=project.version
         )
     project.refresh_from_db()
     assert project.name == "测试项目"
@@ -182,10 +147,17 @@ def test_a_submitted_or_approved_filing_cannot_be_saved(people, make_filing):
 
 def test_a_colleague_of_another_unit_cannot_save(people, make_filing):
     project = make_filing(people.unit_a)
+    rows = project.indicators.count()
     with pytest.raises(FilingError, match="不是该项目申请单位的填报人"):
         project_update(
-            project=project, user=people.colleague, header=_header(project, name="改"), rows=[], version=project.version
+            project=project,
+            user=people.colleague,
+            header=header_of(project, name="改"),
+            rows=[],
+            version=project.version,
         )
+    stored = Project.objects.get(pk=project.pk)
+    assert (stored.name, stored.version, stored.indicators.count()) == ("测试项目", project.version, rows)
 
 
 def test_saving_a_returned_filing_takes_it_back_to_draft(people, make_filing):
@@ -193,7 +165,7 @@ def test_saving_a_returned_filing_takes_it_back_to_draft(people, make_filing):
     review.project_submit(project=project, user=people.owner)
     review.project_return(project=project, user=people.reviewer, reason="请补充")
     project_update(
-        project=project, user=people.owner, header=_header(project), rows=_rows_of(project), version=project.version
+        project=project, user=people.owner, header=header_of(project), rows=row_inputs(project), version=project.version
     )
     project.refresh_from_db()
     assert project.status == Status.DRAFT
@@ -209,8 +181,8 @@ def test_a_duplicate_code_in_the_same_year_is_refused_in_chinese(people, make_fi
         project_update(
             project=second,
             user=people.owner,
-            header=_header(second, code=first.code),
-            rows=_rows_of(second),
+            header=header_of(second, code=first.code),
+            rows=row_inputs(second),
             version=second.version,
         )
     second.refresh_from_db()
@@ -219,12 +191,12 @@ def test_a_duplicate_code_in_the_same_year_is_refused_in_chinese(people, make_fi
 
 def test_one_save_writes_header_and_row_history_with_one_timestamp(people, make_filing):
     project = make_filing(people.unit_a)
-    rows = _rows_of(project)
+    rows = row_inputs(project)
     rows[0] = RowInput(id=rows[0].id, category_id=rows[0].category_id, name="改过的", value="1个", explanation="e")
     project_update(
         project=project,
         user=people.owner,
-        header=_header(project, annual_goal="新目标"),
+        header=header_of(project, annual_goal="新目标"),
         rows=rows,
         version=project.version,
     )

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from projects.models import Assignment, Department, Project, Role
 from projects.selectors import department_projects
 from projects.services.pdf import NothingToExport, pdf_filename, project_pdf, projects_pdf, projects_zip
-from tests.pdfs import all_text, footers, page_texts
+from tests.helpers.pdfs import all_text, footers, page_texts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_cache")]
 

@@ -63,6 +63,9 @@ def test_a_reviewed_submission_can_no_longer_be_withdrawn(people, make_filing):
     review.project_approve(project=project, user=people.reviewer)
     with pytest.raises(TransitionError, match="当前状态为“审核通过”"):
         review.project_withdraw(project=project, user=people.owner)
+    project.refresh_from_db()
+    assert project.status == Status.APPROVED
+    assert list(project.transitions.values_list("to_status", flat=True)) == [Status.SUBMITTED, Status.APPROVED]
 
 
 def test_the_reviewer_approves_a_submission_with_a_comment(people, make_filing):
@@ -123,6 +126,8 @@ def test_an_approved_filing_cannot_be_submitted_again(people, make_filing):
     review.project_approve(project=project, user=people.reviewer)
     with pytest.raises(TransitionError, match="不能送审"):
         review.project_submit(project=project, user=people.owner)
+    project.refresh_from_db()
+    assert project.status == Status.APPROVED and project.transitions.count() == 2
 
 
 def test_of_two_reviewers_acting_on_one_submission_only_the_first_succeeds(people, make_filing):
@@ -141,6 +146,8 @@ def test_a_submission_of_a_version_that_changed_meanwhile_is_refused(people, mak
     type(project).objects.filter(pk=project.pk).update(version=project.version + 1)
     with pytest.raises(TransitionError, match="刚被他人修改"):
         review.project_submit(project=stale_copy, user=people.owner)
+    project.refresh_from_db()
+    assert project.status == Status.DRAFT and not project.transitions.exists()
 
 
 def test_batch_submission_checks_each_project_and_says_which_failed_and_why(people, make_filing):

@@ -11,7 +11,7 @@ from indicators.models import Indicator
 from projects.models import Department, Project, Status
 from projects.services.excel import blank_template_workbook, projects_to_workbook
 from projects.services.excel_import import WorkbookImportError, workbook_import
-from tests.excel_helpers import edit_workbook, insert_rows_like_excel, make_filer, row_of, value_cell
+from tests.helpers.workbooks import edit_workbook, insert_rows_like_excel, make_filer, row_of, value_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -261,7 +261,7 @@ def test_a_workbook_larger_than_the_upload_limit_is_refused(project, admin_user)
     assert "超过上限" in problems_of(export(BAOAN_CODE), admin_user)
 
 
-def test_the_blank_template_carries_the_departments_header_fields(db):
+def test_the_blank_template_carries_the_departments_header_fields(empty_database):
     department = Department.objects.create(name="深圳市宝安区政务服务数据管理局（本级）")
     unit = Department.objects.create(name="深圳市宝安区政务服务中心", parent=department)
 
@@ -275,7 +275,7 @@ def test_the_blank_template_carries_the_departments_header_fields(db):
     edit_workbook(blank_template_workbook(department=unit, year=2025), check)
 
 
-def test_a_filled_in_blank_template_creates_the_project(db):
+def test_a_filled_in_blank_template_creates_the_project(empty_database):
     department = Department.objects.create(name="深圳市宝安区政务服务数据管理局（本级）")
     filer = make_filer(department)
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from projects.models import Department, Project
 from projects.services.excel import projects_to_workbook
 from projects.uploads import CACHE_ALIAS, PendingUploadStorage
-from tests.excel_helpers import edit_workbook, make_filer, value_cell
+from tests.helpers.workbooks import edit_workbook, make_filer, value_cell
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import TEST_PASSWORD
+from tests.helpers.people import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from projects.models import Assignment, Department, Project, Role, Status, Transition
 from projects.services.review import project_approve
-from tests.pdfs import all_text, page_texts
+from tests.helpers.pdfs import all_text, page_texts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_cache")]
 

@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from indicators.models import Indicator
 from projects.models import Project, Status
-from tests.filings import categories
-from tests.views.page_forms import filing_post_data
+from tests.helpers.filings import categories
+from tests.helpers.page_forms import filing_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -205,4 +205,4 @@ def test_a_new_filing_missing_its_code_is_not_saved_and_the_input_is_kept(owner_
     response = owner_client.post(url, data)
     assert response.context["form"].errors["code"] == ["项目编码应为21位数字"]
     assert 'value="没有编码"' in response.content.decode()
-    assert not Project.objects.exists()
+    assert not Project.objects.filter(name="没有编码").exists()

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import Indicator
-from tests.filings import categories
+from tests.helpers.filings import categories
 
 pytestmark = pytest.mark.django_db
 

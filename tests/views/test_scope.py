@@ -161,7 +161,7 @@ def test_a_batch_cannot_reach_projects_outside_the_users_scope(client, people, p
     assert project_a.status == Status.SUBMITTED
 
 
-def test_the_project_list_shows_each_user_only_their_departments(client, people, make_filing):
+def test_the_project_list_shows_each_user_only_their_departments(client, empty_database, people, make_filing):
     mine = make_filing(people.unit_a, name="甲单位项目")
     child = make_filing(people.unit_a_child, name="下属单位项目")
     theirs = make_filing(people.unit_b, name="乙单位项目")

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from checks.filing import Row
-from tests.checks.builders import clean_filing, findings, severities, with_row, with_rows
+from tests.helpers.plain_filings import clean_filing, findings, severities, with_row, with_rows
 
 
 def cost(value, name="项目总成本", **filing_changes):

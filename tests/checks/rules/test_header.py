@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.checks.builders import clean_filing, findings, severities
+from tests.helpers.plain_filings import clean_filing, findings, severities
 
 
 def fields(filing, rule_id):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.checks.builders import clean_filing, findings, with_row
+from tests.helpers.plain_filings import clean_filing, findings, with_row
 
 # Rule 6
 

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from checks.filing import Row
 from indicators.taxonomy import Level1Spec, Level2Spec, TemplateSpec
-from tests.checks.builders import clean_filing, findings, severities, with_row, with_rows
+from tests.helpers.plain_filings import clean_filing, findings, severities, with_row, with_rows
 
 # Rule 1
 

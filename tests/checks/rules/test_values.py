@@ -3,7 +3,7 @@
 import pytest
 
 from checks.filing import Row
-from tests.checks.builders import clean_filing, findings, severities, with_row, with_rows
+from tests.helpers.plain_filings import clean_filing, findings, severities, with_row, with_rows
 
 # Rule 5
 

@@ -5,6 +5,7 @@ from itertools import count
 
 from indicators.models import FormTemplate, Indicator, Level2Category
 from projects.models import Project, Status
+from projects.services.filing import RowInput
 
 _codes = count(1)
 HEADER = {
@@ -96,3 +97,40 @@ def make_filing(
                 )
     Indicator.objects.bulk_create(rows)
     return project
+
+
+def row_inputs(project: Project) -> list[RowInput]:
+    """The project's stored rows as the filing page would send them back."""
+    return [
+        RowInput(
+            id=row.pk,
+            category_id=row.category_id,
+            name=row.name,
+            value=row.value,
+            explanation=row.explanation,
+            not_applicable=row.not_applicable,
+        )
+        for row in project.indicators.order_by("position")
+    ]
+
+
+def header_of(project: Project, **changes) -> dict:
+    """The project's header as the filing page would send it back, with ``changes``."""
+    fields = [
+        "code",
+        "name",
+        "fiscal_year",
+        "applicant",
+        "duration_years",
+        "project_type",
+        "is_new",
+        "allocation",
+        "total_amount",
+        "current_amount",
+        "amount_unit",
+        "policy_basis",
+        "calculation_basis",
+        "annual_goal",
+        "long_term_goal",
+    ]
+    return {**{name: getattr(project, name) for name in fields}, **changes}

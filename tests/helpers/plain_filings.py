@@ -9,7 +9,7 @@ from checks.filing import Filing, Row
 from checks.sources import filing_from_parsed
 from indicators.taxonomy import SHENZHEN_2020, Vocabulary
 from projects.parsers.text import infer_fiscal_year, parse_filings
-from tests.conftest import SAMPLE_FILES
+from tests.helpers.samples import SAMPLE_FILES
 
 CLEAN_ROWS = (
     Row("产出", "数量", "服务企业数量", "≥4万家", "按上年办理量2.8万家及本年增长预测取值，以登记系统统计为准"),
