@@ -6,6 +6,7 @@ and ``DJANGO_ALLOWED_HOSTS``; ``DATABASE_URL`` selects PostgreSQL.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -130,7 +131,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
@@ -138,7 +139,7 @@ LOGGING = {
 }
 
 # The "pdf" cache keeps printed forms on disk, keyed on their content (projects/printing/cache.py).
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Django's file cache compresses every value with zlib again, which gains nothing on a PDF and
     # took 80 ms of a 3 MB batch export; diskcache stores bytes as they are. One shard: Django makes

@@ -40,5 +40,5 @@ def _finding(rule: Rule, note: Note, severity: str) -> Finding:
         indicator_id=row.indicator_id if row else None,
         message=note.message,
         row=row.position if row else None,
-        subject=note.subject or (row.label if row else FIELD_LABELS.get(note.field, "")),
+        subject=note.subject or (row.label if row else FIELD_LABELS.get(note.field or "", "")),
     )

@@ -4,9 +4,10 @@ from django.db.models import QuerySet
 
 from checks.models import FilingCheck
 from projects.selectors import projects_for
+from projects.typing import AnyUser
 
 
-def filing_checks_for(user, *, year: int | None = None, errors_only: bool = False) -> QuerySet[FilingCheck]:
+def filing_checks_for(user: AnyUser, *, year: int | None = None, errors_only: bool = False) -> QuerySet[FilingCheck]:
     """The stored checks of the projects the user may see, most errors first."""
     projects = projects_for(user)
     if year:

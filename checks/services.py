@@ -60,10 +60,12 @@ def blocking_findings(project: Project) -> list[Finding]:
     return [finding for finding in findings_for(project) if finding.is_error]
 
 
-def filing_check_refresh(*, projects: Iterable[Project] | QuerySet) -> list[FilingCheck]:
+def filing_check_refresh(*, projects: Iterable[Project] | QuerySet[Project]) -> list[FilingCheck]:
     """Checks the projects again and stores each one's findings and counts."""
-    ids = [project.pk for project in projects] if not isinstance(projects, QuerySet) else None
-    queryset = projects if ids is None else Project.objects.filter(pk__in=ids)
+    if isinstance(projects, QuerySet):
+        queryset = projects
+    else:
+        queryset = Project.objects.filter(pk__in=[project.pk for project in projects])
     queryset = queryset.select_related("applicant").prefetch_related(_indicators())
     projects = list(queryset)
     templates = {t.pk: t.spec() for t in FormTemplate.objects.filter(pk__in={p.template_id for p in projects})}
@@ -95,7 +97,7 @@ def filing_check_refresh(*, projects: Iterable[Project] | QuerySet) -> list[Fili
     return checks
 
 
-def finding_counts(projects: Iterable[Project] | QuerySet) -> dict[int, tuple[int, int]]:
+def finding_counts(projects: Iterable[Project] | QuerySet[Project]) -> dict[int, tuple[int, int]]:
     """``{project_id: (errors, warnings)}`` as last stored; projects never checked are left out."""
     ids = projects.values("pk") if isinstance(projects, QuerySet) else [project.pk for project in projects]
     return {
@@ -106,5 +108,5 @@ def finding_counts(projects: Iterable[Project] | QuerySet) -> dict[int, tuple[in
     }
 
 
-def _indicators() -> Prefetch:
+def _indicators() -> Prefetch[str, QuerySet[Indicator], str]:
     return Prefetch("indicators", queryset=Indicator.objects.select_related("category__parent"))

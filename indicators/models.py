@@ -1,10 +1,16 @@
 """Indicator categories (reference data per form template) and the 三级指标 rows of a filing."""
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from indicators.taxonomy import Level1Spec, Level2Spec, TemplateSpec, Vocabulary
 from indicators.values import KIND_LABELS, value_parts
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class FormTemplate(models.Model):
@@ -115,6 +121,9 @@ class Indicator(models.Model):
     history = HistoricalRecords(
         excluded_fields=["value_kind", "comparator", "number", "unit", "deadline", "source_line"]
     )
+    # Who made a change and when, set before a save or a deletion for django-simple-history to record.
+    _history_user: "User | None"
+    _history_date: datetime
 
     class Meta:
         verbose_name = verbose_name_plural = "三级指标"

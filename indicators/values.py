@@ -187,7 +187,7 @@ class ParsedValue:
     @property
     def in_yuan(self) -> Decimal | None:
         """The amount in 元 when the value is money (≤1500万元 → 15000000), else None."""
-        if self.kind != Kind.QUANTITY or self.unit not in MONEY_UNITS:
+        if self.kind != Kind.QUANTITY or self.unit not in MONEY_UNITS or self.number is None:
             return None
         return self.number * MONEY_UNITS[self.unit]
 
@@ -204,7 +204,7 @@ class ParsedValue:
     def as_fields(self) -> dict:
         """The parts an Indicator stores, each within its column's limits."""
         number = self.number
-        if number is not None and (abs(number) >= _STORABLE or number.as_tuple().exponent < -6):
+        if number is not None and (abs(number) >= _STORABLE or decimal_places(number) > 6):
             number = None
         return {
             "value_kind": self.kind,
@@ -213,6 +213,14 @@ class ParsedValue:
             "unit": self.unit,
             "deadline": self.deadline,
         }
+
+
+def decimal_places(number: Decimal) -> int:
+    """Digits written after the point: 2 for 1.50, 0 for 15 (negative for 1.5E+3, which has none)."""
+    exponent = number.as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "N" or "F": a NaN or an infinity
+        raise ValueError(f"{number} is not a finite number")
+    return -exponent
 
 
 def normalise(text: str) -> str:
@@ -270,8 +278,9 @@ def _deadline(text: str) -> ParsedValue | None:
     day = int(groups["day"]) if groups["day"] else None
     if month is not None and not 1 <= month <= 12:
         return ParsedValue(Kind.UNREADABLE)
-    # Day 29 of February is checked against a leap year when no year is written.
-    if day is not None and not 1 <= day <= calendar.monthrange(year or 2024, month)[1]:
+    # Day 29 of February is checked against a leap year when no year is written; no pattern reads a day
+    # without its month.
+    if day is not None and month is not None and not 1 <= day <= calendar.monthrange(year or 2024, month)[1]:
         return ParsedValue(Kind.UNREADABLE)
     after = text[match.end() :] if match.re is _DATE_CN else match["edge"] or ""
     comparator = "≤" if after.startswith(_BEFORE) or text.startswith("截至") else ""

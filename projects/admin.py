@@ -49,7 +49,11 @@ class IndicatorInline(admin.TabularInline):
 
 
 class FilingUploadForm(forms.Form):
-    files = forms.FileField(label="申报表文本文件", widget=forms.ClearableFileInput(attrs={"multiple": False}))
+    # The stubs take a declared field for a class attribute, which "files" would have to share with BaseForm's
+    # uploaded files; Django's form metaclass moves it into base_fields, so the two never meet.
+    files = forms.FileField(  # type: ignore[assignment]
+        label="申报表文本文件", widget=forms.ClearableFileInput(attrs={"multiple": False})
+    )
     year = forms.IntegerField(
         label="预算年度",
         required=False,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar, cast
 
 from django import forms
 from django.db.models import Q
+from django.forms.formsets import DELETION_FIELD_NAME
 
+from indicators.values import decimal_places
 from projects import selectors
-from projects.models import AmountUnit, Project, Status, in_yuan
+from projects.models import Allocation, AmountUnit, Project, Status, in_yuan
 from projects.services.filing import RowInput
 
 # Full-width digits and punctuation as typed with a Chinese input method → ASCII.
@@ -16,6 +19,17 @@ _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000:
 PROJECT_TYPES = ["02 政府投资项目", "03 专项资金项目", "15 其他经费", "15 履职类(运转)项目"]
 # Most decimals an amount may have in each unit: both are exact to the 分 in 元.
 MAX_PLACES = {AmountUnit.YUAN: 2, AmountUnit.WAN_YUAN: 6}
+
+_F = TypeVar("_F", bound=forms.Field)
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
+    """The form's own copy of a field, as the kind of field it was declared as (``form.fields`` is
+    typed as holding plain fields)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 class AmountField(forms.DecimalField):
@@ -80,10 +94,11 @@ class ProjectHeaderForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["applicant"].queryset = selectors.filing_departments_for(user)
-        self.fields["applicant"].empty_label = "请选择申请单位"
-        self.fields["allocation"].choices = [("", "请选择"), *self.fields["allocation"].choices[1:]]
-        self.fields["amount_unit"].choices = AmountUnit.choices
+        applicant = form_field(self, "applicant", forms.ModelChoiceField)
+        applicant.queryset = selectors.filing_departments_for(user)
+        applicant.empty_label = "请选择申请单位"
+        form_field(self, "allocation", forms.ChoiceField).choices = [("", "请选择"), *Allocation.choices]
+        form_field(self, "amount_unit", forms.ChoiceField).choices = AmountUnit.choices
         project = self.instance
         if project.pk and not self.is_bound:
             self.initial["total_amount"] = _grouped(project.in_filing_unit(project.total_amount))
@@ -99,12 +114,13 @@ class ProjectHeaderForm(forms.ModelForm):
                 self.add_error("code", f"预算年度 {year} 已有项目编码为 {code} 的项目，请核对")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         unit = cleaned.get("amount_unit") or AmountUnit.YUAN
         places = MAX_PLACES.get(unit, 2)
         for name in ("total_amount", "current_amount"):
             amount = cleaned.get(name)
-            if amount is not None and -amount.as_tuple().exponent > places:
+            if amount is not None and decimal_places(amount) > places:
                 self.add_error(name, f"以{unit}为单位时最多保留 {places} 位小数")
         return cleaned
 
@@ -143,7 +159,7 @@ class BaseRowFormSet(forms.BaseFormSet):
         """The rows kept on the page, in the order the filer arranged them."""
         kept = []
         for index, form in enumerate(self.forms):
-            if self.can_delete and self._should_delete_form(form):
+            if self.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME):
                 continue
             data = form.cleaned_data
             if not data:
@@ -165,10 +181,14 @@ class BaseRowFormSet(forms.BaseFormSet):
         return [row for _, _, row in sorted(kept, key=lambda item: item[:2])]
 
 
-RowFormSet = forms.formset_factory(IndicatorRowForm, formset=BaseRowFormSet, extra=0, can_delete=True)
+# formset_factory makes a subclass of ``formset``, which its stubs type as a plain BaseFormSet.
+RowFormSet = cast(
+    type[BaseRowFormSet],
+    forms.formset_factory(IndicatorRowForm, formset=BaseRowFormSet, extra=0, can_delete=True),
+)
 
 
-def row_formset(project: Project | None, data=None, *, blank_categories=()) -> RowFormSet:
+def row_formset(project: Project | None, data=None, *, blank_categories=()) -> BaseRowFormSet:
     """The rows of ``project``; a new filing starts with one blank row under each 二级指标."""
     initial = [{"category": category_id} for category_id in blank_categories]
     if project is not None and project.pk:
@@ -221,10 +241,13 @@ class ProjectFilterForm(forms.Form):
         types = (
             projects.exclude(project_type="").order_by("project_type").values_list("project_type", flat=True).distinct()
         )
-        self.fields["year"].choices = [("", "全部年度"), *((y, f"{y}年") for y in years)]
-        self.fields["department"].choices = [("", "全部单位"), *departments.values_list("pk", "name")]
-        self.fields["status"].choices = [("", "全部状态"), *Status.choices]
-        self.fields["project_type"].choices = [("", "全部类型"), *((t, t) for t in types)]
+        form_field(self, "year", forms.ChoiceField).choices = [("", "全部年度"), *((y, f"{y}年") for y in years)]
+        form_field(self, "department", forms.ChoiceField).choices = [
+            ("", "全部单位"),
+            *departments.values_list("pk", "name"),
+        ]
+        form_field(self, "status", forms.ChoiceField).choices = [("", "全部状态"), *Status.choices]
+        form_field(self, "project_type", forms.ChoiceField).choices = [("", "全部类型"), *((t, t) for t in types)]
 
     def apply(self, projects):
         if not self.is_valid():

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
 
 from indicators.models import Indicator
-from projects.models import Department, Project, Status
+from projects.models import Department, Project, Status, field_label
 
 TRACKED_FIELDS = [
     "code",
@@ -60,16 +63,17 @@ class RowEvent:
 @dataclass
 class Event:
     at: datetime
-    user: object
+    user: User | None
     title: str
     kind: str  # save, transition
     comment: str = ""
     fields: list[Change] = field(default_factory=list)
     rows: list[RowEvent] = field(default_factory=list)
     to_status: str = ""
+    user_label: str = ""  # who, as the timeline names them
 
 
-def _user_label(user) -> str:
+def _user_label(user: User | None) -> str:
     if user is None:
         return "系统"
     return user.get_full_name() or user.username
@@ -88,18 +92,19 @@ def _show(name: str, value, departments: dict[int, str]) -> str:
 
 
 def _field_label(name: str) -> str:
-    return str(Project._meta.get_field(name.removesuffix("_id")).verbose_name)
+    return field_label(Project, name.removesuffix("_id"))
 
 
 def _header_events(project: Project) -> dict[datetime, Event]:
     records = list(project.history.select_related("history_user").order_by("history_date", "history_id"))
     department_ids = {getattr(r, name) for r in records for name in ("applicant_id", "top_unit_id")}
     departments = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
-    events, previous = {}, None
+    events: dict[datetime, Event] = {}
+    previous = None
     for record in records:
         if previous is None:
             title = f"导入（{record.source_file}）" if record.source_file else "新建申报表"
-            changes = []
+            changes: list[Change] = []
         else:
             title = "保存修改"
             changes = [
@@ -122,13 +127,15 @@ def _summary(record) -> str:
     return f"指标值：{record.value or '（空）'}；指标解释：{record.explanation or '（空）'}"
 
 
-def _row_events(project: Project, categories: dict[int, str]) -> list[tuple[datetime, object, RowEvent]]:
+def _row_events(project: Project, categories: dict[int, str]) -> list[tuple[datetime, User | None, RowEvent]]:
     records = (
         Indicator.history.filter(project_id=project.pk)
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
-    found, previous = [], None
+    found: list[tuple[datetime, User | None, RowEvent]] = []
+    # simple-history makes its record models at run time; they have no static type.
+    previous: Any = None
     for record in records:
         before = previous if previous is not None and previous.id == record.id else None
         category = categories.get(record.category_id, "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indicators.models import Indicator, Level1Category, Level2Category
@@ -25,13 +26,13 @@ def indicator_table(levels: list[Level1Category], indicators: list[Indicator]) -
     by_category: dict[int, list[Indicator]] = {}
     for indicator in sorted(indicators, key=lambda row: (row.position, row.pk or 0)):
         by_category.setdefault(indicator.category_id, []).append(indicator)
-    table = []
+    table: list[TableRow] = []
     for level1 in levels:
         first_of_level1 = len(table)
         for level2 in level1.children.all():
-            rows = by_category.get(level2.pk) or [None]
-            for index, indicator in enumerate(rows):
-                table.append(TableRow(level1, level2, indicator, level2_rowspan=len(rows) if index == 0 else 0))
+            rows: Sequence[Indicator | None] = by_category.get(level2.pk) or [None]
+            for index, row in enumerate(rows):
+                table.append(TableRow(level1, level2, row, level2_rowspan=len(rows) if index == 0 else 0))
         if len(table) > first_of_level1:
             table[first_of_level1].level1_rowspan = len(table) - first_of_level1
     return table

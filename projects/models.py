@@ -2,11 +2,17 @@
 
 import re
 import unicodedata
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 _DISTRICT = re.compile(r"深圳市(.+?(?:特别合作区|新区|区))")
 WAN = Decimal(10000)
@@ -15,6 +21,14 @@ WAN = Decimal(10000)
 def normalise_unit_name(name: str) -> str:
     """One key per unit however it is written: （本级） and (本级) are the same unit."""
     return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """The verbose name of one of the model's own fields, as the form labels it: 项目编码 for ``code``."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):  # a reverse relation or a generic foreign key has no label
+        raise FieldDoesNotExist(f"{model.__name__}.{name} is not a field of the model itself")
+    return str(field.verbose_name)
 
 
 def district_of(unit_name: str) -> str:
@@ -115,6 +129,9 @@ class Project(models.Model):
     # older version is refused instead of overwriting what someone else saved in between.
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Who made a change and when, set before a save for django-simple-history to record (services.filing).
+    _history_user: "User | None"
+    _history_date: datetime
 
     class Meta:
         verbose_name = verbose_name_plural = "二级项目"

@@ -77,7 +77,7 @@ def _scope_error(user, *, applicant: Department | None, top_unit: Department | N
         name = applicant.name if applicant else ""
         return {"applicant": f"您不是「{name}」的填报人，不能导入该单位的项目"}
     if top_unit is not None and top_unit.pk not in {applicant.pk, applicant.parent_id}:
-        expected = applicant.parent.name if applicant.parent_id else applicant.name
+        expected = applicant.parent.name if applicant.parent is not None else applicant.name
         return {"top_unit": f"一级预算单位与申请单位不符，应为「{expected}」"}
     return {}
 
@@ -324,7 +324,7 @@ class SafeXLSX(base_formats.XLSX):
 
     def export_data(self, dataset, **kwargs):
         workbook = Workbook(write_only=False)
-        sheet = workbook.active
+        sheet = workbook.worksheets[0]  # the sheet a new workbook opens with
         sheet.title = (dataset.title or "导出")[:31]
         sheet.append(list(dataset.headers or []))
         for values in dataset:

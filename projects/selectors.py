@@ -4,24 +4,29 @@ Every view, export and admin page gets its projects and departments from here, s
 project of another department answers 404 however its id is guessed.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from projects.models import Assignment, Department, Project, Role, Status, Transition, normalise_unit_name
+from projects.typing import AnyUser
 
 ADMIN_GROUP = "管理员"
 FILER_GROUP = "填报人"
 REVIEWER_GROUP = "审核人"
+# Where is_administrator remembers its answer on the user object, an attribute no user type declares.
+REMEMBERED_ADMINISTRATOR = "_is_administrator"
 
 
-def is_administrator(user) -> bool:
+def is_administrator(user: AnyUser) -> bool:
     # Asked several times per page; remembered on the user object, which lives for one request.
-    if not hasattr(user, "_is_administrator"):
-        user._is_administrator = user.is_superuser or user.groups.filter(name=ADMIN_GROUP).exists()
-    return user._is_administrator
+    if not hasattr(user, REMEMBERED_ADMINISTRATOR):
+        setattr(user, REMEMBERED_ADMINISTRATOR, user.is_superuser or user.groups.filter(name=ADMIN_GROUP).exists())
+    return bool(getattr(user, REMEMBERED_ADMINISTRATOR))
 
 
-def departments_for(user, *, role: str | None = None) -> QuerySet[Department]:
+def departments_for(user: AnyUser, *, role: str | None = None) -> QuerySet[Department]:
     """Departments the user holds a role over, with the units directly under them."""
     if not user.is_authenticated:
         return Department.objects.none()
@@ -34,11 +39,11 @@ def departments_for(user, *, role: str | None = None) -> QuerySet[Department]:
     return Department.objects.filter(Q(pk__in=assigned) | Q(parent__in=assigned))
 
 
-def projects_for(user, *, role: str | None = None) -> QuerySet[Project]:
+def projects_for(user: AnyUser, *, role: str | None = None) -> QuerySet[Project]:
     return Project.objects.filter(applicant__in=departments_for(user, role=role))
 
 
-def project_for(user, pk, *, role: str | None = None) -> Project:
+def project_for(user: AnyUser, pk: int | str, *, role: str | None = None) -> Project:
     """The project if the user may see it; 404 otherwise, whether it exists or not."""
     try:
         return projects_for(user, role=role).get(pk=pk)
@@ -46,15 +51,17 @@ def project_for(user, pk, *, role: str | None = None) -> Project:
         raise Http404("没有找到该项目，或您无权查看") from None
 
 
-def can_file_for(user, project: Project) -> bool:
+def can_file_for(user: AnyUser, project: Project) -> bool:
     return departments_for(user, role=Role.FILER).filter(pk=project.applicant_id).exists()
 
 
-def can_review(user, project: Project) -> bool:
+def can_review(user: AnyUser, project: Project) -> bool:
     return departments_for(user, role=Role.REVIEWER).filter(pk=project.applicant_id).exists()
 
 
-def department_projects(department: Department, *, year: int | None = None, user=None) -> QuerySet[Project]:
+def department_projects(
+    department: Department, *, year: int | None = None, user: AnyUser | None = None
+) -> QuerySet[Project]:
     """What a department's exports and reports hold: its own projects, then those that name it as their
     一级预算单位 (its subordinate units' projects) by unit name; within a unit, by code. Only what
     ``user`` may see; all of them without a user (commands)."""
@@ -91,13 +98,13 @@ def department_named(given: str) -> Department:
     raise UnknownDepartment(f"“{given}”对应多个预算单位：{listed}；请写出单位全称")
 
 
-def exporting_departments_for(user) -> QuerySet[Department]:
+def exporting_departments_for(user: AnyUser) -> QuerySet[Department]:
     """Departments the user may export, among those with a project they can see."""
     visible = projects_for(user)
     return departments_for(user).filter(Q(pk__in=visible.values("applicant")) | Q(pk__in=visible.values("top_unit")))
 
 
-def roles_of(user) -> set[str]:
+def roles_of(user: AnyUser) -> set[str]:
     """What the user may do somewhere: ``filer``, ``reviewer`` (by assignment) and ``admin``."""
     if not user.is_authenticated:
         return set()
@@ -106,7 +113,7 @@ def roles_of(user) -> set[str]:
     return set(Assignment.objects.filter(user=user).values_list("role", flat=True).distinct())
 
 
-def filing_departments_for(user) -> QuerySet[Department]:
+def filing_departments_for(user: AnyUser) -> QuerySet[Department]:
     """Units the user may create and edit projects for."""
     return departments_for(user, role=Role.FILER)
 
@@ -119,7 +126,7 @@ QUEUE_CHECK_FILTERS = {
 }
 
 
-def review_queue_for(user, *, most_findings_first: bool = False, check: str = "") -> QuerySet[Project]:
+def review_queue_for(user: AnyUser, *, most_findings_first: bool = False, check: str = "") -> QuerySet[Project]:
     """Submitted projects awaiting this reviewer, the longest-waiting first.
 
     ``most_findings_first`` puts the filings with the most check errors (then warnings) on top;
@@ -147,12 +154,12 @@ def review_queue_for(user, *, most_findings_first: bool = False, check: str = ""
     return queue.order_by("submitted_at", "pk")
 
 
-def visible_projects(queryset: QuerySet[Project], user, *, role: str | None = None) -> QuerySet[Project]:
+def visible_projects(queryset: QuerySet[Project], user: AnyUser, *, role: str | None = None) -> QuerySet[Project]:
     """Narrows any project queryset (the admin's, with its own joins) to what the user may see."""
     return queryset.filter(applicant__in=departments_for(user, role=role))
 
 
-def deciding_transitions(projects) -> dict[int, Transition]:
+def deciding_transitions(projects: Iterable[Project]) -> dict[int, Transition]:
     """For each approved or returned project among ``projects``, the step that approved or returned it.
 
     One query whatever the number of projects. A project that was returned and has been resubmitted

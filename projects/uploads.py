@@ -19,6 +19,7 @@ class PendingUploadStorage(CacheStorage):
     """``read()`` gives None once the upload has expired or been removed."""
 
     CACHE_LIFETIME = 24 * 3600
+    name: str | None  # the upload's token, set by import-export's BaseStorage from the name= it is given
 
     def save(self, data):
         if not self.name:
@@ -38,4 +39,6 @@ class PendingUploadStorage(CacheStorage):
 
     @property
     def _key(self) -> str:
+        if self.name is None:
+            raise TypeError("an upload is named when it is saved or when the storage is made with name=")
         return self.CACHE_PREFIX + self.name

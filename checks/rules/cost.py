@@ -25,7 +25,7 @@ def cost_target(filing: Filing) -> Iterator[Note]:
                 )
             yield from _against_budget(filing, row, is_total=len(money) == 1 or "总" in row.name)
         elif _is_cost_control_rate(row):
-            if parsed.comparator not in _UPPER_OR_EXACT or parsed.number > 100:
+            if parsed.comparator not in _UPPER_OR_EXACT or (parsed.number is not None and parsed.number > 100):
                 yield error(
                     f"成本控制率{quoted(row.value)}应不超过100%：请写成“≤100%”，表示实际成本不超过预算。",
                     row=row,
@@ -45,7 +45,7 @@ def _is_cost_control_rate(row: Row) -> bool:
 
 def _against_budget(filing: Filing, row: Row, *, is_total: bool) -> Iterator[Note]:
     budget, target = filing.current_amount, row.parsed.in_yuan
-    if budget is None:
+    if budget is None or target is None:
         return
     if target > budget:
         yield error(

@@ -39,7 +39,7 @@ def _satisfaction_row(row: Row) -> Iterator[Note]:
             row=row,
         )
         return
-    if parsed.kind != Kind.QUANTITY or counts_bad_things(row.name):
+    if parsed.kind != Kind.QUANTITY or parsed.number is None or counts_bad_things(row.name):
         return
     if parsed.comparator in ("≤", "<"):
         yield error(

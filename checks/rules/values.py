@@ -34,6 +34,7 @@ def value_readable(filing: Filing) -> Iterator[Note]:
         elif (
             parsed.is_percent
             and not parsed.change
+            and parsed.number is not None
             and (parsed.number > 100 or (parsed.number == 100 and parsed.comparator == ">"))
         ):
             yield error(

@@ -168,17 +168,17 @@ def _read_header(lines: list[_Line], vocabulary: Vocabulary) -> tuple[dict[str, 
     return fields, []
 
 
-def _read_header_cells(cells: list[str], line: int, fields: dict[str, _Field]) -> _Field:
+def _read_header_cells(cells: list[str], line: int, fields: dict[str, _Field]) -> _Field | None:
     """Reads one header line, whose first cell is a label; returns the last field it opened."""
     current = None
     for cell in cells:
-        if match := _HEADER_LABEL.match(cell):
-            label = match.lastgroup
+        # Each alternative of the pattern is a group named by its label: the one that matched names it.
+        if (match := _HEADER_LABEL.match(cell)) and (label := match.lastgroup) is not None:
             if label in fields:
                 raise FilingParseError(f"字段「{label}」重复出现，可能缺少申报表标题", line)
             current = fields[label] = _Field(label, match.group(label), line)
             cell = cell[match.end() :].strip()
-        if cell:
+        if cell and current is not None:  # the first cell is a label, so a field is open
             current.lines[-1].append(cell)
     return current
 
@@ -204,7 +204,9 @@ def _read_row(
     cells: list[str], line: int, above: tuple[str, str] | None, vocabulary: Vocabulary
 ) -> tuple[tuple[str, str], ParsedIndicator | None]:
     """Splits a row into its category cells, wherever they sit, and its content cells."""
-    level1, level2, content = None, None, []
+    level1: str | None = None
+    level2: tuple[str, str] | None = None
+    content: list[str] = []
     for cell in cells:
         if not content and level2 is None:
             names_level1, names_level2 = _category_of(cell, vocabulary)
@@ -222,8 +224,7 @@ def _read_row(
     if not content:
         return category, None  # a category printed on a line of its own
     name, value, explanation = content + [""] * (3 - len(content))
-    level1, level2 = category
-    return category, ParsedIndicator(level1, level2, name, value, explanation, is_not_applicable(name), line)
+    return category, ParsedIndicator(*category, name, value, explanation, is_not_applicable(name), line)
 
 
 def _resolve_category(
@@ -270,7 +271,7 @@ def _build_filing(line: int, fields: dict[str, _Field], indicators: list[ParsedI
 def _code(fields: dict[str, _Field], title_line: int) -> str:
     code_field = fields.get("项目编码")
     code = "".join(code_field.text.split()) if code_field else ""
-    if not code:
+    if code_field is None or not code:
         raise FilingParseError("申报表缺少项目编码", code_field.line if code_field else title_line)
     if not _CODE.fullmatch(code):
         raise FilingParseError(f"项目编码「{code}」不是21位数字", code_field.line)
@@ -292,7 +293,9 @@ def _amount_unit(fields: dict[str, _Field]) -> str:
 
 
 def _amount(amount_field: _Field | None) -> Decimal | None:
-    written = amount_field.text if amount_field else ""
+    if amount_field is None:
+        return None
+    written = amount_field.text
     digits = "".join(written.split()).replace(",", "").replace("，", "")
     if not digits:
         return None

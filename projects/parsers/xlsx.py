@@ -261,7 +261,10 @@ def _label_of(text: str) -> tuple[str, str] | None:
     """(canonical label, label as written) when the cell is a header label."""
     compact = "".join(text.split())
     match = _LABEL.fullmatch(compact)
-    return (match.lastgroup, match.group(match.lastgroup)) if match else None
+    # Each alternative of the pattern is a group named by its label: the one that matched names it.
+    if match is None or match.lastgroup is None:
+        return None
+    return match.lastgroup, match.group(match.lastgroup)
 
 
 def _read_header(rows: list[list[_Cell]], problems: _Problems) -> tuple[dict[str, _Field], int]:
@@ -309,7 +312,7 @@ def _table_columns(cells: list[_Cell]) -> dict[str, str] | None:
 def _read_table(
     header: list[_Cell], rows: list[list[_Cell]], vocabulary: Vocabulary, problems: _Problems
 ) -> list[ParsedIndicator]:
-    columns = _table_columns(header)
+    columns = _table_columns(header) or {}
     missing = [name for name in TABLE_COLUMNS if name not in columns]
     if missing:
         problems.add(header[0].ref, "指标表表头缺少「" + "」「".join(missing) + "」列")
@@ -334,11 +337,18 @@ def _read_table(
         if category is None:
             problems.add(f"{columns['一级指标']}{row}", "该行没有一级、二级指标，上方也没有可以沿用的指标类别")
             continue
-        texts = [cell.text if cell else "" for cell in (name, value, explanation)]
+        name_text, value_text, explanation_text = (cell.text if cell else "" for cell in (name, value, explanation))
         for heading, cell in zip(("三级指标", "指标值"), (name, value), strict=True):
             _check_length(heading, cell, problems)
         indicators.append(
-            ParsedIndicator(category[0], category[1], *texts, not_applicable=is_not_applicable(texts[0]), line=row)
+            ParsedIndicator(
+                *category,
+                name_text,
+                value_text,
+                explanation_text,
+                not_applicable=is_not_applicable(name_text),
+                line=row,
+            )
         )
     return indicators
 
@@ -491,7 +501,7 @@ def _amount_unit(fields: dict[str, _Field], problems: _Problems) -> str:
 
 def _amount(item: _Field | None, unit: str, problems: _Problems) -> Decimal | None:
     cell = _single_value(item, problems) if item else None
-    if cell is None:
+    if item is None or cell is None:
         return None
     if isinstance(cell.raw, (int, float, Decimal)) and not isinstance(cell.raw, bool):
         amount = _decimal(cell.raw)

@@ -23,11 +23,18 @@ _BODY = re.compile(r"<body>(.*)</body>", re.S)
 
 def one_document(htmls: list[str], css: str) -> str:
     """The forms in one HTML document, each from a new page (Chromium numbers pages across all)."""
-    bodies = "".join(f'<div class="form">{_BODY.search(html).group(1)}</div>' for html in htmls)
+    bodies = "".join(f'<div class="form">{_body(html)}</div>' for html in htmls)
     return (
         '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">'
         f"<style>{css}\n.form + .form {{ break-before: page; }}</style></head><body>{bodies}</body></html>"
     )
+
+
+def _body(html: str) -> str:
+    match = _BODY.search(html)
+    if match is None:
+        raise ValueError("the form's HTML has no <body>")
+    return match.group(1)
 
 
 def print_to_pdf(html: str, output: Path) -> None:

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from indicators.models import Indicator, Level1Category
+from indicators.values import decimal_places
 from projects.models import Project
 from projects.printing.paging import IndicatorRow, Level1Rows, Level2Rows, header_height_mm, page_blocks
 
@@ -32,7 +33,7 @@ def format_amount(amount: Decimal | None) -> str:
     """49235800 → 49,235,800.00; keeps every significant decimal a 万元 amount carries."""
     if amount is None:
         return ""
-    digits = max(2, -amount.normalize().as_tuple().exponent)
+    digits = max(2, decimal_places(amount.normalize()))
     return f"{amount:,.{digits}f}"
 
 
@@ -42,7 +43,9 @@ def person_name(user) -> str:
 
 
 def _yes_no(value: bool | None) -> str:
-    return {True: "是", False: "否"}.get(value, "")
+    if value is None:
+        return ""
+    return "是" if value else "否"
 
 
 def template_categories(template_id: int) -> dict[int, Category]:

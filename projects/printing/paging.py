@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -101,7 +102,7 @@ def row_height_mm(row: IndicatorRow) -> float:
     return _row_mm([(getattr(row, column), share) for column, share in INDICATOR_SHARES.items()])
 
 
-def header_height_mm(pairs: list[tuple[str, ...]], texts: list[tuple[str, str]]) -> float:
+def header_height_mm(pairs: Sequence[tuple[str, ...]], texts: list[tuple[str, str]]) -> float:
     """The title and the header grid above the indicator table."""
     height = TITLE_MM
     height += sum(_row_mm(list(zip(pair, HEADER_SHARES, strict=True))) for pair in pairs)

@@ -15,13 +15,17 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import Prefetch
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.models import FormTemplate, Indicator
 from indicators.taxonomy import TemplateSpec
@@ -43,6 +47,10 @@ WRAP = Alignment(wrap_text=True, vertical="center")
 CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
 YUAN_FORMAT = "#,##0.00"
 WAN_FORMAT = "#,##0.00####"  # 万元 keep up to six decimals: 元 to the fen
+
+# What a cell holds, and a header pair: label, value, grey or not, number format.
+_Value = str | int | Decimal | None
+_Pair = tuple[str, _Value, bool, str | None]
 
 _LINE_HEIGHT = 15  # points per line of 11-point text
 _WIDE_CHAR = 2.1  # a CJK character is about two digit-widths of the column unit
@@ -107,7 +115,7 @@ def projects_to_workbook(*, projects: Iterable[Project]) -> bytes:
             Prefetch("indicators", queryset=Indicator.objects.select_related("category__parent"))
         )
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the sheet a new workbook opens with
     specs: dict[int, TemplateSpec] = {}
     for project in projects:
         if project.template_id not in specs:
@@ -124,10 +132,11 @@ def blank_template_workbook(*, department: Department | None = None, year: int |
     data = FormData(year=year)
     if department is not None:
         data.applicant = department.name
-        data.top_unit = department.parent.name if department.parent_id else department.name
+        data.top_unit = department.parent.name if department.parent is not None else department.name
     workbook = Workbook()
-    _write_form(workbook.active, data, FormTemplate.default().spec(), system_filled=False)
-    workbook.active.title = "申报表"
+    sheet = workbook.worksheets[0]  # the sheet a new workbook opens with
+    _write_form(sheet, data, FormTemplate.default().spec(), system_filled=False)
+    sheet.title = "申报表"
     return _save(workbook)
 
 
@@ -151,12 +160,12 @@ def _unique_title(workbook: Workbook, wanted: str) -> str:
     return title
 
 
-def _write_form(sheet, data: FormData, spec: TemplateSpec, *, system_filled: bool) -> None:
+def _write_form(sheet: Worksheet, data: FormData, spec: TemplateSpec, *, system_filled: bool) -> None:
     writer = _SheetWriter(sheet)
     writer.title()
 
     # Grey marks what the platform fills in; in the blank template only what is already filled.
-    def grey(value) -> bool:
+    def grey(value: _Value) -> bool:
         return system_filled or value not in (None, "")
 
     writer.pair_row([("预算年度：", data.year, grey(data.year), None)])
@@ -175,7 +184,7 @@ def _write_form(sheet, data: FormData, spec: TemplateSpec, *, system_filled: boo
             ("项目类型：", data.project_type, grey(data.project_type), None),
         ]
     )
-    is_new = {True: "是", False: "否"}.get(data.is_new, "")
+    is_new = "" if data.is_new is None else ("是" if data.is_new else "否")
     writer.pair_row(
         [("是否新增项目：", is_new, grey(is_new), None), ("分配方式：", data.allocation, grey(data.allocation), None)]
     )
@@ -200,7 +209,17 @@ def _write_form(sheet, data: FormData, spec: TemplateSpec, *, system_filled: boo
 
 # Named styles: one registration per workbook, then each cell takes a style by name, which is
 # much cheaper than assigning fonts, fills and borders cell by cell.
-_STYLES = {
+class _Style(TypedDict, total=False):
+    """What a named style sets: the arguments of ``NamedStyle`` besides its name."""
+
+    font: Font
+    alignment: Alignment
+    border: Border
+    fill: PatternFill
+    number_format: str
+
+
+_STYLES: dict[str, _Style] = {
     "申报表-标题": {"font": TITLE_FONT, "alignment": CENTRE},
     "申报表-栏目": {"font": BOLD, "alignment": WRAP, "border": BORDER},
     "申报表-表头": {"font": BOLD, "alignment": CENTRE, "border": BORDER},
@@ -225,20 +244,22 @@ def _value_style(grey: bool, number_format: str | None) -> str:
 class _SheetWriter:
     """Writes the form top to bottom, remembering where the cells that need validation are."""
 
-    def __init__(self, sheet):
+    def __init__(self, sheet: Worksheet) -> None:
+        if sheet.parent is None:
+            raise ValueError("the sheet to write the form on belongs to no workbook")
         self.sheet = sheet
+        self.workbook = sheet.parent  # where the named styles are registered
         self.row = 0
         self.cells: dict[str, str] = {}  # label → value cell, for data validation
 
-    def _put(self, ref: str, value, style: str, *, through: str | None = None) -> None:
+    def _put(self, ref: str, value: _Value, style: str, *, through: str | None = None) -> None:
         """Writes a value in the named style; ``through`` merges the cell with those up to it."""
         if through is not None and through != ref:
             # Merge first and style every cell after: merging a styled cell makes openpyxl copy
             # borders cell by cell, which is slow; styled by name, merged cells keep the borders.
             self.sheet.merge_cells(f"{ref}:{through}")
-        workbook = self.sheet.parent
-        if style not in workbook.named_styles:
-            workbook.add_named_style(NamedStyle(name=style, **_STYLES[style]))
+        if style not in self.workbook.named_styles:
+            self.workbook.add_named_style(NamedStyle(name=style, **_STYLES[style]))
         for line in self.sheet[f"{ref}:{through or ref}"]:
             for cell in line:
                 cell.style = style
@@ -258,7 +279,7 @@ class _SheetWriter:
         self._put(f"A{self.row}", FORM_TITLE, "申报表-标题", through=f"E{self.row}")
         self.sheet.row_dimensions[self.row].height = 36
 
-    def pair_row(self, pairs) -> None:
+    def pair_row(self, pairs: list[_Pair]) -> None:
         """Label A, value B:C, label D, value E; a row of one pair leaves D:E empty."""
         self.row += 1
         r = self.row
@@ -332,11 +353,13 @@ class _SheetWriter:
         sheet.page_setup.orientation = sheet.ORIENTATION_PORTRAIT
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0  # as many pages down as the indicators need
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         sheet.print_options.horizontalCentered = True
         sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
         sheet.print_area = f"A1:E{self.row}"
-        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+        footer = HeaderFooterItem()
+        footer.center.text = "第 &P 页，共 &N 页"
+        sheet.oddFooter = footer
 
 
 _ERRORS = {
@@ -347,7 +370,7 @@ _ERRORS = {
 }
 
 
-def _display(value) -> str:
+def _display(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):

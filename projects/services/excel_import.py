@@ -11,20 +11,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from indicators.models import FormTemplate, Indicator
 from projects.models import Project, Role, normalise_unit_name
+from projects.parsers.filing import ParsedFiling
 from projects.parsers.text import infer_fiscal_year
 from projects.parsers.workbook_guard import WorkbookLimits
 from projects.parsers.xlsx import ParsedSheet, WorkbookParseError, parse_workbook
 from projects.selectors import departments_for, is_administrator
 from projects.services.imports import EDITABLE_STATUSES, FilingImportError, store_filings, unsaved_filings
 from projects.services.snapshots import FieldChange, RowChange, filing_diff, filing_snapshot
+from projects.typing import AnyUser
 
 
 class WorkbookImportError(Exception):
@@ -77,7 +81,7 @@ def upload_limits() -> WorkbookLimits:
 
 
 def workbook_import(
-    *, data: bytes, file_name: str, user, year: int | None = None, dry_run: bool = False
+    *, data: bytes, file_name: str, user: User, year: int | None = None, dry_run: bool = False
 ) -> WorkbookImport:
     """Reads a workbook and stores its forms, or with ``dry_run`` only reports what would change.
 
@@ -100,7 +104,7 @@ def workbook_import(
     unsaved = unsaved_filings(filings=incoming, template=template)
     after = {key: filing_snapshot(project, rows) for key, (project, rows) in unsaved.items()}
     changes = [_change(sheet, years[sheet.sheet], before, after) for sheet in book.sheets]
-    by_year: dict[int, dict[str, list]] = defaultdict(dict)
+    by_year: dict[int, dict[str, list[ParsedFiling]]] = defaultdict(dict)
     for sheet in book.sheets:
         by_year[years[sheet.sheet][0]][_source_name(file_name, sheet.sheet)] = [sheet.filing]
     with transaction.atomic():
@@ -122,8 +126,8 @@ def _source_name(file_name: str, sheet: str) -> str:
 def _sheet_years(sheets: list[ParsedSheet], year: int | None) -> dict[str, tuple[int, str]]:
     years = {}
     undated = [sheet for sheet in sheets if sheet.fiscal_year is None]
-    if undated and year is None:
-        inferred = infer_fiscal_year([sheet.filing for sheet in undated])
+    if year is None:
+        inferred = infer_fiscal_year([sheet.filing for sheet in undated]) if undated else None
         fallback = (inferred, "由申报表推断") if inferred else (timezone.localdate().year, "默认为当前年度")
     else:
         fallback = (year, "上传时指定")
@@ -132,7 +136,7 @@ def _sheet_years(sheets: list[ParsedSheet], year: int | None) -> dict[str, tuple
     return years
 
 
-def _keys_query(years: dict[str, tuple[int, str]], sheets: list[ParsedSheet]):
+def _keys_query(years: dict[str, tuple[int, str]], sheets: list[ParsedSheet]) -> QuerySet[Project]:
     return Project.objects.filter(
         fiscal_year__in={years[s.sheet][0] for s in sheets}, code__in={s.filing.code for s in sheets}
     )
@@ -144,14 +148,15 @@ def _existing(sheets: list[ParsedSheet], years: dict[str, tuple[int, str]]) -> d
     return {(p.fiscal_year, p.code): p for p in found if (p.fiscal_year, p.code) in wanted}
 
 
-def _with_indicators(projects):
+def _with_indicators(projects: QuerySet[Project]) -> QuerySet[Project]:
     return projects.select_related("applicant", "top_unit").prefetch_related(
         Prefetch("indicators", queryset=Indicator.objects.select_related("category__parent"))
     )
 
 
 def _duplicates(sheets: list[ParsedSheet], years: dict[str, tuple[int, str]]) -> list[str]:
-    problems, seen = [], {}
+    problems: list[str] = []
+    seen: dict[tuple[int, str], str] = {}
     for sheet in sheets:
         key = (years[sheet.sheet][0], sheet.filing.code)
         if key in seen:
@@ -162,7 +167,10 @@ def _duplicates(sheets: list[ParsedSheet], years: dict[str, tuple[int, str]]) ->
 
 
 def _scope_problems(
-    sheets: list[ParsedSheet], years: dict[str, tuple[int, str]], existing: dict[tuple[int, str], Project], user
+    sheets: list[ParsedSheet],
+    years: dict[str, tuple[int, str]],
+    existing: dict[tuple[int, str], Project],
+    user: AnyUser,
 ) -> list[str]:
     """A 填报人 files only for their departments and never overwrites another department's project."""
     problems = []
@@ -200,7 +208,12 @@ def _scope_problems(
     return problems
 
 
-def _change(sheet: ParsedSheet, year: tuple[int, str], before: dict, after: dict) -> ProjectChange:
+def _change(
+    sheet: ParsedSheet,
+    year: tuple[int, str],
+    before: dict[tuple[int, str], dict[str, Any]],
+    after: dict[tuple[int, str], dict[str, Any]],
+) -> ProjectChange:
     key = (year[0], sheet.filing.code)
     new = after[key]["fields"]
     change = ProjectChange(

@@ -9,8 +9,11 @@ a save as one entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import groupby, pairwise
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, router, transaction
 from django.db.models import F
 from django.db.models.deletion import Collector
@@ -95,13 +98,14 @@ class RowInput:
 def top_unit_of(department: Department) -> Department:
     """The 一级预算单位 a unit files under: its topmost parent, or itself."""
     seen = {department.pk}
-    while department.parent_id and department.parent_id not in seen:
-        department = department.parent
+    # A unit without a parent gives None for it, without a query.
+    while department.parent_id not in seen and (parent := department.parent) is not None:
+        department = parent
         seen.add(department.pk)
     return department
 
 
-def _row_values(row: RowInput, category: Level2Category, position: int) -> dict:
+def _row_values(row: RowInput, category: Level2Category, position: int) -> dict[str, Any]:
     not_applicable = row.not_applicable or is_not_applicable(row.name)
     if not_applicable:
         # As printed on the official form: 不适用 in every column of the row.
@@ -121,7 +125,7 @@ def _row_values(row: RowInput, category: Level2Category, position: int) -> dict:
 
 def _ordered_rows(rows: list[RowInput], categories: dict[int, Level2Category]) -> list[tuple[RowInput, Level2Category]]:
     """Rows in form order: by 一级 and 二级 category, keeping the given order inside a category."""
-    kept = []
+    kept: list[tuple[RowInput, Level2Category]] = []
     for row in rows:
         if row.is_empty():
             continue
@@ -136,7 +140,7 @@ def _positions(rows: list[tuple[RowInput, Level2Category]], existing: dict[int, 
     """Positions for the rows of one save, counted within each 二级指标 (the table is ordered by category
     first). A category whose rows kept their order keeps its positions, so the history shows 顺序
     changed only for rows that really moved."""
-    positions = []
+    positions: list[int] = []
     for _, group in groupby(rows, key=lambda item: item[1].pk):
         positions += _category_positions([row for row, _ in group], existing)
     return positions
@@ -152,13 +156,15 @@ def _category_positions(rows: list[RowInput], existing: dict[int, Indicator]) ->
     return list(range(1, len(rows) + 1))
 
 
-def _save_rows(*, project: Project, rows: list[RowInput], user, when) -> None:
+def _save_rows(*, project: Project, rows: list[RowInput], user: User, when: datetime) -> None:
     categories = {
         c.pk: c for c in Level2Category.objects.select_related("parent").filter(parent__template=project.template_id)
     }
     existing = {row.pk: row for row in project.indicators.all()}
     ordered = _ordered_rows(rows, categories)
-    created, updated, kept = [], [], set()
+    created: list[Indicator] = []
+    updated: list[Indicator] = []
+    kept: set[int] = set()
     for position, (row, category) in zip(_positions(ordered, existing), ordered, strict=True):
         values = _row_values(row, category, position)
         # An id that is not one of this project's rows is treated as a new row, never followed.
@@ -184,7 +190,7 @@ def _save_rows(*, project: Project, rows: list[RowInput], user, when) -> None:
         bulk_create_with_history(created, Indicator, default_user=user, default_date=when)
 
 
-def delete_rows_with_history(rows: list[Indicator], *, user, when) -> None:
+def delete_rows_with_history(rows: list[Indicator], *, user: User | None, when: datetime) -> None:
     """Deletes the rows in one statement; the history record of each names ``user`` and ``when``, so
     that the project page shows the deletion with the rest of the change."""
     if not rows:
@@ -198,7 +204,7 @@ def delete_rows_with_history(rows: list[Indicator], *, user, when) -> None:
     collector.delete()
 
 
-def _apply_header(project: Project, header: dict) -> None:
+def _apply_header(project: Project, header: dict[str, Any]) -> None:
     for name in HEADER_FIELDS:
         if name in header:
             setattr(project, name, header[name])
@@ -206,7 +212,7 @@ def _apply_header(project: Project, header: dict) -> None:
         project.top_unit = top_unit_of(project.applicant)
 
 
-def _save(project: Project, *, user, when) -> None:
+def _save(project: Project, *, user: User, when: datetime) -> None:
     project._history_user, project._history_date = user, when
     try:
         with transaction.atomic():
@@ -217,7 +223,9 @@ def _save(project: Project, *, user, when) -> None:
         ) from error
 
 
-def project_create(*, user, header: dict, rows: list[RowInput], template: FormTemplate | None = None) -> Project:
+def project_create(
+    *, user: User, header: dict[str, Any], rows: list[RowInput], template: FormTemplate | None = None
+) -> Project:
     """A new draft. Only the identity fields are required: a draft may be saved incomplete."""
     applicant = header.get("applicant")
     if applicant is None or not selectors.filing_departments_for(user).filter(pk=applicant.pk).exists():
@@ -246,7 +254,9 @@ def _stale_message(project: Project) -> tuple[str, int]:
     return message, current
 
 
-def project_update(*, project: Project, user, header: dict, rows: list[RowInput], version: int) -> Project:
+def project_update(
+    *, project: Project, user: User, header: dict[str, Any], rows: list[RowInput], version: int
+) -> Project:
     """Saves the header and replaces the rows, if nobody saved since ``version`` was read.
 
     Saving a returned filing takes it back to 草稿 (a recorded transition).

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -108,7 +110,7 @@ def _top_unit(filing: ParsedFiling) -> str:
     return filing.top_unit or filing.applicant
 
 
-def _project_fields(filing: ParsedFiling, departments: dict[str, Department], source: str) -> dict:
+def _project_fields(filing: ParsedFiling, departments: dict[str, Department], source: str) -> dict[str, Any]:
     unit = filing.amount_unit or AmountUnit.YUAN
     return {
         "name": filing.name,
@@ -137,7 +139,9 @@ def _policy_basis(filing: ParsedFiling) -> str:
     return "\n\n".join([filing.policy_basis, *extra]) if extra else filing.policy_basis
 
 
-def _indicators(project: Project, filing: ParsedFiling, categories: dict) -> list[Indicator]:
+def _indicators(
+    project: Project, filing: ParsedFiling, categories: dict[tuple[str, str], Level2Category]
+) -> list[Indicator]:
     rows = []
     for position, row in enumerate(filing.indicators, start=1):
         rows.append(
@@ -172,7 +176,7 @@ def unsaved_filings(
     name matches, so a preview shows the names the import would link to.
     """
     categories = _categories(template)
-    names = {}
+    names: dict[str, str] = {}
     for filing in filings.values():
         for name in (filing.applicant, _top_unit(filing)):
             names.setdefault(normalise_unit_name(name), name)
@@ -197,12 +201,14 @@ def parse_sources(sources: list[SourceFile], template: FormTemplate) -> dict[str
     return parsed
 
 
-def import_filings(*, sources: list[SourceFile], year: int | None = None, user=None) -> ImportResult:
+def import_filings(*, sources: list[SourceFile], year: int | None = None, user: User | None = None) -> ImportResult:
     """Reads filings in the published text layout and stores them (see ``store_filings``)."""
     return store_filings(parsed=parse_sources(sources, FormTemplate.default()), year=year, user=user)
 
 
-def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = None, user=None) -> ImportResult:
+def store_filings(
+    *, parsed: dict[str, list[ParsedFiling]], year: int | None = None, user: User | None = None
+) -> ImportResult:
     """Creates or updates one project per filing; an update replaces the project's indicators.
 
     ``parsed`` maps each source's name to its filings. Projects are keyed by (year, 项目编码), so a
@@ -251,7 +257,7 @@ def store_filings(*, parsed: dict[str, list[ParsedFiling]], year: int | None = N
     return result
 
 
-def _existing_projects(incoming: dict) -> dict[tuple[int, str], Project]:
+def _existing_projects(incoming: dict[tuple[int, str], tuple[str, ParsedFiling]]) -> dict[tuple[int, str], Project]:
     years = {year for year, _ in incoming}
     codes = {code for _, code in incoming}
     found = {

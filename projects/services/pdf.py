@@ -1,8 +1,8 @@
 """Printable forms as PDF: one project, a department's projects in one PDF, or a zip of PDFs.
 
-``reviews`` maps a project's id to the review printed in its review block (an object with
-``comment``, ``user`` and ``created_at``, such as ``Review``); a project without one gets blank
-lines to sign. ``printed_reviews`` finds them for a set of projects.
+``reviews`` maps a project's id to the review printed in its review block (a ``PrintedReview``:
+an object with ``comment``, ``user`` and ``created_at``, such as ``Review``); a project without one
+gets blank lines to sign. ``printed_reviews`` finds them for a set of projects.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -34,6 +34,17 @@ _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
 
 class NothingToExport(Exception):
     """The selection holds no project."""
+
+
+class PrintedReview(Protocol):
+    """What the review block prints of a review, whatever object holds it."""
+
+    @property
+    def comment(self) -> str: ...
+    @property
+    def user(self) -> User | None: ...
+    @property
+    def created_at(self) -> datetime: ...
 
 
 @dataclass(frozen=True)
@@ -97,25 +108,27 @@ def pdf_filename(project: Project) -> str:
     return f"{project.code}_{_UNSAFE_IN_FILE_NAMES.sub('_', project.name)}.pdf"
 
 
-def project_pdf(*, project: Project, review=None) -> bytes:
+def project_pdf(*, project: Project, review: PrintedReview | None = None) -> bytes:
     html = render_forms_html([project], {project.pk: review} if review else None)[0]
     return _form_pdfs([html], form_css())[0]
 
 
-def projects_pdf(*, projects: Iterable[Project], reviews: Mapping | None = None, title: str = "") -> bytes:
+def projects_pdf(
+    *, projects: Iterable[Project], reviews: Mapping[int, PrintedReview] | None = None, title: str = ""
+) -> bytes:
     """Every form in one PDF, each from a new page with its own page numbers."""
     projects = _exportable(projects)
     return bundle.merge_pdfs(_batch_pieces(projects, dict(reviews or {}), form_css()), title=title)
 
 
-def projects_zip(*, projects: Iterable[Project], reviews: Mapping | None = None) -> bytes:
+def projects_zip(*, projects: Iterable[Project], reviews: Mapping[int, PrintedReview] | None = None) -> bytes:
     """One PDF per form, named by 项目编码 and 项目名称."""
     projects = list(projects)
     pdfs = _form_pdfs(_htmls(projects, reviews), form_css())
     return bundle.zip_files([(pdf_filename(project), pdf) for project, pdf in zip(projects, pdfs, strict=True)])
 
 
-def prerender(*, projects: Iterable[Project], reviews: Mapping | None = None) -> None:
+def prerender(*, projects: Iterable[Project], reviews: Mapping[int, PrintedReview] | None = None) -> None:
     """Puts in the cache whatever an export of these projects would render: the batch, then each form.
 
     A piece at a time, each cached as soon as it is made: the work occupies one render process, and
@@ -126,9 +139,13 @@ def prerender(*, projects: Iterable[Project], reviews: Mapping | None = None) ->
         return
     htmls, css = _htmls(projects, reviews), form_css()
     for chunk in _chunks(projects, htmls):
-        cached(_chunk_key(css, chunk), lambda chunk=chunk: engine.combined_pdfs([chunk], css)[0])
+        cached(_chunk_key(css, chunk), partial(_combined_pdf, chunk, css))
     for html in htmls:
-        cached(_form_key(css, html), lambda html=html: engine.pdf(html, css))
+        cached(_form_key(css, html), partial(engine.pdf, html, css))
+
+
+def _combined_pdf(chunk: list[str], css: str) -> bytes:
+    return engine.combined_pdfs([chunk], css)[0]
 
 
 def _chunks(projects: list[Project], htmls: list[str]) -> list[list[str]]:
@@ -144,7 +161,7 @@ def _form_key(css: str, html: str) -> str:
     return content_key("form", css, html)
 
 
-def _batch_pieces(projects: list[Project], reviews: dict, css: str) -> list[bytes]:
+def _batch_pieces(projects: list[Project], reviews: dict[int, PrintedReview], css: str) -> list[bytes]:
     """The batch as cached chunks of a few forms (see ``printing.cache``), rendering the missing ones.
 
     The chunks are made into HTML one after the other, and one missing from the cache goes to the
@@ -173,7 +190,7 @@ def _form_pdfs(htmls: list[str], css: str) -> list[bytes]:
     )
 
 
-def _htmls(projects: Iterable[Project], reviews: Mapping | None) -> list[str]:
+def _htmls(projects: Iterable[Project], reviews: Mapping[int, PrintedReview] | None) -> list[str]:
     return render_forms_html(_exportable(projects), dict(reviews or {}))
 
 

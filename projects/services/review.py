@@ -7,18 +7,21 @@ a ``Transition``: who, when, from which state to which, the comment, and a snaps
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from checks.services import blocking_findings
-from indicators.models import Level2Category
+from indicators.models import Indicator, Level2Category
 from projects import selectors
-from projects.models import Project, Role, Status, Transition
+from projects.models import Project, Role, Status, Transition, field_label
 from projects.services.prerender import prerender_after_commit
 from projects.services.snapshots import filing_snapshot
+from projects.typing import AnyUser
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
@@ -61,14 +64,14 @@ REQUIRED_HEADER_FIELDS = [
 ]
 
 
-def _is_blank(value) -> bool:
+def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _header_problems(project: Project) -> list[Problem]:
     problems = []
     for name in REQUIRED_HEADER_FIELDS:
-        label = project._meta.get_field(name).verbose_name
+        label = field_label(Project, name)
         if _is_blank(getattr(project, f"{name}_id" if name in ("applicant", "top_unit") else name)):
             what = "未选择" if name in ("applicant", "top_unit", "is_new", "allocation") else "未填写"
             problems.append(Problem(f"{label}：{what}", field=name))
@@ -81,7 +84,7 @@ def _header_problems(project: Project) -> list[Problem]:
 
 def _indicator_problems(project: Project) -> list[Problem]:
     problems = []
-    rows_by_category: dict[int, list] = {}
+    rows_by_category: dict[int, list[Indicator]] = {}
     for row in project.indicators.order_by("position", "pk"):
         rows_by_category.setdefault(row.category_id, []).append(row)
     categories = Level2Category.objects.filter(parent__template_id=project.template_id).select_related("parent")
@@ -125,7 +128,13 @@ def submission_problems(project: Project) -> list[Problem]:
 
 
 def _move(
-    *, project: Project, user, to_status: str, from_statuses, comment: str = "", version: int | None = None
+    *,
+    project: Project,
+    user: User,
+    to_status: str,
+    from_statuses: Collection[str],
+    comment: str = "",
+    version: int | None = None,
 ) -> Project:
     """Changes the state only if it is still one of ``from_statuses``, and records the step."""
     now = timezone.now()
@@ -156,17 +165,17 @@ def _move(
     return project
 
 
-def _require_filer(user, project: Project) -> None:
+def _require_filer(user: AnyUser, project: Project) -> None:
     if not selectors.can_file_for(user, project):
         raise TransitionError("您不是该项目申请单位的填报人")
 
 
-def _require_reviewer(user, project: Project) -> None:
+def _require_reviewer(user: AnyUser, project: Project) -> None:
     if not selectors.can_review(user, project):
         raise TransitionError("您不是该项目申请单位的审核人")
 
 
-def project_reopen(*, project: Project, user) -> Project:
+def project_reopen(*, project: Project, user: User) -> Project:
     """已退回 → 草稿: the filer takes a returned filing back to fix it."""
     _require_filer(user, project)
     return _move(
@@ -174,7 +183,7 @@ def project_reopen(*, project: Project, user) -> Project:
     )
 
 
-def project_submit(*, project: Project, user, comment: str = "") -> Project:
+def project_submit(*, project: Project, user: User, comment: str = "") -> Project:
     """草稿 → 已送审, only when the filing is complete. A returned filing is reopened first."""
     _require_filer(user, project)
     if project.status not in EDITABLE_STATUSES:
@@ -195,7 +204,7 @@ def project_submit(*, project: Project, user, comment: str = "") -> Project:
         )
 
 
-def project_withdraw(*, project: Project, user) -> Project:
+def project_withdraw(*, project: Project, user: User) -> Project:
     """已送审 → 草稿, while no reviewer has acted on it yet."""
     _require_filer(user, project)
     return _move(
@@ -203,14 +212,14 @@ def project_withdraw(*, project: Project, user) -> Project:
     )
 
 
-def project_approve(*, project: Project, user, comment: str = "") -> Project:
+def project_approve(*, project: Project, user: User, comment: str = "") -> Project:
     _require_reviewer(user, project)
     return _move(
         project=project, user=user, to_status=Status.APPROVED, from_statuses=[Status.SUBMITTED], comment=comment.strip()
     )
 
 
-def project_return(*, project: Project, user, reason: str) -> Project:
+def project_return(*, project: Project, user: User, reason: str) -> Project:
     _require_reviewer(user, project)
     if not reason or not reason.strip():
         raise TransitionError("退回必须填写退回原因")
@@ -225,7 +234,9 @@ class BatchResult:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (which project, why)
 
 
-def _batch(*, user, project_ids, role: str, step) -> BatchResult:
+def _batch(
+    *, user: AnyUser, project_ids: Iterable[str | int], role: str, step: Callable[[Project], Project]
+) -> BatchResult:
     """Each selected project on its own: one refusal does not undo or block the others."""
     projects, missing = _selected(user, project_ids, role)
     result = BatchResult()
@@ -244,7 +255,7 @@ def _batch(*, user, project_ids, role: str, step) -> BatchResult:
     return result
 
 
-def _selected(user, ids, role: str) -> tuple[list[Project], list[tuple[str, str]]]:
+def _selected(user: AnyUser, ids: Iterable[str | int], role: str) -> tuple[list[Project], list[tuple[str, str]]]:
     """The selected projects the user may act on; ids they cannot see are reported, not revealed."""
     wanted = []
     for raw in ids:
@@ -257,7 +268,7 @@ def _selected(user, ids, role: str) -> tuple[list[Project], list[tuple[str, str]
     return [found[pk] for pk in wanted if pk in found], missing
 
 
-def projects_submit(*, project_ids, user) -> BatchResult:
+def projects_submit(*, project_ids: Iterable[str | int], user: User) -> BatchResult:
     return _batch(
         user=user,
         project_ids=project_ids,
@@ -266,7 +277,7 @@ def projects_submit(*, project_ids, user) -> BatchResult:
     )
 
 
-def projects_approve(*, project_ids, user, comment: str = "") -> BatchResult:
+def projects_approve(*, project_ids: Iterable[str | int], user: User, comment: str = "") -> BatchResult:
     return _batch(
         user=user,
         project_ids=project_ids,

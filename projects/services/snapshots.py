@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from indicators.models import Indicator
-from projects.models import Project, normalise_unit_name
+from projects.models import Project, field_label, normalise_unit_name
 
 # The header fields compared, in the order of the official form. Snapshots stored before a field
 # was added here lack it; such a field is left out of the comparison rather than shown as changed.
@@ -50,7 +51,7 @@ def _display(project: Project, name: str) -> str:
     return str(value)
 
 
-def _row(indicator: Indicator) -> dict:
+def _row(indicator: Indicator) -> dict[str, Any]:
     return {
         "id": indicator.pk,
         "category_id": indicator.category_id,
@@ -62,7 +63,7 @@ def _row(indicator: Indicator) -> dict:
     }
 
 
-def filing_snapshot(project: Project, rows: Iterable[Indicator] | None = None) -> dict:
+def filing_snapshot(project: Project, rows: Iterable[Indicator] | None = None) -> dict[str, Any]:
     """Header fields as displayed and indicator rows in form order.
 
     ``rows`` defaults to the project's stored rows (two queries); an import preview passes the
@@ -90,8 +91,8 @@ class FieldChange:
 class RowChange:
     kind: str  # added, removed, changed
     category: str
-    before: dict | None
-    after: dict | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
     columns: list[str] = field(default_factory=list)  # labels of the columns that changed
 
     @property
@@ -109,7 +110,7 @@ class FilingDiff:
 
 
 def _field_label(name: str) -> str:
-    return str(Project._meta.get_field(name).verbose_name)
+    return field_label(Project, name)
 
 
 def _differs(name: str, before: str, after: str) -> bool:
@@ -119,7 +120,7 @@ def _differs(name: str, before: str, after: str) -> bool:
     return before != after
 
 
-def filing_diff(before: dict, after: dict) -> FilingDiff:
+def filing_diff(before: dict[str, Any], after: dict[str, Any]) -> FilingDiff:
     """Rows are matched by id when both sides have ids (the filing service keeps a row's id when it
     is edited in place); otherwise they are paired by order within their 二级 category."""
     old, new = before["fields"], after["fields"]
@@ -135,11 +136,11 @@ def filing_diff(before: dict, after: dict) -> FilingDiff:
     return FilingDiff(fields, rows)
 
 
-def _changed_columns(old: dict, new: dict) -> list[str]:
+def _changed_columns(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return [label for key, label in ROW_COLUMNS.items() if old[key] != new[key]]
 
 
-def _rows_by_id(before: list[dict], after: list[dict]) -> list[RowChange]:
+def _rows_by_id(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[RowChange]:
     old_rows = {row["id"]: row for row in before}
     new_ids = {row["id"] for row in after}
     rows = []
@@ -157,16 +158,20 @@ def _rows_by_id(before: list[dict], after: list[dict]) -> list[RowChange]:
     return rows
 
 
-def _rows_by_order(before: list[dict], after: list[dict]) -> list[RowChange]:
+def _contents(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """The columns the filer sees of each row, as tuples to compare."""
+    return [tuple(row[key] for key in ROW_COLUMNS) for row in rows]
+
+
+def _rows_by_order(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[RowChange]:
     """Within each category, identical rows stay matched; the rows between them pair up in order."""
-    categories: dict[str, tuple[list, list]] = {}
+    categories: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
     for side, rows in enumerate((before, after)):
         for row in rows:
             categories.setdefault(row["category"], ([], []))[side].append(row)
-    changes = []
+    changes: list[RowChange] = []
     for category, (olds, news) in categories.items():
-        contents = [[tuple(row[key] for key in ROW_COLUMNS) for row in rows] for rows in (olds, news)]
-        matcher = difflib.SequenceMatcher(None, *contents, autojunk=False)
+        matcher = difflib.SequenceMatcher(None, _contents(olds), _contents(news), autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 continue

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 
+from indicators.values import decimal_places
 from projects import selectors
 from projects.models import WAN
 
@@ -18,7 +19,7 @@ def money(amount: Decimal | None, unit: str = "元") -> str:
         return ""
     if unit == "万元":
         value = (amount / WAN).normalize()
-        places = min(6, max(2, -value.as_tuple().exponent))
+        places = min(6, max(2, decimal_places(value)))
         return f"{value:,.{places}f}"
     return f"{amount:,.2f}"
 

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from projects.admin_lists import IMPORT_PERMISSION
+from projects.forms import form_field
 from projects.models import Department, Project, Role
 from projects.selectors import department_projects, departments_for, is_administrator, project_for, projects_for
 from projects.services.excel import CONTENT_TYPE, blank_template_workbook, projects_to_workbook
@@ -39,14 +40,15 @@ class DepartmentYearForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments_for(user)
+        form_field(self, "department", forms.ModelChoiceField).queryset = departments_for(user)
 
 
 class BlankTemplateForm(DepartmentYearForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].required = False
-        self.fields["department"].empty_label = "（不预填）"
+        department = form_field(self, "department", forms.ModelChoiceField)
+        department.required = False
+        department.empty_label = "（不预填）"
         self.fields["year"].required = False
 
 
@@ -99,7 +101,9 @@ class _SizeLimitHandler(FileUploadHandler):
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    if disposition is not None:  # always, for an attachment
+        response["Content-Disposition"] = disposition
     return response
 
 

@@ -54,9 +54,10 @@ def _indicator_blocks(levels: list[Level1Category], formset, notes: Notes) -> li
         key=lambda item: (_int(item[1]["position"].value()) or 10_000 + item[0], item[0]),
     )
     for _, form in ordered:
-        block = blocks.get(_int(form["category"].value()))
+        category_id, row_id = _int(form["category"].value()), _int(form["id"].value())
+        block = blocks.get(category_id) if category_id is not None else None
         if block is not None:
-            form.notes = notes.rows.get(_int(form["id"].value()), [])
+            form.notes = notes.rows.get(row_id, []) if row_id is not None else []
             block.forms.append(form)
     return [LevelBlock(level1, [blocks[level2.pk] for level2 in level1.children.all()]) for level1 in levels]
 

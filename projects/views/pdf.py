@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import render
 
+from projects.forms import form_field
 from projects.models import Department
 from projects.selectors import department_projects, exporting_departments_for, project_for, projects_for
 from projects.services import pdf as pdf_services
@@ -37,9 +38,9 @@ class DepartmentExportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = exporting_departments_for(user)
+        form_field(self, "department", forms.ModelChoiceField).queryset = exporting_departments_for(user)
         years = projects_for(user).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
-        self.fields["year"].choices = [(year, f"{year}年") for year in years]
+        form_field(self, "year", forms.ChoiceField).choices = [(year, f"{year}年") for year in years]
 
 
 @login_required

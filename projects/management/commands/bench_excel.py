@@ -31,7 +31,7 @@ class Command(DatabaseCommand):
     def handle(self, *args, rounds, **options):
         samples = Path(settings.BASE_DIR) / "samples"
         sources = [read_source(samples / name) for name in SAMPLE_FILES]
-        figures = {"export": [], "import": []}
+        figures: dict[str, list[float]] = {"export": [], "import": []}
         queries, size, sheets = {}, 0, 0
         for _ in range(rounds):
             try:

@@ -133,7 +133,7 @@ class Command(DatabaseCommand):
             main_cpu.append(time.process_time() - main_before)
             if workers_before is not None and workers_after is not None:
                 worker_cpu.append(workers_after - workers_before)
-            if not no_chromium:
+            if document is not None:  # None with --no-chromium
                 busy_before = _machine_busy_seconds()
                 chromium_times.append(_timed(lambda: chromium.print_to_pdf(document, chromium_output))[0])
                 busy_after = _machine_busy_seconds()

@@ -14,6 +14,7 @@ documents share them as they are.
 from __future__ import annotations
 
 from math import inf
+from typing import Any
 
 from weasyprint import css
 
@@ -110,6 +111,8 @@ class KnownCascadesStyleFor(css.StyleFor):
         self._known_cascade_entries: dict[int, list] = {}
         known_cascades = _known_cascades(sheets)
 
+        cascaded_styles: dict[tuple, dict]
+        computed_styles: dict[tuple, Any]
         self._cascaded_styles = cascaded_styles = {}
         self._computed_styles = computed_styles = {}
         self.initial_page_sizes = {"box": None, "area": None}
@@ -130,7 +133,7 @@ class KnownCascadesStyleFor(css.StyleFor):
                 if old_weight is None or old_weight <= weight:
                     style[name] = values, weight
 
-        computed_cache = {}
+        computed_cache: dict[tuple, Any] = {}
         for element in html.wrapper_element.iter_subtree():
             etree_element = element.etree_element
             parent = element.parent.etree_element if element.parent else None
@@ -143,11 +146,11 @@ class KnownCascadesStyleFor(css.StyleFor):
             ]
             if element_declarations is None:  # known cascades
                 # The matcher makes a new tuple for every match: a rule is its order in its sheet.
-                key = tuple((index, selector[1]) for index, selector in matched)
+                key: tuple = tuple((index, selector[1]) for index, selector in matched)
                 if (known := known_cascades.get(key)) is None:
                     if len(known_cascades) >= MOST_KNOWN_CASCADES:
                         known_cascades.clear()
-                    made = {}
+                    made: dict[tuple, dict] = {}
                     selectors_keys = _cascade(matched, sheets, None, made)
                     by_pseudo_type = {pseudo_type: [style, None] for (_, pseudo_type), style in made.items()}
                     known = known_cascades[key] = selectors_keys, by_pseudo_type

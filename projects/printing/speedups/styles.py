@@ -17,6 +17,8 @@ moves a table's margins to the table's wrapper box, for one).
 
 from __future__ import annotations
 
+from typing import Any
+
 from weasyprint import css
 from weasyprint.css.tokens import Pending
 from weasyprint.css.units import FONT_UNITS, VIEWPORT_UNITS
@@ -29,7 +31,7 @@ MOST_KNOWN_STYLES = 2_000
 # For each style's key: the key itself, the values known and the specified values known; None for
 # a style that is not shared.
 _known_values: dict[tuple, tuple[tuple, dict, dict] | None] = {}
-_UNSEEN = object()
+_UNSEEN: Any = object()  # Any: mypy cannot narrow a value by ``is`` against a plain object() sentinel
 
 # The specified values WeasyPrint keeps beside the computed ones, to compute display and float.
 _SPECIFIED_TOO = frozenset({"position", "float", "display"})
