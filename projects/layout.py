@@ -36,4 +36,3 @@ def indicator_table(levels: list[Level1Category], indicators: list[Indicator]) -
         if len(table) > first_of_level1:
             table[first_of_level1].level1_rowspan = len(table) - first_of_level1
     return table
-import os
