@@ -17,7 +17,7 @@ class TableRow:
     level2_rowspan: int = 0
 
 
-def template_categories(template_id: str) -> list[Level1Category]:
+def template_categories(template_id: int) -> list[Level1Category]:
     """The template's 一级 categories with their 二级 children prefetched (two queries)."""
     return list(Level1Category.objects.filter(template_id=template_id).prefetch_related("children"))
 
