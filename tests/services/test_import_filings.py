@@ -31,7 +31,7 @@ def test_it_imports_all_100_sample_filings_with_per_file_counts(empty_database):
 
 def test_it_stores_a_baoan_filing_field_by_field_with_amounts_in_yuan(samples):
     project = Project.objects.get(code="440306210601500000540")
-    assert project.name == "新开办企业刻制公章补贴经费（错）"
+    assert project.name == "新开办企业刻制公章补贴经费"
     assert project.applicant.name == "深圳市宝安区政务服务数据管理局(本级)"
     assert project.top_unit == project.applicant
     assert project.duration_years == 4
@@ -135,7 +135,7 @@ def test_reimporting_a_file_updates_instead_of_duplicating(samples):
     assert len(result.created) == 0 and len(result.updated) == 21
     assert Project.objects.count() == 100
     project.refresh_from_db()
-    assert project.name == "新开办企业刻制公章补贴经费（错）"
+    assert project.name == "新开办企业刻制公章补贴经费"
     assert project.indicators.count() == 10
 
 
