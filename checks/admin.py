@@ -2,13 +2,13 @@ from django.contrib import admin, messages
 
 from checks.models import FilingCheck, RuleSetting
 from checks.services import filing_check_refresh
-from projects.models import Project
-from projects.selectors import projects_for
+from projects.models import Filing
+from projects.selectors import filings_for
 
 
 @admin.register(RuleSetting)
 class RuleSettingAdmin(admin.ModelAdmin):
-    """Switching a rule off or changing its severity re-checks every project of the template."""
+    """Switching a rule off or changing its severity re-checks every filing of the template."""
 
     list_display = ["rule_id", "template", "enabled", "severity"]
     list_editable = ["enabled", "severity"]
@@ -29,26 +29,26 @@ class RuleSettingAdmin(admin.ModelAdmin):
             self._refresh(request, template_id)
 
     def _refresh(self, request, template_id):
-        checks = filing_check_refresh(projects=Project.objects.filter(template_id=template_id))
-        messages.info(request, f"已按新的规则设置重新检查 {len(checks)} 个项目。")
+        checks = filing_check_refresh(filings=Filing.objects.filter(template_id=template_id))
+        messages.info(request, f"已按新的规则设置重新检查 {len(checks)} 张申报表。")
 
 
 @admin.register(FilingCheck)
 class FilingCheckAdmin(admin.ModelAdmin):
-    list_display = ["project", "errors", "warnings", "checked_at"]
-    list_filter = ["project__fiscal_year", "project__status"]
-    search_fields = ["project__code", "project__name"]
-    list_select_related = ["project"]
-    readonly_fields = ["project", "errors", "warnings", "findings", "checked_at"]
+    list_display = ["filing", "errors", "warnings", "checked_at"]
+    list_filter = ["filing__kind", "filing__fiscal_year", "filing__status"]
+    search_fields = ["filing__code", "filing__name"]
+    list_select_related = ["filing__department"]
+    readonly_fields = ["filing", "errors", "warnings", "findings", "checked_at"]
     actions = ["recheck"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(project__in=projects_for(request.user))
+        return super().get_queryset(request).filter(filing__in=filings_for(request.user))
 
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="重新检查所选项目")
+    @admin.action(description="重新检查所选申报表")
     def recheck(self, request, queryset):
-        checks = filing_check_refresh(projects=Project.objects.filter(filing_check__in=queryset))
-        self.message_user(request, f"已重新检查 {len(checks)} 个项目。", messages.SUCCESS)
+        checks = filing_check_refresh(filings=Filing.objects.filter(filing_check__in=queryset))
+        self.message_user(request, f"已重新检查 {len(checks)} 张申报表。", messages.SUCCESS)

@@ -1,12 +1,14 @@
-"""A filing as the rules see it: the header and the indicator rows, as plain data.
+"""A filing as the rules see it: the header, the indicator rows and the tasks, as plain data.
 
-The rules never touch the database, so they run the same on a stored project, on a filing
-parsed from a file before it is saved, and on a hand-built filing in a test.
+The rules never touch the database, so they run the same on a stored filing, on a filing parsed
+from a file before it is saved, and on a hand-built filing in a test. ``kind`` says which form it is
+(``projects.kinds``: project, program, overall); each rule says which kinds it applies to.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
@@ -15,11 +17,12 @@ from indicators.values import ParsedValue, parse_value
 
 WAN = Decimal(10000)
 
-# The form's names of the Project fields findings point at.
-FIELD_LABELS = {
+# The 二级 form's names of the header fields findings point at: the labels a hand-built filing gets.
+# Filings built from a stored or parsed form carry their kind's own labels (``Filing.labels``).
+PROJECT_LABELS = {
     "code": "项目编码",
     "name": "项目名称",
-    "applicant": "申请单位",
+    "department": "申请单位",
     "duration_years": "实施期限",
     "project_type": "项目类型",
     "total_amount": "项目总金额（中期规划）",
@@ -62,12 +65,28 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Filing:
-    """The header of a 申报表 (amounts in 元) and its rows; blanks where the form is blank."""
+class Task:
+    """One row of the 部门整体 form's 年度主要任务, amounts in 元."""
 
+    name: str
+    total_amount: Decimal | None = None
+    fiscal_amount: Decimal | None = None
+    other_amount: Decimal | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Filing:
+    """The header of a 申报表 (amounts in 元), its rows and its tasks; blanks where the form is blank.
+
+    ``task_totals`` is the 合计 row as the form printed it, by amount column (total_amount,
+    fiscal_amount, other_amount). ``labels`` names the header fields as the filing's kind does.
+    """
+
+    kind: str = "project"
     code: str = ""
     name: str = ""
-    applicant: str = ""
+    department: str = ""
     district: str = ""
     fiscal_year: int | None = None
     duration_years: int | None = None
@@ -79,6 +98,9 @@ class Filing:
     long_term_goal: str = ""
     rows: tuple[Row, ...] = ()
     template: TemplateSpec = SHENZHEN_2020
+    tasks: tuple[Task, ...] = ()
+    task_totals: Mapping[str, Decimal | None] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=lambda: PROJECT_LABELS)
 
     @property
     def real_rows(self) -> list[Row]:

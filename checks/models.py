@@ -43,14 +43,14 @@ class RuleSetting(models.Model):
 
 
 class FilingCheck(models.Model):
-    """The findings on a project when it was last checked, with counts that lists sort and filter by."""
+    """The findings on a filing when it was last checked, with counts that lists sort and filter by."""
 
-    project = models.OneToOneField(
-        "projects.Project",
+    filing = models.OneToOneField(
+        "projects.Filing",
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="filing_check",
-        verbose_name="项目",
+        verbose_name="申报表",
     )
     errors = models.PositiveIntegerField("错误数", default=0, db_index=True)
     warnings = models.PositiveIntegerField("提示数", default=0)
@@ -62,7 +62,7 @@ class FilingCheck(models.Model):
         ordering = ["-errors", "-warnings"]
 
     def __str__(self):
-        return f"{self.project}：错误{self.errors}，提示{self.warnings}"
+        return f"{self.filing}：错误{self.errors}，提示{self.warnings}"
 
     def finding_list(self) -> list[Finding]:
         return [Finding.from_dict(data) for data in self.findings]

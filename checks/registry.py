@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 from checks.filing import Filing
 from checks.findings import ERROR, SEVERITY_LABELS, WARNING, Note
-from checks.rules import cost, header, output, satisfaction, structure, values
+from checks.rules import cost, header, output, satisfaction, structure, tasks, values
+
+# The kinds of 申报表 (projects.kinds) a rule applies to: every rule reads the 二级 form; the 一级 and
+# 部门整体 forms have no codes, durations or 指标解释, so only the rules about their indicator values,
+# satisfaction, duplicates and (部门整体) their task totals apply to them.
+PROJECT = ("project",)
+EVERY_KIND = ("project", "program", "overall")
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,7 @@ class Rule:
     title: str
     severities: tuple[str, ...]
     check: Callable[[Filing], Iterable[Note]]
+    kinds: tuple[str, ...] = PROJECT
 
     @property
     def severity_label(self) -> str:
@@ -44,15 +51,16 @@ RULES: tuple[Rule, ...] = (
         header.amounts_and_duration,
     ),
     Rule("row_complete", 4, "三级指标有名称、指标值和指标解释", (ERROR, WARNING), structure.row_complete),
-    Rule("value_readable", 5, "指标值可识别、有单位、比率在0–100%", (ERROR,), values.value_readable),
+    Rule("value_readable", 5, "指标值可识别、有单位、比率在0–100%", (ERROR,), values.value_readable, EVERY_KIND),
     Rule("quantity_upper_bound", 6, "数量指标写成上限", (WARNING,), output.quantity_upper_bound),
     Rule("quantity_rate", 7, "数量指标是比率", (WARNING,), output.quantity_rate),
     Rule("cost_target", 8, "成本指标是金额并与预算一致", (ERROR, WARNING), cost.cost_target),
     Rule("timeliness", 9, "时效指标是时限或及时率", (ERROR, WARNING), output.timeliness),
-    Rule("satisfaction", 10, "满意度指标是≥的百分比", (ERROR, WARNING), satisfaction.satisfaction),
-    Rule("vague_value", 11, "模糊的定性指标值", (ERROR, WARNING), values.vague_value),
+    Rule("satisfaction", 10, "满意度指标是≥的百分比", (ERROR, WARNING), satisfaction.satisfaction, EVERY_KIND),
+    Rule("vague_value", 11, "模糊的定性指标值", (ERROR, WARNING), values.vague_value, EVERY_KIND),
     Rule("input_measure", 12, "以资金投入代替产出或效益", (WARNING,), values.input_measure),
-    Rule("duplicate_names", 13, "三级指标名称重复", (ERROR,), structure.duplicate_names),
+    Rule("duplicate_names", 13, "三级指标名称重复", (ERROR,), structure.duplicate_names, EVERY_KIND),
     Rule("goals_copied", 14, "长期目标照抄年度目标", (WARNING,), header.goals_copied),
+    Rule("task_totals", 15, "年度主要任务的合计等于各项任务之和", (ERROR,), tasks.task_totals, ("overall",)),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}

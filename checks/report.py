@@ -14,17 +14,17 @@ class RuleTotal:
     rule: Rule
     errors: int = 0
     warnings: int = 0
-    projects: int = 0
+    filings: int = 0
 
     @property
     def findings(self) -> int:
         return self.errors + self.warnings
 
 
-def totals_by_rule(findings_per_project: Iterable[list[Finding]]) -> list[RuleTotal]:
+def totals_by_rule(findings_per_filing: Iterable[list[Finding]]) -> list[RuleTotal]:
     """One total per rule, in rule order, including rules that found nothing."""
     totals = {rule.id: RuleTotal(rule) for rule in RULES}
-    for findings in findings_per_project:
+    for findings in findings_per_filing:
         for finding in findings:
             total = totals[finding.rule_id]
             if finding.is_error:
@@ -32,5 +32,5 @@ def totals_by_rule(findings_per_project: Iterable[list[Finding]]) -> list[RuleTo
             else:
                 total.warnings += 1
         for rule_id in {finding.rule_id for finding in findings}:
-            totals[rule_id].projects += 1
+            totals[rule_id].filings += 1
     return list(totals.values())

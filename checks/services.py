@@ -1,9 +1,9 @@
 """Checking filings: live findings for one project, and the stored summary lists sort by.
 
-- ``findings_for(project)``: the findings now, computed from the stored project.
-- ``filing_check_refresh(projects=...)``: recomputes and stores ``FilingCheck`` rows; call it
-  after anything that changes projects or their indicators (imports, web edits).
-- ``finding_counts(projects)``: ``{project_id: (errors, warnings)}`` from the stored rows.
+- ``findings_for(filing)``: the findings now, computed from the stored filing.
+- ``filing_check_refresh(filings=...)``: recomputes and stores ``FilingCheck`` rows; call it
+  after anything that changes filings or their rows (imports, web edits).
+- ``finding_counts(filings)``: ``{filing_id: (errors, warnings)}`` from the stored rows.
 - ``check_filing(filing, template=...)``: the findings on plain data, before anything is saved.
 """
 
@@ -19,9 +19,10 @@ from checks.engine import run_rules
 from checks.filing import Filing
 from checks.findings import ERROR, WARNING, Finding
 from checks.models import FilingCheck, RuleSetting
-from checks.sources import filing_from_project
+from checks.sources import filing_from_stored
 from indicators.models import FormTemplate, Indicator
-from projects.models import Project
+from projects.kinds import header_relations
+from projects.models import Filing as StoredFiling
 
 __all__ = [
     "ERROR",
@@ -48,39 +49,43 @@ def check_filing(filing: Filing, *, template: FormTemplate | None = None) -> lis
     return run_rules(filing, settings=settings)
 
 
-def findings_for(project: Project) -> list[Finding]:
-    """The findings on the project as it is stored now, errors first."""
-    project = Project.objects.select_related("applicant", "template").prefetch_related(_indicators()).get(pk=project.pk)
-    filing = filing_from_project(project, indicators=project.indicators.all())
-    return run_rules(filing, settings=_settings([project.template_id])[project.template_id])
+def findings_for(filing: StoredFiling) -> list[Finding]:
+    """The findings on the filing as it is stored now, errors first."""
+    stored = _with_contents(StoredFiling.objects.filter(pk=filing.pk)).get()
+    plain = filing_from_stored(stored, indicators=stored.indicators.all())
+    return run_rules(plain, settings=_settings([stored.template_id])[stored.template_id])
 
 
-def blocking_findings(project: Project) -> list[Finding]:
-    """The errors that keep the project from being submitted (送审)."""
-    return [finding for finding in findings_for(project) if finding.is_error]
+def blocking_findings(filing: StoredFiling) -> list[Finding]:
+    """The errors that keep the filing from being submitted (送审)."""
+    return [finding for finding in findings_for(filing) if finding.is_error]
 
 
-def filing_check_refresh(*, projects: Iterable[Project] | QuerySet[Project]) -> list[FilingCheck]:
-    """Checks the projects again and stores each one's findings and counts."""
-    if isinstance(projects, QuerySet):
-        queryset = projects
+def _with_contents(filings: QuerySet[StoredFiling]) -> QuerySet[StoredFiling]:
+    """What the rules read, in a fixed number of queries: unit, template, header, rows and tasks."""
+    return filings.select_related("department", "template", *header_relations()).prefetch_related(
+        _indicators(), "tasks"
+    )
+
+
+def filing_check_refresh(*, filings: Iterable[StoredFiling] | QuerySet[StoredFiling]) -> list[FilingCheck]:
+    """Checks the filings again and stores each one's findings and counts."""
+    if isinstance(filings, QuerySet):
+        queryset = filings
     else:
-        queryset = Project.objects.filter(pk__in=[project.pk for project in projects])
-    queryset = queryset.select_related("applicant").prefetch_related(_indicators())
-    projects = list(queryset)
-    templates = {t.pk: t.spec() for t in FormTemplate.objects.filter(pk__in={p.template_id for p in projects})}
+        queryset = StoredFiling.objects.filter(pk__in=[filing.pk for filing in filings])
+    stored = list(_with_contents(queryset))
+    templates = {t.pk: t.spec() for t in FormTemplate.objects.filter(pk__in={f.template_id for f in stored})}
     settings = _settings(templates)
     now = timezone.now()
     checks = []
-    for project in projects:
-        filing = filing_from_project(
-            project, indicators=project.indicators.all(), template=templates[project.template_id]
-        )
-        findings = run_rules(filing, settings=settings[project.template_id])
+    for filing in stored:
+        plain = filing_from_stored(filing, indicators=filing.indicators.all(), template=templates[filing.template_id])
+        findings = run_rules(plain, settings=settings[filing.template_id])
         errors = sum(1 for finding in findings if finding.is_error)
         checks.append(
             FilingCheck(
-                project=project,
+                filing=filing,
                 errors=errors,
                 warnings=len(findings) - errors,
                 findings=[finding.as_dict() for finding in findings],
@@ -90,20 +95,20 @@ def filing_check_refresh(*, projects: Iterable[Project] | QuerySet[Project]) -> 
     FilingCheck.objects.bulk_create(
         checks,
         update_conflicts=True,
-        unique_fields=["project"],
+        unique_fields=["filing"],
         update_fields=["errors", "warnings", "findings", "checked_at"],
         batch_size=200,
     )
     return checks
 
 
-def finding_counts(projects: Iterable[Project] | QuerySet[Project]) -> dict[int, tuple[int, int]]:
-    """``{project_id: (errors, warnings)}`` as last stored; projects never checked are left out."""
-    ids = projects.values("pk") if isinstance(projects, QuerySet) else [project.pk for project in projects]
+def finding_counts(filings: Iterable[StoredFiling] | QuerySet[StoredFiling]) -> dict[int, tuple[int, int]]:
+    """``{filing_id: (errors, warnings)}`` as last stored; filings never checked are left out."""
+    ids = filings.values("pk") if isinstance(filings, QuerySet) else [filing.pk for filing in filings]
     return {
-        project_id: (errors, warnings)
-        for project_id, errors, warnings in FilingCheck.objects.filter(project__in=ids).values_list(
-            "project_id", "errors", "warnings"
+        filing_id: (errors, warnings)
+        for filing_id, errors, warnings in FilingCheck.objects.filter(filing__in=ids).values_list(
+            "filing_id", "errors", "warnings"
         )
     }
 

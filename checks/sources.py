@@ -1,22 +1,44 @@
-"""Builds the rules' plain ``Filing`` from a stored project or from a parsed, unsaved one."""
+"""Builds the rules' plain ``Filing`` from a stored filing or from a parsed, unsaved one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
 
-from checks.filing import Filing, Row
+from checks.filing import Filing, Row, Task
 from indicators.models import Indicator
 from indicators.taxonomy import TemplateSpec
-from projects.models import Project, district_of, in_yuan
+from projects.kinds import kind_named
+from projects.kinds.base import FormKind
+from projects.models import Filing as StoredFiling
+from projects.models import district_of, in_yuan
 from projects.parsers.filing import ParsedFiling
 
+# The header fields the rules read, beyond the filing's own (code, name, unit, year, amount unit).
+_RULE_FIELDS = ("duration_years", "project_type", "total_amount", "current_amount", "annual_goal", "long_term_goal")
 
-def filing_from_project(
-    project: Project, *, indicators: Iterable[Indicator] | None = None, template: TemplateSpec | None = None
+
+def _labels(kind: FormKind) -> dict[str, str]:
+    return {field.name: field.plain_label for field in kind.header}
+
+
+def _rule_fields(kind: FormKind, value: Any) -> dict[str, Any]:
+    """The values of the header fields the rules read that the kind has; blank for the others."""
+    fields: dict[str, Any] = {}
+    for name in _RULE_FIELDS:
+        if kind.has_field(name):
+            found = value(name)
+            fields[name] = found if found is not None or name.endswith(("amount", "years")) else ""
+    return fields
+
+
+def filing_from_stored(
+    filing: StoredFiling, *, indicators: Iterable[Indicator] | None = None, template: TemplateSpec | None = None
 ) -> Filing:
     """``indicators`` and ``template`` may be passed in when they were fetched in bulk."""
     if indicators is None:
-        indicators = project.indicators.select_related("category__parent")
+        indicators = filing.indicators.select_related("category__parent")
     ordered = sorted(indicators, key=lambda i: (i.category.parent.order, i.category.order, i.position))
     rows = tuple(
         Row(
@@ -31,27 +53,35 @@ def filing_from_project(
         )
         for number, indicator in enumerate(ordered, start=1)
     )
+    kind = filing.form_kind
+    tasks: tuple[Task, ...] = ()
+    totals: dict[str, Decimal | None] = {}
+    if kind.tasks is not None:
+        tasks = tuple(
+            Task(task.name, task.total_amount, task.fiscal_amount, task.other_amount, task.position)
+            for task in filing.tasks.all()
+        )
+        totals = {name: filing.value(name) for name in kind.tasks.totals}
     return Filing(
-        code=project.code,
-        name=project.name,
-        applicant=project.applicant.name,
-        district=project.applicant.district,
-        fiscal_year=project.fiscal_year,
-        duration_years=project.duration_years,
-        project_type=project.project_type,
-        total_amount=project.total_amount,
-        current_amount=project.current_amount,
-        amount_unit=project.amount_unit,
-        annual_goal=project.annual_goal,
-        long_term_goal=project.long_term_goal,
+        kind=kind.code,
+        code=filing.code,
+        name=filing.name,
+        department=filing.department.name,
+        district=filing.department.district,
+        fiscal_year=filing.fiscal_year,
+        amount_unit=filing.amount_unit,
         rows=rows,
-        template=template or project.template.spec(),
+        template=template or filing.template.spec(),
+        tasks=tasks,
+        task_totals=totals,
+        labels=_labels(kind),
+        **_rule_fields(kind, filing.value),
     )
 
 
 def filing_from_parsed(parsed: ParsedFiling, *, template: TemplateSpec, fiscal_year: int | None = None) -> Filing:
     """A filing read from a file, checked before it is stored."""
-
+    kind = kind_named(parsed.kind)
     rows = tuple(
         Row(
             level1=row.level1,
@@ -64,19 +94,33 @@ def filing_from_parsed(parsed: ParsedFiling, *, template: TemplateSpec, fiscal_y
         )
         for number, row in enumerate(parsed.indicators, start=1)
     )
+    unit = parsed.amount_unit
+
+    def value(name: str) -> Any:
+        found = parsed.values.get(name)
+        return in_yuan(found, unit) if kind.has_field(name) and kind.field(name).is_amount else found
+
+    tasks = tuple(
+        Task(task.name, in_yuan(task.total_amount, unit), in_yuan(task.fiscal_amount, unit),
+             in_yuan(task.other_amount, unit), number)
+        for number, task in enumerate(parsed.tasks, start=1)
+    )  # fmt: skip
+    totals: Mapping[str, Decimal | None] = {}
+    if kind.tasks is not None:
+        totals = {name: value(name) for name in kind.tasks.totals}
+    department = str(parsed.values.get("department") or "")
     return Filing(
-        code=parsed.code,
-        name=parsed.name,
-        applicant=parsed.applicant,
-        district=district_of(parsed.applicant),
+        kind=kind.code,
+        code=str(parsed.values.get("code") or ""),
+        name=str(parsed.values.get("name") or ""),
+        department=department,
+        district=district_of(department),
         fiscal_year=fiscal_year,
-        duration_years=parsed.duration_years,
-        project_type=parsed.project_type,
-        total_amount=in_yuan(parsed.total_amount, parsed.amount_unit),
-        current_amount=in_yuan(parsed.current_amount, parsed.amount_unit),
-        amount_unit=parsed.amount_unit,
-        annual_goal=parsed.annual_goal,
-        long_term_goal=parsed.long_term_goal,
+        amount_unit=unit,
         rows=rows,
         template=template,
+        tasks=tasks,
+        task_totals=totals,
+        labels=_labels(kind),
+        **_rule_fields(kind, value),
     )

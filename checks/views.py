@@ -8,7 +8,7 @@ from checks.selectors import filing_checks_for
 
 @login_required
 def report(request):
-    """Totals by rule and the projects with findings, over what the user may see."""
+    """Totals by rule and the filings with findings, over what the user may see."""
     year = request.GET.get("year", "")
     rule_id = request.GET.get("rule", "")
     checks = list(

@@ -22,22 +22,25 @@ class FormTemplate(models.Model):
 
     code = models.SlugField("模板代码", max_length=40, unique=True)
     name = models.CharField("模板名称", max_length=100)
-    is_default = models.BooleanField("默认模板", default=False)
+    # The kind of 申报表 (projects.kinds) whose indicator table the template's categories make up.
+    kind = models.CharField("申报表类型", max_length=20, default="project")
+    is_default = models.BooleanField("默认模板", default=False, help_text="同类申报表新建和导入时使用的模板")
 
     class Meta:
         verbose_name = verbose_name_plural = "申报表模板"
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_template"
+                fields=["kind"], condition=models.Q(is_default=True), name="one_default_template_per_kind"
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @classmethod
-    def default(cls) -> "FormTemplate":
-        return cls.objects.get(is_default=True)
+    def default(cls, kind: str = "project") -> "FormTemplate":
+        """The template new filings of ``kind`` use."""
+        return cls.objects.get(kind=kind, is_default=True)
 
     def spec(self) -> TemplateSpec:
         """The template as plain data, with its categories in the official order."""
@@ -98,14 +101,20 @@ class Comparator(models.TextChoices):
 
 
 class Indicator(models.Model):
-    """One 三级指标 row of a project's indicator table."""
+    """One row of a filing's indicator table, whatever its kind.
 
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.CASCADE, related_name="indicators", verbose_name="项目"
+    The columns are those of the 二级 form (三级指标 · 指标值 · 指标解释); the other forms print the
+    same attributes under their own headings (一级: 指标内容 · 指标值, where the 投入指标 / 测算明细
+    row's 指标内容 is the whole cost build-up; 部门整体: 三级指标 · 目标值). ``projects.kinds``
+    says which columns each kind shows.
+    """
+
+    filing = models.ForeignKey(
+        "projects.Filing", on_delete=models.CASCADE, related_name="indicators", verbose_name="申报表"
     )
     category = models.ForeignKey(Level2Category, on_delete=models.PROTECT, verbose_name="二级指标")
     position = models.PositiveSmallIntegerField("顺序", default=0)
-    name = models.CharField("三级指标", max_length=200, blank=True)
+    name = models.CharField("三级指标", max_length=2000, blank=True)
     value = models.CharField("指标值", max_length=200, blank=True)
     explanation = models.TextField("指标解释", blank=True)
     not_applicable = models.BooleanField("不适用", default=False)
@@ -127,8 +136,8 @@ class Indicator(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "三级指标"
-        ordering = ["project", "category__parent__order", "category__order", "position"]
-        indexes = [models.Index(fields=["project", "position"])]
+        ordering = ["filing", "category__parent__order", "category__order", "position"]
+        indexes = [models.Index(fields=["filing", "position"])]
 
     def __str__(self):
         return self.name or "不适用"

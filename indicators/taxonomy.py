@@ -64,6 +64,49 @@ SHENZHEN_2020 = TemplateSpec(
     ),
 )
 
+# The 一级项目 form: its first row is 投入指标 / 测算明细 (the cost build-up); 时效 is written 工作时效.
+# The form marks no category as required.
+SHENZHEN_2020_PROGRAM = TemplateSpec(
+    code="sz-2020-program",
+    name="一级项目支出绩效目标申报表（深圳）",
+    levels=(
+        Level1Spec("投入", (Level2Spec("测算明细"),)),
+        Level1Spec(
+            "产出",
+            (
+                Level2Spec("数量"),
+                Level2Spec("质量"),
+                Level2Spec("时效", aliases=("工作时效",)),
+                Level2Spec("成本"),
+            ),
+        ),
+        Level1Spec(
+            "效益",
+            (
+                Level2Spec("经济效益"),
+                Level2Spec("社会效益"),
+                Level2Spec("生态效益", aliases=("生态环境效益",)),
+                Level2Spec("可持续影响"),
+            ),
+        ),
+        Level1Spec("满意度", (Level2Spec("服务对象满意度"), Level2Spec("其他满意度"))),
+    ),
+)
+
+# The 部门（单位）整体 form's 年度绩效指标: the 二级 form's categories, none marked as required.
+SHENZHEN_2020_OVERALL = TemplateSpec(
+    code="sz-2020-overall",
+    name="部门（单位）整体支出绩效目标表（深圳）",
+    levels=tuple(
+        Level1Spec(
+            level1.name,
+            tuple(Level2Spec(level2.name, aliases=level2.aliases) for level2 in level1.children),
+            aliases=level1.aliases,
+        )
+        for level1 in SHENZHEN_2020.levels
+    ),
+)
+
 # Written in filings for a category that does not apply; one sample misspells it.
 NOT_APPLICABLE_SPELLINGS = frozenset({"不适用", "不适应"})
 

@@ -1,24 +1,47 @@
-"""Forms of the filing page (header fields and the 三级指标 rows) and of the review decisions."""
+"""Forms of the filing page (header fields, indicator rows, tasks) and of the review decisions.
+
+The header form of each kind is built from the kind's definition (``projects.kinds``): a field of
+the right type for each header field, in the order of the form, so that a field declared in a
+kind's definition appears on its page with no other change.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.forms.formsets import DELETION_FIELD_NAME
 
 from indicators.values import decimal_places
 from projects import selectors
-from projects.models import Allocation, AmountUnit, Project, Status, in_yuan
-from projects.services.filing import RowInput
+from projects.kinds.base import (
+    AMOUNT_PLACES,
+    Amount,
+    Choice,
+    Code,
+    FilingLink,
+    FormKind,
+    Goals,
+    HeaderField,
+    Text,
+    Unit,
+    Wide,
+    Year,
+    Years,
+    YesNo,
+    amount_problem,
+)
+from projects.models import AmountUnit, Department, Filing, Status, in_yuan
+from projects.services.rows import RowInput
+from projects.services.tasks import TaskInput
+from projects.typing import AnyUser
 
 # Full-width digits and punctuation as typed with a Chinese input method → ASCII.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 PROJECT_TYPES = ["02 政府投资项目", "03 专项资金项目", "15 其他经费", "15 履职类(运转)项目"]
-# Most decimals an amount may have in each unit: both are exact to the 分 in 元.
-MAX_PLACES = {AmountUnit.YUAN: 2, AmountUnit.WAN_YUAN: 6}
 
 _F = TypeVar("_F", bound=forms.Field)
 
@@ -37,17 +60,17 @@ class AmountField(forms.DecimalField):
 
     widget = forms.TextInput
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = value.translate(_FULL_WIDTH).replace(",", "").replace("，", "").replace(" ", "")
         return super().to_python(value)
 
-    def widget_attrs(self, widget):
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {"inputmode": "decimal", "class": "amount"}
 
 
 class YesNoSelect(forms.NullBooleanSelect):
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None):
         super().__init__(attrs)
         self.choices = [("unknown", "请选择"), ("true", "是"), ("false", "否")]
 
@@ -56,92 +79,200 @@ def _grouped(amount: Decimal | None) -> str:
     return "" if amount is None else f"{amount:,}"
 
 
-class ProjectHeaderForm(forms.ModelForm):
-    """The header of the 申报表. Amounts are entered in the unit chosen on the form."""
+def _form_field(header_field: HeaderField, user: AnyUser) -> forms.Field:
+    """The form field of one header field, from its type."""
+    label = header_field.plain_label
+    field_type = header_field.type
+    field: forms.Field
+    if isinstance(field_type, Code):
+        field = forms.CharField(
+            label=label,
+            required=False,
+            max_length=field_type.max_length,
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": field_type.shape}),
+        )
+    elif isinstance(field_type, Goals) or (isinstance(field_type, Text) and field_type.long):
+        field = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    elif isinstance(field_type, Text):
+        field = forms.CharField(label=label, required=False, max_length=field_type.max_length)
+    elif isinstance(field_type, Years):
+        field = forms.IntegerField(label=label, required=False, min_value=1, max_value=100)
+    elif isinstance(field_type, Year):
+        field = forms.IntegerField(label=label, required=False, min_value=2000, max_value=2100)
+    elif isinstance(field_type, Amount):
+        field = AmountField(label=label, required=False, min_value=0)
+    elif isinstance(field_type, YesNo):
+        field = forms.NullBooleanField(label=label, required=False, widget=YesNoSelect)
+    elif isinstance(field_type, Choice):
+        field = forms.ChoiceField(
+            label=label, required=False, choices=[("", "请选择"), *((c, c) for c in field_type.choices)]
+        )
+    elif isinstance(field_type, Unit):
+        field = forms.ModelChoiceField(label=label, required=False, queryset=Department.objects.none())
+    elif isinstance(field_type, FilingLink):
+        linked = selectors.filings_for(user, kind=field_type.kind).order_by("-fiscal_year", "name")
+        field = forms.ModelChoiceField(label=label, required=False, queryset=linked, empty_label="（不属于一级项目）")
+    else:  # pragma: no cover - every type of projects.kinds.base is handled above
+        raise TypeError(f"no form field for {field_type!r}")
+    return field
+
+
+class FilingHeaderForm(forms.Form):
+    """The header of one kind of 申报表, its fields made from the kind's definition.
+
+    Amounts are entered in the unit chosen on the form and handed to the filing service in 元.
+    The unit field lists the units the user files for; fields the kind derives (一级预算单位) are
+    shown, not typed.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    total_amount = AmountField(label="项目总金额（中期规划）", required=False, min_value=0)
-    current_amount = AmountField(label="本年度项目金额", required=False, min_value=0)
-    is_new = forms.NullBooleanField(label="是否新增项目", required=False, widget=YesNoSelect)
 
-    class Meta:
-        model = Project
-        fields = [
-            "code",
-            "name",
-            "fiscal_year",
-            "applicant",
-            "duration_years",
-            "project_type",
-            "is_new",
-            "allocation",
-            "amount_unit",
-            "policy_basis",
-            "calculation_basis",
-            "annual_goal",
-            "long_term_goal",
-        ]
-        widgets = {
-            "code": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 21, "placeholder": "21位数字"}),
-            "project_type": forms.TextInput(attrs={"list": "project-types", "placeholder": "如：15 其他经费"}),
-            "amount_unit": forms.RadioSelect,
-            "policy_basis": forms.Textarea(attrs={"rows": 4}),
-            "calculation_basis": forms.Textarea(attrs={"rows": 4}),
-            "annual_goal": forms.Textarea(attrs={"rows": 3}),
-            "long_term_goal": forms.Textarea(attrs={"rows": 3}),
-        }
-        labels = {"duration_years": "实施期限（年）", "amount_unit": "金额单位"}
-
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, kind: FormKind, user: AnyUser, filing: Filing | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        applicant = form_field(self, "applicant", forms.ModelChoiceField)
-        applicant.queryset = selectors.filing_departments_for(user)
-        applicant.empty_label = "请选择申请单位"
-        form_field(self, "allocation", forms.ChoiceField).choices = [("", "请选择"), *Allocation.choices]
-        form_field(self, "amount_unit", forms.ChoiceField).choices = AmountUnit.choices
-        project = self.instance
-        if project.pk and not self.is_bound:
-            self.initial["total_amount"] = _grouped(project.in_filing_unit(project.total_amount))
-            self.initial["current_amount"] = _grouped(project.in_filing_unit(project.current_amount))
-            self.initial["version"] = project.version
+        self.kind = kind
+        self.filing = filing
+        for header_field in kind.header:
+            if header_field.name in kind.derived:
+                continue
+            self.fields[header_field.name] = _form_field(header_field, user)
+        if kind.amount_fields:
+            self.fields["amount_unit"] = forms.ChoiceField(
+                label="金额单位", choices=AmountUnit.choices, initial=AmountUnit.WAN_YUAN, widget=forms.RadioSelect
+            )
+        self._scope_units(user)
+        if filing is not None and not self.is_bound:
+            self._fill(filing)
 
-    def validate_unique(self):
-        # One 项目编码 per budget year; said on the code field, in words a filer understands.
-        code, year = self.cleaned_data.get("code"), self.cleaned_data.get("fiscal_year")
+    def _scope_units(self, user: AnyUser) -> None:
+        own = selectors.filing_departments_for(user)
+        for header_field in self.kind.header:
+            if header_field.name not in self.fields or not isinstance(header_field.type, Unit):
+                continue
+            field = form_field(self, header_field.name, forms.ModelChoiceField)
+            if header_field.name == "department":
+                field.queryset = own
+                field.empty_label = f"请选择{header_field.plain_label}"
+            else:
+                visible = selectors.departments_for(user)
+                field.queryset = Department.objects.filter(Q(pk__in=visible) | Q(children__in=own)).distinct()
+                field.empty_label = "请选择"
+
+    def _fill(self, filing: Filing) -> None:
+        for name in self.fields:
+            if name == "version":
+                self.initial[name] = filing.version
+                continue
+            value = filing.value(name) if name != "amount_unit" else filing.amount_unit
+            if self.kind.has_field(name) and self.kind.field(name).is_amount:
+                value = _grouped(filing.in_filing_unit(cast(Decimal | None, value)))
+            elif hasattr(value, "pk"):
+                value = value.pk
+            self.initial[name] = value
+
+    @property
+    def grid(self) -> list[list[dict[str, Any]]]:
+        """The bound fields row by row, as the kind's layout places them (for the template)."""
+        rows: list[list[dict[str, Any]]] = []
+        pairs = max((len(names) for item in self.kind.layout if (names := getattr(item, "names", None))), default=2)
+        placed = set(self.kind.layout_names)
+        head = [self.kind.field(name) for name in ("fiscal_year",) if name in self.fields]
+        unplaced = [
+            f for f in self.kind.header if f.name not in placed and f.name in self.fields and f.name != "fiscal_year"
+        ]
+        for header_field in head + unplaced:
+            rows.append([self._cell(header_field.name, span=2 * pairs - 1)])
+        for item in self.kind.layout:
+            if isinstance(item, Wide):
+                rows.append([self._cell(item.name, span=2 * pairs - 1)])
+            else:
+                cells = [self._cell(name) for name in item.names]
+                cells[-1]["span"] = 1 + 2 * (pairs - len(cells))
+                rows.append(cells)
+        return rows
+
+    @property
+    def grid_span(self) -> int:
+        """How many columns a row across the whole grid takes after its label."""
+        pairs = max((len(names) for item in self.kind.layout if (names := getattr(item, "names", None))), default=2)
+        return 2 * pairs - 1
+
+    def _cell(self, name: str, *, span: int = 1) -> dict[str, Any]:
+        header_field = self.kind.field(name)
+        label = header_field.plain_label
+        if header_field.label_field and self.filing is not None:
+            label = self.filing.value(header_field.label_field) or label
+        return {
+            "name": name,
+            "label": label,
+            "field": self[name] if name in self.fields else None,
+            "shown": _shown_value(self.filing, name),
+            "required": header_field.required,
+            "amount": header_field.is_amount,
+            "span": span,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        unit = cleaned.get("amount_unit") or AmountUnit.YUAN
+        for header_field in self.kind.header:
+            name = header_field.name
+            value = cleaned.get(name)
+            if header_field.is_amount and value is not None:
+                if (problem := amount_problem(value, unit, header_field.plain_label)) is not None:
+                    places = AMOUNT_PLACES.get(unit, 2)
+                    too_precise = decimal_places(value) > places
+                    self.add_error(name, f"以{unit}为单位时最多保留 {places} 位小数" if too_precise else problem)
+            elif isinstance(header_field.type, Code) and value:
+                try:
+                    cleaned[name] = header_field.parse(value)
+                except ValueError as error:
+                    self.add_error(name, str(error))
+        self._check_identity(cleaned)
+        return cleaned
+
+    def _check_identity(self, cleaned: dict[str, Any]) -> None:
+        """One 项目编码 per budget year: said on the code field, in words a filer understands."""
+        code, year = cleaned.get("code"), cleaned.get("fiscal_year")
         if code and year:
-            others = Project.objects.filter(code=code, fiscal_year=year).exclude(pk=self.instance.pk)
+            others = Filing.objects.filter(code=code, fiscal_year=year)
+            if self.filing is not None:
+                others = others.exclude(pk=self.filing.pk)
             if others.exists():
                 self.add_error("code", f"预算年度 {year} 已有项目编码为 {code} 的项目，请核对")
 
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        unit = cleaned.get("amount_unit") or AmountUnit.YUAN
-        places = MAX_PLACES.get(unit, 2)
-        for name in ("total_amount", "current_amount"):
-            amount = cleaned.get(name)
-            if amount is not None and decimal_places(amount) > places:
-                self.add_error(name, f"以{unit}为单位时最多保留 {places} 位小数")
-        return cleaned
-
-    def header(self) -> dict:
+    def header(self) -> dict[str, Any]:
         """The cleaned header for the filing service, amounts converted to 元."""
-        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-        unit = data["amount_unit"] or AmountUnit.YUAN
-        data["amount_unit"] = unit
-        for name in ("total_amount", "current_amount"):
-            data[name] = in_yuan(self.cleaned_data.get(name), unit)
+        data = {name: self.cleaned_data.get(name) for name in self.fields if name != "version"}
+        unit = data.get("amount_unit") or AmountUnit.YUAN
+        if "amount_unit" in data:
+            data["amount_unit"] = unit
+        for header_field in self.kind.amount_fields:
+            data[header_field.name] = in_yuan(data.get(header_field.name), unit)
+        for header_field in self.kind.header:
+            if header_field.name in data and data[header_field.name] is None and header_field.type.empty == "":
+                data[header_field.name] = ""
         return data
 
 
+def _shown_value(filing: Filing | None, name: str) -> str:
+    """A derived field's value as the page shows it (一级预算单位 follows the 申请单位)."""
+    if filing is None or not filing.pk:
+        return ""
+    value = filing.value(name)
+    return getattr(value, "name", "" if value is None else str(value))
+
+
 class IndicatorRowForm(forms.Form):
-    """One 三级指标 row; ``category`` and ``position`` are set by the page, not typed."""
+    """One indicator row; ``category`` and ``position`` are set by the page, not typed."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     category = forms.IntegerField(widget=forms.HiddenInput)
     position = forms.IntegerField(required=False, widget=forms.HiddenInput(attrs={"data-position": ""}))
     name = forms.CharField(
-        label="三级指标", max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "三级指标名称"})
+        label="三级指标",
+        max_length=2000,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "三级指标名称"}),
     )
     value = forms.CharField(
         label="指标值", max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "如 ≥90%"})
@@ -188,10 +319,12 @@ RowFormSet = cast(
 )
 
 
-def row_formset(project: Project | None, data=None, *, blank_categories=()) -> BaseRowFormSet:
-    """The rows of ``project``; a new filing starts with one blank row under each 二级指标."""
-    initial = [{"category": category_id} for category_id in blank_categories]
-    if project is not None and project.pk:
+def row_formset(
+    filing: Filing | None, data: Mapping[str, Any] | None = None, *, blank_categories: list[int] | tuple[()] = ()
+) -> BaseRowFormSet:
+    """The rows of ``filing``; a new filing starts with one blank row under each 二级指标."""
+    initial: list[dict[str, Any]] = [{"category": category_id} for category_id in blank_categories]
+    if filing is not None and filing.pk:
         initial = [
             {
                 "id": row.pk,
@@ -202,9 +335,65 @@ def row_formset(project: Project | None, data=None, *, blank_categories=()) -> B
                 "explanation": row.explanation,
                 "not_applicable": row.not_applicable,
             }
-            for row in project.indicators.order_by("position", "pk")
+            for row in filing.indicators.order_by("position", "pk")
         ]
     return RowFormSet(data, initial=initial, prefix="rows")
+
+
+class TaskForm(forms.Form):
+    """One task of the 年度主要任务, amounts in the unit chosen on the form."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label="任务名称", max_length=200, required=False)
+    content = forms.CharField(label="主要内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    total_amount = AmountField(label="总额", required=False, min_value=0)
+    fiscal_amount = AmountField(label="其中：财政拨款", required=False, min_value=0)
+    other_amount = AmountField(label="其中：其他资金", required=False, min_value=0)
+
+
+class BaseTaskFormSet(forms.BaseFormSet):
+    def tasks(self, unit: str) -> list[TaskInput]:
+        """The tasks kept on the page, in order, amounts in 元."""
+        tasks = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or (self.can_delete and data.get(DELETION_FIELD_NAME)):
+                continue
+            tasks.append(
+                TaskInput(
+                    name=data.get("name") or "",
+                    content=data.get("content") or "",
+                    total_amount=in_yuan(data.get("total_amount"), unit),
+                    fiscal_amount=in_yuan(data.get("fiscal_amount"), unit),
+                    other_amount=in_yuan(data.get("other_amount"), unit),
+                    id=data.get("id"),
+                )
+            )
+        return tasks
+
+
+TaskFormSet = cast(
+    type[BaseTaskFormSet], forms.formset_factory(TaskForm, formset=BaseTaskFormSet, extra=0, can_delete=True)
+)
+
+
+def task_formset(filing: Filing | None, data: Mapping[str, Any] | None = None) -> BaseTaskFormSet:
+    """The tasks of ``filing`` (amounts in its unit); a new filing starts with one blank task."""
+    initial: list[dict[str, Any]] = [{}]
+    if filing is not None and filing.pk:
+        initial = [
+            {
+                "id": task.pk,
+                "name": task.name,
+                "content": task.content,
+                **{
+                    name: _grouped(filing.in_filing_unit(getattr(task, name)))
+                    for name in ("total_amount", "fiscal_amount", "other_amount")
+                },
+            }
+            for task in filing.tasks.order_by("position", "pk")
+        ]
+    return TaskFormSet(data, initial=initial, prefix="tasks")
 
 
 class OverwriteForm(forms.Form):
@@ -226,20 +415,24 @@ class ApproveForm(forms.Form):
     comment = forms.CharField(label="审核意见（可选）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ProjectFilterForm(forms.Form):
-    """The project list's filters; choices come from the projects the user can see."""
+class FilingFilterForm(forms.Form):
+    """The list's filters; choices come from the filings the user can see."""
 
     q = forms.CharField(label="搜索", required=False, widget=forms.SearchInput(attrs={"placeholder": "项目编码或名称"}))
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
-    department = forms.TypedChoiceField(label="申请单位", required=False, coerce=int, empty_value=None)
+    department = forms.TypedChoiceField(label="填报单位", required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label="状态", required=False)
     project_type = forms.ChoiceField(label="项目类型", required=False)
 
-    def __init__(self, *args, projects, departments, **kwargs):
+    def __init__(self, *args: Any, filings: QuerySet[Filing], departments: QuerySet[Department], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        years = projects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+        years = filings.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
         types = (
-            projects.exclude(project_type="").order_by("project_type").values_list("project_type", flat=True).distinct()
+            filings.exclude(project_header__project_type="")
+            .exclude(project_header__project_type__isnull=True)
+            .order_by("project_header__project_type")
+            .values_list("project_header__project_type", flat=True)
+            .distinct()
         )
         form_field(self, "year", forms.ChoiceField).choices = [("", "全部年度"), *((y, f"{y}年") for y in years)]
         form_field(self, "department", forms.ChoiceField).choices = [
@@ -249,18 +442,18 @@ class ProjectFilterForm(forms.Form):
         form_field(self, "status", forms.ChoiceField).choices = [("", "全部状态"), *Status.choices]
         form_field(self, "project_type", forms.ChoiceField).choices = [("", "全部类型"), *((t, t) for t in types)]
 
-    def apply(self, projects):
+    def apply(self, filings: QuerySet[Filing]) -> QuerySet[Filing]:
         if not self.is_valid():
-            return projects
+            return filings
         data = self.cleaned_data
         if data["q"]:
-            projects = projects.filter(Q(code__icontains=data["q"].strip()) | Q(name__icontains=data["q"].strip()))
+            filings = filings.filter(Q(code__icontains=data["q"].strip()) | Q(name__icontains=data["q"].strip()))
         if data["year"]:
-            projects = projects.filter(fiscal_year=data["year"])
+            filings = filings.filter(fiscal_year=data["year"])
         if data["department"]:
-            projects = projects.filter(applicant_id=data["department"])
+            filings = filings.filter(department_id=data["department"])
         if data["status"]:
-            projects = projects.filter(status=data["status"])
+            filings = filings.filter(status=data["status"])
         if data["project_type"]:
-            projects = projects.filter(project_type=data["project_type"])
-        return projects
+            filings = filings.filter(project_header__project_type=data["project_type"])
+        return filings

@@ -1,47 +1,34 @@
-"""A project's full history as one timeline: saves (header fields and 三级指标 rows) and transitions.
+"""A filing's full history as one timeline: every recorded change, and every review step.
 
-Header changes come from the project's simple-history records, row changes from the indicators'
-records; the filing service gives all records of one save the same timestamp, so they are shown
-together as one entry. A fixed number of queries, however long the history.
+The history records of the filing, its header row, its indicator rows and its tasks are replayed in
+time order; the writers give all records of one change the same time, so each time is one entry.
+After each entry the filing is rebuilt as a snapshot (``services.snapshots``) and compared with
+the one before by the same diff engine the review page uses. A fixed number of queries, however
+long the history.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
-from django.contrib.auth.models import User
-
-from indicators.models import Indicator
-from projects.models import Department, Project, Status, field_label
-
-TRACKED_FIELDS = [
-    "code",
-    "name",
-    "fiscal_year",
-    "applicant_id",
-    "top_unit_id",
-    "duration_years",
-    "project_type",
-    "is_new",
-    "allocation",
-    "total_amount",
-    "current_amount",
-    "amount_unit",
-    "policy_basis",
-    "calculation_basis",
-    "annual_goal",
-    "long_term_goal",
-]
-ROW_COLUMNS = {
-    "category_id": "二级指标",
-    "name": "三级指标",
-    "value": "指标值",
-    "explanation": "指标解释",
-    "not_applicable": "不适用",
-    "position": "顺序",
-}
+from indicators.models import Indicator, Level2Category
+from projects.kinds import header_model
+from projects.kinds.base import FilingLink, Unit
+from projects.kinds.overall import OverallTask
+from projects.models import Department, Filing, Status
+from projects.services.snapshots import (
+    TASK_COLUMNS,
+    RowChange,
+    Snapshot,
+    filing_diff,
+    header_snapshot,
+    row_columns,
+    row_snapshot,
+    show,
+)
 
 
 @dataclass
@@ -63,130 +50,206 @@ class RowEvent:
 @dataclass
 class Event:
     at: datetime
-    user: User | None
+    user: Any
     title: str
     kind: str  # save, transition
     comment: str = ""
     fields: list[Change] = field(default_factory=list)
     rows: list[RowEvent] = field(default_factory=list)
+    tasks: list[RowEvent] = field(default_factory=list)
     to_status: str = ""
-    user_label: str = ""  # who, as the timeline names them
+    user_label: str = ""
 
 
-def _user_label(user: User | None) -> str:
+def user_label(user: Any) -> str:
     if user is None:
         return "系统"
     return user.get_full_name() or user.username
 
 
-def _show(name: str, value, departments: dict[int, str]) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if name in ("applicant_id", "top_unit_id"):
-        return departments.get(value, str(value))
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if name in ("total_amount", "current_amount"):
-        return f"{value:,.2f} 元"
-    return str(value)
+_KIND_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}
 
 
-def _field_label(name: str) -> str:
-    return field_label(Project, name.removesuffix("_id"))
+def _summary(row: dict[str, Any], columns: dict[str, str]) -> str:
+    if row.get("not_applicable"):
+        return "不适用"
+    shown = [
+        f"{label}：{row.get(name) or '（空）'}"
+        for name, label in columns.items()
+        if name not in ("name", "not_applicable")
+    ]
+    return "；".join(shown)
 
 
-def _header_events(project: Project) -> dict[datetime, Event]:
-    records = list(project.history.select_related("history_user").order_by("history_date", "history_id"))
-    department_ids = {getattr(r, name) for r in records for name in ("applicant_id", "top_unit_id")}
-    departments = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
-    events: dict[datetime, Event] = {}
-    previous = None
-    for record in records:
-        if previous is None:
-            title = f"导入（{record.source_file}）" if record.source_file else "新建申报表"
-            changes: list[Change] = []
+class _Replay:
+    """The filing as its history records build it up, one recorded change at a time."""
+
+    def __init__(self, filing: Filing):
+        self.filing = filing
+        self.kind = filing.form_kind
+        self.categories = {
+            c.pk: (f"{c.parent.name} / {c.name}", (c.parent.order, c.order))
+            for c in Level2Category.objects.select_related("parent").filter(parent__template=filing.template_id)
+        }
+        self.own: dict[str, Any] = {}
+        self.header: dict[str, Any] = {}
+        self.rows: dict[int, Any] = {}
+        self.tasks: dict[int, Any] = {}
+        self.names: dict[tuple[str, Any], str] = {}
+
+    def load_names(self, records: list[Any]) -> None:
+        """The names of the units and linked filings the records point at (two queries)."""
+        unit_fields = [f.name for f in self.kind.header if isinstance(f.type, Unit)]
+        link_fields = [f.name for f in self.kind.header if isinstance(f.type, FilingLink)]
+        units = {getattr(r, f"{name}_id", None) for r in records for name in unit_fields}
+        links = {getattr(r, f"{name}_id", None) for r in records for name in link_fields}
+        self.names.update(
+            {("unit", pk): name for pk, name in Department.objects.filter(pk__in=units).values_list("pk", "name")}
+        )
+        self.names.update(
+            {("filing", pk): name for pk, name in Filing.objects.filter(pk__in=links).values_list("pk", "name")}
+        )
+
+    def value(self, name: str) -> Any:
+        header_field = self.kind.field(name) if self.kind.has_field(name) else None
+        source = self.own if name in self.own else self.header
+        if header_field is not None and isinstance(header_field.type, Unit):
+            pk = source.get(f"{name}_id")
+            return self.names.get(("unit", pk), "" if pk is None else str(pk))
+        if header_field is not None and isinstance(header_field.type, FilingLink):
+            pk = source.get(f"{name}_id")
+            return self.names.get(("filing", pk), "" if pk is None else str(pk))
+        return source.get(name)
+
+    def apply(self, record: Any) -> None:
+        # The fields the history records (``tracked_fields``), not every column: updated_at is not kept.
+        values = {f.attname: getattr(record, f.attname) for f in record.tracked_fields}
+        if isinstance(record, Filing.history.model):
+            self.own = values
+        elif isinstance(record, Indicator.history.model):
+            self._apply_to(self.rows, record, values)
+        elif isinstance(record, OverallTask.history.model):
+            self._apply_to(self.tasks, record, values)
         else:
-            title = "保存修改"
-            changes = [
-                Change(
-                    _field_label(name),
-                    _show(name, getattr(previous, name), departments),
-                    _show(name, getattr(record, name), departments),
-                )
-                for name in TRACKED_FIELDS
-                if getattr(previous, name) != getattr(record, name)
+            self.header = values
+
+    def _apply_to(self, rows: dict[int, Any], record: Any, values: dict[str, Any]) -> None:
+        if record.history_type == "-":
+            rows.pop(values["id"], None)
+        else:
+            rows[values["id"]] = values
+
+    def snapshot(self) -> Snapshot:
+        rows = sorted(
+            self.rows.values(),
+            key=lambda row: (self.categories.get(row["category_id"], ("", (99, 99)))[1], row["position"], row["id"]),
+        )
+        return {
+            "kind": self.kind.code,
+            "fields": header_snapshot(self.kind, self.value),
+            "rows": [row_snapshot(_Row(row), self.categories.get(row["category_id"], ("", None))[0]) for row in rows],
+            "tasks": [
+                {"id": task["id"], **{name: show(task[name]) for name in TASK_COLUMNS}}
+                for task in sorted(self.tasks.values(), key=lambda task: (task["position"], task["id"]))
+            ],
+        }
+
+
+class _Row:
+    """A row's recorded values, read the way ``row_snapshot`` reads a row."""
+
+    def __init__(self, values: dict[str, Any]):
+        self.pk = values["id"]
+        self.category_id = values["category_id"]
+        self.name, self.value, self.explanation = values["name"], values["value"], values["explanation"]
+        self.not_applicable = values["not_applicable"]
+
+
+def _row_events(changes: list[RowChange], columns: dict[str, str], unrecorded: set[int]) -> list[RowEvent]:
+    events = []
+    for change in changes:
+        row = change.row
+        if change.kind == "added" and row["id"] in unrecorded:
+            # A row first seen in a change was written without a history record: show what it now holds.
+            events.append(RowEvent("修改", change.category, row["name"], summary=_summary(row, columns)))
+        elif change.kind == "changed":
+            assert change.before is not None and change.after is not None
+            details = [
+                Change(label, show(change.before.get(name)), show(change.after.get(name)))
+                for name, label in columns.items()
+                if change.before.get(name) != change.after.get(name)
             ]
-        events[record.history_date] = Event(record.history_date, record.history_user, title, "save", fields=changes)
-        previous = record
+            if change.before["category_id"] != change.after["category_id"]:
+                details.insert(0, Change("二级指标", change.before["category"], change.after["category"]))
+            events.append(RowEvent("修改", change.category, row["name"], details))
+        else:
+            events.append(
+                RowEvent(_KIND_LABELS[change.kind], change.category, row["name"], summary=_summary(row, columns))
+            )
     return events
 
 
-def _summary(record) -> str:
-    if record.not_applicable:
-        return "不适用"
-    return f"指标值：{record.value or '（空）'}；指标解释：{record.explanation or '（空）'}"
-
-
-def _row_events(project: Project, categories: dict[int, str]) -> list[tuple[datetime, User | None, RowEvent]]:
-    records = (
-        Indicator.history.filter(project_id=project.pk)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
-    )
-    found: list[tuple[datetime, User | None, RowEvent]] = []
-    # simple-history makes its record models at run time; they have no static type.
-    previous: Any = None
-    for record in records:
-        before = previous if previous is not None and previous.id == record.id else None
-        category = categories.get(record.category_id, "")
-        if record.history_type == "-":
-            event = RowEvent("删除", category, record.name, summary=_summary(record))
-        elif record.history_type == "+" or before is None:
-            # A row first seen in a change was written without a history record: show what it now holds.
-            event = RowEvent(
-                "新增" if record.history_type == "+" else "修改", category, record.name, summary=_summary(record)
-            )
+def filing_timeline(filing: Filing) -> list[Event]:
+    """Newest first: every change with what it changed, and every review step."""
+    kind = filing.form_kind
+    replay = _Replay(filing)
+    records: list[Any] = list(Filing.history.filter(id=filing.pk).select_related("history_user"))
+    records += header_model(kind.code).history.filter(filing_id=filing.pk).select_related("history_user")  # type: ignore[attr-defined]
+    records += Indicator.history.filter(filing_id=filing.pk).select_related("history_user")
+    if kind.tasks is not None:
+        records += OverallTask.history.filter(filing_id=filing.pk).select_related("history_user")
+    records.sort(key=lambda record: (record.history_date, record.history_id))
+    replay.load_names(records)
+    columns = row_columns(kind)
+    timeline: list[Event] = []
+    previous: Snapshot | None = None
+    seen_rows: set[int] = set()
+    for at, group in groupby(records, key=lambda record: record.history_date):
+        batch = list(group)
+        unrecorded = set()
+        for record in batch:
+            if (
+                isinstance(record, Indicator.history.model)
+                and record.history_type == "~"
+                and record.id not in seen_rows
+            ):
+                unrecorded.add(record.id)
+            if isinstance(record, Indicator.history.model):
+                seen_rows.add(record.id)
+            replay.apply(record)
+        current = replay.snapshot()
+        user = next((record.history_user for record in batch if record.history_user is not None), None)
+        if previous is None:
+            source = replay.own.get("source_file") or ""
+            event = Event(at, user, f"导入（{source}）" if source else "新建申报表", "save")
+            event.rows = [
+                RowEvent("新增", row["category"], row["name"], summary=_summary(row, columns))
+                for row in current["rows"]
+            ]
         else:
-            event = RowEvent(
-                "修改",
-                category,
-                record.name,
-                [
-                    Change(
-                        label,
-                        _show_row(key, getattr(before, key), categories),
-                        _show_row(key, getattr(record, key), categories),
-                    )
-                    for key, label in ROW_COLUMNS.items()
-                    if getattr(before, key) != getattr(record, key)
-                ],
-            )
-        found.append((record.history_date, record.history_user, event))
-        previous = record
-    return found
-
-
-def _show_row(key: str, value, categories: dict[int, str]) -> str:
-    if key == "category_id":
-        return categories.get(value, "")
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return "" if value is None else str(value)
-
-
-def project_timeline(project: Project, categories: dict[int, str]) -> list[Event]:
-    """Newest first. ``categories`` maps 二级指标 ids to their labels (already loaded by the page)."""
-    events = _header_events(project)
-    for at, user, row_event in _row_events(project, categories):
-        event = events.get(at)
-        if event is None:
-            event = events[at] = Event(at, user, "保存修改", "save")
-        event.rows.append(row_event)
-    for event in events.values():
-        if event.title == "保存修改" and not (event.fields or event.rows):
-            event.title = "保存（内容无变化）"
-    timeline = list(events.values())
-    for transition in project.transitions.select_related("user"):
+            diff = filing_diff(previous, current)
+            event = Event(at, user, "保存修改", "save")
+            event.fields = [Change(change.label, change.before, change.after) for change in diff.fields]
+            event.rows = _row_events(diff.rows, columns, unrecorded)
+            event.tasks = [
+                RowEvent(
+                    change.kind_label,
+                    "年度主要任务",
+                    (change.after or change.before or {}).get("name", ""),
+                    [
+                        Change(label, (change.before or {}).get(name, ""), (change.after or {}).get(name, ""))
+                        for name, label in TASK_COLUMNS.items()
+                        if label in change.columns
+                    ],
+                    summary=_summary(change.after or change.before or {}, TASK_COLUMNS),
+                )
+                for change in diff.tasks
+            ]
+            if not (event.fields or event.rows or event.tasks):
+                event.title = "保存（内容无变化）"
+        timeline.append(event)
+        previous = current
+    for transition in filing.transitions.select_related("user"):
         title = f"{Status(transition.from_status).label} → {Status(transition.to_status).label}"
         timeline.append(
             Event(
@@ -200,5 +263,5 @@ def project_timeline(project: Project, categories: dict[int, str]) -> list[Event
         )
     timeline.sort(key=lambda event: event.at, reverse=True)
     for event in timeline:
-        event.user_label = _user_label(event.user)
+        event.user_label = user_label(event.user)
     return timeline

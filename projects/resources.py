@@ -1,17 +1,22 @@
-"""List import and export (django-import-export) of projects and their 三级指标.
+"""List import and export (django-import-export) of filings and of the 二级 projects' 三级指标.
 
-Rows are keyed the way people name a project, by 项目编码 + 预算年度, and departments by name
-(（本级） and (本级) are one unit). A 填报人's import may only touch projects of their own
-departments; a submitted or approved project is never overwritten. Both checks run per row, so
-the preview names the row, and a single failing row rolls the whole import back.
+Each kind's header list has a column per header field of its definition (``filing_resource``); rows
+are keyed the way people name a filing (a 二级 project by 项目编码 + 预算年度), and units by name
+(（本级） and (本级) are one unit). A 填报人's import may only touch filings of their own units; a
+submitted or approved filing is never overwritten; every changed filing's version moves, so an open
+filing page does not save over the import. The checks run per row, so the preview names the row,
+and a single failing row rolls the whole import back.
 """
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from openpyxl import Workbook, load_workbook
@@ -19,11 +24,27 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from indicators.models import FormTemplate, Indicator, Level2Category
 from indicators.taxonomy import is_not_applicable
-from projects.models import Department, Project, Role, normalise_unit_name
+from projects import selectors
+from projects.kinds import all_kinds, header_relation
+from projects.kinds.base import (
+    Amount,
+    Choice,
+    Code,
+    FilingLink,
+    FormKind,
+    HeaderField,
+    Text,
+    Unit,
+    Year,
+    Years,
+    YesNo,
+    amount_problem,
+)
+from projects.models import FILING_FIELDS, Department, Filing, normalise_unit_name
 from projects.parsers.workbook_guard import WorkbookLimits, WorkbookRejected, check_sheet_size, check_workbook_file
-from projects.selectors import departments_for, is_administrator
+from projects.selectors import is_administrator
 from projects.services.changes import filings_changed
-from projects.services.imports import EDITABLE_STATUSES
+from projects.services.writing import FilingError, claim_version, new_header, stamp
 from projects.spreadsheet_text import as_text_cell, from_text_cell
 
 
@@ -68,60 +89,60 @@ class TextWidget(widgets.CharWidget):
         return "" if value is None else str(value).strip()
 
 
-def _scope_error(user, *, applicant: Department | None, top_unit: Department | None) -> dict[str, str]:
-    """Why a 填报人 may not file for these units; empty when they may."""
+def _scope_error(user: Any, kind: FormKind, instance: Filing) -> dict[str, str]:
+    """Why a 填报人 may not file for the row's units; empty when they may."""
     if user is None or is_administrator(user):
         return {}
-    allowed = set(departments_for(user, role=Role.FILER).values_list("pk", flat=True))
-    if applicant is None or applicant.pk not in allowed:
-        name = applicant.name if applicant else ""
-        return {"applicant": f"您不是「{name}」的填报人，不能导入该单位的项目"}
-    if top_unit is not None and top_unit.pk not in {applicant.pk, applicant.parent_id}:
-        expected = applicant.parent.name if applicant.parent is not None else applicant.name
-        return {"top_unit": f"一级预算单位与申请单位不符，应为「{expected}」"}
+    department = instance.department if instance.department_id else None
+    if not selectors.may_file_for(user, department):
+        name = department.name if department is not None else ""
+        return {"department": f"您不是「{name}」的填报人，不能导入该单位的申报表"}
+    parent = kind.parent_unit and instance.value(kind.parent_unit)
+    if parent and department is not None and parent.pk not in {department.pk, department.parent_id}:
+        expected = department.parent.name if department.parent is not None else department.name
+        label, unit_label = kind.field(kind.parent_unit).plain_label, kind.field("department").plain_label
+        return {kind.parent_unit: f"{label}与{unit_label}不符，应为「{expected}」"}
     return {}
 
 
-def _locked_error(project_id: int | None, user) -> dict[str, str]:
-    """An existing project that is submitted, approved or of another department may not change."""
-    if project_id is None:
+def _locked_error(filing_id: int | None, user: Any) -> dict[str, str]:
+    """An existing filing that is submitted, approved or of another unit may not change."""
+    if filing_id is None:
         return {}
-    project = Project.objects.select_related("applicant").get(pk=project_id)
-    if project.status not in EDITABLE_STATUSES:
-        return {"code": f"项目 {project.code} {project.get_status_display()}，不能被导入覆盖"}
-    if (
-        user is not None
-        and not is_administrator(user)
-        and not departments_for(user, role=Role.FILER).filter(pk=project.applicant_id).exists()
-    ):
-        return {"code": f"项目 {project.code} 属于其他单位，您不能修改"}
+    filing = Filing.objects.select_related("department").get(pk=filing_id)
+    if not filing.is_editable:
+        return {"code": f"{filing.title} {filing.get_status_display()}，不能被导入覆盖"}
+    if user is not None and not is_administrator(user) and not selectors.may_file_for(user, filing.department_id):
+        return {"code": f"{filing.title} 属于其他单位，您不能修改"}
     return {}
 
 
 class _ScopedResource(resources.ModelResource):
-    """Remembers who imports, so that each row can be checked against their departments."""
+    """Remembers who imports, so that each row can be checked against their units, and re-checks and
+    prints ahead the filings an import changed, as every other write path does."""
 
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")
-        self.touched_projects: set[int] = set()
+        self.touched_filings: set[int] = set()
+        self.when = timezone.now()
         super().before_import(dataset, **kwargs)
 
     def row_scope_errors(self, instance) -> dict[str, str]:
         raise NotImplementedError
 
-    def project_id_of(self, instance) -> int:
+    def filing_id_of(self, instance) -> int:
         raise NotImplementedError
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
-        self.touched_projects.add(self.project_id_of(instance))
+        self.touched_filings.add(self.filing_id_of(instance))
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         # The stored check results follow the imported filings, as after every other import.
-        if not kwargs.get("dry_run") and self.touched_projects:
-            touched = list(Project.objects.filter(pk__in=self.touched_projects))
-            filings_changed(projects=touched)
+        if not kwargs.get("dry_run") and self.touched_filings:
+            touched = list(Filing.objects.filter(pk__in=self.touched_filings).select_related("department"))
+            filings_changed(filings=touched)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -135,85 +156,159 @@ class _ScopedResource(resources.ModelResource):
             raise ValidationError(errors)
 
 
-class ProjectResource(_ScopedResource):
-    fiscal_year = fields.Field("fiscal_year", "预算年度", widgets.IntegerWidget())
-    code = fields.Field("code", "项目编码", TextWidget())
-    name = fields.Field("name", "项目名称", TextWidget())
-    applicant = fields.Field("applicant", "申请单位", DepartmentWidget())
-    top_unit = fields.Field("top_unit", "一级预算单位", DepartmentWidget())
-    duration_years = fields.Field("duration_years", "实施期限（年）", widgets.IntegerWidget())
-    project_type = fields.Field("project_type", "项目类型", TextWidget())
-    is_new = fields.Field("is_new", "是否新增项目", YesNoWidget())
-    allocation = fields.Field("allocation", "分配方式", TextWidget())
-    amount_unit = fields.Field("amount_unit", "填报金额单位", TextWidget())
-    total_amount = fields.Field("total_amount", "项目总金额（中期规划，元）", widgets.DecimalWidget())
-    current_amount = fields.Field("current_amount", "本年度项目金额（元）", widgets.DecimalWidget())
-    policy_basis_label = fields.Field("policy_basis_label", "政策依据栏目名称", TextWidget())
-    policy_basis = fields.Field("policy_basis", "政策依据", TextWidget())
-    calculation_basis = fields.Field("calculation_basis", "测算依据", TextWidget())
-    annual_goal = fields.Field("annual_goal", "年度目标", TextWidget())
-    long_term_goal = fields.Field("long_term_goal", "长期目标", TextWidget())
-    status = fields.Field("get_status_display", "状态", readonly=True)
+class HeaderValue(fields.Field):
+    """A header field of the filing's kind, wherever the kind stores it: on the filing, or in its
+    header row (which the resource saves after the filing)."""
+
+    def get_value(self, instance):
+        return instance.value(self.attribute) if instance is not None else None
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        if self.readonly:
+            return
+        cleaned = self.clean(row, **kwargs)
+        target = instance if self.attribute in FILING_FIELDS else instance.header
+        setattr(target, self.attribute, cleaned)
+
+
+def _widget(header_field: HeaderField) -> widgets.Widget:
+    if isinstance(header_field.type, Unit):
+        return DepartmentWidget()
+    if isinstance(header_field.type, Years | Year):
+        return widgets.IntegerWidget()
+    if isinstance(header_field.type, Amount):
+        return widgets.DecimalWidget()
+    if isinstance(header_field.type, YesNo):
+        return YesNoWidget()
+    return TextWidget()
+
+
+def _column(header_field: HeaderField) -> str:
+    if isinstance(header_field.type, Years):
+        return f"{header_field.plain_label}（年）"
+    return header_field.label_for("元")
+
+
+class FilingResource(_ScopedResource):
+    """The header list of one kind's filings, keyed by its year and identity; ``filing_resource(kind)``
+    makes one per kind, with a column per header field of the kind's definition. Amounts are in 元."""
+
+    kind: FormKind
 
     class Meta:
-        model = Project
-        name = "二级项目（表头）"
-        import_id_fields = ("fiscal_year", "code")
-        fields = (
-            "fiscal_year",
-            "code",
-            "name",
-            "applicant",
-            "top_unit",
-            "duration_years",
-            "project_type",
-            "is_new",
-            "allocation",
-            "amount_unit",
-            "total_amount",
-            "current_amount",
-            "policy_basis_label",
-            "policy_basis",
-            "calculation_basis",
-            "annual_goal",
-            "long_term_goal",
-            "status",
-        )
+        model = Filing
         use_transactions = True
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
 
     def get_queryset(self):
-        return super().get_queryset().select_related("applicant", "top_unit")
+        relation = header_relation(self.kind.code)
+        return Filing.objects.filter(kind=self.kind.code).select_related("department", "template", relation)
 
     def init_instance(self, row=None):
-        instance = super().init_instance(row)
-        instance.template = FormTemplate.default()
+        filing = Filing(kind=self.kind.code, template=FormTemplate.default(self.kind.code))
+        setattr(filing, header_relation(self.kind.code), new_header(filing))
+        return filing
+
+    def get_instance(self, instance_loader, row):
+        instance = super().get_instance(instance_loader, row)
+        if instance is not None and instance.header is None:
+            setattr(instance, header_relation(self.kind.code), new_header(instance))
         return instance
 
     def row_scope_errors(self, instance) -> dict[str, str]:
-        return _locked_error(instance.pk, self.user) or _scope_error(
-            self.user, applicant=instance.applicant, top_unit=instance.top_unit
+        return (
+            _locked_error(instance.pk, self.user)
+            or _scope_error(self.user, self.kind, instance)
+            or _value_errors(self.kind, instance)
         )
 
-    def project_id_of(self, instance) -> int:
+    def filing_id_of(self, instance) -> int:
         return instance.pk
 
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if instance.pk is not None:
+            # The version check every write makes: an open filing page must not save over the import.
+            try:
+                claim_version(filing=instance, version=instance.version)
+            except FilingError as error:
+                raise ValidationError({"code": [error.message]}) from error
+        stamp([instance], user=self.user, when=self.when)
 
-class ProjectWidget(widgets.ForeignKeyWidget):
-    """A project by 项目编码 and the row's 预算年度."""
+    def after_save_instance(self, instance, row, **kwargs):
+        header = instance.header
+        header.filing = instance
+        stamp([header], user=self.user, when=self.when)
+        header.save()
+        super().after_save_instance(instance, row, **kwargs)
+
+
+def _value_errors(kind: FormKind, instance: Filing) -> dict[str, str]:
+    """What a header value may not be, as the filing page and the workbook refuse it too."""
+    errors = {}
+    for header_field in kind.header:
+        value = instance.value(header_field.name)
+        if value in (None, ""):
+            continue
+        try:
+            if isinstance(header_field.type, Code | Choice | Text):
+                header_field.parse(str(value))
+            elif header_field.is_amount:
+                if value < 0:
+                    raise ValueError(f"{header_field.plain_label}不能为负数")
+                if (problem := amount_problem(value, "元", header_field.plain_label)) is not None:
+                    raise ValueError(problem)
+        except ValueError as error:
+            errors[header_field.name] = str(error)
+    return errors
+
+
+def filing_resource(kind: FormKind) -> type[FilingResource]:
+    """The list import/export resource of ``kind``: its year, its header fields, the unit the amounts
+    were filed in, and its status (read only)."""
+    attrs: dict[str, Any] = {
+        "kind": kind,
+        "fiscal_year": fields.Field("fiscal_year", "预算年度", widgets.IntegerWidget()),
+    }
+    names = ["fiscal_year"]
+    for header_field in kind.header:
+        if header_field.name == "fiscal_year" or isinstance(header_field.type, FilingLink):
+            continue
+        attrs[header_field.name] = HeaderValue(header_field.name, _column(header_field), _widget(header_field))
+        names.append(header_field.name)
+        if header_field.label_field:
+            label = f"{header_field.plain_label}栏目名称"
+            attrs[header_field.label_field] = HeaderValue(header_field.label_field, label, TextWidget())
+            names.append(header_field.label_field)
+    if kind.amount_fields:
+        attrs["amount_unit"] = fields.Field("amount_unit", "填报金额单位", TextWidget())
+        names.append("amount_unit")
+    attrs["status"] = fields.Field("get_status_display", "状态", readonly=True)
+    names.append("status")
+    identity = tuple("fiscal_year" if name == "fiscal_year" else name for name in ("fiscal_year", *kind.identity))
+    meta = type("Meta", (FilingResource.Meta,), {"name": f"{kind.short_name}（表头）", "fields": tuple(names),
+                                                  "import_id_fields": identity})  # fmt: skip
+    attrs["Meta"] = meta
+    return type(f"{kind.code.title()}Resource", (FilingResource,), attrs)
+
+
+class FilingWidget(widgets.ForeignKeyWidget):
+    """A 二级 project by 项目编码 and the row's 预算年度."""
 
     def __init__(self):
-        super().__init__(Project, field="code")
+        super().__init__(Filing, field="code")
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
         year = widgets.IntegerWidget().clean((row or {}).get("预算年度"))
         try:
-            return Project.objects.select_related("applicant").get(code=str(value).strip(), fiscal_year=year)
-        except Project.DoesNotExist:
+            return Filing.objects.select_related("department").get(
+                kind="project", code=str(value).strip(), fiscal_year=year
+            )
+        except Filing.DoesNotExist:
             raise ValueError(f"没有 {year} 年度项目编码为 {value} 的项目") from None
 
 
@@ -228,7 +323,7 @@ class CategoryWidget(widgets.ForeignKeyWidget):
         if value in (None, ""):
             return None
         if self._categories is None:
-            template = FormTemplate.default()
+            template = FormTemplate.default("project")
             self._vocabulary = template.vocabulary()
             self._categories = {
                 (c.parent.name, c.name): c
@@ -245,9 +340,12 @@ class CategoryWidget(widgets.ForeignKeyWidget):
 
 
 class IndicatorResource(_ScopedResource):
-    fiscal_year = fields.Field("project__fiscal_year", "预算年度", readonly=True)
-    project = fields.Field("project", "项目编码", ProjectWidget())
-    project_name = fields.Field("project__name", "项目名称", readonly=True)
+    """The 三级指标 rows of 二级 projects, keyed by 项目编码, 预算年度 and 顺序. (The rows of the 一级 and
+    部门整体 forms are edited on their pages and in their workbooks.)"""
+
+    fiscal_year = fields.Field("filing__fiscal_year", "预算年度", readonly=True)
+    filing = fields.Field("filing", "项目编码", FilingWidget())
+    filing_name = fields.Field("filing__name", "项目名称", readonly=True)
     level1 = fields.Field("category__parent__name", "一级指标", readonly=True)
     category = fields.Field("category", "二级指标", CategoryWidget())
     position = fields.Field("position", "顺序", widgets.IntegerWidget())
@@ -259,11 +357,11 @@ class IndicatorResource(_ScopedResource):
     class Meta:
         model = Indicator
         name = "三级指标"
-        import_id_fields = ("project", "position")
+        import_id_fields = ("filing", "position")
         fields = (
             "fiscal_year",
-            "project",
-            "project_name",
+            "filing",
+            "filing_name",
             "level1",
             "category",
             "position",
@@ -278,22 +376,28 @@ class IndicatorResource(_ScopedResource):
         clean_model_instances = True
 
     def get_queryset(self):
-        return super().get_queryset().select_related("project", "category__parent")
+        return super().get_queryset().filter(filing__kind="project").select_related("filing", "category__parent")
 
     def row_scope_errors(self, instance) -> dict[str, str]:
-        project = instance.project
-        errors = _locked_error(project.pk, self.user)
-        return {"project": next(iter(errors.values()))} if errors else {}
+        errors = _locked_error(instance.filing.pk, self.user)
+        return {"filing": next(iter(errors.values()))} if errors else {}
 
-    def project_id_of(self, instance) -> int:
-        return instance.project_id
+    def filing_id_of(self, instance) -> int:
+        return instance.filing_id
 
     def before_save_instance(self, instance, row, **kwargs):
         # The parsed parts of the value follow the value, as in every other import.
         if instance.not_applicable is None or "不适用" not in row:
             instance.not_applicable = is_not_applicable(instance.name)
         instance.read_value()
+        stamp([instance], user=self.user, when=self.when)
         super().before_save_instance(instance, row, **kwargs)
+
+    def after_import(self, dataset, result, **kwargs):
+        # A changed row is a change of its filing: the version moves, as for every other write.
+        if not kwargs.get("dry_run") and self.touched_filings:
+            Filing.objects.filter(pk__in=self.touched_filings).update(version=F("version") + 1)
+        super().after_import(dataset, result, **kwargs)
 
 
 class SafeXLSX(base_formats.XLSX):
@@ -360,3 +464,7 @@ def _each_cell(dataset: tablib.Dataset, convert) -> tablib.Dataset:
 
 
 LIST_FORMATS = [SafeCSV, SafeXLSX]
+
+# Each kind's header list resource, and the 二级 one under the name the admin and commands know.
+RESOURCES: dict[str, type[FilingResource]] = {kind.code: filing_resource(kind) for kind in all_kinds()}
+ProjectResource = RESOURCES["project"]

@@ -1,7 +1,7 @@
 """Reads scoped to what a user may see: the one place that decides department access.
 
-Every view, export and admin page gets its projects and departments from here, so that a
-project of another department answers 404 however its id is guessed.
+Every view, export and admin page gets its filings and departments from here, so that a filing of
+another department answers 404 however its id is guessed.
 """
 
 from collections.abc import Iterable
@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
-from projects.models import Assignment, Department, Project, Role, Status, Transition, normalise_unit_name
+from projects.kinds import all_kinds, header_relation, header_relations
+from projects.models import Assignment, Department, Filing, Role, Status, Transition, normalise_unit_name
 from projects.typing import AnyUser
 
 ADMIN_GROUP = "管理员"
@@ -39,38 +40,65 @@ def departments_for(user: AnyUser, *, role: str | None = None) -> QuerySet[Depar
     return Department.objects.filter(Q(pk__in=assigned) | Q(parent__in=assigned))
 
 
-def projects_for(user: AnyUser, *, role: str | None = None) -> QuerySet[Project]:
-    return Project.objects.filter(applicant__in=departments_for(user, role=role))
+def filings_for(user: AnyUser, *, role: str | None = None, kind: str | None = None) -> QuerySet[Filing]:
+    """Filings of every kind (or of ``kind``) of the units the user holds a role over."""
+    filings = Filing.objects.filter(department__in=departments_for(user, role=role))
+    return filings.filter(kind=kind) if kind else filings
 
 
-def project_for(user: AnyUser, pk: int | str, *, role: str | None = None) -> Project:
-    """The project if the user may see it; 404 otherwise, whether it exists or not."""
+def filing_for(user: AnyUser, pk: int | str, *, role: str | None = None) -> Filing:
+    """The filing with its header row, if the user may see it; 404 otherwise, whether it exists or not."""
     try:
-        return projects_for(user, role=role).get(pk=pk)
-    except (Project.DoesNotExist, ValueError):
-        raise Http404("没有找到该项目，或您无权查看") from None
+        filing = filings_for(user, role=role).select_related("department", "template").get(pk=pk)
+    except (Filing.DoesNotExist, ValueError):
+        raise Http404("没有找到该申报表，或您无权查看") from None
+    return with_header(filing)
 
 
-def can_file_for(user: AnyUser, project: Project) -> bool:
-    return departments_for(user, role=Role.FILER).filter(pk=project.applicant_id).exists()
+def with_header(filing: Filing) -> Filing:
+    """The filing with its kind's header row read in the same query as the filing's own fields."""
+    relation = header_relation(filing.kind)
+    return Filing.objects.select_related("department", "template", relation).get(pk=filing.pk)
 
 
-def can_review(user: AnyUser, project: Project) -> bool:
-    return departments_for(user, role=Role.REVIEWER).filter(pk=project.applicant_id).exists()
+def may_file_for(user: AnyUser, department: Department | int | None) -> bool:
+    """Whether the user may create and change filings of the unit: the one check every write path asks."""
+    if department is None:
+        return False
+    pk = department if isinstance(department, int) else department.pk
+    return filing_departments_for(user).filter(pk=pk).exists()
 
 
-def department_projects(
-    department: Department, *, year: int | None = None, user: AnyUser | None = None
-) -> QuerySet[Project]:
-    """What a department's exports and reports hold: its own projects, then those that name it as their
-    一级预算单位 (its subordinate units' projects) by unit name; within a unit, by code. Only what
-    ``user`` may see; all of them without a user (commands)."""
-    visible = projects_for(user) if user is not None else Project.objects.all()
-    projects = visible.filter(Q(applicant=department) | Q(top_unit=department))
+def can_file_for(user: AnyUser, filing: Filing) -> bool:
+    return may_file_for(user, filing.department_id)
+
+
+def can_review(user: AnyUser, filing: Filing) -> bool:
+    return departments_for(user, role=Role.REVIEWER).filter(pk=filing.department_id).exists()
+
+
+def department_filings(
+    department: Department, *, year: int | None = None, user: AnyUser | None = None, kind: str | None = None
+) -> QuerySet[Filing]:
+    """What a department's exports and reports hold: its own filings, then those of the units under it
+    (whose 二级 forms name it as their 一级预算单位) by unit name; within a unit, the 部门整体 form, the
+    一级 forms, then the 二级 forms, each by code and name. Only what ``user`` may see; all of them
+    without a user (commands)."""
+    visible = filings_for(user) if user is not None else Filing.objects.all()
+    filings = visible.filter(
+        Q(department=department) | Q(department__parent=department) | Q(project_header__top_unit=department)
+    )
     if year is not None:
-        projects = projects.filter(fiscal_year=year)
-    own_first = Case(When(applicant=department, then=Value(0)), default=Value(1))
-    return projects.order_by(own_first, "applicant__name", "code")
+        filings = filings.filter(fiscal_year=year)
+    if kind is not None:
+        filings = filings.filter(kind=kind)
+    own_first = Case(When(department=department, then=Value(0)), default=Value(1))
+    return filings.order_by(own_first, "department__name", kind_order(), "code", "name", "pk")
+
+
+def kind_order() -> Case:
+    """Sorts filings as a unit's forms are printed: 部门整体, then 一级, then 二级."""
+    return Case(*(When(kind=kind.code, then=Value(kind.print_order)) for kind in all_kinds()), default=Value(99))
 
 
 class UnknownDepartment(LookupError):
@@ -99,9 +127,13 @@ def department_named(given: str) -> Department:
 
 
 def exporting_departments_for(user: AnyUser) -> QuerySet[Department]:
-    """Departments the user may export, among those with a project they can see."""
-    visible = projects_for(user)
-    return departments_for(user).filter(Q(pk__in=visible.values("applicant")) | Q(pk__in=visible.values("top_unit")))
+    """Departments the user may export, among those with a filing they can see."""
+    visible = filings_for(user)
+    return departments_for(user).filter(
+        Q(pk__in=visible.values("department"))
+        | Q(pk__in=visible.values("department__parent"))
+        | Q(pk__in=visible.values("project_header__top_unit"))
+    )
 
 
 def roles_of(user: AnyUser) -> set[str]:
@@ -114,7 +146,7 @@ def roles_of(user: AnyUser) -> set[str]:
 
 
 def filing_departments_for(user: AnyUser) -> QuerySet[Department]:
-    """Units the user may create and edit projects for."""
+    """Units the user may create and change filings for."""
     return departments_for(user, role=Role.FILER)
 
 
@@ -126,20 +158,20 @@ QUEUE_CHECK_FILTERS = {
 }
 
 
-def review_queue_for(user: AnyUser, *, most_findings_first: bool = False, check: str = "") -> QuerySet[Project]:
-    """Submitted projects awaiting this reviewer, the longest-waiting first.
+def review_queue_for(user: AnyUser, *, most_findings_first: bool = False, check: str = "") -> QuerySet[Filing]:
+    """Submitted filings of every kind awaiting this reviewer, the longest-waiting first.
 
     ``most_findings_first`` puts the filings with the most check errors (then warnings) on top;
     ``check`` keeps only those with errors, with warnings only, or clean ones.
     """
     last_submitted = (
-        Transition.objects.filter(project=OuterRef("pk"), to_status=Status.SUBMITTED).order_by("-at").values("at")[:1]
+        Transition.objects.filter(filing=OuterRef("pk"), to_status=Status.SUBMITTED).order_by("-at").values("at")[:1]
     )
     queue = (
-        projects_for(user, role=Role.REVIEWER)
+        filings_for(user, role=Role.REVIEWER)
         .filter(status=Status.SUBMITTED)
         .annotate(submitted_at=Subquery(last_submitted))
-        .select_related("applicant", "filing_check")
+        .select_related("department", "filing_check", *header_relations())
     )
     if check in QUEUE_CHECK_FILTERS:
         queue = queue.filter(QUEUE_CHECK_FILTERS[check])
@@ -154,27 +186,25 @@ def review_queue_for(user: AnyUser, *, most_findings_first: bool = False, check:
     return queue.order_by("submitted_at", "pk")
 
 
-def visible_projects(queryset: QuerySet[Project], user: AnyUser, *, role: str | None = None) -> QuerySet[Project]:
-    """Narrows any project queryset (the admin's, with its own joins) to what the user may see."""
-    return queryset.filter(applicant__in=departments_for(user, role=role))
+def visible_filings(queryset: QuerySet[Filing], user: AnyUser, *, role: str | None = None) -> QuerySet[Filing]:
+    """Narrows any filing queryset (the admin's, with its own joins) to what the user may see."""
+    return queryset.filter(department__in=departments_for(user, role=role))
 
 
-def deciding_transitions(projects: Iterable[Project]) -> dict[int, Transition]:
-    """For each approved or returned project among ``projects``, the step that approved or returned it.
+def deciding_transitions(filings: Iterable[Filing]) -> dict[int, Transition]:
+    """For each approved or returned filing among ``filings``, the step that approved or returned it.
 
-    One query whatever the number of projects. A project that was returned and has been resubmitted
-    since has none: its current filing has not been reviewed.
+    One query whatever the number of filings. A filing that was returned and has been resubmitted
+    since has none: its current contents have not been reviewed.
     """
-    decided = {
-        project.pk: project.status for project in projects if project.status in (Status.APPROVED, Status.RETURNED)
-    }
+    decided = {filing.pk: filing.status for filing in filings if filing.status in (Status.APPROVED, Status.RETURNED)}
     latest: dict[int, Transition] = {}
     steps = (
-        Transition.objects.filter(project_id__in=decided, to_status__in=[Status.APPROVED, Status.RETURNED])
+        Transition.objects.filter(filing_id__in=decided, to_status__in=[Status.APPROVED, Status.RETURNED])
         .select_related("user")
         .defer("snapshot")
         .order_by("at", "pk")
     )
     for step in steps:
-        latest[step.project_id] = step
+        latest[step.filing_id] = step
     return {pk: step for pk, step in latest.items() if step.to_status == decided[pk]}

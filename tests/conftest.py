@@ -1,6 +1,6 @@
 import pytest
 
-from tests.helpers.samples import SAMPLE_COUNT, empty_filing_tables, load_samples, sample_projects
+from tests.helpers.samples import FILING_COUNT, empty_filing_tables, load_samples, sample_filings, sample_projects
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -22,17 +22,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def samples(db) -> list:
-    """The 100 sample projects, as the README's demo imports them.
+    """The 100 sample 二级 filings, as the README's demo imports them (with the 一级 and 部门整体 ones).
 
     Every test sees them (see ``tests.helpers.samples``); this fixture says a test relies on them, and
     imports them again if a transactional test emptied the database before.
     """
-    projects = list(sample_projects())
-    if len(projects) != SAMPLE_COUNT:
+    if sample_filings().count() != FILING_COUNT:
         empty_filing_tables()
         load_samples()
-        projects = list(sample_projects())
-    return projects
+    return list(sample_projects())
 
 
 @pytest.fixture

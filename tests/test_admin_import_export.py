@@ -1,4 +1,4 @@
-"""The admin's list import and export (django-import-export) of projects and 三级指标."""
+"""The admin's list import and export (django-import-export) of each kind's filings and of the 二级 三级指标."""
 
 import csv
 import io
@@ -14,8 +14,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from indicators.models import Indicator
-from projects.models import Project
-from projects.resources import IndicatorResource, ProjectResource
+from projects.models import Filing, ProjectHeader
+from projects.resources import RESOURCES, IndicatorResource, ProjectResource
 from projects.uploads import PendingUploadStorage
 from tests.helpers.workbooks import make_filer
 
@@ -27,16 +27,16 @@ CSV, XLSX = "0", "1"
 
 @pytest.fixture
 def project(samples):
-    return Project.objects.get(code=BAOAN_CODE)
+    return Filing.objects.select_related("department", "project_header").get(code=BAOAN_CODE)
 
 
 @pytest.fixture
 def staff_filer(client, project):
     """A 填报人 of the 宝安 department who may use the admin and import lists."""
-    user = make_filer(project.applicant)
+    user = make_filer(project.department)
     user.is_staff = True
     user.save()
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_project", "change_project"]))
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_projectfiling", "change_projectfiling"]))
     client.force_login(user)
     return client
 
@@ -63,131 +63,143 @@ def project_csv(queryset) -> list[dict]:
 
 
 def test_the_export_holds_exactly_the_filtered_changelist(admin_client, project):
-    url = reverse("admin:projects_project_export")
-    query = f"?applicant__id__exact={project.applicant_id}&q=政府购买服务"
+    url = reverse("admin:projects_projectfiling_export")
+    query = f"?department__id__exact={project.department_id}&q=政府购买服务"
 
     response = admin_client.post(url + query, {"format": CSV, "resource": "0", **export_fields(ProjectResource)})
 
-    expected = Project.objects.filter(applicant=project.applicant, name__contains="政府购买服务")
+    expected = Filing.objects.filter(kind="project", department=project.department, name__contains="政府购买服务")
     assert sorted(row["项目编码"] for row in csv_rows(response)) == sorted(expected.values_list("code", flat=True))
     assert expected.count() > 1
 
 
 def test_a_filers_export_holds_only_their_departments_projects(staff_filer, project):
     response = staff_filer.post(
-        reverse("admin:projects_project_export"), {"format": CSV, "resource": "0", **export_fields(ProjectResource)}
+        reverse("admin:projects_projectfiling_export"),
+        {"format": CSV, "resource": "0", **export_fields(ProjectResource)},
     )
 
     rows = csv_rows(response)
-    assert {row["申请单位"] for row in rows} == {project.applicant.name}
-    assert len(rows) == Project.objects.filter(applicant=project.applicant).count()
+    assert {row["申请单位"] for row in rows} == {project.department.name}
+    assert len(rows) == Filing.objects.filter(kind="project", department=project.department).count()
 
 
 def test_the_changelist_offers_import_export_and_keeps_the_text_upload_link(admin_client, samples):
-    page = admin_client.get(reverse("admin:projects_project_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:projects_projectfiling_changelist")).content.decode()
 
     assert reverse("admin:projects_import_filings") in page
-    assert reverse("admin:projects_project_import") in page
-    assert reverse("admin:projects_project_export") in page
+    assert reverse("admin:projects_projectfiling_import") in page
+    assert reverse("admin:projects_projectfiling_export") in page
 
 
 def test_importing_requires_the_import_permission(client, project):
-    user = make_filer(project.applicant, can_import=False)
+    user = make_filer(project.department, can_import=False)
     user.is_staff = True
     user.save()
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_project", "change_project"]))
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_projectfiling", "change_projectfiling"]))
     client.force_login(user)
 
-    assert client.get(reverse("admin:projects_project_import")).status_code == 403
+    assert client.get(reverse("admin:projects_projectfiling_import")).status_code == 403
     assert client.get(reverse("admin:indicators_indicator_import")).status_code == 403
 
 
 def test_a_csv_import_is_previewed_then_confirmed(staff_filer, project):
-    rows = project_csv(Project.objects.filter(applicant=project.applicant))
+    rows = project_csv(Filing.objects.filter(kind="project", department=project.department))
     changed = next(row for row in rows if row["项目编码"] == BAOAN_CODE)
     changed["项目名称"] = "公章补贴"
 
     preview = staff_filer.post(
-        reverse("admin:projects_project_import"), {"import_file": csv_upload(rows), "format": CSV, "resource": "0"}
+        reverse("admin:projects_projectfiling_import"),
+        {"import_file": csv_upload(rows), "format": CSV, "resource": "0"},
     )
 
     result = preview.context["result"]
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["update"] == 1 and result.totals["skip"] == len(rows) - 1
-    assert Project.objects.get(pk=project.pk).name != "公章补贴"
+    assert Filing.objects.get(pk=project.pk).name != "公章补贴"
 
     confirm = preview.context["confirm_form"]
-    response = staff_filer.post(reverse("admin:projects_project_process_import"), confirm.initial)
+    response = staff_filer.post(reverse("admin:projects_projectfiling_process_import"), confirm.initial)
 
     assert response.status_code == 302
-    assert Project.objects.get(pk=project.pk).name == "公章补贴"
+    assert Filing.objects.get(pk=project.pk).name == "公章补贴"
 
 
 def test_a_list_import_confirmed_twice_or_after_it_expired_asks_for_the_file_again(staff_filer, project, monkeypatch):
-    rows = project_csv(Project.objects.filter(pk=project.pk))
+    rows = project_csv(Filing.objects.filter(pk=project.pk))
     rows[0]["项目名称"] = "公章补贴"
     monkeypatch.setattr(PendingUploadStorage, "CACHE_LIFETIME", 0.05)
     expiring = staff_filer.post(
-        reverse("admin:projects_project_import"), {"import_file": csv_upload(rows), "format": CSV, "resource": "0"}
+        reverse("admin:projects_projectfiling_import"),
+        {"import_file": csv_upload(rows), "format": CSV, "resource": "0"},
     )
     time.sleep(0.1)
 
     late = staff_filer.post(
-        reverse("admin:projects_project_process_import"), expiring.context["confirm_form"].initial, follow=True
+        reverse("admin:projects_projectfiling_process_import"), expiring.context["confirm_form"].initial, follow=True
     )
 
     assert "待确认的文件已过期或已经导入" in late.content.decode()
-    assert Project.objects.get(pk=project.pk).name != "公章补贴"
+    assert Filing.objects.get(pk=project.pk).name != "公章补贴"
     monkeypatch.undo()
     preview = staff_filer.post(
-        reverse("admin:projects_project_import"), {"import_file": csv_upload(rows), "format": CSV, "resource": "0"}
+        reverse("admin:projects_projectfiling_import"),
+        {"import_file": csv_upload(rows), "format": CSV, "resource": "0"},
     )
     confirm = preview.context["confirm_form"].initial
-    assert staff_filer.post(reverse("admin:projects_project_process_import"), confirm).status_code == 302
-    assert Project.objects.get(pk=project.pk).name == "公章补贴"
+    assert staff_filer.post(reverse("admin:projects_projectfiling_process_import"), confirm).status_code == 302
+    assert Filing.objects.get(pk=project.pk).name == "公章补贴"
 
-    again = staff_filer.post(reverse("admin:projects_project_process_import"), confirm, follow=True)
+    again = staff_filer.post(reverse("admin:projects_projectfiling_process_import"), confirm, follow=True)
 
     assert "待确认的文件已过期或已经导入" in again.content.decode()
 
 
 def test_a_list_import_cannot_be_confirmed_from_another_session(staff_filer, client, project):
-    rows = project_csv(Project.objects.filter(pk=project.pk))
+    rows = project_csv(Filing.objects.filter(pk=project.pk))
     rows[0]["项目名称"] = "公章补贴"
     preview = staff_filer.post(
-        reverse("admin:projects_project_import"), {"import_file": csv_upload(rows), "format": CSV, "resource": "0"}
+        reverse("admin:projects_projectfiling_import"),
+        {"import_file": csv_upload(rows), "format": CSV, "resource": "0"},
     )
-    intruder = make_filer(project.applicant, username="intruder")
+    intruder = make_filer(project.department, username="intruder")
     intruder.is_staff = True
     intruder.save()
-    intruder.user_permissions.add(*Permission.objects.filter(codename__in=["view_project", "change_project"]))
+    intruder.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_projectfiling", "change_projectfiling"])
+    )
     client.force_login(intruder)
 
-    response = client.post(reverse("admin:projects_project_process_import"), preview.context["confirm_form"].initial)
+    response = client.post(
+        reverse("admin:projects_projectfiling_process_import"), preview.context["confirm_form"].initial
+    )
 
     assert response.status_code == 302
-    assert Project.objects.get(pk=project.pk).name != "公章补贴"
+    assert Filing.objects.get(pk=project.pk).name != "公章补贴"
 
 
 def test_confirming_a_list_import_requires_the_import_permission(client, project):
-    user = make_filer(project.applicant, can_import=False)
+    user = make_filer(project.department, can_import=False)
     user.is_staff = True
     user.save()
     client.force_login(user)
 
-    response = client.post(reverse("admin:projects_project_process_import"), {"import_file_name": "x", "format": CSV})
+    response = client.post(
+        reverse("admin:projects_projectfiling_process_import"), {"import_file_name": "x", "format": CSV}
+    )
 
     assert response.status_code == 403
 
 
 def test_a_filers_import_that_touches_another_department_is_refused_with_its_row(staff_filer, project):
-    futian = Project.objects.filter(applicant__name__contains="福田").first()
-    rows = project_csv(Project.objects.filter(pk__in=[project.pk, futian.pk]).order_by("-code"))
+    futian = Filing.objects.filter(kind="project", department__name__contains="福田").earliest("code")
+    rows = project_csv(Filing.objects.filter(pk__in=[project.pk, futian.pk]).order_by("-code"))
     for row in rows:
         row["项目名称"] += "（改）"
 
     preview = staff_filer.post(
-        reverse("admin:projects_project_import"), {"import_file": csv_upload(rows), "format": CSV, "resource": "0"}
+        reverse("admin:projects_projectfiling_import"),
+        {"import_file": csv_upload(rows), "format": CSV, "resource": "0"},
     )
 
     invalid = preview.context["result"].invalid_rows
@@ -195,32 +207,55 @@ def test_a_filers_import_that_touches_another_department_is_refused_with_its_row
     assert [row.number for row in invalid] == [futian_row]
     assert "属于其他单位" in str(invalid[0].error_dict)
     assert "confirm_form" not in preview.context
-    assert Project.objects.filter(name__endswith="（改）").count() == 0
+    assert Filing.objects.filter(name__endswith="（改）").count() == 0
 
 
 def test_a_filer_cannot_create_a_project_for_another_department(project):
-    futian = Project.objects.filter(applicant__name__contains="福田").first()
-    row = project_csv(Project.objects.filter(pk=futian.pk))[0]
+    futian = Filing.objects.filter(kind="project", department__name__contains="福田").earliest("code")
+    row = project_csv(Filing.objects.filter(pk=futian.pk))[0]
     row["项目编码"] = "440304251061500000001"
     dataset = tablib.Dataset(list(row.values()), headers=list(row))
 
-    result = ProjectResource().import_data(dataset, dry_run=True, user=make_filer(project.applicant))
+    result = ProjectResource().import_data(dataset, dry_run=True, user=make_filer(project.department))
 
     assert "不是「深圳市福田区" in str(result.invalid_rows[0].error_dict)
 
 
+def test_a_project_row_with_a_new_code_creates_the_project_with_its_header(project, admin_user):
+    row = project_csv(Filing.objects.filter(pk=project.pk))[0]
+    row.update({"项目编码": "440306231061500000001", "项目名称": "新建的项目", "项目类型": "16 测试经费"})
+    dataset = tablib.Dataset(list(row.values()), headers=list(row))
+
+    result = ProjectResource().import_data(dataset, dry_run=False, user=admin_user)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["new"] == 1
+    created = Filing.objects.select_related("project_header").get(code="440306231061500000001")
+    assert (created.kind, created.name, created.department, created.fiscal_year) == (
+        "project",
+        "新建的项目",
+        project.department,
+        project.fiscal_year,
+    )
+    assert (created.project_header.project_type, created.project_header.current_amount) == (
+        "16 测试经费",
+        project.project_header.current_amount,
+    )
+    assert created.template.kind == "project"
+
+
 def test_a_project_row_with_a_code_of_the_wrong_shape_is_invalid(project, admin_user):
-    row = project_csv(Project.objects.filter(pk=project.pk))[0]
+    row = project_csv(Filing.objects.filter(pk=project.pk))[0]
     row["项目编码"] = "4403062106"
     dataset = tablib.Dataset(list(row.values()), headers=list(row))
 
     result = ProjectResource().import_data(dataset, dry_run=True, user=admin_user)
 
-    assert "项目编码应为21位数字" in str(result.invalid_rows[0].error_dict)
+    assert result.invalid_rows[0].error_dict == {"code": ["项目编码「4403062106」应为21位数字"]}
 
 
 def test_departments_are_found_by_name_whatever_brackets_they_use(project, admin_user):
-    row = project_csv(Project.objects.filter(pk=project.pk))[0]
+    row = project_csv(Filing.objects.filter(pk=project.pk))[0]
     row["申请单位"] = row["申请单位"].replace("(", "（").replace(")", "）")
     row["项目名称"] = "改名"
     dataset = tablib.Dataset(list(row.values()), headers=list(row))
@@ -229,11 +264,11 @@ def test_departments_are_found_by_name_whatever_brackets_they_use(project, admin
 
     assert not result.has_validation_errors() and not result.has_errors()
     project.refresh_from_db()
-    assert (project.name, project.applicant.name) == ("改名", "深圳市宝安区政务服务数据管理局(本级)")
+    assert (project.name, project.department.name) == ("改名", "深圳市宝安区政务服务数据管理局(本级)")
 
 
 def test_indicator_rows_import_by_code_year_and_position_and_reparse_their_value(project, admin_user):
-    dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project))
+    dataset = IndicatorResource().export(queryset=Indicator.objects.filter(filing=project))
     quality = next(i for i, row in enumerate(dataset.dict) if row["二级指标"] == "质量")
     dataset[quality] = tuple(
         "≥95%" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[quality], strict=True)
@@ -247,8 +282,8 @@ def test_indicator_rows_import_by_code_year_and_position_and_reparse_their_value
 
 
 def test_indicator_rows_of_a_submitted_project_are_refused(project, admin_user):
-    Project.objects.filter(pk=project.pk).update(status="submitted")
-    dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project)[:1])
+    Filing.objects.filter(pk=project.pk).update(status="submitted")
+    dataset = IndicatorResource().export(queryset=Indicator.objects.filter(filing=project)[:1])
     dataset[0] = tuple(
         "改" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[0], strict=True)
     )
@@ -260,54 +295,56 @@ def test_indicator_rows_of_a_submitted_project_are_refused(project, admin_user):
 
 def test_an_xlsx_list_with_a_formula_is_refused(admin_client, project):
     workbook = Workbook()
-    workbook.active.append(["预算年度", "项目编码", "项目名称"])
-    workbook.active.append([project.fiscal_year, BAOAN_CODE, '=CONCAT("公章","补贴")'])
+    sheet = workbook.worksheets[0]
+    sheet.append(["预算年度", "项目编码", "项目名称"])
+    sheet.append([project.fiscal_year, BAOAN_CODE, '=CONCAT("公章","补贴")'])
     buffer = io.BytesIO()
     workbook.save(buffer)
     upload = SimpleUploadedFile("projects.xlsx", buffer.getvalue())
 
     response = admin_client.post(
-        reverse("admin:projects_project_import"), {"import_file": upload, "format": XLSX, "resource": "0"}
+        reverse("admin:projects_projectfiling_import"), {"import_file": upload, "format": XLSX, "resource": "0"}
     )
 
     assert "单元格 C2 含有公式" in response.content.decode()
-    assert Project.objects.get(pk=project.pk).name == "新开办企业刻制公章补贴经费"
+    assert Filing.objects.get(pk=project.pk).name == "新开办企业刻制公章补贴经费"
 
 
 def test_the_xlsx_list_export_keeps_text_that_starts_with_an_equals_sign_as_text(admin_client, project):
-    Project.objects.filter(pk=project.pk).update(project_type="=15 其他经费")
+    ProjectHeader.objects.filter(filing=project).update(project_type="=15 其他经费")
 
     response = admin_client.post(
-        reverse("admin:projects_project_export") + f"?q={BAOAN_CODE}",
+        reverse("admin:projects_projectfiling_export") + f"?q={BAOAN_CODE}",
         {"format": XLSX, "resource": "0", **export_fields(ProjectResource)},
     )
 
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     cell = next(c for c in sheet[2] if c.value == "=15 其他经费")
     assert cell.data_type == "s"
 
 
 def test_an_xlsx_list_exported_from_the_admin_imports_back_unchanged(admin_client, project):
     exported = admin_client.post(
-        reverse("admin:projects_project_export") + f"?applicant__id__exact={project.applicant_id}",
+        reverse("admin:projects_projectfiling_export") + f"?department__id__exact={project.department_id}",
         {"format": XLSX, "resource": "0", **export_fields(ProjectResource)},
     )
     upload = SimpleUploadedFile("projects.xlsx", exported.content)
 
     preview = admin_client.post(
-        reverse("admin:projects_project_import"), {"import_file": upload, "format": XLSX, "resource": "0"}
+        reverse("admin:projects_projectfiling_import"), {"import_file": upload, "format": XLSX, "resource": "0"}
     )
 
     result = preview.context["result"]
     assert not result.has_errors() and not result.has_validation_errors()
-    assert result.totals["skip"] == Project.objects.filter(applicant=project.applicant).count()
+    assert result.totals["skip"] == Filing.objects.filter(kind="project", department=project.department).count()
 
 
 def test_the_csv_list_export_writes_text_a_spreadsheet_would_evaluate_with_an_apostrophe(admin_client, project):
-    Project.objects.filter(pk=project.pk).update(project_type="=15 其他经费", name="@SUM(A1)补贴")
+    ProjectHeader.objects.filter(filing=project).update(project_type="=15 其他经费")
+    Filing.objects.filter(pk=project.pk).update(name="@SUM(A1)补贴")
 
     response = admin_client.post(
-        reverse("admin:projects_project_export") + f"?q={BAOAN_CODE}",
+        reverse("admin:projects_projectfiling_export") + f"?q={BAOAN_CODE}",
         {"format": CSV, "resource": "0", **export_fields(ProjectResource)},
     )
 
@@ -317,20 +354,20 @@ def test_the_csv_list_export_writes_text_a_spreadsheet_would_evaluate_with_an_ap
 
 
 def test_a_csv_list_exported_from_the_admin_imports_back_unchanged(admin_client, project):
-    Project.objects.filter(pk=project.pk).update(project_type="=15 其他经费")
+    ProjectHeader.objects.filter(filing=project).update(project_type="=15 其他经费")
     exported = admin_client.post(
-        reverse("admin:projects_project_export") + f"?applicant__id__exact={project.applicant_id}",
+        reverse("admin:projects_projectfiling_export") + f"?department__id__exact={project.department_id}",
         {"format": CSV, "resource": "0", **export_fields(ProjectResource)},
     )
     upload = SimpleUploadedFile("projects.csv", exported.content, content_type="text/csv")
 
     preview = admin_client.post(
-        reverse("admin:projects_project_import"), {"import_file": upload, "format": CSV, "resource": "0"}
+        reverse("admin:projects_projectfiling_import"), {"import_file": upload, "format": CSV, "resource": "0"}
     )
 
     result = preview.context["result"]
     assert not result.has_errors() and not result.has_validation_errors()
-    assert result.totals["skip"] == Project.objects.filter(applicant=project.applicant).count()
+    assert result.totals["skip"] == Filing.objects.filter(kind="project", department=project.department).count()
 
 
 def test_a_zip_bomb_sent_as_an_xlsx_list_is_refused(admin_client, samples):
@@ -342,7 +379,7 @@ def test_a_zip_bomb_sent_as_an_xlsx_list_is_refused(admin_client, samples):
     upload = SimpleUploadedFile("projects.xlsx", buffer.getvalue())
 
     response = admin_client.post(
-        reverse("admin:projects_project_import"), {"import_file": upload, "format": XLSX, "resource": "0"}
+        reverse("admin:projects_projectfiling_import"), {"import_file": upload, "format": XLSX, "resource": "0"}
     )
 
     assert "压缩比异常" in response.content.decode()
@@ -350,10 +387,11 @@ def test_a_zip_bomb_sent_as_an_xlsx_list_is_refused(admin_client, samples):
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
 def test_an_admin_list_import_over_the_size_limit_is_refused(admin_client, project):
-    rows = project_csv(Project.objects.filter(applicant=project.applicant))
+    rows = project_csv(Filing.objects.filter(kind="project", department=project.department))
 
     response = admin_client.post(
-        reverse("admin:projects_project_import"), {"import_file": csv_upload(rows), "format": CSV, "resource": "0"}
+        reverse("admin:projects_projectfiling_import"),
+        {"import_file": csv_upload(rows), "format": CSV, "resource": "0"},
     )
 
     assert "文件大小超过上限" in response.content.decode()
@@ -363,7 +401,7 @@ def test_an_indicator_list_import_refreshes_the_stored_check_of_the_projects_it_
     # 本年度 is 10,698,600 元 and the 成本 row says ≤1500万元, above it (rule 8): one error.
     cost_row = project.indicators.get(category__name="成本")
     assert [f["indicator_id"] for f in project.filing_check.findings if f["severity"] == "error"] == [cost_row.pk]
-    dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project))
+    dataset = IndicatorResource().export(queryset=Indicator.objects.filter(filing=project))
     cost = next(i for i, row in enumerate(dataset.dict) if row["二级指标"] == "成本")
     dataset[cost] = tuple(
         "≤1000万元" if header == "指标值" else value
@@ -372,3 +410,42 @@ def test_an_indicator_list_import_refreshes_the_stored_check_of_the_projects_it_
     IndicatorResource().import_data(dataset, dry_run=False, user=admin_user)
     project.filing_check.refresh_from_db()
     assert project.filing_check.errors == 0
+
+
+@pytest.mark.parametrize("kind", ["program", "overall"])
+def test_the_other_kinds_lists_export_their_header_and_import_back_unchanged(admin_client, samples, kind):
+    resource = RESOURCES[kind]
+    exported = admin_client.post(
+        reverse(f"admin:projects_{kind}filing_export"), {"format": CSV, "resource": "0", **export_fields(resource)}
+    )
+    rows = csv_rows(exported)
+    filings = Filing.objects.filter(kind=kind)
+    assert len(rows) == filings.count() > 0
+    assert {row["预算年度"] for row in rows} == {str(year) for year in filings.values_list("fiscal_year", flat=True)}
+    upload = SimpleUploadedFile(f"{kind}.csv", exported.content, content_type="text/csv")
+
+    preview = admin_client.post(
+        reverse(f"admin:projects_{kind}filing_import"), {"import_file": upload, "format": CSV, "resource": "0"}
+    )
+
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["skip"] == filings.count()
+
+
+def test_a_program_list_import_changes_the_header_of_the_program_it_names(admin_user, samples):
+    program = Filing.objects.select_related("program_header").filter(kind="program").earliest("name")
+    rows = list(
+        csv.DictReader(io.StringIO(RESOURCES["program"]().export(queryset=Filing.objects.filter(pk=program.pk)).csv))
+    )
+    goal_column = next(column for column in rows[0] if column.startswith("项目绩效目标"))
+    rows[0][goal_column] = "1、改写的绩效目标。"
+    dataset = tablib.Dataset(*[list(row.values()) for row in rows], headers=list(rows[0]))
+
+    result = RESOURCES["program"]().import_data(dataset, dry_run=False, user=admin_user)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["update"] == 1
+    saved = Filing.objects.select_related("program_header").get(pk=program.pk)
+    assert saved.program_header.goal == "1、改写的绩效目标。"
+    assert saved.version == program.version + 1

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.migrations.recorder import MigrationRecorder
 
-from projects.models import Project
+from projects.models import Filing
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +36,10 @@ def test_a_command_on_an_unmigrated_database_says_to_migrate_and_does_nothing(
 ):
     with pytest.raises(CommandError, match=r"还有 \d+ 个迁移未执行：先运行 python manage.py migrate"):
         call_command(*command)
-    assert not Project.objects.exists()
+    assert not Filing.objects.exists()
 
 
 def test_a_command_on_a_migrated_database_runs(empty_database):
     call_command("import_filings", SAMPLE)
-    assert Project.objects.filter(source_file=Path(SAMPLE).name, fiscal_year=2023).count() == 21
+    assert Filing.objects.filter(kind="project", source_file=Path(SAMPLE).name, fiscal_year=2023).count() == 21
+    assert Filing.objects.count() == 21

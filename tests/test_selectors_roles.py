@@ -2,6 +2,7 @@ import pytest
 
 from projects import selectors
 from projects.models import Department, Role
+from tests.helpers.filings import make_overall, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +20,14 @@ def test_a_filer_files_for_their_unit_and_the_units_under_it_only(people):
 
 
 def test_a_reviewer_can_review_but_not_file_for_their_units(people, make_filing):
-    project = make_filing(people.unit_a_child)
-    assert selectors.can_review(people.reviewer, project)
-    assert not selectors.can_file_for(people.reviewer, project)
-    assert not selectors.can_review(people.other_reviewer, project)
+    filing = make_filing(people.unit_a_child)
+    assert selectors.can_review(people.reviewer, filing)
+    assert not selectors.can_file_for(people.reviewer, filing)
+    assert not selectors.can_review(people.other_reviewer, filing)
+    assert selectors.can_file_for(people.owner, filing)
 
 
-def test_a_departments_projects_include_those_of_the_units_under_it_after_its_own(people, make_filing):
+def test_a_departments_filings_include_those_of_the_units_under_it_after_its_own(people, make_filing):
     info_centre = Department.objects.create(name="深圳市宝安区测试信息中心", parent=people.unit_a)
     child = make_filing(people.unit_a_child, year=2024)
     own_first = make_filing(people.unit_a, year=2024)
@@ -34,21 +36,52 @@ def test_a_departments_projects_include_those_of_the_units_under_it_after_its_ow
     make_filing(people.unit_a, year=2023)
     make_filing(people.unit_b, year=2024)
 
-    projects = list(selectors.department_projects(people.unit_a, year=2024))
+    filings = list(selectors.department_filings(people.unit_a, year=2024))
 
     # Its own by code, then 深圳市宝安区测试信息中心 before 深圳市宝安区测试服务中心.
-    assert projects == [own_first, own_second, archived, child]
-    assert list(selectors.department_projects(people.unit_a_child, year=2024)) == [child]
-    assert len(selectors.department_projects(people.unit_a)) == 5
+    assert filings == [own_first, own_second, archived, child]
+    assert list(selectors.department_filings(people.unit_a_child, year=2024)) == [child]
+    assert len(selectors.department_filings(people.unit_a)) == 5
 
 
-def test_a_departments_projects_are_only_those_the_user_may_see(people, make_filing):
+def test_within_a_unit_the_overall_form_comes_first_then_the_program_forms_then_the_projects(people, make_filing):
+    project = make_filing(people.unit_a, year=2024)
+    second_program = make_program(people.unit_a, name="测试一级项目2", year=2024)
+    first_program = make_program(people.unit_a, name="测试一级项目1", year=2024)
+    overall = make_overall(people.unit_a, year=2024)
+    child_overall = make_overall(people.unit_a_child, year=2024)
+
+    assert list(selectors.department_filings(people.unit_a, year=2024)) == [
+        overall,
+        first_program,
+        second_program,
+        project,
+        child_overall,
+    ]
+    assert list(selectors.department_filings(people.unit_a, year=2024, kind="program")) == [
+        first_program,
+        second_program,
+    ]
+
+
+def test_a_departments_filings_are_only_those_the_user_may_see(people, make_filing):
     make_filing(people.unit_a_child, year=2024)
-    assert selectors.department_projects(people.unit_a, user=people.owner).count() == 1
-    assert not selectors.department_projects(people.unit_a, user=people.colleague).exists()
+    assert selectors.department_filings(people.unit_a, user=people.owner).count() == 1
+    assert not selectors.department_filings(people.unit_a, user=people.colleague).exists()
 
 
-def test_a_unit_may_be_exported_when_it_or_a_unit_under_it_has_a_visible_project(people, make_filing):
+def test_a_users_filings_are_those_of_their_units_of_every_kind_or_of_one(people, make_filing):
+    project, program = make_filing(people.unit_a_child), make_program(people.unit_a)
+    overall, theirs = make_overall(people.unit_a), make_filing(people.unit_b)
+    assert set(selectors.filings_for(people.owner)) == {project, program, overall}
+    assert set(selectors.filings_for(people.owner, kind="program")) == {program}
+    assert set(selectors.filings_for(people.reviewer, role=Role.REVIEWER)) == {project, program, overall}
+    assert not selectors.filings_for(people.reviewer, role=Role.FILER).exists()
+    assert set(selectors.filings_for(people.colleague)) == {theirs}
+    assert not selectors.filings_for(people.outsider).exists()
+
+
+def test_a_unit_may_be_exported_when_it_or_a_unit_under_it_has_a_visible_filing(people, make_filing):
     make_filing(people.unit_a_child, year=2024)
     assert set(selectors.exporting_departments_for(people.owner)) == {people.unit_a, people.unit_a_child}
     assert not selectors.exporting_departments_for(people.colleague).exists()

@@ -28,7 +28,7 @@ def header_complete(filing: Filing) -> Iterator[Note]:
     yield from _code(filing)
     required_texts = {
         "name": (filing.name, "项目名称为空：请填写项目名称。"),
-        "applicant": (filing.applicant, "申请单位为空：请填写申请单位的全称。"),
+        "department": (filing.department, "申请单位为空：请填写申请单位的全称。"),
         "project_type": (filing.project_type, "项目类型为空：请按代码和名称填写，如“15 其他经费”。"),
         "annual_goal": (filing.annual_goal, "年度目标为空：请写明本年度通过项目要完成的任务和达到的效果。"),
     }

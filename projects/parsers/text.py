@@ -1,15 +1,25 @@
-"""Reads 二级项目支出绩效目标申报表 forms from the text layout of published budget PDFs.
+"""Reads 申报表 of every kind from the text layout of published budget PDFs.
 
 The text carries the scars of extraction (tab-separated cells shifted across columns, full- and
 half-width punctuation, HTML, free text over several lines, notes and headings between forms), so
-the rules are general, never per file:
+the rules are general, never per file. Each kind's definition (``projects.kinds``) supplies its
+title, its header labels and the columns of its tables:
 
-* a form runs from a line holding only its title (``## …``, ``**…**``) to the next one;
+* a form runs from a line holding only a kind's title (``## …``, ``**…**``) to the next title; what
+  lies outside every form (the budget tables and prose of a department's publication) is skipped
+  and counted;
+* a line holding only the year (``2023 年度``, ``(2021 年度)``) gives the form's year, a line
+  ``单位：万元`` its amount unit;
 * a header cell starting with a known label (``项目编码：``, ``项目编号:``…) opens a field whose value
   is the cells after it, up to the next label; a line without a label continues the free text above;
+* the 部门整体 form's 年度主要任务 start at the row headed ``任务名称``: a row ending in three
+  amounts is a task, a row of one cell continues the task above (a page break cut it), and the
+  ``合计`` row closes the table;
 * in the indicator table, category cells are recognised by the vocabulary wherever they sit, the
-  other non-empty cells are, in order, 三级指标, 指标值 and 指标解释, and a row without a 一级 or
-  二级 cell lies under those of the row above (the printed form merges those cells).
+  other non-empty cells are, in order, the kind's columns (三级指标, 指标值, 指标解释…), and a row
+  without a 一级 or 二级 cell lies under those of the row above (the printed form merges those cells).
+  Two continuations the extraction makes are joined back: the 一级 form's 测算明细 continued on the
+  next page, and a name cut after an open bracket.
 """
 
 from __future__ import annotations
@@ -17,39 +27,31 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
+from typing import Any
 
 from indicators.taxonomy import Vocabulary, is_not_applicable
-from projects.parsers.filing import FilingParseError, ParsedFiling, ParsedIndicator
-
-FORM_TITLE = "二级项目支出绩效目标申报表"
-_TITLE_LINE = re.compile(rf"[#*\s]*{FORM_TITLE}[*\s]*")
-
-# Header labels by canonical spelling, with patterns for the variants the files write.
-_BRACKETED = r"(?:\s*[(（][^()（）]*[)）])?"  # （中期规划，万元）, (元), (跨度多年的项目需填)
-_PLAIN_LABELS = ("项目名称", "申请单位", "一级预算单位", "实施期限", "项目类型", "是否新增项目", "分配方式")
-_TEXT_LABELS = ("政策依据", "项目概况", "项目申报依据", "测算依据", "年度目标")
-_HEADER_LABELS = {label: label for label in _PLAIN_LABELS + _TEXT_LABELS} | {
-    "项目编码": "项目编[码号]",
-    "项目总金额": "项目总金额" + _BRACKETED,
-    "本年度项目金额": "本年度项目金额" + _BRACKETED,
-    "长期目标": "长期目标" + _BRACKETED,
-}
-_HEADER_LABEL = re.compile(
-    r"\s*(?:{})\s*(?:[:：]|$)".format("|".join(f"(?P<{name}>{pattern})" for name, pattern in _HEADER_LABELS.items()))
-)
-# Files name the policy text differently; the first of these a form uses is its policy basis.
-_POLICY_LABELS = ("政策依据", "项目概况", "项目申报依据")
-_FREE_TEXT_LABELS = {*_TEXT_LABELS, "长期目标"}
+from projects.kinds import all_kinds
+from projects.kinds.base import FormKind, HeaderField, read_number
+from projects.parsers.filing import FilingParseError, ParsedFiling, ParsedIndicator, ParsedTask
+from projects.parsers.labels import Label, compact, matcher, title_of
 
 _NOTE = re.compile(r"\s*备注\s*[:：]")
 _REQUIRED_MARKS = "•●·"  # some files print the required-marker * as a bullet
-_CODE = re.compile(r"[0-9]{21}")
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_DURATION = re.compile(r"([0-9]{1,3})\s*年?")
 _DEADLINE = re.compile(r"((?:19|20)[0-9]{2})\s*年\s*[0-9]{1,2}\s*月(?:\s*[0-9]{1,2}\s*日)?\s*(?:之前|以前|前|底|末)")
+_CODE = re.compile(r"[0-9]{21}")
+_YEAR_LINE = re.compile(r"[(（]?\s*((?:19|20)[0-9]{2})\s*年度\s*[)）]?")
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|元)")
+_HEADING = re.compile(r"\s*(?:#+\s*(.+)|表\s*[0-9]+|[*]{2}(.+)[*]{2})\s*")
+_TABLE_TITLES = {"绩效指标", "年度绩效指标"}
+_TASK_TITLE = "年度主要任务"
+_TASK_HEADINGS = {"总额", "其中：财政拨款", "其中:财政拨款", "其中：其他资金", "其中:其他资金", "预算金额（万元）"}
+_LIST_ITEM = re.compile(r"[0-9]{1,2}\s*[.、．]")
+_OPEN_BRACKETS = "（(《“"
+_CLOSE_BRACKETS = "）)》”"
 
 _SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUPERSCRIPT = re.compile(r"\s*<sup>\s*([0-9]+)\s*</sup>", re.IGNORECASE)
@@ -61,37 +63,67 @@ _Line = tuple[int, str]  # 1-based number and text
 
 
 @dataclass
+class ParsedText:
+    """The forms of a text, and what of it was not a form (skipped, not an error)."""
+
+    filings: list[ParsedFiling]
+    skipped_lines: int = 0
+    skipped_headings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class _Field:
-    label: str  # canonical, e.g. 项目编码
-    written_label: str  # as in the file, e.g. 项目编号 or 项目总金额（中期规划，万元）
+    label: Label
     line: int
     lines: list[list[str]] = field(default_factory=lambda: [[]])  # the cells of each line
 
     @property
     def text(self) -> str:
-        return _clean_text("\n".join(" ".join(cells) for cells in self.lines))
+        return clean_text("\n".join(" ".join(cells) for cells in self.lines))
 
 
-def parse_filings(text: str, *, vocabulary: Vocabulary) -> list[ParsedFiling]:
-    """Every 二级项目支出绩效目标申报表 of ``text``, in order; FilingParseError on bad input."""
+def parse_text(text: str, *, vocabularies: Mapping[str, Vocabulary]) -> ParsedText:
+    """Every 申报表 of ``text``, of the kinds ``vocabularies`` names, in order; FilingParseError on bad
+    input. ``vocabularies`` maps each kind's code to the vocabulary of its template's categories."""
+    kinds = [kind for kind in all_kinds() if kind.code in vocabularies]
     lines = list(enumerate((line.rstrip("\r") for line in text.split("\n")), start=1))
-    titles = [index for index, (_, line) in enumerate(lines) if _TITLE_LINE.fullmatch(line)]
+    titles = [(index, kind) for index, (_, line) in enumerate(lines) if (kind := title_of(line, kinds))]
     # Each form runs from its title to the next title, the last one to the end of the text.
-    forms = [
-        _read_form(start + 1, lines[start + 1 : end], vocabulary) for start, end in pairwise([*titles, len(lines)])
-    ]
-    filings = [form for form in forms if form is not None]
-    if not filings:
-        raise FilingParseError(f"文本中没有找到{FORM_TITLE}")
-    return filings
+    spans = pairwise([*(index for index, _ in titles), len(lines)])
+    parsed = ParsedText(filings=[])
+    outside = lines[: titles[0][0]] if titles else lines
+    for (start, end), (_, kind) in zip(spans, titles, strict=True):
+        form = _FormReader(kind, vocabularies[kind.code], start + 1).read(lines[start + 1 : end])
+        if form is None:  # the title was a heading or a table-of-contents line
+            outside = [*outside, *lines[start:end]]
+        else:
+            parsed.filings.append(form)
+    if not parsed.filings:
+        listed = "、".join(kind.title for kind in kinds)
+        raise FilingParseError(f"文本中没有找到申报表（{listed}）")
+    _count_skipped(parsed, outside)
+    return parsed
+
+
+def parse_filings(text: str, *, vocabularies: Mapping[str, Vocabulary]) -> list[ParsedFiling]:
+    return parse_text(text, vocabularies=vocabularies).filings
+
+
+def _count_skipped(parsed: ParsedText, outside: list[_Line]) -> None:
+    for _, line in outside:
+        if not line.strip():
+            continue
+        parsed.skipped_lines += 1
+        if heading := _HEADING.fullmatch(line):
+            parsed.skipped_headings.append((heading.group(1) or heading.group(2) or line).strip())
 
 
 def infer_fiscal_year(filings: list[ParsedFiling]) -> int | None:
     """The budget year of the filings of one file, or None when nothing suggests one.
 
-    The form does not print its year. A file is one department's budget of one year, so the
-    filings vote and one odd filing cannot outvote the rest. Signals, the second used only when
-    no filing carries the first:
+    Forms that print their year (一级, 部门整体) say it. The 二级 form does not, so for it: a file is
+    one department's budget of one year, and the filings vote, so one odd filing cannot outvote the
+    rest. Signals, the second used only when no filing carries the first:
 
     1. Deadlines in indicator values and explanations (``2023年12月前``, ``2024年12月31日以前``):
        they say by when this year's work is due. Each filing votes with the deadline year it
@@ -102,6 +134,9 @@ def infer_fiscal_year(filings: list[ParsedFiling]) -> int | None:
        (440306 23 …): a budget cannot predate its projects, and in the samples this year equals
        the deadline year wherever both exist.
     """
+    printed = [filing.fiscal_year for filing in filings if filing.fiscal_year]
+    if printed:
+        return _most_common(printed)
     votes = [vote for filing in filings if (vote := _most_common(_deadline_years(filing))) is not None]
     if votes:
         return _most_common(votes)
@@ -118,14 +153,6 @@ def _most_common(years: list[int]) -> int | None:
     return max(counts, key=lambda year: (counts[year], year)) if counts else None
 
 
-def _read_form(title_line: int, lines: list[_Line], vocabulary: Vocabulary) -> ParsedFiling | None:
-    fields, table = _read_header(lines, vocabulary)
-    indicators = _read_table(table, vocabulary)
-    if not fields and not indicators:
-        return None  # the title was a heading or a table-of-contents line
-    return _build_filing(title_line, fields, indicators)
-
-
 def _cells(line: str) -> list[str]:
     """The non-empty cells of a line: where a blank cell sat tells nothing in these files."""
     return [cell for cell in (_unquote(cell.strip()) for cell in line.split("\t")) if cell]
@@ -139,8 +166,12 @@ def _unquote(cell: str) -> str:
     return cell
 
 
-def _is_table_header(cell: str) -> bool:
-    return "".join(cell.split()) == "一级指标"
+def _is_table_header(cells: list[str]) -> bool:
+    """The indicator table's heading row, possibly after its title cell (绩效指标 | 一级指标 | …)."""
+    first = compact(cells[0])
+    if first == "一级指标":
+        return True
+    return first in _TABLE_TITLES and len(cells) > 1 and compact(cells[1]) == "一级指标"
 
 
 def _category_of(cell: str, vocabulary: Vocabulary) -> tuple[str | None, tuple[str, str] | None]:
@@ -149,82 +180,282 @@ def _category_of(cell: str, vocabulary: Vocabulary) -> tuple[str | None, tuple[s
     return vocabulary.level1_of(label), vocabulary.level2_of(label)
 
 
-def _read_header(lines: list[_Line], vocabulary: Vocabulary) -> tuple[dict[str, _Field], list[_Line]]:
-    """The header fields by canonical label, and the lines of the indicator table."""
-    fields: dict[str, _Field] = {}
-    last_field = None
-    for position, (number, line) in enumerate(lines):
-        cells = _cells(line)
+class _FormReader:
+    """Reads one form: its header fields, then its tables, a line at a time."""
+
+    def __init__(self, kind: FormKind, vocabulary: Vocabulary, title_line: int):
+        self.kind = kind
+        self.vocabulary = vocabulary
+        self.title_line = title_line
+        self.labels = matcher(kind)
+        self.fields: dict[str, _Field] = {}
+        self.other_bases: list[_Field] = []
+        self.last_field: _Field | None = None
+        self.year: int | None = None
+        self.unit = ""
+        self.indicators: list[ParsedIndicator] = []
+        self.category: tuple[str, str] | None = None  # (一级, 二级) of the row above
+        self.tasks: list[ParsedTask] = []
+        self.totals: list[tuple[Decimal | None, int]] = []
+        self.columns = len(kind.indicators.columns)
+
+    def read(self, lines: list[_Line]) -> ParsedFiling | None:
+        state = "header"
+        for number, line in lines:
+            cells = _cells(line)
+            if not cells:
+                continue
+            if state == "header":
+                state = self._header_line(number, cells)
+            elif state == "tasks":
+                state = self._task_line(number, cells)
+            else:
+                self._table_line(number, cells)
+        if not self.fields and not self.indicators:
+            return None
+        return self._build()
+
+    # -- header ---------------------------------------------------------------------------------
+
+    def _header_line(self, number: int, cells: list[str]) -> str:
+        if len(cells) == 1 and (year := _YEAR_LINE.fullmatch(cells[0])):
+            self.year = int(year.group(1))
+            return "header"
+        if len(cells) == 1 and (unit := _UNIT_LINE.fullmatch(cells[0])):
+            self.unit = unit.group(1)
+            return "header"
+        if _is_table_header(cells):
+            return "table"
+        if self.kind.tasks is not None and any(compact(cell) == "任务名称" for cell in cells):
+            self.unit = self.unit or _unit_in(cells)
+            return "tasks"
+        if any(_category_of(cells[0], self.vocabulary)):  # a table whose header row got lost
+            self._table_line(number, cells)
+            return "table"
+        if self.labels.at_start(cells[0]):
+            self.last_field = self._header_cells(cells, number)
+        elif self.last_field is not None and self.last_field.label.field.is_long:
+            self.last_field.lines.append(cells)
+        return "header"
+
+    def _header_cells(self, cells: list[str], line: int) -> _Field | None:
+        """Reads one header line, whose first cell is a label; returns the last field it opened."""
+        current = None
+        for cell in cells:
+            label = self.labels.at_start(cell)
+            if label is not None and _repeats_label(current, label):
+                # 填报人 | 填报人:李利珊: the value repeats its own label.
+                cell, label = cell[label.end :].strip(), None
+            if label is not None:
+                current = self._open(label, line)
+                cell = cell[label.end :].strip()
+                if not cell:
+                    continue
+            if current is None:
+                continue
+            if cell and not (not current.lines[-1] and _rest_of_label(current.label, cell)):
+                current.lines[-1].append(cell)
+        return current
+
+    def _open(self, label: Label, line: int) -> _Field:
+        name = label.field.name
+        opened = _Field(label, line)
+        known = self.fields.get(name)
+        if known is None:
+            self.fields[name] = opened
+        elif label.field.label_field and label.spelling != known.label.spelling:
+            # A second policy text under another label (项目申报依据 beside 政策依据): kept beside it.
+            if label.spelling < known.label.spelling:
+                self.fields[name], opened = opened, known
+            self.other_bases.append(opened)
+        else:
+            raise FilingParseError(f"字段「{label.field.plain_label}」重复出现，可能缺少申报表标题", line)
+        return opened
+
+    # -- 年度主要任务 -------------------------------------------------------------------------------
+
+    def _task_line(self, number: int, cells: list[str]) -> str:
+        assert self.kind.tasks is not None
+        if _is_table_header(cells):
+            return "table"
+        if self.labels.at_start(cells[0]) and not compact(cells[0]).startswith(_TASK_TITLE):
+            self.last_field = self._header_cells(cells, number)
+            return "header"
+        if compact(cells[0]) == _TASK_TITLE:
+            cells = cells[1:]
+        texts = [clean_text(cell) for cell in cells]
+        texts = [text for text in texts if text]
+        if not texts or all(compact(text) in _TASK_HEADINGS for text in texts):
+            return "tasks"
+        amounts, words = _trailing_amounts(texts, number)
+        if words and compact(words[0]) in self.kind.tasks.total_spellings:
+            self.totals = [(amount, number) for amount in amounts]
+            return "header"
+        if amounts:
+            total, fiscal, other = [*amounts, None, None, None][:3]
+            name, content = (words[0], " ".join(words[1:])) if words else ("", "")
+            self.tasks.append(ParsedTask(name, content, total, fiscal, other, line=number))
+        elif len(words) == 1 and self.tasks:
+            # A page break cut the task above: its text goes on here.
+            self.tasks[-1].content += words[0]
+        else:
+            self.tasks.append(ParsedTask(words[0], " ".join(words[1:]), None, None, None, line=number))
+        return "tasks"
+
+    # -- indicator table --------------------------------------------------------------------------
+
+    def _table_line(self, number: int, cells: list[str]) -> None:
+        if _is_table_header(cells) or _NOTE.match(cells[0]):
+            return
+        cells = [cell for cell in cells if compact(cell) not in _TABLE_TITLES]
         if not cells:
-            continue
-        if _is_table_header(cells[0]):
-            return fields, lines[position + 1 :]
-        if any(_category_of(cells[0], vocabulary)):  # a table whose header row got lost
-            return fields, lines[position:]
-        if _HEADER_LABEL.match(cells[0]):
-            last_field = _read_header_cells(cells, number, fields)
-        elif last_field is not None and last_field.label in _FREE_TEXT_LABELS:
-            last_field.lines.append(cells)
-    return fields, []
+            return
+        if len(cells) == 1 and not any(_category_of(cells[0], self.vocabulary)):
+            if not self._continues_above(cells, number):
+                return  # a heading, page number or table-of-contents line, not a row
+            return
+        if label := self.labels.at_start(cells[0]):
+            raise FilingParseError(f"指标表中出现表头字段「{label.field.plain_label}」，可能缺少申报表标题", number)
+        category, content = self._split_row(cells, number)
+        if self._continues_cost_build_up(content):
+            self.indicators[-1].name += " " + content[0]
+            self.category = category
+            return
+        self.category = category
+        if not content:
+            return  # a category printed on a line of its own
+        names = [column.name for column in self.kind.indicators.columns]
+        values = dict(zip(names, content + [""] * (len(names) - len(content)), strict=True))
+        level1, level2 = category
+        self.indicators.append(
+            ParsedIndicator(
+                level1,
+                level2,
+                values.get("name", ""),
+                values.get("value", ""),
+                values.get("explanation", ""),
+                is_not_applicable(values.get("name", "")),
+                number,
+            )
+        )
+
+    def _split_row(self, cells: list[str], line: int) -> tuple[tuple[str, str], list[str]]:
+        """Splits a row into its category cells, wherever they sit, and its content cells."""
+        level1: str | None = None
+        level2: tuple[str, str] | None = None
+        content: list[str] = []
+        for cell in cells:
+            if not content and level2 is None:
+                names_level1, names_level2 = _category_of(cell, self.vocabulary)
+                if level1 is None and names_level1:
+                    level1 = names_level1
+                    continue
+                if names_level2:
+                    level2 = names_level2
+                    continue
+            if cleaned := clean_text(cell):  # a cell of bare tags is as blank as an empty one
+                content.append(cleaned)
+        if len(content) > self.columns:
+            raise FilingParseError(f"无法识别的指标类别「{content[0]}」（该行多出单元格）", line)
+        return _resolve_category(level1, level2, self.category, line), content
+
+    def _continues_cost_build_up(self, content: list[str]) -> bool:
+        """The 一级 form's 测算明细 (items 1. 2. …) continued on the next page, under the categories of
+        the row that follows it."""
+        if len(content) != 1 or not self.indicators or not _LIST_ITEM.match(content[0]):
+            return False
+        above = self.indicators[-1]
+        return above.level2 in self.kind.indicators.content_only and not above.value
+
+    def _continues_above(self, cells: list[str], line: int) -> bool:
+        """A name cut after an open bracket, its rest alone on the next line (…（含办理、咨询、导 / 办)）."""
+        if not self.indicators or self.columns > 2:
+            return False
+        above = self.indicators[-1]
+        rest = clean_text(cells[0])
+        opened = sum(above.name.count(c) for c in _OPEN_BRACKETS) > sum(above.name.count(c) for c in _CLOSE_BRACKETS)
+        if opened and rest and rest[-1] in _CLOSE_BRACKETS:
+            above.name += rest
+            return True
+        return False
+
+    # -- the form -----------------------------------------------------------------------------------
+
+    def _build(self) -> ParsedFiling:
+        values: dict[str, Any] = {}
+        labels: dict[str, str] = {}
+        for name, item in self.fields.items():
+            header_field = item.label.field
+            values[name] = _parse(header_field, item.text, item.line)
+            if header_field.label_field:
+                labels[name] = item.label.canonical
+        for name in self.kind.identity:
+            header_field = self.kind.field(name)
+            if not values.get(name):
+                where = self.fields[name].line if name in self.fields else self.title_line
+                raise FilingParseError(f"申报表缺少{header_field.plain_label}", where)
+        if self.kind.tasks is not None:
+            for name, (amount, _line) in zip(self.kind.tasks.totals, self.totals, strict=False):
+                values[name] = amount
+        year = values.pop("fiscal_year", None) or self.year
+        return ParsedFiling(
+            kind=self.kind.code,
+            line=self.title_line,
+            values=values,
+            amount_unit=self._amount_unit(),
+            indicators=self.indicators,
+            tasks=self.tasks,
+            fiscal_year=year,
+            labels=labels,
+            other_bases={item.label.canonical: item.text for item in self.other_bases},
+        )
+
+    def _amount_unit(self) -> str:
+        """元 or 万元, as the amount labels say (项目总金额（中期规划，万元）) or a 单位：万元 line."""
+        labelled = [item for item in self.fields.values() if item.label.field.is_amount and "元" in item.label.written]
+        units = {"万元" if "万元" in item.label.written else "元" for item in labelled}
+        if len(units) > 1:
+            names = [item.label.field.plain_label for item in labelled]
+            raise FilingParseError(f"{'与'.join(names)}的单位不一致", labelled[-1].line)
+        return units.pop() if units else self.unit
 
 
-def _read_header_cells(cells: list[str], line: int, fields: dict[str, _Field]) -> _Field | None:
-    """Reads one header line, whose first cell is a label; returns the last field it opened."""
-    current = None
+def _parse(header_field: HeaderField, text: str, line: int) -> Any:
+    try:
+        return header_field.parse(text)
+    except ValueError as error:
+        raise FilingParseError(str(error), line) from None
+
+
+def _repeats_label(current: _Field | None, label: Label) -> bool:
+    """Whether ``label`` opens the field just opened, before any of its value."""
+    return current is not None and not current.lines[-1] and label.field is current.label.field
+
+
+def _rest_of_label(label: Label, cell: str) -> bool:
+    """A label split over two cells (部门（单位） | 名称 | …): the second cell is no value."""
+    return compact(label.written + cell) == compact(label.field.plain_label)
+
+
+def _unit_in(cells: list[str]) -> str:
     for cell in cells:
-        # Each alternative of the pattern is a group named by its label: the one that matched names it.
-        if (match := _HEADER_LABEL.match(cell)) and (label := match.lastgroup) is not None:
-            if label in fields:
-                raise FilingParseError(f"字段「{label}」重复出现，可能缺少申报表标题", line)
-            current = fields[label] = _Field(label, match.group(label), line)
-            cell = cell[match.end() :].strip()
-        if cell and current is not None:  # the first cell is a label, so a field is open
-            current.lines[-1].append(cell)
-    return current
+        if "万元" in cell:
+            return "万元"
+    return ""
 
 
-def _read_table(lines: list[_Line], vocabulary: Vocabulary) -> list[ParsedIndicator]:
-    indicators = []
-    category = None  # (一级, 二级) of the row above
-    for number, line in lines:
-        cells = _cells(line)
-        if not cells or _is_table_header(cells[0]) or _NOTE.match(cells[0]):
-            continue
-        if len(cells) == 1 and not any(_category_of(cells[0], vocabulary)):
-            continue  # a heading, page number or table-of-contents line, not a row
-        if match := _HEADER_LABEL.match(cells[0]):
-            raise FilingParseError(f"指标表中出现表头字段「{match.lastgroup}」，可能缺少申报表标题", number)
-        category, indicator = _read_row(cells, number, category, vocabulary)
-        if indicator is not None:
-            indicators.append(indicator)
-    return indicators
-
-
-def _read_row(
-    cells: list[str], line: int, above: tuple[str, str] | None, vocabulary: Vocabulary
-) -> tuple[tuple[str, str], ParsedIndicator | None]:
-    """Splits a row into its category cells, wherever they sit, and its content cells."""
-    level1: str | None = None
-    level2: tuple[str, str] | None = None
-    content: list[str] = []
-    for cell in cells:
-        if not content and level2 is None:
-            names_level1, names_level2 = _category_of(cell, vocabulary)
-            if level1 is None and names_level1:
-                level1 = names_level1
-                continue
-            if names_level2:
-                level2 = names_level2
-                continue
-        if cleaned := _clean_text(cell):  # a cell of bare tags is as blank as an empty one
-            content.append(cleaned)
-    if len(content) > 3:
-        raise FilingParseError(f"无法识别的指标类别「{content[0]}」（该行多出单元格）", line)
-    category = _resolve_category(level1, level2, above, line)
-    if not content:
-        return category, None  # a category printed on a line of its own
-    name, value, explanation = content + [""] * (3 - len(content))
-    return category, ParsedIndicator(*category, name, value, explanation, is_not_applicable(name), line)
+def _trailing_amounts(texts: list[str], line: int) -> tuple[list[Decimal | None], list[str]]:
+    """The amounts a task row ends with (up to three), and the cells before them."""
+    amounts: list[Decimal | None] = []
+    words = list(texts)
+    while words and len(amounts) < 3:
+        try:
+            amount = read_number(words[-1])
+        except ValueError:
+            break
+        amounts.insert(0, amount)
+        words.pop()
+    return amounts, words
 
 
 def _resolve_category(
@@ -240,71 +471,7 @@ def _resolve_category(
     raise FilingParseError("无法识别该行的指标类别：既没有可识别的二级指标，也无法沿用上一行", line)
 
 
-def _build_filing(line: int, fields: dict[str, _Field], indicators: list[ParsedIndicator]) -> ParsedFiling:
-    def text(label: str) -> str:
-        return fields[label].text if label in fields else ""
-
-    policy_label, *other_labels = [label for label in _POLICY_LABELS if label in fields] or [""]
-    return ParsedFiling(
-        line=line,
-        code=_code(fields, line),
-        name=text("项目名称"),
-        applicant=text("申请单位"),
-        top_unit=text("一级预算单位"),
-        duration_years=_duration(text("实施期限")),
-        project_type=text("项目类型"),
-        is_new={"是": True, "否": False}.get(text("是否新增项目")),
-        allocation=text("分配方式"),
-        amount_unit=_amount_unit(fields),
-        total_amount=_amount(fields.get("项目总金额")),
-        current_amount=_amount(fields.get("本年度项目金额")),
-        policy_basis=text(policy_label),
-        policy_basis_label=policy_label,
-        calculation_basis=text("测算依据"),
-        annual_goal=text("年度目标"),
-        long_term_goal=text("长期目标"),
-        indicators=indicators,
-        other_bases={label: text(label) for label in other_labels},
-    )
-
-
-def _code(fields: dict[str, _Field], title_line: int) -> str:
-    code_field = fields.get("项目编码")
-    code = "".join(code_field.text.split()) if code_field else ""
-    if code_field is None or not code:
-        raise FilingParseError("申报表缺少项目编码", code_field.line if code_field else title_line)
-    if not _CODE.fullmatch(code):
-        raise FilingParseError(f"项目编码「{code}」不是21位数字", code_field.line)
-    return code
-
-
-def _duration(text: str) -> int | None:
-    match = _DURATION.fullmatch(text)
-    return int(match.group(1)) if match else None
-
-
-def _amount_unit(fields: dict[str, _Field]) -> str:
-    """元 or 万元, as the amount labels say: 项目总金额（中期规划，万元）."""
-    labelled = [fields[label] for label in ("项目总金额", "本年度项目金额") if label in fields]
-    units = {"万元" if "万元" in f.written_label else "元" for f in labelled if "元" in f.written_label}
-    if len(units) > 1:
-        raise FilingParseError("项目总金额与本年度项目金额的单位不一致", labelled[-1].line)
-    return units.pop() if units else ""
-
-
-def _amount(amount_field: _Field | None) -> Decimal | None:
-    if amount_field is None:
-        return None
-    written = amount_field.text
-    digits = "".join(written.split()).replace(",", "").replace("，", "")
-    if not digits:
-        return None
-    if not _NUMBER.fullmatch(digits):
-        raise FilingParseError(f"金额「{written}」不是数字", amount_field.line)
-    return Decimal(digits)
-
-
-def _clean_text(text: str) -> str:
+def clean_text(text: str) -> str:
     """HTML fragments to plain text: <p> become lines, m<sup>2</sup> becomes m², other tags go."""
     text = _SUPERSCRIPT.sub(lambda match: match.group(1).translate(_SUPERSCRIPT_DIGITS), text)
     text = html.unescape(_TAG.sub("", _LINE_BREAK_TAG.sub("\n", text)))

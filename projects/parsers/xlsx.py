@@ -1,11 +1,14 @@
-"""Reads 二级项目支出绩效目标申报表 sheets from an .xlsx workbook in the official template layout.
+"""Reads 申报表 sheets of every kind from an .xlsx workbook in the application's template layout.
 
 Units fill the template offline, so rows move: a unit adds rows under a 二级, deletes a blank
-line, or shifts the header grid. Nothing is read from a fixed address:
+line, or shifts the header grid. Nothing is read from a fixed address; each sheet's kind is told by
+its title (``projects.kinds``), and its definition supplies the labels and columns:
 
 * a header cell holding a known label (``项目编码：``, ``项目总金额（中期规划，万元）``…) opens a
   field whose value is the non-empty cells to its right, up to the next label; a row without a
   label continues the free text above (a label merged over several rows);
+* the 部门整体 form's 年度主要任务 start at the row of its headings (任务名称 · 主要内容 · 总额…)
+  and end at the 合计 row;
 * the indicator table starts at the row that holds ``一级指标``; its columns are found by their
   headings; a blank 一级 or 二级 cell means "same as above", as in the merged cells of the form;
 * a row whose first cell starts with ``备注`` ends the table.
@@ -18,58 +21,26 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from indicators.taxonomy import Vocabulary, is_not_applicable
-from projects.parsers.filing import FilingParseError, ParsedFiling, ParsedIndicator
-from projects.parsers.text import FORM_TITLE
+from projects.kinds import all_kinds, kind_named
+from projects.kinds.base import Amount, Code, Column, FormKind, HeaderField, Years, amount_problem
+from projects.parsers.filing import FilingParseError, ParsedFiling, ParsedIndicator, ParsedTask
+from projects.parsers.labels import Label, compact, matcher, title_of
 from projects.parsers.workbook_guard import WorkbookLimits, WorkbookRejected, check_sheet_size, check_workbook_file
 
-_BRACKETED = r"(?:[(（][^()（）]*[)）])?"  # （中期规划，万元）, (元), (跨度多年的项目需填)
-# Canonical label → pattern of its spellings, matched against a cell with all blanks removed.
-_LABELS = {
-    "预算年度": "预算年度",
-    "项目编码": "项目编[码号]",
-    "项目名称": "项目名称",
-    "申请单位": "申请单位",
-    "一级预算单位": "一级预算单位",
-    "实施期限": "实施期限" + _BRACKETED,
-    "项目类型": "项目类型",
-    "是否新增项目": "是否新增项目",
-    "分配方式": "分配方式",
-    "项目总金额": "项目总金额" + _BRACKETED,
-    "本年度项目金额": "本年度项目金额" + _BRACKETED,
-    "政策依据": "政策依据",
-    "项目概况": "项目概况",
-    "项目申报依据": "项目申报依据",
-    "测算依据": "测算依据",
-    "年度目标": "年度目标",
-    "长期目标": "长期目标" + _BRACKETED,
-}
-_LABEL = re.compile(
-    r"[*＊]?(?:{})[:：]?".format("|".join(f"(?P<{name}>{pattern})" for name, pattern in _LABELS.items()))
-)
-_POLICY_LABELS = ("政策依据", "项目概况", "项目申报依据")
-_FREE_TEXT = {*_POLICY_LABELS, "测算依据", "年度目标", "长期目标"}
-REQUIRED_FIELDS = ("项目编码", "项目名称", "申请单位", "一级预算单位")
-
-TABLE_COLUMNS = ("一级指标", "二级指标", "三级指标", "指标值", "指标解释")
 _CATEGORY_MARKS = "*＊•●·"
-_TITLE = re.compile(rf".*{FORM_TITLE}")
 _NOTE = re.compile(r"备注\s*[:：]?")
-
-_CODE = re.compile(r"[0-9]{21}")
-_YEAR = re.compile(r"((?:19|20)[0-9]{2})\s*年?度?")
-_DURATION = re.compile(r"([0-9]{1,3})\s*年?")
-_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-ALLOCATIONS = ("因素法", "项目法", "因素法和项目法")
-_LIMITS = {"项目名称": 200, "项目类型": 50, "三级指标": 200, "指标值": 200}
+_LEVELS = ("一级指标", "二级指标")
 
 
 @dataclass
@@ -79,10 +50,10 @@ class ParsedSheet:
     sheet: str
     filing: ParsedFiling
     fiscal_year: int | None
-    cells: dict[str, str] = field(default_factory=dict)  # canonical label → cell of its value
+    cells: dict[str, str] = field(default_factory=dict)  # header field name → cell of its value
 
-    def cell_of(self, label: str) -> str:
-        return self.cells.get(label, "")
+    def cell_of(self, name: str) -> str:
+        return self.cells.get(name, "")
 
 
 @dataclass
@@ -99,8 +70,11 @@ class WorkbookParseError(FilingParseError):
         super().__init__("\n".join(problems))
 
 
-def parse_workbook(data: bytes, *, vocabulary: Vocabulary, limits: WorkbookLimits | None = None) -> ParsedWorkbook:
-    """Every form sheet of an .xlsx file; WorkbookParseError on bad input."""
+def parse_workbook(
+    data: bytes, *, vocabularies: Mapping[str, Vocabulary], limits: WorkbookLimits | None = None
+) -> ParsedWorkbook:
+    """Every form sheet of an .xlsx file, of the kinds ``vocabularies`` names; WorkbookParseError on bad
+    input. ``vocabularies`` maps each kind's code to the vocabulary of its template's categories."""
     limits = limits or WorkbookLimits()
     try:
         check_workbook_file(data, limits)
@@ -115,7 +89,7 @@ def parse_workbook(data: bytes, *, vocabulary: Vocabulary, limits: WorkbookLimit
         sheets, skipped, problems = [], [], []
         for worksheet in workbook.worksheets:
             try:
-                parsed = _read_sheet(worksheet, vocabulary, limits)
+                parsed = _read_sheet(worksheet, vocabularies, limits)
             except WorkbookRejected as error:
                 raise WorkbookParseError([str(error)]) from error
             except _SheetProblems as error:
@@ -131,7 +105,7 @@ def parse_workbook(data: bytes, *, vocabulary: Vocabulary, limits: WorkbookLimit
         raise WorkbookParseError(problems)
     if not sheets:
         raise WorkbookParseError(
-            [f"工作簿中没有找到{FORM_TITLE}：各工作表都没有“项目编码”“一级指标”等栏目，不是申报表模板的格式"]
+            ["工作簿中没有找到申报表：各工作表都没有“项目编码”“一级指标”等栏目，不是申报表模板的格式"]
         )
     return ParsedWorkbook(sheets, skipped)
 
@@ -150,8 +124,7 @@ class _Cell:
 
 @dataclass
 class _Field:
-    label: str
-    written_label: str
+    label: Label
     ref: str  # the label's cell
     values: list[_Cell] = field(default_factory=list)
 
@@ -174,26 +147,7 @@ class _Problems:
         self.found.append(f"{where}：{message}")
 
 
-def _read_sheet(worksheet, vocabulary: Vocabulary, limits: WorkbookLimits) -> ParsedSheet | None:
-    check_sheet_size(worksheet.title, worksheet.max_row, worksheet.max_column, limits)
-    problems = _Problems(worksheet.title)
-    rows = _rows(worksheet, limits, problems)
-    header_end = next((i for i, row in enumerate(rows) if _table_columns(row)), None)
-    fields, title_row = _read_header(rows[:header_end] if header_end is not None else rows, problems)
-    if not fields and header_end is None:
-        return None  # instructions, lists…: nothing on it is read, so its formulas do no harm
-    if header_end is None:
-        problems.add(None, "没有找到指标表（表头应为“一级指标 二级指标 三级指标 指标值 指标解释”）")
-        indicators = []
-    else:
-        indicators = _read_table(rows[header_end], rows[header_end + 1 :], vocabulary, problems)
-    parsed = _build(worksheet.title, title_row, fields, indicators, problems)
-    if problems.found:
-        raise _SheetProblems(problems.found)
-    return parsed
-
-
-def _rows(worksheet, limits: WorkbookLimits, problems: _Problems) -> list[list[_Cell]]:
+def _rows(worksheet: Any, limits: WorkbookLimits, problems: _Problems) -> list[list[_Cell]]:
     """The non-empty cells of each row; a formula anywhere on the sheet is reported, not read."""
     rows = []
     # A declared dimension bounds the rows read; without one, rows are counted as they come.
@@ -220,26 +174,24 @@ def _rows(worksheet, limits: WorkbookLimits, problems: _Problems) -> list[list[_
     return rows
 
 
-def _formula_text(value) -> str:
+def _formula_text(value: Any) -> str:
     text = getattr(value, "text", value)  # array formulas carry their text in .text
     text = str(text)
     return text if len(text) <= 40 else text[:40] + "…"
 
 
-def _as_text(value, number_format: str) -> str:
+def _as_text(value: Any, number_format: str) -> str:
     """A cell as the text a person sees: 90% stays 90%, 4.0 reads 4, a date reads 2023年12月31日."""
     if isinstance(value, str):
         lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         return "\n".join(line.strip() for line in lines).strip("\n")
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, datetime):
-        return f"{value.year}年{value.month}月{value.day}日"
-    if isinstance(value, date):
+    if isinstance(value, datetime | date):
         return f"{value.year}年{value.month}月{value.day}日"
     if isinstance(value, time):
         return value.isoformat()
-    if isinstance(value, (int, float, Decimal)):
+    if isinstance(value, int | float | Decimal):
         number = _decimal(value)
         if "%" in (number_format or ""):
             return _plain(number * 100) + "%"
@@ -247,7 +199,7 @@ def _as_text(value, number_format: str) -> str:
     return str(value).strip()
 
 
-def _decimal(value) -> Decimal:
+def _decimal(value: int | float | Decimal) -> Decimal:
     # repr gives the shortest text that reads back as the same float: 0.1, not 0.1000000000000000055…
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
@@ -257,270 +209,347 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _label_of(text: str) -> tuple[str, str] | None:
-    """(canonical label, label as written) when the cell is a header label."""
-    compact = "".join(text.split())
-    match = _LABEL.fullmatch(compact)
-    # Each alternative of the pattern is a group named by its label: the one that matched names it.
-    if match is None or match.lastgroup is None:
-        return None
-    return match.lastgroup, match.group(match.lastgroup)
+def _read_sheet(worksheet: Any, vocabularies: Mapping[str, Vocabulary], limits: WorkbookLimits) -> ParsedSheet | None:
+    check_sheet_size(worksheet.title, worksheet.max_row, worksheet.max_column, limits)
+    problems = _Problems(worksheet.title)
+    rows = _rows(worksheet, limits, problems)
+    kind, title_row = _kind_of(rows, [kind for kind in all_kinds() if kind.code in vocabularies])
+    reader = _SheetReader(kind, vocabularies[kind.code], problems)
+    reader.read(rows)
+    if not reader.fields and reader.table_row is None:
+        return None  # instructions, lists…: nothing on it is read, so its formulas do no harm
+    if reader.table_row is None:
+        headings = " ".join(kind.indicators.headings)
+        problems.add(None, f"没有找到指标表（表头应为“{headings}”）")
+    parsed = reader.build(worksheet.title, title_row)
+    if problems.found:
+        raise _SheetProblems(problems.found)
+    return parsed
 
 
-def _read_header(rows: list[list[_Cell]], problems: _Problems) -> tuple[dict[str, _Field], int]:
-    """The header fields by canonical label, and the row of the form's title (1 when none)."""
-    fields: dict[str, _Field] = {}
-    title_row = None
-    last = None
+def _kind_of(rows: list[list[_Cell]], kinds: list[FormKind]) -> tuple[FormKind, int]:
+    """The kind whose title the sheet carries, and the title's row; a sheet without one is a 二级 form."""
     for cells in rows:
-        if not cells:
-            continue
-        if title_row is None and any(_TITLE.fullmatch("".join(c.text.split())) for c in cells):
-            title_row = _row_of(cells[0].ref)
-            continue
-        opened = False
         for cell in cells:
-            label = _label_of(cell.text)
-            if label is not None:
-                canonical, written = label
-                if canonical in fields:
-                    problems.add(cell.ref, f"栏目「{canonical}」重复出现（上一次在 {fields[canonical].ref}）")
-                last = fields[canonical] = _Field(canonical, written, cell.ref)
-                opened = True
-            elif last is not None and (opened or last.label in _FREE_TEXT):
-                # Right of a label, or below a free-text label merged over several rows.
-                last.values.append(cell)
-        if not opened and last is not None and last.label not in _FREE_TEXT:
-            last = None
-    return fields, title_row or 1
+            kind = title_of(cell.text, kinds)
+            if kind is not None:
+                return kind, _row_of(cell.ref)
+    return kind_named("project") if any(k.code == "project" for k in kinds) else kinds[0], 1
 
 
 def _row_of(ref: str) -> int:
     return int(re.sub(r"[A-Z]+", "", ref))
 
 
-def _table_columns(cells: list[_Cell]) -> dict[str, str] | None:
-    """Column letter of each table heading when the row is the indicator table's header."""
-    columns = {}
-    for cell in cells:
-        text = "".join(cell.text.split())
-        if text in TABLE_COLUMNS:
-            columns[text] = re.sub(r"[0-9]+", "", cell.ref)
-    return columns if "一级指标" in columns else None
+def _column_of(ref: str) -> str:
+    return re.sub(r"[0-9]+", "", ref)
 
 
-def _read_table(
-    header: list[_Cell], rows: list[list[_Cell]], vocabulary: Vocabulary, problems: _Problems
-) -> list[ParsedIndicator]:
-    columns = _table_columns(header) or {}
-    missing = [name for name in TABLE_COLUMNS if name not in columns]
-    if missing:
-        problems.add(header[0].ref, "指标表表头缺少「" + "」「".join(missing) + "」列")
-        return []
-    indicators = []
-    category: tuple[str, str] | None = None
-    for cells in rows:
-        if not cells:
-            continue
-        by_column = {re.sub(r"[0-9]+", "", c.ref): c for c in cells}
-        if _NOTE.match(cells[0].text) and cells[0] is by_column.get(columns["一级指标"]):
-            break  # the note spans the table's width, so it starts in the first column
-        row = _row_of(cells[0].ref)
-        level1_cell, level2_cell = by_column.get(columns["一级指标"]), by_column.get(columns["二级指标"])
-        found = len(problems.found)
-        category = _category(level1_cell, level2_cell, category, row, columns, vocabulary, problems)
-        if len(problems.found) > found:
-            continue  # the row's category is already reported; its content cannot be placed
-        name, value, explanation = (by_column.get(columns[c]) for c in ("三级指标", "指标值", "指标解释"))
-        if not any((name, value, explanation)):
-            continue  # a blank line left under a category: no 三级指标
-        if category is None:
-            problems.add(f"{columns['一级指标']}{row}", "该行没有一级、二级指标，上方也没有可以沿用的指标类别")
-            continue
-        name_text, value_text, explanation_text = (cell.text if cell else "" for cell in (name, value, explanation))
-        for heading, cell in zip(("三级指标", "指标值"), (name, value), strict=True):
-            _check_length(heading, cell, problems)
-        indicators.append(
-            ParsedIndicator(
-                *category,
-                name_text,
-                value_text,
-                explanation_text,
-                not_applicable=is_not_applicable(name_text),
-                line=row,
+def _headings(cells: list[_Cell], wanted: tuple[str, ...]) -> dict[str, str]:
+    """Column letter of each heading of ``wanted`` the row holds."""
+    return {compact(cell.text): _column_of(cell.ref) for cell in cells if compact(cell.text) in wanted}
+
+
+class _SheetReader:
+    """Reads one sheet: header fields, then the 年度主要任务 (部门整体), then the indicator table."""
+
+    def __init__(self, kind: FormKind, vocabulary: Vocabulary, problems: _Problems):
+        self.kind = kind
+        self.vocabulary = vocabulary
+        self.problems = problems
+        self.labels = matcher(kind)
+        self.fields: dict[str, _Field] = {}
+        self.other_bases: list[_Field] = []
+        self.table_row: int | None = None
+        self.indicators: list[ParsedIndicator] = []
+        self.tasks: list[ParsedTask] = []
+        self.task_totals: dict[str, tuple[_Cell, Column]] = {}
+        self.task_title: _Cell | None = None
+
+    def read(self, rows: list[list[_Cell]]) -> None:
+        table_headings = tuple(compact(heading) for heading in self.kind.indicators.headings)
+        task_headings = tuple(compact(c.label) for c in self.kind.tasks.columns) if self.kind.tasks else ()
+        header: list[list[_Cell]] = []
+        index = 0
+        while index < len(rows):
+            cells = rows[index]
+            columns = _headings(cells, table_headings)
+            if "一级指标" in columns:
+                self._read_header(header)
+                self.table_row = _row_of(cells[0].ref)
+                self._read_table(cells, columns, rows[index + 1 :])
+                return
+            if self.kind.tasks and cells and compact(cells[0].text).startswith(self.kind.tasks.title):
+                # 年度主要任务（金额单位：万元）: the title of the task table says the unit of its amounts.
+                self.task_title = cells[0]
+                index += 1
+                continue
+            if task_headings and compact(cells[0].text if cells else "") == task_headings[0]:
+                index = self._read_tasks(_headings(cells, task_headings), rows, index + 1)
+                continue
+            header.append(cells)
+            index += 1
+        self._read_header(header)
+
+    # -- header ---------------------------------------------------------------------------------
+
+    def _read_header(self, rows: list[list[_Cell]]) -> None:
+        last: _Field | None = None
+        for cells in rows:
+            opened = False
+            for cell in cells:
+                if title_of(cell.text, [self.kind]):
+                    continue
+                label = self.labels.whole(cell.text)
+                if label is not None:
+                    last = self._open(label, cell.ref)
+                    opened = True
+                elif last is not None and (opened or last.label.field.is_long):
+                    # Right of a label, or below a free-text label merged over several rows.
+                    last.values.append(cell)
+            if not opened and last is not None and not last.label.field.is_long:
+                last = None
+
+    def _open(self, label: Label, ref: str) -> _Field:
+        name = label.field.name
+        opened = _Field(label, ref)
+        known = self.fields.get(name)
+        if known is None:
+            self.fields[name] = opened
+        elif label.field.label_field and label.spelling != known.label.spelling:
+            if label.spelling < known.label.spelling:
+                self.fields[name], opened = opened, known
+            self.other_bases.append(opened)
+        else:
+            self.problems.add(ref, f"栏目「{label.field.plain_label}」重复出现（上一次在 {known.ref}）")
+        return opened
+
+    # -- 年度主要任务 -------------------------------------------------------------------------------
+
+    def _read_tasks(self, columns: dict[str, str], rows: list[list[_Cell]], start: int) -> int:
+        """Reads task rows from ``start`` to the 合计 row; returns the index of the row after it."""
+        assert self.kind.tasks is not None
+        table = self.kind.tasks
+        by_heading = {compact(column.label): column for column in table.columns}
+        first = compact(table.columns[0].label)
+        for index in range(start, len(rows)):
+            cells = rows[index]
+            if not cells:
+                continue
+            by_column = {_column_of(cell.ref): cell for cell in cells}
+            found = {
+                by_heading[heading]: by_column[letter] for heading, letter in columns.items() if letter in by_column
+            }
+            name_cell = by_column.get(columns.get(first, ""))
+            if name_cell is not None and compact(name_cell.text) in table.total_spellings:
+                self.task_totals = {
+                    total: (found[column], column)
+                    for total, column in zip(table.totals, table.amount_columns, strict=True)
+                    if column in found
+                }
+                return index + 1
+            values = {column.name: "" for column in table.columns if not column.amount}
+            amounts: dict[str, Decimal | None] = {column.name: None for column in table.amount_columns}
+            for column, cell in found.items():
+                if column.amount:
+                    amounts[column.name] = _amount_of(cell, column.label, self.problems)
+                else:
+                    _check_length(column, cell, self.problems)
+                    values[column.name] = cell.text
+            self.tasks.append(
+                ParsedTask(
+                    values.get("name", ""),
+                    values.get("content", ""),
+                    amounts.get("total_amount"),
+                    amounts.get("fiscal_amount"),
+                    amounts.get("other_amount"),
+                    line=_row_of(cells[0].ref),
+                )
             )
+        return len(rows)
+
+    # -- indicator table ----------------------------------------------------------------------------
+
+    def _read_table(self, header: list[_Cell], columns: dict[str, str], rows: list[list[_Cell]]) -> None:
+        wanted = [compact(heading) for heading in self.kind.indicators.headings]
+        missing = [heading for heading in wanted if heading not in columns]
+        if missing:
+            self.problems.add(header[0].ref, "指标表表头缺少「" + "」「".join(missing) + "」列")
+            return
+        category: tuple[str, str] | None = None
+        table = self.kind.indicators.columns
+        for cells in rows:
+            if not cells:
+                continue
+            by_column = {_column_of(cell.ref): cell for cell in cells}
+            if _NOTE.match(cells[0].text) and cells[0] is by_column.get(columns["一级指标"]):
+                break  # the note spans the table's width, so it starts in the first column
+            row = _row_of(cells[0].ref)
+            level1_cell, level2_cell = by_column.get(columns["一级指标"]), by_column.get(columns["二级指标"])
+            found = len(self.problems.found)
+            category = self._category(level1_cell, level2_cell, category, row, columns)
+            if len(self.problems.found) > found:
+                continue  # the row's category is already reported; its content cannot be placed
+            content = {column.name: by_column.get(columns[compact(column.label)]) for column in table}
+            if not any(content.values()):
+                continue  # a blank line left under a category
+            if category is None:
+                self.problems.add(f"{columns['一级指标']}{row}", "该行没有一级、二级指标，上方也没有可以沿用的指标类别")
+                continue
+            for column in table:
+                _check_length(column, content[column.name], self.problems)
+            texts = {name: cell.text if cell else "" for name, cell in content.items()}
+            self.indicators.append(
+                ParsedIndicator(
+                    *category,
+                    texts.get("name", ""),
+                    texts.get("value", ""),
+                    texts.get("explanation", ""),
+                    not_applicable=is_not_applicable(texts.get("name", "")),
+                    line=row,
+                )
+            )
+
+    def _category(
+        self,
+        level1_cell: _Cell | None,
+        level2_cell: _Cell | None,
+        above: tuple[str, str] | None,
+        row: int,
+        columns: dict[str, str],
+    ) -> tuple[str, str] | None:
+        """The (一级, 二级) of a row: as written, or, for blank cells under a merged label, from above."""
+        level1 = None
+        if level1_cell is not None:
+            level1 = self.vocabulary.level1_of(level1_cell.text.lstrip(_CATEGORY_MARKS))
+            if level1 is None:
+                self.problems.add(level1_cell.ref, f"无法识别的一级指标「{level1_cell.text}」")
+                return above  # reported once; the rows below need no second message
+        if level2_cell is not None:
+            pair = self.vocabulary.level2_of(level2_cell.text.lstrip(_CATEGORY_MARKS))
+            if pair is None:
+                self.problems.add(level2_cell.ref, f"无法识别的二级指标「{level2_cell.text}」")
+                return above
+            if level1 is not None and pair[0] != level1:
+                self.problems.add(level2_cell.ref, f"二级指标「{pair[1]}」不属于一级指标「{level1}」")
+            return pair
+        if level1 is not None and (above is None or above[0] != level1):
+            self.problems.add(f"{columns['二级指标']}{row}", f"一级指标「{level1}」下缺少二级指标")
+        return above
+
+    # -- the form -----------------------------------------------------------------------------------
+
+    def build(self, sheet: str, title_row: int) -> ParsedSheet:
+        for name in self.kind.needed_to_store:
+            header_field = self.kind.field(name)
+            item = self.fields.get(name)
+            if item is None:
+                self.problems.add(None, f"缺少必填栏目「{header_field.plain_label}」")
+            elif not item.text:
+                self.problems.add(item.value_ref, f"「{header_field.plain_label}」未填写")
+        unit = self._amount_unit()
+        values: dict[str, Any] = {}
+        labels: dict[str, str] = {}
+        for name, item in self.fields.items():
+            values[name] = self._value(item, unit)
+            if item.label.field.label_field:
+                labels[name] = item.label.canonical
+        for name, (cell, column) in self.task_totals.items():
+            values[name] = _amount_of(cell, f"合计（{column.label}）", self.problems, unit)
+        year = values.pop("fiscal_year", None)
+        filing = ParsedFiling(
+            kind=self.kind.code,
+            line=title_row,
+            values=values,
+            amount_unit=unit,
+            indicators=self.indicators,
+            tasks=self.tasks,
+            fiscal_year=year,
+            labels=labels,
+            other_bases={item.label.canonical: item.text for item in self.other_bases},
         )
-    return indicators
+        cells = {name: item.value_ref for name, item in self.fields.items()}
+        return ParsedSheet(sheet, filing, year, cells)
+
+    def _value(self, item: _Field, unit: str) -> Any:
+        header_field = item.label.field
+        if header_field.is_long:
+            return _parse(header_field, item.text, item.value_ref, self.problems)
+        cell = _single_value(item, self.problems)
+        if cell is None:
+            return None
+        if isinstance(header_field.type, Code) and not isinstance(cell.raw, str):
+            self.problems.add(
+                cell.ref, "项目编码被保存成了数字，21位编码的末几位会丢失；请把单元格设为文本格式后重新填写"
+            )
+            return ""
+        if isinstance(header_field.type, Amount):
+            return _amount_of(cell, header_field.plain_label, self.problems, unit)
+        if (
+            isinstance(header_field.type, Years)
+            and isinstance(cell.raw, int | float)
+            and not isinstance(cell.raw, bool)
+        ):
+            return _parse(header_field, _plain(_decimal(cell.raw)), cell.ref, self.problems)
+        return _parse(header_field, cell.text, cell.ref, self.problems)
+
+    def _amount_unit(self) -> str:
+        """元 or 万元, as the amount labels (项目总金额（中期规划，万元）) or the task table's title
+        (年度主要任务（金额单位：万元）) say; 元 when they do not say."""
+        labelled = [
+            (item.label.field.plain_label, item.label.written, item.ref)
+            for item in self.fields.values()
+            if item.label.field.is_amount and "元" in item.label.written
+        ]
+        if self.task_title is not None and "元" in self.task_title.text:
+            labelled.append(
+                (self.kind.tasks.title if self.kind.tasks else "", self.task_title.text, self.task_title.ref)
+            )
+        units = {"万元" if "万元" in written else "元" for _, written, _ in labelled}
+        if len(units) > 1:
+            names = "与".join(name for name, _, _ in labelled)
+            self.problems.add(labelled[-1][2], f"{names}的单位不一致（一个是元，一个是万元）")
+        return "万元" if units == {"万元"} else "元"
 
 
-def _category(
-    level1_cell: _Cell | None,
-    level2_cell: _Cell | None,
-    above: tuple[str, str] | None,
-    row: int,
-    columns: dict[str, str],
-    vocabulary: Vocabulary,
-    problems: _Problems,
-) -> tuple[str, str] | None:
-    """The (一级, 二级) of a row: as written, or, for blank cells under a merged label, from above."""
-    level1 = None
-    if level1_cell is not None:
-        level1 = vocabulary.level1_of(level1_cell.text.lstrip(_CATEGORY_MARKS))
-        if level1 is None:
-            problems.add(level1_cell.ref, f"无法识别的一级指标「{level1_cell.text}」")
-            return above  # reported once; the rows below need no second message
-    if level2_cell is not None:
-        pair = vocabulary.level2_of(level2_cell.text.lstrip(_CATEGORY_MARKS))
-        if pair is None:
-            problems.add(level2_cell.ref, f"无法识别的二级指标「{level2_cell.text}」")
-            return above
-        if level1 is not None and pair[0] != level1:
-            problems.add(level2_cell.ref, f"二级指标「{pair[1]}」不属于一级指标「{level1}」")
-        return pair
-    if level1 is not None and (above is None or above[0] != level1):
-        problems.add(f"{columns['二级指标']}{row}", f"一级指标「{level1}」下缺少二级指标")
-    return above
-
-
-def _check_length(heading: str, cell: _Cell | None, problems: _Problems) -> None:
-    limit = _LIMITS[heading]
-    if cell is not None and len(cell.text) > limit:
-        problems.add(cell.ref, f"{heading}超过 {limit} 个字（{len(cell.text)} 个字）")
-
-
-def _build(
-    sheet: str, title_row: int, fields: dict[str, _Field], indicators: list[ParsedIndicator], problems: _Problems
-) -> ParsedSheet:
-    def text(label: str) -> str:
-        return fields[label].text if label in fields else ""
-
-    for label in REQUIRED_FIELDS:
-        if label not in fields:
-            problems.add(None, f"缺少必填栏目「{label}」")
-        elif not text(label):
-            problems.add(fields[label].value_ref, f"「{label}」未填写")
-    for label in ("项目名称", "项目类型"):
-        if label in fields and len(text(label)) > _LIMITS[label]:
-            problems.add(fields[label].value_ref, f"{label}超过 {_LIMITS[label]} 个字")
-    amount_unit = _amount_unit(fields, problems)
-    policy_label, *other_labels = [label for label in _POLICY_LABELS if label in fields] or ["政策依据"]
-    filing = ParsedFiling(
-        line=title_row,
-        code=_code(fields.get("项目编码"), problems),
-        name=text("项目名称"),
-        applicant=text("申请单位"),
-        top_unit=text("一级预算单位"),
-        duration_years=_duration(fields.get("实施期限"), problems),
-        project_type=text("项目类型"),
-        is_new=_yes_no(fields.get("是否新增项目"), problems),
-        allocation=_allocation(fields.get("分配方式"), problems),
-        amount_unit=amount_unit,
-        total_amount=_amount(fields.get("项目总金额"), amount_unit, problems),
-        current_amount=_amount(fields.get("本年度项目金额"), amount_unit, problems),
-        policy_basis=text(policy_label),
-        policy_basis_label=policy_label,
-        calculation_basis=text("测算依据"),
-        annual_goal=text("年度目标"),
-        long_term_goal=text("长期目标"),
-        indicators=indicators,
-        other_bases={label: text(label) for label in other_labels},
-    )
-    cells = {label: f.value_ref for label, f in fields.items()}
-    return ParsedSheet(sheet, filing, _year(fields.get("预算年度"), problems), cells)
+def _parse(header_field: HeaderField, text: str, ref: str, problems: _Problems) -> Any:
+    try:
+        return header_field.parse(text)
+    except ValueError as error:
+        problems.add(ref, str(error))
+        return None
 
 
 def _single_value(item: _Field, problems: _Problems) -> _Cell | None:
     if len(item.values) > 1:
-        problems.add(item.values[1].ref, f"「{item.label}」只能填在一个单元格中（已在 {item.values[0].ref} 填写）")
+        problems.add(
+            item.values[1].ref,
+            f"「{item.label.field.plain_label}」只能填在一个单元格中（已在 {item.values[0].ref} 填写）",
+        )
     return item.values[0] if item.values else None
 
 
-def _code(item: _Field | None, problems: _Problems) -> str:
-    cell = _single_value(item, problems) if item else None
-    if cell is None:
-        return ""
-    if not isinstance(cell.raw, str):
-        problems.add(cell.ref, "项目编码被保存成了数字，21位编码的末几位会丢失；请把单元格设为文本格式后重新填写")
-        return ""
-    code = "".join(cell.text.split())
-    if not _CODE.fullmatch(code):
-        problems.add(cell.ref, f"项目编码「{cell.text}」应为21位数字")
-    return code
+def _check_length(column: Column, cell: _Cell | None, problems: _Problems) -> None:
+    if cell is not None and len(cell.text) > column.max_length:
+        problems.add(cell.ref, f"{column.label}超过 {column.max_length} 个字（{len(cell.text)} 个字）")
 
 
-def _year(item: _Field | None, problems: _Problems) -> int | None:
-    cell = _single_value(item, problems) if item else None
-    if cell is None:
-        return None
-    match = _YEAR.fullmatch(cell.text)
-    if not match:
-        problems.add(cell.ref, f"预算年度「{cell.text}」应为四位年份，如 2023")
-        return None
-    return int(match.group(1))
-
-
-def _duration(item: _Field | None, problems: _Problems) -> int | None:
-    cell = _single_value(item, problems) if item else None
-    if cell is None:
-        return None
-    match = _DURATION.fullmatch(cell.text)
-    if not match:
-        problems.add(cell.ref, f"实施期限「{cell.text}」应为整数年数，如 3")
-        return None
-    return int(match.group(1))
-
-
-def _yes_no(item: _Field | None, problems: _Problems) -> bool | None:
-    cell = _single_value(item, problems) if item else None
-    if cell is None:
-        return None
-    if cell.text not in ("是", "否"):
-        problems.add(cell.ref, f"是否新增项目「{cell.text}」应填“是”或“否”")
-        return None
-    return cell.text == "是"
-
-
-def _allocation(item: _Field | None, problems: _Problems) -> str:
-    cell = _single_value(item, problems) if item else None
-    if cell is None:
-        return ""
-    if cell.text not in ALLOCATIONS:
-        problems.add(cell.ref, f"分配方式「{cell.text}」应为{'、'.join(ALLOCATIONS)}之一")
-        return ""
-    return cell.text
-
-
-def _amount_unit(fields: dict[str, _Field], problems: _Problems) -> str:
-    """元 or 万元, as the amount labels say: 项目总金额（中期规划，万元）; 元 when they do not say."""
-    labelled = [fields[label] for label in ("项目总金额", "本年度项目金额") if label in fields]
-    units = {"万元" if "万元" in f.written_label else "元" for f in labelled if "元" in f.written_label}
-    if len(units) > 1:
-        problems.add(labelled[-1].ref, "项目总金额与本年度项目金额的单位不一致（一个是元，一个是万元）")
-    return "万元" if units == {"万元"} else "元"
-
-
-def _amount(item: _Field | None, unit: str, problems: _Problems) -> Decimal | None:
-    cell = _single_value(item, problems) if item else None
-    if item is None or cell is None:
-        return None
-    if isinstance(cell.raw, (int, float, Decimal)) and not isinstance(cell.raw, bool):
-        amount = _decimal(cell.raw)
+def _amount_of(cell: _Cell, label: str, problems: _Problems, unit: str = "元") -> Decimal | None:
+    """An amount cell, a number or a text such as ``3,703,703.67``; refused when negative or too precise."""
+    if isinstance(cell.raw, int | float | Decimal) and not isinstance(cell.raw, bool):
+        amount: Decimal | None = _decimal(cell.raw)
     else:
-        digits = "".join(cell.text.split()).replace(",", "").replace("，", "")
-        if not _AMOUNT.fullmatch(digits):
-            problems.add(cell.ref, f"{item.label}「{cell.text}」不是数字")
-            return None
         try:
-            amount = Decimal(digits)
-        except InvalidOperation:
-            problems.add(cell.ref, f"{item.label}「{cell.text}」不是数字")
+            amount = Amount().parse(cell.text, label)
+        except ValueError as error:
+            problems.add(cell.ref, str(error))
             return None
-    if amount < 0:
-        problems.add(cell.ref, f"{item.label}不能为负数")
+    if amount is None:
         return None
-    # Amounts are kept in 元 to the fen: 万元 may have up to six decimals, 元 up to two.
-    places = 6 if unit == "万元" else 2
-    if amount >= Decimal(10) ** (16 - (places - 2)) or amount != amount.quantize(Decimal(1).scaleb(-places)):
-        problems.add(cell.ref, f"{item.label}「{cell.text}」超出可保存的范围（以{unit}计最多 {places} 位小数）")
+    if amount < 0:
+        problems.add(cell.ref, f"{label}不能为负数")
+        return None
+    if (problem := amount_problem(amount, unit, label)) is not None:
+        problems.add(cell.ref, problem)
         return None
     return amount

@@ -1,25 +1,42 @@
-"""What the printed form shows: the header grid and the indicator table cut into page blocks."""
+"""What the printed form shows, for every kind: the header grid, the kind's other tables, and the
+indicator table cut into page blocks. Everything comes from the kind's definition (``projects.kinds``):
+its title, the fields of its grid and their labels, its task table, the headings of its columns."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from indicators.models import Indicator, Level1Category
-from indicators.values import decimal_places
-from projects.models import Project
-from projects.printing.paging import IndicatorRow, Level1Rows, Level2Rows, header_height_mm, page_blocks
+from projects.kinds import header_relations
+from projects.kinds.base import FormKind, Row, format_amount
+from projects.models import Filing
+from projects.printing.paging import (
+    Block,
+    IndicatorRow,
+    Level1Rows,
+    Level2Rows,
+    header_height_mm,
+    page_blocks,
+    pair_shares,
+    table_height_mm,
+)
 
 TEMPLATE = "print/form.html"
 # Control characters (text extracted from PDFs carries form feeds and the like) and the two
 # noncharacters: no font has a glyph for them, and WeasyPrint garbles the text layer of the whole
 # PDF when it prints one. Nor may they appear in XML, which the engine reads the form as.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# The widths of the 一级 and 二级 columns; the kind's own columns share the rest.
+LEVEL_WIDTHS = (11, 13)
+
+__all__ = ["format_amount", "forms_html", "render_form_html", "render_forms_html"]
 
 
 @dataclass(frozen=True)
@@ -29,23 +46,19 @@ class Category:
     required: bool
 
 
-def format_amount(amount: Decimal | None) -> str:
-    """49235800 → 49,235,800.00; keeps every significant decimal a 万元 amount carries."""
-    if amount is None:
-        return ""
-    digits = max(2, decimal_places(amount.normalize()))
-    return f"{amount:,.{digits}f}"
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    value: str
+    span: int = 1  # how many value columns it takes
+    name: str = ""  # the header field shown
+    # Widths in % of the row's label and value cells: set on the first row, whose widths set the grid's.
+    widths: tuple[float, float] | None = None
 
 
-def person_name(user) -> str:
+def person_name(user: User) -> str:
     """Chinese order, family name first: 李丽 rather than Django's "丽 李"."""
     return f"{user.last_name}{user.first_name}".strip() or user.get_username()
-
-
-def _yes_no(value: bool | None) -> str:
-    if value is None:
-        return ""
-    return "是" if value else "否"
 
 
 def template_categories(template_id: int) -> dict[int, Category]:
@@ -58,13 +71,15 @@ def template_categories(template_id: int) -> dict[int, Category]:
 
 
 def indicator_levels(indicators: Iterable[Indicator], categories: dict[int, Category]) -> list[Level1Rows]:
-    """Every category in the official order with its 三级 rows, as filed.
+    """Every category in the official order with its rows, as filed.
 
     A category the filing left out still gets one empty row, as on the paper form.
     """
     rows: dict[int, list[IndicatorRow]] = {pk: [] for pk in categories}
     for indicator in sorted(indicators, key=lambda i: (i.position, i.pk)):
-        rows[indicator.category_id].append(IndicatorRow(indicator.name, indicator.value, indicator.explanation))
+        rows[indicator.category_id].append(
+            IndicatorRow(indicator.name, indicator.value, indicator.explanation, indicator.pk, indicator.not_applicable)
+        )
     levels: list[Level1Rows] = []
     for pk, category in categories.items():
         if not levels or levels[-1].label != category.level1:
@@ -74,72 +89,185 @@ def indicator_levels(indicators: Iterable[Indicator], categories: dict[int, Cate
     return levels
 
 
-def header_rows(project: Project) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str]]]:
-    """The header grid: two label/value pairs a row, then the long texts across the full width."""
-    unit = project.amount_unit
-    pairs = [
-        ("项目编码", project.code, "项目名称", project.name),
-        ("申请单位", project.applicant.name, "一级预算单位", project.top_unit.name),
-        ("实施期限", f"{project.duration_years}年" if project.duration_years else "", "项目类型", project.project_type),
-        ("是否新增项目", _yes_no(project.is_new), "分配方式", project.allocation),
-        (
-            f"项目总金额（中期规划，{unit}）",
-            format_amount(project.in_filing_unit(project.total_amount)),
-            f"本年度项目金额（{unit}）",
-            format_amount(project.in_filing_unit(project.current_amount)),
-        ),
-    ]
-    texts = [
-        (project.policy_basis_label or "政策依据", project.policy_basis),
-        ("测算依据", project.calculation_basis),
-        ("年度目标", project.annual_goal),
-        ("长期目标（跨度多年的项目需填）", project.long_term_goal),
-    ]
-    return pairs, texts
+def web_rows(levels: list[Level1Rows]) -> list[dict[str, Any]]:
+    """The indicator table for a web page: one entry per row, the 一级/二级 labels on the first row of
+    their group with how many rows they span, as the printed form merges them."""
+    table: list[dict[str, Any]] = []
+    for level1 in levels:
+        first = len(table)
+        for group in level1.groups:
+            for index, row in enumerate(group.rows):
+                table.append(
+                    {"level1": level1.label, "level1_rowspan": 0, "level2": group.label,
+                     "level2_rowspan": len(group.rows) if index == 0 else 0, "row": row,
+                     "required": group.label.startswith("*")}
+                )  # fmt: skip
+        if len(table) > first:
+            table[first]["level1_rowspan"] = len(table) - first
+    return table
 
 
-def form_context(project: Project, *, levels: list[Level1Rows], review=None) -> dict:
-    """``review`` is the decisive review (``comment``, ``user``, ``created_at``) or None."""
-    pairs, texts = header_rows(project)
+def _shown(filing: Filing, name: str) -> str:
+    """A header value as the form prints it: amounts in the filing's unit with separators."""
+    header_field = filing.form_kind.field(name)
+    value = filing.value(name)
+    if header_field.is_amount:
+        return format_amount(filing.in_filing_unit(value))
+    return header_field.show(value, filing.amount_unit)
+
+
+def _label(filing: Filing, name: str) -> str:
+    header_field = filing.form_kind.field(name)
+    if header_field.label_field:
+        return filing.value(header_field.label_field) or header_field.plain_label
+    return header_field.label_for(filing.amount_unit)
+
+
+def header_rows(filing: Filing) -> tuple[list[list[Cell]], list[Cell], int]:
+    """The header grid: rows of label/value pairs, then the long texts across the full width, and how
+    many pairs the widest row has (the grid's width)."""
+    kind = filing.form_kind
+    pairs = max((len(item.names) for item in kind.layout if isinstance(item, Row)), default=2)
+    rows, texts = [], []
+    for item in kind.layout:
+        if isinstance(item, Row):
+            cells = [Cell(_label(filing, name), _shown(filing, name), name=name) for name in item.names]
+            last = cells[-1]
+            # A row with fewer pairs than the widest one lets its last value take the rest.
+            cells[-1] = Cell(last.label, last.value, span=1 + 2 * (pairs - len(cells)), name=last.name)
+            rows.append(cells)
+        else:
+            texts.append(Cell(_label(filing, item.name), _shown(filing, item.name), name=item.name))
+    return rows, texts, pairs
+
+
+def _task_table(filing: Filing, kind: FormKind) -> dict[str, Any] | None:
+    if kind.tasks is None:
+        return None
+    table = kind.tasks
+    rows = []
+    for task in filing.tasks.all():
+        rows.append(
+            [
+                format_amount(filing.in_filing_unit(getattr(task, column.name)))
+                if column.amount
+                else getattr(task, column.name)
+                for column in table.columns
+            ]
+        )
+    totals = [format_amount(filing.in_filing_unit(filing.value(name))) for name in table.totals]
     return {
-        "project": project,
-        "pairs": pairs,
-        "texts": texts,
-        "blocks": page_blocks(levels, above_mm=header_height_mm(pairs, texts)),
-        "status": project.get_status_display(),
+        "title": table.title,
+        "unit": filing.amount_unit,
+        "columns": table.columns,
+        "rows": rows,
+        "total_label": table.total_label,
+        "totals": totals,
+        "shares": [column.width / 100 for column in table.columns],
+    }
+
+
+def _shares(kind: FormKind) -> tuple[tuple[str, float], ...]:
+    rest = 100 - sum(LEVEL_WIDTHS)
+    total = sum(column.width for column in kind.indicators.columns)
+    return tuple((column.name, column.width / total * rest / 100) for column in kind.indicators.columns)
+
+
+def form_context(filing: Filing, *, levels: list[Level1Rows], review: Any = None) -> dict[str, Any]:
+    """``review`` is the decisive review (``comment``, ``user``, ``created_at``) or None."""
+    kind = filing.form_kind
+    rows, texts, pairs = header_rows(filing)
+    tasks = _task_table(filing, kind)
+    grid_texts = [(cell.label, cell.value) for cell in texts]
+    above = header_height_mm(
+        [[t for cell in row for t in (cell.label, cell.value)] for row in rows], grid_texts, pairs=pairs
+    )
+    if tasks is not None:
+        above += table_height_mm(tasks["rows"], tasks["shares"])
+    shares = _shares(kind)
+    grid = [round(share * 100, 2) for share in pair_shares(pairs)]
+    if rows:
+        rows[0] = [
+            Cell(cell.label, cell.value, cell.span, cell.name, widths)
+            for cell, widths in zip(rows[0], _widths(rows[0], grid), strict=True)
+        ]
+    return {
+        "filing": filing,
+        "kind": kind,
+        "rows": rows,
+        "texts": grid_texts,
+        "text_span": 2 * pairs - 1,
+        "tasks": tasks,
+        "columns": [
+            (column.label, round(share * 100, 2), _CELL_CLASSES.get(column.name, ""))
+            for column, (_, share) in zip(kind.indicators.columns, shares, strict=True)
+        ],
+        "level_widths": LEVEL_WIDTHS,
+        "blocks": [_printed(block, kind) for block in page_blocks(levels, above_mm=above, shares=shares)],
+        "status": filing.get_status_display(),
         "review": review,
         "reviewer": person_name(review.user) if review and review.user else "",
     }
 
 
-def render_forms_html(projects: Iterable[Project], reviews: dict | None = None) -> list[str]:
-    """The HTML of each project's form, in the order given, with a fixed number of queries."""
-    return list(forms_html(projects, reviews))
+# How each column's cells are set: the value centred, long explanations with their line breaks.
+_CELL_CLASSES = {"value": "target", "explanation": "text"}
 
 
-def forms_html(projects: Iterable[Project], reviews: dict | None = None) -> Iterator[str]:
-    """``render_forms_html`` a form at a time: the projects and their indicators are read at once,
+def _widths(cells: list[Cell], grid: list[float]) -> list[tuple[float, float]]:
+    """The width of each label and value cell of the first row, whose widths set the grid's columns."""
+    widths, column = [], 0
+    for cell in cells:
+        value = sum(grid[column + 1 : column + 1 + cell.span])
+        widths.append((grid[column], round(value, 2)))
+        column += 1 + cell.span
+    return widths
+
+
+def _printed(block: Block, kind: FormKind) -> dict[str, Any]:
+    """A page block with each row's cells in the kind's columns."""
+    rows = [
+        {
+            "level1": printed.level1,
+            "level2": printed.level2,
+            "cells": [
+                (getattr(printed.row, column.name), _CELL_CLASSES.get(column.name, ""))
+                for column in kind.indicators.columns
+            ],
+        }
+        for printed in block.rows
+    ]
+    return {"rows": rows, "fits_a_page": block.fits_a_page}
+
+
+def render_forms_html(filings: Iterable[Filing], reviews: dict[int, Any] | None = None) -> list[str]:
+    """The HTML of each filing's form, in the order given, with a fixed number of queries."""
+    return list(forms_html(filings, reviews))
+
+
+def forms_html(filings: Iterable[Filing], reviews: dict[int, Any] | None = None) -> Iterator[str]:
+    """``render_forms_html`` a form at a time: the filings, their rows and tasks are read at once,
     each form is made when asked for (reading each template's categories the first time)."""
-    projects = list(projects)
-    ids = [project.pk for project in projects]
+    filings = list(filings)
+    ids = [filing.pk for filing in filings]
     loaded = (
-        Project.objects.select_related("applicant", "top_unit")
-        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk")))
+        Filing.objects.select_related("department", *header_relations())
+        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk")), "tasks")
         .in_bulk(ids)
     )
     return _forms_html(ids, loaded, reviews or {})
 
 
-def _forms_html(ids: list[int], loaded: dict[int, Project], reviews: dict) -> Iterator[str]:
+def _forms_html(ids: list[int], loaded: dict[int, Filing], reviews: dict[int, Any]) -> Iterator[str]:
     categories_by_template: dict[int, dict[int, Category]] = {}
     for pk in ids:
-        project = loaded[pk]
-        if project.template_id not in categories_by_template:
-            categories_by_template[project.template_id] = template_categories(project.template_id)
-        levels = indicator_levels(project.indicators.all(), categories_by_template[project.template_id])
-        html = render_to_string(TEMPLATE, form_context(project, levels=levels, review=reviews.get(pk)))
+        filing = loaded[pk]
+        if filing.template_id not in categories_by_template:
+            categories_by_template[filing.template_id] = template_categories(filing.template_id)
+        levels = indicator_levels(filing.indicators.all(), categories_by_template[filing.template_id])
+        html = render_to_string(TEMPLATE, form_context(filing, levels=levels, review=reviews.get(pk)))
         yield _UNPRINTABLE.sub("", html)
 
 
-def render_form_html(*, project: Project, review=None) -> str:
-    return render_forms_html([project], {project.pk: review} if review else None)[0]
+def render_form_html(*, filing: Filing, review: Any = None) -> str:
+    return render_forms_html([filing], {filing.pk: review} if review else None)[0]

@@ -28,8 +28,8 @@ CELL_PADDING_MM = 2 * 1.6  # left and right
 ROW_EXTRA_MM = 2 * 1.2 + 0.3  # top and bottom padding, border
 TITLE_MM = 20 * 25.4 / 72 * 1.45 + 5 + 9 * 25.4 / 72 * 1.45 + 1.5  # h1 and the year/code line
 TABLE_HEADER_MM = LINE_MM + ROW_EXTRA_MM
-HEADER_SHARES = (0.17, 0.33, 0.17, 0.33)
 TEXT_SHARES = (0.17, 0.83)
+# The 二级 form's columns; the other kinds' come from their definitions (``projects.kinds``).
 INDICATOR_SHARES = {"name": 0.22, "value": 0.15, "explanation": 0.39}
 # A block on a page of its own shares it with the repeated table header.
 BLOCK_BUDGET_MM = PAGE_BODY_MM - TABLE_HEADER_MM
@@ -42,6 +42,9 @@ class IndicatorRow:
     name: str = ""
     value: str = ""
     explanation: str = ""
+    # Not printed: which stored row it is (None for the blank line of an empty category), for the web page.
+    indicator_id: int | None = None
+    not_applicable: bool = False
 
 
 @dataclass
@@ -98,35 +101,53 @@ def _row_mm(cells: list[tuple[str, float]]) -> float:
     return max(_lines(text, share) for text, share in cells) * LINE_MM + ROW_EXTRA_MM
 
 
-def row_height_mm(row: IndicatorRow) -> float:
-    return _row_mm([(getattr(row, column), share) for column, share in INDICATOR_SHARES.items()])
+Shares = tuple[tuple[str, float], ...]  # (column, share of the width) of the kind's own columns
+PROJECT_SHARES: Shares = tuple(INDICATOR_SHARES.items())
 
 
-def header_height_mm(pairs: Sequence[tuple[str, ...]], texts: list[tuple[str, str]]) -> float:
-    """The title and the header grid above the indicator table."""
+def row_height_mm(row: IndicatorRow, shares: Shares = PROJECT_SHARES) -> float:
+    return _row_mm([(getattr(row, column), share) for column, share in shares])
+
+
+def pair_shares(pairs: int) -> tuple[float, ...]:
+    """Label and value widths of a header row of ``pairs`` label/value pairs across the width."""
+    label = 0.17 if pairs <= 2 else 0.12
+    value = (1 - label * pairs) / pairs
+    return (label, value) * pairs
+
+
+def header_height_mm(rows: Sequence[Sequence[str]], texts: Sequence[tuple[str, str]], *, pairs: int = 2) -> float:
+    """The title and the header grid above the indicator table; ``rows`` hold label, value, label…"""
     height = TITLE_MM
-    height += sum(_row_mm(list(zip(pair, HEADER_SHARES, strict=True))) for pair in pairs)
+    shares = pair_shares(pairs)
+    height += sum(_row_mm(list(zip(row, shares, strict=False))) for row in rows)
     height += sum(_row_mm(list(zip(text, TEXT_SHARES, strict=True))) for text in texts)
     return height
 
 
-def _height(rows: list[IndicatorRow]) -> float:
-    return sum(row_height_mm(row) for row in rows)
+def table_height_mm(rows: Sequence[Sequence[str]], shares: Sequence[float]) -> float:
+    """A plain table (the 年度主要任务) with its heading row."""
+    return TABLE_HEADER_MM * 2 + sum(_row_mm(list(zip(row, shares, strict=True))) for row in rows)
 
 
-def _block(level1: str, groups: list[Level2Rows]) -> Block:
+def _height(rows: list[IndicatorRow], shares: Shares = PROJECT_SHARES) -> float:
+    return sum(row_height_mm(row, shares) for row in rows)
+
+
+def _block(level1: str, groups: list[Level2Rows], shares: Shares) -> Block:
     printed: list[PrintedRow] = []
     for group in groups:
         for index, row in enumerate(group.rows):
             printed.append(PrintedRow(row, level2=LabelCell(group.label, len(group.rows)) if index == 0 else None))
     printed[0].level1 = LabelCell(level1, len(printed))
-    return Block(printed, sum(_height(group.rows) for group in groups))
+    return Block(printed, sum(_height(group.rows, shares) for group in groups))
 
 
 class _Pager:
     """Fills estimated pages with the rows of one 一级 group after another."""
 
-    def __init__(self, above_mm: float):
+    def __init__(self, above_mm: float, shares: Shares):
+        self.shares = shares
         self.blocks: list[Block] = []
         self.used = above_mm % PAGE_BODY_MM + TABLE_HEADER_MM
         self.label = ""
@@ -138,7 +159,7 @@ class _Pager:
         self.label = level1
 
     def add(self, group: Level2Rows, rows: list[IndicatorRow]) -> None:
-        height = _height(rows)
+        height = _height(rows, self.shares)
         on_a_fresh_page = not self.pending and self.used <= TABLE_HEADER_MM
         if self.used + self.pending_height + height > PAGE_BODY_MM and not on_a_fresh_page:
             self._next_page()
@@ -151,7 +172,7 @@ class _Pager:
 
     def finish(self) -> None:
         if self.pending:
-            self.blocks.append(_block(self.label, self.pending))
+            self.blocks.append(_block(self.label, self.pending, self.shares))
         self.used += self.pending_height
         self.pending, self.pending_height, self.last_group = [], 0.0, None
 
@@ -162,16 +183,17 @@ class _Pager:
         self.used = TABLE_HEADER_MM
 
 
-def page_blocks(levels: list[Level1Rows], *, above_mm: float = 0.0) -> list[Block]:
-    """The blocks, laid out on estimated pages; ``above_mm`` is what the form prints before the table.
+def page_blocks(levels: list[Level1Rows], *, above_mm: float = 0.0, shares: Shares = PROJECT_SHARES) -> list[Block]:
+    """The blocks, laid out on estimated pages; ``above_mm`` is what the form prints before the table,
+    ``shares`` the widths of the kind's own columns.
 
     A 二级 group that fits a page is never cut; a taller one fills each page row by row.
     """
-    pager = _Pager(above_mm)
+    pager = _Pager(above_mm, shares)
     for level1 in levels:
         pager.start(level1.label)
         for group in level1.groups:
-            if _height(group.rows) <= BLOCK_BUDGET_MM:
+            if _height(group.rows, shares) <= BLOCK_BUDGET_MM:
                 pager.add(group, group.rows)
             else:
                 for row in group.rows:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from checks.services import filing_check_refresh
-from projects.models import Project
+from projects.models import Filing
 from projects.services.prerender import prerender_after_commit
 
 
-def filings_changed(*, projects: list[Project], previously: Iterable[tuple[int, int]] = ()) -> None:
-    """``previously`` holds the projects' ``prerender.exported_under`` pairs from before the change."""
-    filing_check_refresh(projects=projects)
-    prerender_after_commit(projects=projects, previously=previously)
+def filings_changed(*, filings: list[Filing], previously: Iterable[tuple[int, int]] = ()) -> None:
+    """``previously`` holds the filings' ``prerender.exported_under`` pairs from before the change."""
+    filing_check_refresh(filings=filings)
+    prerender_after_commit(filings=filings, previously=previously)

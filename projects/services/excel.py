@@ -1,10 +1,11 @@
-"""Writes the official 二级项目支出绩效目标申报表 template as .xlsx: one sheet per project.
+"""Writes the official 申报表 of every kind as .xlsx: one sheet per filing.
 
 The sheet looks like the printed form: the title, a header grid of label/value pairs, the long
-texts across the width, the indicator table with its 一级/二级 cells merged over their rows, and
-the platforms' 备注. Grey cells hold what the system fills in (codes, units, amounts, the
-categories); a unit types into the white ones. ``projects.parsers.xlsx`` reads the same layout
-back, by labels rather than addresses.
+texts across the width, the 部门整体 form's 年度主要任务, the indicator table with its 一级/二级
+cells merged over their rows, and the platforms' 备注. Grey cells hold what the system fills in
+(codes, units, amounts, the categories); a unit types into the white ones. Everything on the sheet
+comes from the kind's definition (``projects.kinds``); ``projects.parsers.xlsx`` reads the same
+layout back, by labels and headings rather than addresses.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.page import PageMargins
@@ -29,14 +31,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.models import FormTemplate, Indicator
 from indicators.taxonomy import TemplateSpec
-from projects.models import AmountUnit, Department, Project
-from projects.parsers.text import FORM_TITLE
-from projects.parsers.xlsx import ALLOCATIONS, TABLE_COLUMNS
+from projects.kinds import header_relations, kind_named
+from projects.kinds.base import Amount, Choice, Code, FormKind, Row, Wide, Years, YesNo
+from projects.models import AmountUnit, Department, Filing
 
 NOTE = "备注：作为导入模板，置灰信息无需录入，作为导出模板，置灰信息系统自动带出。"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-WIDTHS = {"A": 18, "B": 18, "C": 26, "D": 18, "E": 40}
+# Column widths by the number of columns the kind's sheet has.
+WIDTHS = {5: (18, 18, 26, 18, 40), 6: (16, 16, 22, 16, 22, 30)}
 FONT = Font(name="宋体", size=11)
 BOLD = Font(name="宋体", size=11, bold=True)
 TITLE_FONT = Font(name="宋体", size=16, bold=True)
@@ -48,95 +51,84 @@ CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
 YUAN_FORMAT = "#,##0.00"
 WAN_FORMAT = "#,##0.00####"  # 万元 keep up to six decimals: 元 to the fen
 
-# What a cell holds, and a header pair: label, value, grey or not, number format.
-_Value = str | int | Decimal | None
-_Pair = tuple[str, _Value, bool, str | None]
-
 _LINE_HEIGHT = 15  # points per line of 11-point text
 _WIDE_CHAR = 2.1  # a CJK character is about two digit-widths of the column unit
 
 
 @dataclass
-class FormData:
-    """What one sheet shows; built from a project, or partly blank for the template."""
+class SheetData:
+    """What one sheet shows, in the filing's unit; built from a filing, or partly blank for a template."""
 
+    kind: FormKind
     year: int | None = None
-    code: str = ""
-    name: str = ""
-    applicant: str = ""
-    top_unit: str = ""
-    duration_years: int | None = None
-    project_type: str = ""
-    is_new: bool | None = None
-    allocation: str = ""
     amount_unit: str = AmountUnit.YUAN
-    total_amount: Decimal | None = None
-    current_amount: Decimal | None = None
-    policy_basis_label: str = "政策依据"
-    policy_basis: str = ""
-    calculation_basis: str = ""
-    annual_goal: str = ""
-    long_term_goal: str = ""
-    # (一级, 二级) → rows of (三级指标, 指标值, 指标解释)
-    rows: dict[tuple[str, str], list[tuple[str, str, str]]] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # header field name → value as written
+    labels: dict[str, str] = field(default_factory=dict)  # the label a filing used (政策依据 / 项目概况)
+    # (一级, 二级) → rows of the kind's column values
+    rows: dict[tuple[str, str], list[tuple[str, ...]]] = field(default_factory=dict)
+    tasks: list[tuple[Any, ...]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, project: Project) -> FormData:
-        rows: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
-        for indicator in project.indicators.all():
+    def of(cls, filing: Filing) -> SheetData:
+        kind = filing.form_kind
+        columns = [column.name for column in kind.indicators.columns]
+        rows: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+        for indicator in filing.indicators.all():
             key = (indicator.category.parent.name, indicator.category.name)
-            rows.setdefault(key, []).append((indicator.name, indicator.value, indicator.explanation))
-        return cls(
-            year=project.fiscal_year,
-            code=project.code,
-            name=project.name,
-            applicant=project.applicant.name,
-            top_unit=project.top_unit.name,
-            duration_years=project.duration_years,
-            project_type=project.project_type,
-            is_new=project.is_new,
-            allocation=project.allocation,
-            amount_unit=project.amount_unit or AmountUnit.YUAN,
-            total_amount=project.in_filing_unit(project.total_amount),
-            current_amount=project.in_filing_unit(project.current_amount),
-            policy_basis_label=project.policy_basis_label or "政策依据",
-            policy_basis=project.policy_basis,
-            calculation_basis=project.calculation_basis,
-            annual_goal=project.annual_goal,
-            long_term_goal=project.long_term_goal,
-            rows=rows,
-        )
+            rows.setdefault(key, []).append(tuple(getattr(indicator, name) for name in columns))
+        values: dict[str, Any] = {}
+        for header_field in kind.header:
+            value = filing.value(header_field.name)
+            values[header_field.name] = filing.in_filing_unit(value) if header_field.is_amount else value
+        labels = {f.name: filing.value(f.label_field) or f.plain_label for f in kind.header if f.label_field}
+        tasks = []
+        if kind.tasks is not None:
+            for task in filing.tasks.all():
+                tasks.append(
+                    tuple(
+                        filing.in_filing_unit(getattr(task, column.name))
+                        if column.amount
+                        else getattr(task, column.name)
+                        for column in kind.tasks.columns
+                    )
+                )
+        return cls(kind, filing.fiscal_year, filing.amount_unit or AmountUnit.YUAN, values, labels, rows, tasks)
 
 
-def projects_to_workbook(*, projects: Iterable[Project]) -> bytes:
-    """One sheet per project, named by its 项目编码; ``projects`` should already be scoped."""
-    if hasattr(projects, "select_related"):
-        projects = projects.select_related("applicant", "top_unit").prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.select_related("category__parent"))
+def filings_to_workbook(*, filings: Iterable[Filing]) -> bytes:
+    """One sheet per filing, named by its code (or its name); ``filings`` should already be scoped."""
+    if isinstance(filings, QuerySet):
+        filings = filings.select_related("department", "template", *header_relations()).prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.select_related("category__parent")), "tasks"
         )
     workbook = Workbook()
-    workbook.remove(workbook.worksheets[0])  # the sheet a new workbook opens with
+    workbook.remove(workbook.worksheets[0])
     specs: dict[int, TemplateSpec] = {}
-    for project in projects:
-        if project.template_id not in specs:
-            specs[project.template_id] = project.template.spec()
-        title = _unique_title(workbook, project.code)
-        _write_form(workbook.create_sheet(title), FormData.of(project), specs[project.template_id], system_filled=True)
+    for filing in filings:
+        if filing.template_id not in specs:
+            specs[filing.template_id] = filing.template.spec()
+        title = _unique_title(workbook, filing.code or filing.name or filing.form_kind.short_name)
+        _write_form(workbook.create_sheet(title), SheetData.of(filing), specs[filing.template_id], system_filled=True)
     if not workbook.worksheets:
         workbook.create_sheet("申报表")  # a workbook needs a sheet; an empty selection gives an empty one
     return _save(workbook)
 
 
-def blank_template_workbook(*, department: Department | None = None, year: int | None = None) -> bytes:
-    """The template to fill offline, with the department's header fields filled in when given."""
-    data = FormData(year=year)
+def blank_template_workbook(
+    *, kind: str = "project", department: Department | None = None, year: int | None = None
+) -> bytes:
+    """The template of ``kind`` to fill offline, with the department's header fields filled in when given."""
+    form_kind = kind_named(kind)
+    data = SheetData(form_kind, year=year)
     if department is not None:
-        data.applicant = department.name
-        data.top_unit = department.parent.name if department.parent is not None else department.name
+        data.values["department"] = department
+        parent = department.parent if department.parent_id else department
+        if form_kind.parent_unit:
+            data.values[form_kind.parent_unit] = parent
     workbook = Workbook()
-    sheet = workbook.worksheets[0]  # the sheet a new workbook opens with
-    _write_form(sheet, data, FormTemplate.default().spec(), system_filled=False)
-    sheet.title = "申报表"
+    sheet = workbook.worksheets[0]
+    _write_form(sheet, data, FormTemplate.default(kind).spec(), system_filled=False)
+    sheet.title = form_kind.short_name
     return _save(workbook)
 
 
@@ -147,79 +139,81 @@ def workbook_filename(stem: str) -> str:
 def _save(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.properties.creator = "budgetperf"
-    workbook.properties.title = FORM_TITLE
+    workbook.properties.title = "预算绩效目标申报表"
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def _unique_title(workbook: Workbook, wanted: str) -> str:
-    title, number = wanted[:31], 2
+    wanted = "".join(c for c in wanted if c not in "[]:*?/\\")[:31] or "申报表"
+    title, number = wanted, 2
     while title in workbook.sheetnames:
         suffix = f"({number})"
         title, number = wanted[: 31 - len(suffix)] + suffix, number + 1
     return title
 
 
-def _write_form(sheet: Worksheet, data: FormData, spec: TemplateSpec, *, system_filled: bool) -> None:
-    writer = _SheetWriter(sheet)
-    writer.title()
+def sheet_width(kind: FormKind) -> int:
+    """How many columns the kind's sheet has: enough for its widest header row, its tables."""
+    pairs = max((len(item.names) for item in kind.layout if isinstance(item, Row)), default=2)
+    tasks = len(kind.tasks.columns) if kind.tasks else 0
+    return max(2 * pairs + (1 if pairs == 2 else 0), 2 + len(kind.indicators.columns), tasks, 5)
+
+
+def spans(width: int, parts: int) -> list[int]:
+    """How many columns each of ``parts`` takes of ``width``, the first ones the widest."""
+    base, extra = divmod(width, parts)
+    return [base + (1 if index < extra else 0) for index in range(parts)]
+
+
+def _write_form(sheet: Worksheet, data: SheetData, spec: TemplateSpec, *, system_filled: bool) -> None:
+    kind = data.kind
+    writer = _SheetWriter(sheet, sheet_width(kind))
+    writer.title(kind.title)
 
     # Grey marks what the platform fills in; in the blank template only what is already filled.
-    def grey(value: _Value) -> bool:
+    def grey(value: Any) -> bool:
         return system_filled or value not in (None, "")
 
     writer.pair_row([("预算年度：", data.year, grey(data.year), None)])
-    amount_format = WAN_FORMAT if data.amount_unit == AmountUnit.WAN_YUAN else YUAN_FORMAT
-    unit = data.amount_unit or AmountUnit.YUAN
-    writer.pair_row([("项目编码：", data.code, grey(data.code), "@"), ("项目名称：", data.name, grey(data.name), None)])
-    writer.pair_row(
-        [
-            ("申请单位：", data.applicant, grey(data.applicant), None),
-            ("一级预算单位：", data.top_unit, grey(data.top_unit), None),
-        ]
-    )
-    writer.pair_row(
-        [
-            ("实施期限：", data.duration_years, grey(data.duration_years), None),
-            ("项目类型：", data.project_type, grey(data.project_type), None),
-        ]
-    )
-    is_new = "" if data.is_new is None else ("是" if data.is_new else "否")
-    writer.pair_row(
-        [("是否新增项目：", is_new, grey(is_new), None), ("分配方式：", data.allocation, grey(data.allocation), None)]
-    )
-    writer.pair_row(
-        [
-            (f"项目总金额（中期规划，{unit}）：", data.total_amount, grey(data.total_amount), amount_format),
-            (f"本年度项目金额（{unit}）：", data.current_amount, grey(data.current_amount), amount_format),
-        ]
-    )
-    for label, text in (
-        (f"{data.policy_basis_label}：", data.policy_basis),
-        ("测算依据：", data.calculation_basis),
-        ("年度目标：", data.annual_goal),
-        ("长期目标（跨度多年的项目需填）：", data.long_term_goal),
-    ):
-        writer.text_row(label, text)
-    writer.table(spec, data.rows)
+    for item in kind.layout:
+        if isinstance(item, Row):
+            writer.pair_row([_pair(data, name, grey) for name in item.names])
+        elif isinstance(item, Wide):
+            label, value, _, _ = _pair(data, item.name, grey)
+            writer.text_row(label, value)
+    if kind.tasks is not None:
+        writer.tasks(kind, data.tasks, [_excel(data.values.get(name)) for name in kind.tasks.totals], data.amount_unit)
+    writer.table(kind, spec, data.rows)
     writer.note()
-    writer.validations()
+    writer.validations(kind)
     writer.page_setup()
+
+
+def _pair(data: SheetData, name: str, grey: Any) -> tuple[str, Any, bool, str | None]:
+    header_field = data.kind.field(name)
+    label = data.labels.get(name) or header_field.label_for(data.amount_unit)
+    value = _excel(data.values.get(name))
+    if isinstance(header_field.type, YesNo):
+        value = header_field.show(value, data.amount_unit)
+    elif isinstance(header_field.type, Years) and value is not None:
+        value = int(value)
+    number_format = None
+    if header_field.is_amount:
+        number_format = WAN_FORMAT if data.amount_unit == AmountUnit.WAN_YUAN else YUAN_FORMAT
+    elif isinstance(header_field.type, Code):
+        number_format = "@"
+    return f"{label}：", value, grey(value), number_format
+
+
+def _excel(value: Any) -> Any:
+    """A value as a cell holds it: units and linked filings by name."""
+    return getattr(value, "name", value)
 
 
 # Named styles: one registration per workbook, then each cell takes a style by name, which is
 # much cheaper than assigning fonts, fills and borders cell by cell.
-class _Style(TypedDict, total=False):
-    """What a named style sets: the arguments of ``NamedStyle`` besides its name."""
-
-    font: Font
-    alignment: Alignment
-    border: Border
-    fill: PatternFill
-    number_format: str
-
-
-_STYLES: dict[str, _Style] = {
+_STYLES: dict[str, dict[str, Any]] = {
     "申报表-标题": {"font": TITLE_FONT, "alignment": CENTRE},
     "申报表-栏目": {"font": BOLD, "alignment": WRAP, "border": BORDER},
     "申报表-表头": {"font": BOLD, "alignment": CENTRE, "border": BORDER},
@@ -233,33 +227,40 @@ def _value_style(grey: bool, number_format: str | None) -> str:
     """The name of a value cell's style: grey or white, with its number format."""
     name = "申报表-" + ("系统" if grey else "填写") + (f"-{number_format}" if number_format else "")
     if name not in _STYLES:
-        _STYLES[name] = {"font": FONT, "alignment": WRAP, "border": BORDER}
+        style: dict[str, Any] = {"font": FONT, "alignment": WRAP, "border": BORDER}
         if grey:
-            _STYLES[name]["fill"] = GREY
+            style["fill"] = GREY
         if number_format:
-            _STYLES[name]["number_format"] = number_format
+            style["number_format"] = number_format
+        _STYLES[name] = style
     return name
 
 
 class _SheetWriter:
     """Writes the form top to bottom, remembering where the cells that need validation are."""
 
-    def __init__(self, sheet: Worksheet) -> None:
-        if sheet.parent is None:
-            raise ValueError("the sheet to write the form on belongs to no workbook")
+    def __init__(self, sheet: Worksheet, width: int):
         self.sheet = sheet
-        self.workbook = sheet.parent  # where the named styles are registered
+        self.width = width
+        self.letters = [get_column_letter(index) for index in range(1, width + 1)]
+        self.widths = WIDTHS.get(width) or (18,) * width
         self.row = 0
         self.cells: dict[str, str] = {}  # label → value cell, for data validation
 
-    def _put(self, ref: str, value: _Value, style: str, *, through: str | None = None) -> None:
+    @property
+    def last(self) -> str:
+        return self.letters[-1]
+
+    def _put(self, ref: str, value: Any, style: str, *, through: str | None = None) -> None:
         """Writes a value in the named style; ``through`` merges the cell with those up to it."""
         if through is not None and through != ref:
             # Merge first and style every cell after: merging a styled cell makes openpyxl copy
             # borders cell by cell, which is slow; styled by name, merged cells keep the borders.
             self.sheet.merge_cells(f"{ref}:{through}")
-        if style not in self.workbook.named_styles:
-            self.workbook.add_named_style(NamedStyle(name=style, **_STYLES[style]))
+        workbook = self.sheet.parent
+        assert workbook is not None
+        if style not in workbook.named_styles:
+            workbook.add_named_style(NamedStyle(name=style, **_STYLES[style]))
         for line in self.sheet[f"{ref}:{through or ref}"]:
             for cell in line:
                 cell.style = style
@@ -270,85 +271,125 @@ class _SheetWriter:
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"  # text such as "=100%" must stay text, never become a formula
 
+    def _span_width(self, first: int, count: int) -> float:
+        return sum(self.widths[first : first + count])
+
     def _height(self, *texts: tuple[object, float]) -> None:
         lines = max((_line_count(_display(text), width) for text, width in texts), default=1)
         self.sheet.row_dimensions[self.row].height = max(lines * _LINE_HEIGHT + 5, 22)
 
-    def title(self) -> None:
+    def title(self, text: str) -> None:
         self.row += 1
-        self._put(f"A{self.row}", FORM_TITLE, "申报表-标题", through=f"E{self.row}")
+        self._put(f"A{self.row}", text, "申报表-标题", through=f"{self.last}{self.row}")
         self.sheet.row_dimensions[self.row].height = 36
 
-    def pair_row(self, pairs: list[_Pair]) -> None:
-        """Label A, value B:C, label D, value E; a row of one pair leaves D:E empty."""
+    def pair_row(self, pairs: Sequence[tuple[str, Any, bool, str | None]]) -> None:
+        """Label and value side by side, the values sharing what the labels leave of the width."""
         self.row += 1
         r = self.row
-        slots = (("A", "B", "C"), ("D", "E", "E"))
+        column = 0
         heights = []
-        for (label, value, grey, number_format), (label_col, first, last) in zip(pairs, slots, strict=False):
-            self._put(f"{label_col}{r}", label, "申报表-栏目")
-            self._put(f"{first}{r}", value, _value_style(grey, number_format), through=f"{last}{r}")
-            self.cells[label] = f"{first}{r}"
-            heights += [(label, WIDTHS[label_col]), (value, _span_width(first, last))]
+        for (label, value, grey, number_format), span in zip(
+            pairs, spans(self.width - len(pairs), len(pairs)), strict=True
+        ):
+            label_ref, first = f"{self.letters[column]}{r}", f"{self.letters[column + 1]}{r}"
+            self._put(label_ref, label, "申报表-栏目")
+            self._put(first, value, _value_style(grey, number_format), through=f"{self.letters[column + span]}{r}")
+            self.cells[label] = first
+            heights += [(label, self.widths[column]), (value, self._span_width(column + 1, span))]
+            column += 1 + span
         self._height(*heights)
 
-    def text_row(self, label: str, text: str) -> None:
+    def text_row(self, label: str, text: Any) -> None:
         self.row += 1
         r = self.row
         self._put(f"A{r}", label, "申报表-栏目")
-        self._put(f"B{r}", text, "申报表-填写", through=f"E{r}")
-        self._height((label, WIDTHS["A"]), (text, _span_width("B", "E")))
+        self._put(f"B{r}", text, "申报表-填写", through=f"{self.last}{r}")
+        self._height((label, self.widths[0]), (text, self._span_width(1, self.width - 1)))
 
-    def table(self, spec: TemplateSpec, rows: dict[tuple[str, str], list[tuple[str, str, str]]]) -> None:
+    def tasks(self, kind: FormKind, tasks: list[tuple[Any, ...]], totals: list[Any], unit: str) -> None:
+        """The 年度主要任务 table: its title, its headings, a row per task (a blank one if none), 合计."""
+        assert kind.tasks is not None
+        table = kind.tasks
         self.row += 1
-        for column, heading in zip("ABCDE", TABLE_COLUMNS, strict=True):
-            self._put(f"{column}{self.row}", heading, "申报表-表头")
+        self._put(f"A{self.row}", f"{table.title}（金额单位：{unit}）", "申报表-表头", through=f"{self.last}{self.row}")
+        self.row += 1
+        for letter, column in zip(self.letters, table.columns, strict=False):
+            self._put(f"{letter}{self.row}", column.label, "申报表-表头")
+        amount_format = WAN_FORMAT if unit == AmountUnit.WAN_YUAN else YUAN_FORMAT
+        for task in tasks or [tuple("" if not column.amount else None for column in table.columns)]:
+            self.row += 1
+            for letter, column, value in zip(self.letters, table.columns, task, strict=False):
+                style = _value_style(False, amount_format) if column.amount else "申报表-填写"
+                self._put(f"{letter}{self.row}", value, style)
+            self._height(*((value, self.widths[i]) for i, value in enumerate(task)))
+        self.row += 1
+        self._put(f"A{self.row}", table.total_label, "申报表-栏目")
+        amount_columns = [i for i, column in enumerate(table.columns) if column.amount]
+        for index, value in zip(amount_columns, totals, strict=True):
+            self._put(f"{self.letters[index]}{self.row}", value, _value_style(False, amount_format))
+        self.cells[f"{table.total_label}："] = f"{self.letters[amount_columns[0]]}{self.row}"
+
+    def table(self, kind: FormKind, spec: TemplateSpec, rows: dict[tuple[str, str], list[tuple[str, ...]]]) -> None:
+        columns = kind.indicators.columns
+        widths = spans(self.width - 2, len(columns))
+        starts = [2 + sum(widths[:index]) for index in range(len(columns))]
+        self.row += 1
+        for letter, heading in zip("AB", ("一级指标", "二级指标"), strict=True):
+            self._put(f"{letter}{self.row}", heading, "申报表-表头")
+        for start, span, column in zip(starts, widths, columns, strict=True):
+            self._put(
+                f"{self.letters[start]}{self.row}", column.label, "申报表-表头",
+                through=f"{self.letters[start + span - 1]}{self.row}",
+            )  # fmt: skip
         self.sheet.row_dimensions[self.row].height = 22
         for level1 in spec.levels:
             level1_first = self.row + 1
             for level2 in level1.children:
                 level2_first = self.row + 1
                 # A category without rows still shows one blank line, as the printed form does.
-                for name, value, explanation in rows.get((level1.name, level2.name)) or [("", "", "")]:
+                for values in rows.get((level1.name, level2.name)) or [("",) * len(columns)]:
                     self.row += 1
-                    for column, text in zip("CDE", (name, value, explanation), strict=True):
-                        self._put(f"{column}{self.row}", text, "申报表-填写")
-                    self._height((name, WIDTHS["C"]), (value, WIDTHS["D"]), (explanation, WIDTHS["E"]))
+                    heights = []
+                    for start, span, value in zip(starts, widths, values, strict=True):
+                        self._put(
+                            f"{self.letters[start]}{self.row}", value, "申报表-填写",
+                            through=f"{self.letters[start + span - 1]}{self.row}",
+                        )  # fmt: skip
+                        heights.append((value, self._span_width(start, span)))
+                    self._height(*heights)
                 marked = f"*{level2.name}" if level2.required else level2.name
                 self._put(f"B{level2_first}", marked, "申报表-类别", through=f"B{self.row}")
             self._put(f"A{level1_first}", level1.name, "申报表-类别", through=f"A{self.row}")
 
     def note(self) -> None:
         self.row += 1
-        self._put(f"A{self.row}", NOTE, "申报表-备注", through=f"E{self.row}")
+        self._put(f"A{self.row}", NOTE, "申报表-备注", through=f"{self.last}{self.row}")
         self.sheet.row_dimensions[self.row].height = 22
 
-    def validations(self) -> None:
-        """Drop-down lists and checks that Excel applies while a unit types."""
-        checks = [
-            (DataValidation(type="list", formula1='"是,否"', allow_blank=True), "是否新增项目："),
-            (DataValidation(type="list", formula1=f'"{",".join(ALLOCATIONS)}"', allow_blank=True), "分配方式："),
-            (DataValidation(type="textLength", operator="equal", formula1="21", allow_blank=True), "项目编码："),
-            (
-                DataValidation(type="whole", operator="between", formula1="1", formula2="100", allow_blank=True),
-                "实施期限：",
-            ),
-        ]
-        for validation, label in checks:
-            validation.error, validation.errorTitle, validation.showErrorMessage = _ERRORS[label], "填写有误", True
-            validation.add(self.cells[label])
-            self.sheet.add_data_validation(validation)
+    def validations(self, kind: FormKind) -> None:
+        """Drop-down lists and checks that Excel applies while a unit types, from the fields' types."""
         amounts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         amounts.error, amounts.errorTitle, amounts.showErrorMessage = "金额应为不小于 0 的数字", "填写有误", True
+        for header_field in kind.header:
+            refs = [ref for label, ref in self.cells.items() if label.startswith(header_field.plain_label)]
+            if not refs:
+                continue
+            check = _validation(header_field.type, header_field.plain_label)
+            if header_field.is_amount:
+                amounts.add(refs[0])
+            elif check is not None:
+                check.add(refs[0])
+                self.sheet.add_data_validation(check)
         for label, ref in self.cells.items():
-            if "金额" in label:
+            if label.startswith("合计"):
                 amounts.add(ref)
         self.sheet.add_data_validation(amounts)
 
     def page_setup(self) -> None:
         sheet = self.sheet
-        for column, width in WIDTHS.items():
-            sheet.column_dimensions[column].width = width
+        for letter, width in zip(self.letters, self.widths, strict=True):
+            sheet.column_dimensions[letter].width = width
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         sheet.page_setup.orientation = sheet.ORIENTATION_PORTRAIT
         sheet.page_setup.fitToWidth = 1
@@ -356,18 +397,31 @@ class _SheetWriter:
         sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         sheet.print_options.horizontalCentered = True
         sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
-        sheet.print_area = f"A1:E{self.row}"
+        sheet.print_area = f"A1:{self.last}{self.row}"
         footer = HeaderFooterItem()
         footer.center.text = "第 &P 页，共 &N 页"
         sheet.oddFooter = footer
 
 
-_ERRORS = {
-    "是否新增项目：": "请选择“是”或“否”",
-    "分配方式：": "请选择因素法、项目法或因素法和项目法",
-    "项目编码：": "项目编码应为21位数字，请以文本格式填写",
-    "实施期限：": "实施期限应为整数年数",
-}
+def _validation(field_type: Any, label: str) -> DataValidation | None:
+    if isinstance(field_type, YesNo):
+        check = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+        message = "请选择“是”或“否”"
+    elif isinstance(field_type, Choice):
+        check = DataValidation(type="list", formula1=f'"{",".join(field_type.choices)}"', allow_blank=True)
+        message = f"请选择{'、'.join(field_type.choices)}"
+    elif isinstance(field_type, Code):
+        check = DataValidation(type="textLength", operator="equal", formula1="21", allow_blank=True)
+        message = f"{label}应为{field_type.shape}，请以文本格式填写"
+    elif isinstance(field_type, Years):
+        check = DataValidation(type="whole", operator="between", formula1="1", formula2="100", allow_blank=True)
+        message = f"{label}应为整数年数"
+    elif isinstance(field_type, Amount):
+        return None
+    else:
+        return None
+    check.error, check.errorTitle, check.showErrorMessage = message, "填写有误", True
+    return check
 
 
 def _display(value: object) -> str:
@@ -376,11 +430,6 @@ def _display(value: object) -> str:
     if isinstance(value, Decimal):
         return f"{value:,.2f}"
     return str(value)
-
-
-def _span_width(first: str, last: str) -> float:
-    columns = "ABCDE"
-    return sum(WIDTHS[c] for c in columns[columns.index(first) : columns.index(last) + 1])
 
 
 def _line_count(text: str, width: float) -> int:

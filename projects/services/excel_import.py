@@ -1,34 +1,43 @@
-"""Import of workbooks in the official template: read every sheet, check who may file what, then
+"""Import of workbooks in the application's template: read every sheet, check who may file what, then
 preview or store everything in one transaction.
 
 Reading is ``projects.parsers.xlsx``; storing is ``store_filings``, shared with the text import.
 This module adds what an upload by a person needs: the budget year of each sheet, the scope of a
-填报人 (only their own departments, never another department's project), and a preview that
-lists what would be created and changed.
+填报人 (only their own units, never another unit's filing), and a preview that lists what would
+be created and changed.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from indicators.models import FormTemplate, Indicator
-from projects.models import Project, Role, normalise_unit_name
+from projects.kinds import kind_named
+from projects.models import EDITABLE_STATUSES, Filing, Role, normalise_unit_name
 from projects.parsers.filing import ParsedFiling
 from projects.parsers.text import infer_fiscal_year
 from projects.parsers.workbook_guard import WorkbookLimits
 from projects.parsers.xlsx import ParsedSheet, WorkbookParseError, parse_workbook
 from projects.selectors import departments_for, is_administrator
-from projects.services.imports import EDITABLE_STATUSES, FilingImportError, store_filings, unsaved_filings
-from projects.services.snapshots import FieldChange, RowChange, filing_diff, filing_snapshot
+from projects.services.imports import (
+    FilingImportError,
+    Key,
+    existing_filings,
+    key_of,
+    store_filings,
+    unsaved_filings,
+    vocabularies,
+)
+from projects.services.snapshots import FieldChange, RowChange, Snapshot, TaskChange, filing_diff, filing_snapshot
 from projects.typing import AnyUser
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class WorkbookImportError(Exception):
@@ -40,39 +49,45 @@ class WorkbookImportError(Exception):
 
 
 @dataclass
-class ProjectChange:
+class FilingChange:
     sheet: str
+    kind: str
     year: int
     year_source: str
     code: str
     name: str
-    applicant: str
+    department: str
     created: bool
     fields: list[FieldChange] = field(default_factory=list)
     rows: list[RowChange] = field(default_factory=list)
+    tasks: list[TaskChange] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
-        return not self.created and not self.fields and not self.rows
+        return not self.created and not self.fields and not self.rows and not self.tasks
+
+    @property
+    def kind_name(self) -> str:
+        return kind_named(self.kind).short_name
 
 
 @dataclass
 class WorkbookImport:
     file_name: str
-    changes: list[ProjectChange]
+    changes: list[FilingChange]
     skipped_sheets: list[str]
     stored: bool
 
     @property
-    def created(self) -> list[ProjectChange]:
+    def created(self) -> list[FilingChange]:
         return [c for c in self.changes if c.created]
 
     @property
-    def updated(self) -> list[ProjectChange]:
+    def updated(self) -> list[FilingChange]:
         return [c for c in self.changes if not c.created and not c.unchanged]
 
     @property
-    def unchanged(self) -> list[ProjectChange]:
+    def unchanged(self) -> list[FilingChange]:
         return [c for c in self.changes if c.unchanged]
 
 
@@ -89,21 +104,23 @@ def workbook_import(
     inferred from the forms, as for the text import. Raises WorkbookImportError, having written
     nothing, on any problem in any sheet.
     """
-    template = FormTemplate.default()
     try:
-        book = parse_workbook(data, vocabulary=template.vocabulary(), limits=upload_limits())
+        book = parse_workbook(data, vocabularies=vocabularies(), limits=upload_limits())
     except WorkbookParseError as error:
         raise WorkbookImportError([f"{file_name}：{problem}" for problem in error.problems]) from error
     years = _sheet_years(book.sheets, year)
-    existing = _existing(book.sheets, years)
-    problems = _duplicates(book.sheets, years) + _scope_problems(book.sheets, years, existing, user)
+    keys = {sheet.sheet: key_of(sheet.filing, years[sheet.sheet][0]) for sheet in book.sheets}
+    existing = existing_filings(keys.values())
+    problems = _duplicates(book.sheets, keys) + _scope_problems(book.sheets, keys, existing, user)
     if problems:
         raise WorkbookImportError([f"{file_name}：{problem}" for problem in problems])
-    before = {key: filing_snapshot(project, project.indicators.all()) for key, project in existing.items()}
-    incoming = {(years[sheet.sheet][0], sheet.filing.code): sheet.filing for sheet in book.sheets}
-    unsaved = unsaved_filings(filings=incoming, template=template)
-    after = {key: filing_snapshot(project, rows) for key, (project, rows) in unsaved.items()}
-    changes = [_change(sheet, years[sheet.sheet], before, after) for sheet in book.sheets]
+    before = {key: filing_snapshot(filing) for key, filing in existing.items()}
+    incoming = {keys[sheet.sheet]: sheet.filing for sheet in book.sheets}
+    after = {
+        key: filing_snapshot(unsaved.filing, unsaved.rows, unsaved.tasks, header=unsaved.header)
+        for key, unsaved in unsaved_filings(filings=incoming).items()
+    }
+    changes = [_change(sheet, keys[sheet.sheet], years[sheet.sheet][1], before, after) for sheet in book.sheets]
     by_year: dict[int, dict[str, list[ParsedFiling]]] = defaultdict(dict)
     for sheet in book.sheets:
         by_year[years[sheet.sheet][0]][_source_name(file_name, sheet.sheet)] = [sheet.filing]
@@ -136,96 +153,86 @@ def _sheet_years(sheets: list[ParsedSheet], year: int | None) -> dict[str, tuple
     return years
 
 
-def _keys_query(years: dict[str, tuple[int, str]], sheets: list[ParsedSheet]) -> QuerySet[Project]:
-    return Project.objects.filter(
-        fiscal_year__in={years[s.sheet][0] for s in sheets}, code__in={s.filing.code for s in sheets}
-    )
+def _identity_cell(sheet: ParsedSheet) -> str:
+    kind = kind_named(sheet.filing.kind)
+    return sheet.cell_of(kind.identity[-1] if kind.identity[0] == "department" else kind.identity[0])
 
 
-def _existing(sheets: list[ParsedSheet], years: dict[str, tuple[int, str]]) -> dict[tuple[int, str], Project]:
-    wanted = {(years[s.sheet][0], s.filing.code) for s in sheets}
-    found = _with_indicators(_keys_query(years, sheets))
-    return {(p.fiscal_year, p.code): p for p in found if (p.fiscal_year, p.code) in wanted}
+def _describe(key: Key) -> str:
+    kind = kind_named(key[0])
+    return f"{kind.short_name}“{key[2] if kind.identity[0] != 'department' else key[3] or kind.title}”"
 
 
-def _with_indicators(projects: QuerySet[Project]) -> QuerySet[Project]:
-    return projects.select_related("applicant", "top_unit").prefetch_related(
-        Prefetch("indicators", queryset=Indicator.objects.select_related("category__parent"))
-    )
-
-
-def _duplicates(sheets: list[ParsedSheet], years: dict[str, tuple[int, str]]) -> list[str]:
+def _duplicates(sheets: list[ParsedSheet], keys: dict[str, Key]) -> list[str]:
     problems: list[str] = []
-    seen: dict[tuple[int, str], str] = {}
+    seen: dict[Key, str] = {}
     for sheet in sheets:
-        key = (years[sheet.sheet][0], sheet.filing.code)
+        key = keys[sheet.sheet]
         if key in seen:
-            where = f"工作表「{sheet.sheet}」单元格 {sheet.cell_of('项目编码')}"
-            problems.append(f"{where}：项目编码 {key[1]} 与工作表「{seen[key]}」重复")
+            where = f"工作表「{sheet.sheet}」单元格 {_identity_cell(sheet)}"
+            what = f"项目编码 {key[2]}" if key[0] == "project" else _describe(key)
+            problems.append(f"{where}：{what} 与工作表「{seen[key]}」重复")
         seen.setdefault(key, sheet.sheet)
     return problems
 
 
 def _scope_problems(
-    sheets: list[ParsedSheet],
-    years: dict[str, tuple[int, str]],
-    existing: dict[tuple[int, str], Project],
-    user: AnyUser,
+    sheets: list[ParsedSheet], keys: dict[str, Key], existing: dict[Key, Filing], user: AnyUser
 ) -> list[str]:
-    """A 填报人 files only for their departments and never overwrites another department's project."""
+    """A 填报人 files only for their units and never overwrites another unit's filing."""
     problems = []
     for sheet in sheets:
-        project = existing.get((years[sheet.sheet][0], sheet.filing.code))
-        if project is not None and project.status not in EDITABLE_STATUSES:
+        filing = existing.get(keys[sheet.sheet])
+        if filing is not None and filing.status not in EDITABLE_STATUSES:
             problems.append(
-                f"工作表「{sheet.sheet}」单元格 {sheet.cell_of('项目编码')}：项目 {project.code} "
-                f"{project.get_status_display()}，不能被导入覆盖"
+                f"工作表「{sheet.sheet}」单元格 {_identity_cell(sheet)}：{filing.title} "
+                f"{filing.get_status_display()}，不能被导入覆盖"
             )
     if is_administrator(user):
         return problems
     allowed = {d.normalised_name: d for d in departments_for(user, role=Role.FILER).select_related("parent")}
     allowed_ids = {d.pk for d in allowed.values()}
     for sheet in sheets:
+        kind = kind_named(sheet.filing.kind)
         where = f"工作表「{sheet.sheet}」单元格"
-        applicant = allowed.get(normalise_unit_name(sheet.filing.applicant))
+        applicant = allowed.get(normalise_unit_name(sheet.filing.department))
         if applicant is None:
-            name = sheet.filing.applicant
-            problems.append(f"{where} {sheet.cell_of('申请单位')}：您不是「{name}」的填报人，不能为该单位导入申报表")
-            continue
-        top_units = {applicant.normalised_name} | ({applicant.parent.normalised_name} if applicant.parent else set())
-        if normalise_unit_name(sheet.filing.top_unit) not in top_units:
-            expected = applicant.parent.name if applicant.parent else applicant.name
+            name, label = sheet.filing.department, kind.field("department").plain_label
             problems.append(
-                f"{where} {sheet.cell_of('一级预算单位')}：一级预算单位「{sheet.filing.top_unit}」"
-                f"与申请单位不符，应为「{expected}」"
+                f"{where} {sheet.cell_of('department')}：您不是「{name}」的填报人，不能为该{label}导入申报表"
             )
-        project = existing.get((years[sheet.sheet][0], sheet.filing.code))
-        if project is not None and project.applicant_id not in allowed_ids:
+            continue
+        if kind.parent_unit and (written := str(sheet.filing.value(kind.parent_unit))):
+            parents = {applicant.normalised_name} | ({applicant.parent.normalised_name} if applicant.parent else set())
+            if normalise_unit_name(written) not in parents:
+                expected = applicant.parent.name if applicant.parent else applicant.name
+                label = kind.field(kind.parent_unit).plain_label
+                unit_label, cell = kind.field("department").plain_label, sheet.cell_of(kind.parent_unit)
+                problems.append(f"{where} {cell}：{label}「{written}」与{unit_label}不符，应为「{expected}」")
+        filing = existing.get(keys[sheet.sheet])
+        if filing is not None and filing.department_id not in allowed_ids:
+            what = f"项目编码 {filing.code}" if filing.code else filing.title
             problems.append(
-                f"{where} {sheet.cell_of('项目编码')}：项目编码 {project.code} 在 {project.fiscal_year} 年度"
-                "已由其他单位申报，您不能修改"
+                f"{where} {_identity_cell(sheet)}：{what} 在 {filing.fiscal_year} 年度已由其他单位申报，您不能修改"
             )
     return problems
 
 
 def _change(
-    sheet: ParsedSheet,
-    year: tuple[int, str],
-    before: dict[tuple[int, str], dict[str, Any]],
-    after: dict[tuple[int, str], dict[str, Any]],
-) -> ProjectChange:
-    key = (year[0], sheet.filing.code)
+    sheet: ParsedSheet, key: Key, year_source: str, before: dict[Key, Snapshot], after: dict[Key, Snapshot]
+) -> FilingChange:
     new = after[key]["fields"]
-    change = ProjectChange(
+    change = FilingChange(
         sheet=sheet.sheet,
-        year=year[0],
-        year_source=year[1],
-        code=sheet.filing.code,
-        name=new["name"],
-        applicant=new["applicant"],
+        kind=key[0],
+        year=key[1],
+        year_source=year_source,
+        code=new.get("code", ""),
+        name=new.get("name", ""),
+        department=new.get("department", ""),
         created=key not in before,
     )
     if not change.created:
         diff = filing_diff(before[key], after[key])
-        change.fields, change.rows = diff.fields, diff.rows
+        change.fields, change.rows, change.tasks = diff.fields, diff.rows, diff.tasks
     return change

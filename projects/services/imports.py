@@ -1,49 +1,51 @@
-"""Import of filings: parse every source first, then store all of them in one transaction.
+"""Import of filings of every kind: parse every source first, then store all of them in one transaction.
 
-``store_filings`` is format-neutral: any parser that yields ``ParsedFiling`` objects feeds it.
+``store_filings`` is format-neutral: any parser that yields ``ParsedFiling`` objects feeds it. A
+filing is found again by its kind's identity within its year (a 二级 project by its code, a 一级
+project by its unit and name, a unit's 部门整体 form by its unit), so importing a file twice
+updates instead of duplicating. Either everything is stored or, on the first problem, nothing is.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators.models import FormTemplate, Indicator, Level2Category
+from indicators.taxonomy import Vocabulary
 from indicators.values import value_parts
-from projects.models import AmountUnit, Department, Project, Status, district_of, in_yuan, normalise_unit_name
+from projects.kinds import header_model, header_relation, kind_named
+from projects.kinds.base import FilingLink, FormKind, Unit
+from projects.kinds.overall import OverallTask
+from projects.models import (
+    EDITABLE_STATUSES,
+    FILING_FIELDS,
+    AmountUnit,
+    Department,
+    Filing,
+    district_of,
+    in_yuan,
+    normalise_unit_name,
+)
 from projects.parsers.filing import FilingParseError, ParsedFiling
-from projects.parsers.text import infer_fiscal_year, parse_filings
+from projects.parsers.text import ParsedText, infer_fiscal_year, parse_text
 from projects.services.changes import filings_changed
-from projects.services.filing import delete_rows_with_history
 from projects.services.prerender import exported_under
+from projects.services.tasks import totals_or_sums
+from projects.services.writing import delete_with_history
 
-# Fields the import overwrites on a project that already exists.
-HEADER_FIELDS = [
-    "name",
-    "applicant",
-    "top_unit",
-    "duration_years",
-    "project_type",
-    "is_new",
-    "allocation",
-    "total_amount",
-    "current_amount",
-    "amount_unit",
-    "policy_basis_label",
-    "policy_basis",
-    "calculation_basis",
-    "annual_goal",
-    "long_term_goal",
-    "source_file",
-    "source_line",
-]
-EDITABLE_STATUSES = {Status.DRAFT, Status.RETURNED}
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+Key = tuple[str, int, str, str]  # kind, year, and the kind's identity (code, or unit and name)
 
 
 class FilingImportError(Exception):
@@ -58,9 +60,28 @@ class SourceFile:
 
 @dataclass
 class ImportResult:
-    created: list[Project] = field(default_factory=list)
-    updated: list[Project] = field(default_factory=list)
+    created: list[Filing] = field(default_factory=list)
+    updated: list[Filing] = field(default_factory=list)
     years: dict[str, tuple[int, str]] = field(default_factory=dict)  # file → (year, how it was chosen)
+    # file → (lines, headings) of what was not a form: the rest of a department's budget publication.
+    skipped: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+
+    def count(self, filings: list[Filing]) -> str:
+        """``2 张一级项目、1 张部门整体`` for the filings of each kind among ``filings``."""
+        by_kind: dict[str, int] = defaultdict(int)
+        for filing in filings:
+            by_kind[filing.form_kind.short_name] += 1
+        return "、".join(f"{count} 张{name}" for name, count in by_kind.items()) or "0 张"
+
+
+@dataclass
+class Unsaved:
+    """A parsed form as the objects storing it would be written, unsaved (no ids)."""
+
+    filing: Filing
+    header: Any
+    rows: list[Indicator]
+    tasks: list[OverallTask]
 
 
 def read_source(path: Path) -> SourceFile:
@@ -70,13 +91,76 @@ def read_source(path: Path) -> SourceFile:
         raise FilingImportError(f"{path}: 无法读取文件（{error}）") from error
 
 
+def vocabularies() -> dict[str, Vocabulary]:
+    """Each kind's vocabulary, from its default template's categories."""
+    return {
+        template.kind: template.vocabulary()
+        for template in FormTemplate.objects.filter(is_default=True).prefetch_related("level1_categories")
+    }
+
+
+def parse_sources(sources: list[SourceFile]) -> dict[str, ParsedText]:
+    """Parses every file before anything is written, so one bad file stops the whole import."""
+    known = vocabularies()
+    parsed = {}
+    for source in sources:
+        try:
+            parsed[source.name] = parse_text(source.text, vocabularies=known)
+        except FilingParseError as error:
+            raise FilingImportError(f"{source.name}: {error}") from error
+    return parsed
+
+
+def import_filings(*, sources: list[SourceFile], year: int | None = None, user: User | None = None) -> ImportResult:
+    """Reads filings in the published text layout and stores them (see ``store_filings``)."""
+    texts = parse_sources(sources)
+    result = store_filings(parsed={name: text.filings for name, text in texts.items()}, year=year, user=user)
+    result.skipped = {name: (text.skipped_lines, text.skipped_headings) for name, text in texts.items()}
+    return result
+
+
 def _choose_year(filings: list[ParsedFiling], year: int | None) -> tuple[int, str]:
     if year:
         return year, "指定"
+    if any(filing.fiscal_year for filing in filings):
+        return infer_fiscal_year(filings) or timezone.localdate().year, "申报表填写"
     inferred = infer_fiscal_year(filings)
     if inferred:
         return inferred, "由申报表推断"
     return timezone.localdate().year, "默认为当前年度"
+
+
+def _key(kind: str, year: int, parts: list[str]) -> Key:
+    first, second = (*parts, "", "")[:2]
+    return (kind, year, first, second)
+
+
+def _part(name: str, value: Any) -> str:
+    """One part of an identity: a unit by its normalised name, anything else as written."""
+    text = str(value or "")
+    return normalise_unit_name(text) if name == "department" else text
+
+
+def key_of(filing: ParsedFiling, year: int) -> Key:
+    kind = kind_named(filing.kind)
+    return _key(kind.code, year, [_part(name, filing.value(name)) for name in kind.identity])
+
+
+def stored_key(filing: Filing) -> Key:
+    kind = filing.form_kind
+    parts = [
+        _part(name, filing.department.name if name == "department" else filing.value(name)) for name in kind.identity
+    ]
+    return _key(kind.code, filing.fiscal_year, parts)
+
+
+def _unit_fields(kind: FormKind) -> list[str]:
+    return [header_field.name for header_field in kind.header if isinstance(header_field.type, Unit)]
+
+
+def _parent_of(kind: FormKind, filing: ParsedFiling) -> str:
+    """The unit the form names as its unit's 一级预算单位 or 主管部门; blank means the unit itself."""
+    return str(filing.value(kind.parent_unit)) if kind.parent_unit else ""
 
 
 def _departments(filings: list[ParsedFiling]) -> dict[str, Department]:
@@ -84,11 +168,14 @@ def _departments(filings: list[ParsedFiling]) -> dict[str, Department]:
     parents: dict[str, str] = {}
     names: dict[str, str] = {}
     for filing in filings:
-        applicant, top = normalise_unit_name(filing.applicant), normalise_unit_name(_top_unit(filing))
-        names.setdefault(applicant, filing.applicant)
-        names.setdefault(top, _top_unit(filing))
-        if applicant != top:
-            parents[applicant] = top
+        kind = kind_named(filing.kind)
+        for name in _unit_fields(kind):
+            written = str(filing.value(name))
+            if written:
+                names.setdefault(normalise_unit_name(written), written)
+        unit, parent = normalise_unit_name(filing.department), normalise_unit_name(_parent_of(kind, filing))
+        if parent and parent != unit:
+            parents[unit] = parent
     existing = {d.normalised_name: d for d in Department.objects.filter(normalised_name__in=names)}
     new = [
         Department(name=names[key], normalised_name=key, district=district_of(names[key]))
@@ -105,48 +192,48 @@ def _departments(filings: list[ParsedFiling]) -> dict[str, Department]:
     return existing
 
 
-def _top_unit(filing: ParsedFiling) -> str:
-    # A unit that is its own 一级预算单位 sometimes leaves that cell blank.
-    return filing.top_unit or filing.applicant
-
-
-def _project_fields(filing: ParsedFiling, departments: dict[str, Department], source: str) -> dict[str, Any]:
-    unit = filing.amount_unit or AmountUnit.YUAN
-    return {
-        "name": filing.name,
-        "applicant": departments[normalise_unit_name(filing.applicant)],
-        "top_unit": departments[normalise_unit_name(_top_unit(filing))],
-        "duration_years": filing.duration_years,
-        "project_type": filing.project_type,
-        "is_new": filing.is_new,
-        "allocation": filing.allocation,
-        "total_amount": in_yuan(filing.total_amount, unit),
-        "current_amount": in_yuan(filing.current_amount, unit),
-        "amount_unit": unit,
-        "policy_basis_label": filing.policy_basis_label,
-        "policy_basis": _policy_basis(filing),
-        "calculation_basis": filing.calculation_basis,
-        "annual_goal": filing.annual_goal,
-        "long_term_goal": filing.long_term_goal,
-        "source_file": source,
-        "source_line": filing.line,
-    }
-
-
-def _policy_basis(filing: ParsedFiling) -> str:
+def _policy_basis(filing: ParsedFiling, name: str) -> str:
     # A few forms print a second basis (项目申报依据 beside 政策依据); keep it, under its label.
-    extra = [f"{label}：{text}" for label, text in filing.other_bases.items() if text]
-    return "\n\n".join([filing.policy_basis, *extra]) if extra else filing.policy_basis
+    text = str(filing.value(name))
+    extra = [f"{label}：{other}" for label, other in filing.other_bases.items() if other]
+    return "\n\n".join([text, *extra]) if extra else text
 
 
-def _indicators(
-    project: Project, filing: ParsedFiling, categories: dict[tuple[str, str], Level2Category]
-) -> list[Indicator]:
+def header_values(
+    filing: ParsedFiling, departments: dict[str, Department], links: dict[tuple[int, str, str], Filing], year: int
+) -> dict[str, Any]:
+    """What the parsed form sets, by header field name: amounts in 元, units and links as objects."""
+    kind = kind_named(filing.kind)
+    unit = filing.amount_unit or AmountUnit.YUAN
+    values: dict[str, Any] = {"fiscal_year": year, "amount_unit": unit}
+    given = {**filing.values, **totals_or_sums(kind, filing.values, filing.tasks)}
+    for header_field in kind.header:
+        name = header_field.name
+        if name == "fiscal_year" or (name not in given and name not in kind.layout_names):
+            continue
+        value = given.get(name)
+        if header_field.is_amount:
+            value = in_yuan(value, unit)
+        elif isinstance(header_field.type, Unit):
+            written = str(value or "") or (filing.department if name == kind.parent_unit else "")
+            value = departments.get(normalise_unit_name(written)) if written else None
+        elif isinstance(header_field.type, FilingLink):
+            value = links.get((year, normalise_unit_name(filing.department), str(value))) if value else None
+        elif header_field.label_field:
+            values[header_field.label_field] = filing.labels.get(name) or header_field.plain_label
+            value = _policy_basis(filing, name)
+        elif value is None:
+            value = header_field.type.empty
+        values[name] = value
+    return values
+
+
+def _rows(filing: Filing, parsed: ParsedFiling, categories: dict[tuple[str, str], Level2Category]) -> list[Indicator]:
     rows = []
-    for position, row in enumerate(filing.indicators, start=1):
+    for position, row in enumerate(parsed.indicators, start=1):
         rows.append(
             Indicator(
-                project=project,
+                filing=filing,
                 category=categories[(row.level1, row.level2)],
                 position=position,
                 name=row.name,
@@ -160,113 +247,201 @@ def _indicators(
     return rows
 
 
-def _categories(template: FormTemplate) -> dict[tuple[str, str], Level2Category]:
-    return {
-        (c.parent.name, c.name): c
-        for c in Level2Category.objects.select_related("parent").filter(parent__template=template)
-    }
+def _tasks(filing: Filing, parsed: ParsedFiling) -> list[OverallTask]:
+    unit = parsed.amount_unit or AmountUnit.YUAN
+    return [
+        OverallTask(
+            filing=filing,
+            position=position,
+            name=task.name,
+            content=task.content,
+            total_amount=in_yuan(task.total_amount, unit),
+            fiscal_amount=in_yuan(task.fiscal_amount, unit),
+            other_amount=in_yuan(task.other_amount, unit),
+            source_line=task.line,
+        )
+        for position, task in enumerate(parsed.tasks, start=1)
+    ]
 
 
-def unsaved_filings(
-    *, filings: dict[tuple[int, str], ParsedFiling], template: FormTemplate
-) -> dict[tuple[int, str], tuple[Project, list[Indicator]]]:
-    """Each (year, 项目编码)'s filing as the project and rows storing it would write, unsaved.
+def _categories() -> dict[str, dict[tuple[str, str], Level2Category]]:
+    """The categories of each kind's default template, keyed by (一级, 二级) name."""
+    by_kind: dict[str, dict[tuple[str, str], Level2Category]] = defaultdict(dict)
+    for category in Level2Category.objects.select_related("parent__template").filter(parent__template__is_default=True):
+        by_kind[category.parent.template.kind][(category.parent.name, category.name)] = category
+    return by_kind
 
-    What an import preview compares with the stored project; units are the stored ones where the
-    name matches, so a preview shows the names the import would link to.
-    """
-    categories = _categories(template)
+
+def _assign(kind: FormKind, filing: Filing, header: Any, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(filing if name in FILING_FIELDS else header, name, value)
+
+
+def unsaved_filings(*, filings: dict[Key, ParsedFiling]) -> dict[Key, Unsaved]:
+    """Each key's filing as the objects storing it would write, unsaved: what an import preview
+    compares with the stored filing. Units are the stored ones where the name matches, so a preview
+    shows the names the import would link to."""
+    categories = _categories()
+    templates = {t.kind: t for t in FormTemplate.objects.filter(is_default=True)}
     names: dict[str, str] = {}
-    for filing in filings.values():
-        for name in (filing.applicant, _top_unit(filing)):
-            names.setdefault(normalise_unit_name(name), name)
+    for parsed in filings.values():
+        for name in _unit_fields(kind_named(parsed.kind)):
+            if written := str(parsed.value(name)):
+                names.setdefault(normalise_unit_name(written), written)
     departments = {d.normalised_name: d for d in Department.objects.filter(normalised_name__in=names)}
     departments.update({key: Department(name=name) for key, name in names.items() if key not in departments})
     unsaved = {}
-    for (year, code), filing in filings.items():
-        project = Project(template=template, fiscal_year=year, code=code, **_project_fields(filing, departments, ""))
-        unsaved[(year, code)] = (project, _indicators(project, filing, categories))
+    for key, parsed in filings.items():
+        kind = kind_named(parsed.kind)
+        filing = Filing(kind=kind.code, template=templates[kind.code])
+        header = header_model(kind.code)(filing=filing)
+        _assign(kind, filing, header, header_values(parsed, departments, {}, key[1]))
+        unsaved[key] = Unsaved(filing, header, _rows(filing, parsed, categories[kind.code]), _tasks(filing, parsed))
     return unsaved
-
-
-def parse_sources(sources: list[SourceFile], template: FormTemplate) -> dict[str, list[ParsedFiling]]:
-    """Parses every file before anything is written, so one bad file stops the whole import."""
-    vocabulary = template.vocabulary()
-    parsed = {}
-    for source in sources:
-        try:
-            parsed[source.name] = parse_filings(source.text, vocabulary=vocabulary)
-        except FilingParseError as error:
-            raise FilingImportError(f"{source.name}: {error}") from error
-    return parsed
-
-
-def import_filings(*, sources: list[SourceFile], year: int | None = None, user: User | None = None) -> ImportResult:
-    """Reads filings in the published text layout and stores them (see ``store_filings``)."""
-    return store_filings(parsed=parse_sources(sources, FormTemplate.default()), year=year, user=user)
 
 
 def store_filings(
     *, parsed: dict[str, list[ParsedFiling]], year: int | None = None, user: User | None = None
 ) -> ImportResult:
-    """Creates or updates one project per filing; an update replaces the project's indicators.
+    """Creates or updates one filing per form; an update replaces the filing's rows and tasks.
 
-    ``parsed`` maps each source's name to its filings. Projects are keyed by (year, 项目编码), so a
-    re-import updates instead of duplicating. Either everything is stored or, on the first
-    problem, nothing is.
+    ``parsed`` maps each source's name to its forms.
     """
-    template = FormTemplate.default()
     result = ImportResult()
-    incoming: dict[tuple[int, str], tuple[str, ParsedFiling]] = {}
+    incoming: dict[Key, tuple[str, ParsedFiling]] = {}
     for name, filings in parsed.items():
         file_year, how = _choose_year(filings, year)
         result.years[name] = (file_year, how)
-        for filing in filings:
-            if not filing.applicant.strip():
-                raise FilingImportError(f"{name}: 第{filing.line}行的申报表缺少申请单位")
-            incoming[(file_year, filing.code)] = (name, filing)
-    categories = _categories(template)
-    # One time for every record the import writes, so that a project's history shows it as one change.
+        for form in filings:
+            if not form.department.strip():
+                label = kind_named(form.kind).field("department").plain_label
+                raise FilingImportError(f"{name}: 第{form.line}行的申报表缺少{label}")
+            incoming[key_of(form, year or form.fiscal_year or file_year)] = (name, form)
+    categories = _categories()
+    templates = {t.kind: t for t in FormTemplate.objects.filter(is_default=True)}
+    # One time for every record the import writes, so that a filing's history shows it as one change.
     when = timezone.now()
     with transaction.atomic():
         departments = _departments([filing for _, filing in incoming.values()])
-        existing = _existing_projects(incoming)
+        existing = _existing_filings(incoming)
         moved_from: set[tuple[int, int]] = set()
-        for key, (name, filing) in incoming.items():
-            fields = _project_fields(filing, departments, name)
-            project = existing.get(key)
-            if project is None:
-                result.created.append(Project(template=template, fiscal_year=key[0], code=key[1], **fields))
+        headers: dict[Key, Any] = {}
+        links = _program_links(incoming)
+        for key, (source, parsed_filing) in incoming.items():
+            kind = kind_named(parsed_filing.kind)
+            stored = existing.get(key)
+            if stored is None:
+                filing = Filing(kind=kind.code, template=templates[kind.code])
+                header = header_model(kind.code)(filing=filing)
+                result.created.append(filing)
             else:
-                moved_from |= exported_under(project)
-                for attribute, value in fields.items():
-                    setattr(project, attribute, value)
-                project.version += 1  # an open filing page must not save over the import
-                result.updated.append(project)
-        bulk_create_with_history(result.created, Project, default_user=user, default_date=when)
+                filing, header = stored, stored.header
+                moved_from |= exported_under(filing)
+                filing.version += 1  # an open filing page must not save over the import
+                result.updated.append(filing)
+            _assign(kind, filing, header, header_values(parsed_filing, departments, links, key[1]))
+            filing.source_file, filing.source_line = source, parsed_filing.line
+            headers[key] = header
+        bulk_create_with_history(result.created, Filing, default_user=user, default_date=when)
         if result.updated:
-            bulk_update_with_history(
-                result.updated, Project, [*HEADER_FIELDS, "version"], default_user=user, default_date=when
-            )
-            delete_rows_with_history(list(Indicator.objects.filter(project__in=result.updated)), user=user, when=when)
-        rows = []
-        for project in result.created + result.updated:
-            rows += _indicators(project, incoming[(project.fiscal_year, project.code)][1], categories)
-        bulk_create_with_history(rows, Indicator, default_user=user, default_date=when)
-        filings_changed(projects=result.created + result.updated, previously=moved_from)
+            bulk_update_with_history(result.updated, Filing, _FILING_COLUMNS, default_user=user, default_date=when)
+        _store_headers(incoming, headers, existing, user=user, when=when)
+        _replace_rows(result, incoming, categories, user=user, when=when)
+        filings_changed(filings=result.created + result.updated, previously=moved_from)
     return result
 
 
-def _existing_projects(incoming: dict[tuple[int, str], tuple[str, ParsedFiling]]) -> dict[tuple[int, str], Project]:
-    years = {year for year, _ in incoming}
-    codes = {code for _, code in incoming}
-    found = {
-        (p.fiscal_year, p.code): p
-        for p in Project.objects.filter(fiscal_year__in=years, code__in=codes)
-        if (p.fiscal_year, p.code) in incoming
+# The filing's own columns an import writes (its unit, name and code, where it came from, its version).
+_FILING_COLUMNS = ["department", "name", "code", "amount_unit", "source_file", "source_line", "version"]
+
+
+def _program_links(incoming: dict[Key, tuple[str, ParsedFiling]]) -> dict[tuple[int, str, str], Filing]:
+    """The stored 一级 filings the incoming 二级 forms name as their 一级项目, by (year, unit, name)."""
+    wanted = {
+        (key[1], normalise_unit_name(parsed.department), str(parsed.value("program")))
+        for key, (_, parsed) in incoming.items()
+        if parsed.value("program")
     }
-    locked = [p for p in found.values() if p.status not in EDITABLE_STATUSES]
+    if not wanted:
+        return {}
+    found = Filing.objects.filter(
+        kind="program",
+        fiscal_year__in={year for year, _, _ in wanted},
+        department__normalised_name__in={unit for _, unit, _ in wanted},
+        name__in={name for _, _, name in wanted},
+    ).select_related("department")
+    return {(f.fiscal_year, f.department.normalised_name, f.name): f for f in found}
+
+
+def _store_headers(
+    incoming: dict[Key, tuple[str, ParsedFiling]],
+    headers: dict[Key, Any],
+    existing: dict[Key, Filing],
+    *,
+    user: User | None,
+    when: Any,
+) -> None:
+    by_kind: dict[str, tuple[list[Any], list[Any]]] = defaultdict(lambda: ([], []))
+    for key, header in headers.items():
+        header.filing_id = header.filing.pk  # the filing has its id now
+        by_kind[key[0]][0 if key in existing else 1].append(header)
+    for code, (updated, created) in by_kind.items():
+        model = header_model(code)
+        if created:
+            bulk_create_with_history(created, model, default_user=user, default_date=when)
+        if updated:
+            names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+            bulk_update_with_history(updated, model, names, default_user=user, default_date=when)
+
+
+def _replace_rows(
+    result: ImportResult,
+    incoming: dict[Key, tuple[str, ParsedFiling]],
+    categories: dict[str, dict[tuple[str, str], Level2Category]],
+    *,
+    user: User | None,
+    when: Any,
+) -> None:
+    """The imported filings' rows and tasks, the old ones deleted with a history record each."""
+    if result.updated:
+        delete_with_history(list(Indicator.objects.filter(filing__in=result.updated)), user=user, when=when)
+        delete_with_history(list(OverallTask.objects.filter(filing__in=result.updated)), user=user, when=when)
+    rows: list[Indicator] = []
+    tasks: list[OverallTask] = []
+    for filing in result.created + result.updated:
+        parsed = incoming[stored_key(filing)][1]
+        rows += _rows(filing, parsed, categories[filing.kind])
+        tasks += _tasks(filing, parsed)
+    bulk_create_with_history(rows, Indicator, default_user=user, default_date=when)
+    if tasks:
+        bulk_create_with_history(tasks, OverallTask, default_user=user, default_date=when)
+
+
+def existing_filings(keys: Iterable[Key]) -> dict[Key, Filing]:
+    """The stored filings with these keys, their units and headers read at once."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    condition = Q()
+    for kind_code in {key[0] for key in keys}:
+        kind = kind_named(kind_code)
+        of_kind = [key for key in keys if key[0] == kind_code]
+        years = {key[1] for key in of_kind}
+        if kind.identity[0] == "department":
+            condition |= Q(
+                kind=kind_code, fiscal_year__in=years, department__normalised_name__in={k[2] for k in of_kind}
+            )
+        else:
+            condition |= Q(kind=kind_code, fiscal_year__in=years, code__in={k[2] for k in of_kind})
+    relations = [header_relation(code) for code in {key[0] for key in keys}]
+    found = Filing.objects.filter(condition).select_related("department__parent", *relations)
+    return {key: filing for filing in found if (key := stored_key(filing)) in keys}
+
+
+def _existing_filings(incoming: dict[Key, tuple[str, ParsedFiling]]) -> dict[Key, Filing]:
+    found = existing_filings(incoming)
+    locked = [filing for filing in found.values() if filing.status not in EDITABLE_STATUSES]
     if locked:
-        listed = "、".join(f"{p.code}（{p.get_status_display()}）" for p in locked[:5])
-        raise FilingImportError(f"以下项目已送审或审核通过，不能被导入覆盖：{listed}")
+        listed = "、".join(f"{filing.title}（{filing.get_status_display()}）" for filing in locked[:5])
+        raise FilingImportError(f"以下申报表已送审或审核通过，不能被导入覆盖：{listed}")
     return found

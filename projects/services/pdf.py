@@ -1,8 +1,8 @@
-"""Printable forms as PDF: one project, a department's projects in one PDF, or a zip of PDFs.
+"""Printable forms as PDF: one filing, a department's filings in one PDF, or a zip of PDFs.
 
-``reviews`` maps a project's id to the review printed in its review block (a ``PrintedReview``:
-an object with ``comment``, ``user`` and ``created_at``, such as ``Review``); a project without one
-gets blank lines to sign. ``printed_reviews`` finds them for a set of projects.
+``reviews`` maps a filing's id to the review printed in its review block (a ``PrintedReview``:
+an object with ``comment``, ``user`` and ``created_at``, such as ``Review``); a filing without one
+gets blank lines to sign. ``printed_reviews`` finds them for a set of filings.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from projects.models import Project
+from projects.models import Filing
 from projects.printing import bundle, engine, font
 from projects.printing.cache import cached, cached_as_made, cached_many, content_chunks, content_key
 from projects.printing.form import forms_html, render_forms_html
@@ -33,7 +33,7 @@ _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 class NothingToExport(Exception):
-    """The selection holds no project."""
+    """The selection holds no filing."""
 
 
 class PrintedReview(Protocol):
@@ -56,14 +56,14 @@ class Review:
     created_at: datetime
 
 
-def printed_reviews(projects: Iterable[Project]) -> dict[int, Review]:
-    """The review each approved or returned project prints (审核通过 or 已退回, with its opinion).
+def printed_reviews(filings: Iterable[Filing]) -> dict[int, Review]:
+    """The review each approved or returned filing prints (审核通过 or 已退回, with its opinion).
 
-    Read in one query for all the projects; a project not reviewed in its current state gets none.
+    Read in one query for all the filings; a filing not reviewed in its current state gets none.
     """
     return {
         pk: Review(comment=step.comment, user=step.user, created_at=step.at)
-        for pk, step in deciding_transitions(list(projects)).items()
+        for pk, step in deciding_transitions(list(filings)).items()
     }
 
 
@@ -104,41 +104,43 @@ def _form_css(print_font_url: str, print_font_digest: str) -> str:
     )
 
 
-def pdf_filename(project: Project) -> str:
-    return f"{project.code}_{_UNSAFE_IN_FILE_NAMES.sub('_', project.name)}.pdf"
+def pdf_filename(filing: Filing) -> str:
+    """项目编码_项目名称.pdf, or 单位_部门整体.pdf for a form without a code."""
+    stem = "_".join(part for part in (filing.code, filing.name) if part) or filing.title
+    return f"{_UNSAFE_IN_FILE_NAMES.sub('_', stem)}.pdf"
 
 
-def project_pdf(*, project: Project, review: PrintedReview | None = None) -> bytes:
-    html = render_forms_html([project], {project.pk: review} if review else None)[0]
+def filing_pdf(*, filing: Filing, review: PrintedReview | None = None) -> bytes:
+    html = render_forms_html([filing], {filing.pk: review} if review else None)[0]
     return _form_pdfs([html], form_css())[0]
 
 
-def projects_pdf(
-    *, projects: Iterable[Project], reviews: Mapping[int, PrintedReview] | None = None, title: str = ""
+def filings_pdf(
+    *, filings: Iterable[Filing], reviews: Mapping[int, PrintedReview] | None = None, title: str = ""
 ) -> bytes:
     """Every form in one PDF, each from a new page with its own page numbers."""
-    projects = _exportable(projects)
-    return bundle.merge_pdfs(_batch_pieces(projects, dict(reviews or {}), form_css()), title=title)
+    filings = _exportable(filings)
+    return bundle.merge_pdfs(_batch_pieces(filings, dict(reviews or {}), form_css()), title=title)
 
 
-def projects_zip(*, projects: Iterable[Project], reviews: Mapping[int, PrintedReview] | None = None) -> bytes:
-    """One PDF per form, named by 项目编码 and 项目名称."""
-    projects = list(projects)
-    pdfs = _form_pdfs(_htmls(projects, reviews), form_css())
-    return bundle.zip_files([(pdf_filename(project), pdf) for project, pdf in zip(projects, pdfs, strict=True)])
+def filings_zip(*, filings: Iterable[Filing], reviews: Mapping[int, PrintedReview] | None = None) -> bytes:
+    """One PDF per form, named by 项目编码 and 名称."""
+    filings = list(filings)
+    pdfs = _form_pdfs(_htmls(filings, reviews), form_css())
+    return bundle.zip_files([(pdf_filename(filing), pdf) for filing, pdf in zip(filings, pdfs, strict=True)])
 
 
-def prerender(*, projects: Iterable[Project], reviews: Mapping[int, PrintedReview] | None = None) -> None:
-    """Puts in the cache whatever an export of these projects would render: the batch, then each form.
+def prerender(*, filings: Iterable[Filing], reviews: Mapping[int, PrintedReview] | None = None) -> None:
+    """Puts in the cache whatever an export of these filings would render: the batch, then each form.
 
     A piece at a time, each cached as soon as it is made: the work occupies one render process, and
     an export that comes meanwhile finds what is done and renders the rest on the other.
     """
-    projects = list(projects)
-    if not projects:
+    filings = list(filings)
+    if not filings:
         return
-    htmls, css = _htmls(projects, reviews), form_css()
-    for chunk in _chunks(projects, htmls):
+    htmls, css = _htmls(filings, reviews), form_css()
+    for chunk in _chunks(filings, htmls):
         cached(_chunk_key(css, chunk), partial(_combined_pdf, chunk, css))
     for html in htmls:
         cached(_form_key(css, html), partial(engine.pdf, html, css))
@@ -148,8 +150,13 @@ def _combined_pdf(chunk: list[str], css: str) -> bytes:
     return engine.combined_pdfs([chunk], css)[0]
 
 
-def _chunks(projects: list[Project], htmls: list[str]) -> list[list[str]]:
-    return content_chunks([(project.code, html) for project, html in zip(projects, htmls, strict=True)])
+def _identity(filing: Filing) -> str:
+    """What chunks are cut by: the code, or for a form without one its kind, unit and name."""
+    return filing.code or f"{filing.kind}:{filing.department_id}:{filing.name}"
+
+
+def _chunks(filings: list[Filing], htmls: list[str]) -> list[list[str]]:
+    return content_chunks([(_identity(filing), html) for filing, html in zip(filings, htmls, strict=True)])
 
 
 # The keys printing ahead fills and the exports read: one spelling for both.
@@ -161,7 +168,7 @@ def _form_key(css: str, html: str) -> str:
     return content_key("form", css, html)
 
 
-def _batch_pieces(projects: list[Project], reviews: dict[int, PrintedReview], css: str) -> list[bytes]:
+def _batch_pieces(filings: list[Filing], reviews: dict[int, PrintedReview], css: str) -> list[bytes]:
     """The batch as cached chunks of a few forms (see ``printing.cache``), rendering the missing ones.
 
     The chunks are made into HTML one after the other, and one missing from the cache goes to the
@@ -169,9 +176,9 @@ def _batch_pieces(projects: list[Project], reviews: dict[int, PrintedReview], cs
     for the HTML of the whole batch. Largest first, so that the small ones fill in at the end and
     neither process is left alone with a large one. Each PDF is cached as it comes back.
     """
-    chunks = content_chunks([(project.code, project) for project in projects])
+    chunks = content_chunks([(_identity(filing), filing) for filing in filings])
     largest_first = sorted(range(len(chunks)), key=lambda index: len(chunks[index]), reverse=True)
-    htmls = forms_html([project for index in largest_first for project in chunks[index]], reviews)
+    htmls = forms_html([filing for index in largest_first for filing in chunks[index]], reviews)
 
     def keyed_chunks() -> Iterator[tuple[str, list[str]]]:
         for index in largest_first:
@@ -190,12 +197,12 @@ def _form_pdfs(htmls: list[str], css: str) -> list[bytes]:
     )
 
 
-def _htmls(projects: Iterable[Project], reviews: Mapping[int, PrintedReview] | None) -> list[str]:
-    return render_forms_html(_exportable(projects), dict(reviews or {}))
+def _htmls(filings: Iterable[Filing], reviews: Mapping[int, PrintedReview] | None) -> list[str]:
+    return render_forms_html(_exportable(filings), dict(reviews or {}))
 
 
-def _exportable(projects: Iterable[Project]) -> list[Project]:
-    projects = list(projects)
-    if not projects:
-        raise NothingToExport("没有可导出的项目")
-    return projects
+def _exportable(filings: Iterable[Filing]) -> list[Filing]:
+    filings = list(filings)
+    if not filings:
+        raise NothingToExport("没有可导出的申报表")
+    return filings

@@ -1,4 +1,4 @@
-"""Printing ahead: once projects change, their departments' PDFs are rendered in the background.
+"""Printing ahead: once filings change, their departments' PDFs are rendered in the background.
 
 A department's batch of a hundred forms takes about three seconds to render, and an export that
 finds its forms in the cache takes a tenth of a second. So whenever a save, an import or a review
@@ -6,9 +6,9 @@ commits, the PDFs of the departments (and years) it touched are rendered by a th
 process (one per process), through the same render pool and into the same content-keyed cache as
 an export would: when someone exports, the work is done. What is already cached is not rendered again.
 
-``prerender_after_commit(projects=...)`` is called by the workflows that change projects (through
+``prerender_after_commit(filings=...)`` is called by the workflows that change filings (through
 ``changes.filings_changed``, and by the review steps); it does nothing when
-``settings.PDF_PRERENDER`` is off. Commands that change projects ``wait()`` at the end.
+``settings.PDF_PRERENDER`` is off. Commands that change filings ``wait()`` at the end.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.db import connections, transaction
 
-from projects.models import Department, Project
-from projects.selectors import department_projects
+from projects.models import Department, Filing
+from projects.selectors import department_filings
 from projects.services import pdf as pdf_services
 
 logger = logging.getLogger(__name__)
@@ -34,23 +34,27 @@ _pending: set[tuple[int, int]] = set()
 _lock = threading.Lock()
 
 
-def prerender_after_commit(*, projects: Iterable[Project], previously: Iterable[tuple[int, int]] = ()) -> None:
-    """Once the current transaction commits, renders the PDFs of these projects' departments.
+def prerender_after_commit(*, filings: Iterable[Filing], previously: Iterable[tuple[int, int]] = ()) -> None:
+    """Once the current transaction commits, renders the PDFs of these filings' departments.
 
-    ``previously`` holds the ``exported_under`` pairs of the projects before the change: a project
+    ``previously`` holds the ``exported_under`` pairs of the filings before the change: a filing
     moved to another department or year leaves its old department's batch to redo as well.
     """
     if not settings.PDF_PRERENDER:
         return
-    departments = {pair for project in projects for pair in exported_under(project)} | set(previously)
+    departments = {pair for filing in filings for pair in exported_under(filing)} | set(previously)
     if departments:
         transaction.on_commit(lambda: _schedule(departments))
 
 
-def exported_under(project: Project) -> set[tuple[int, int]]:
-    """The (department id, year) pairs whose exports hold the project: its unit's and its 一级预算单位's
-    (``selectors.department_projects``)."""
-    return {(project.applicant_id, project.fiscal_year), (project.top_unit_id, project.fiscal_year)}
+def exported_under(filing: Filing) -> set[tuple[int, int]]:
+    """The (department id, year) pairs whose exports hold the filing: its unit's, its unit's parent's and,
+    for a 二级 form, its 一级预算单位's (``selectors.department_filings``)."""
+    year = filing.fiscal_year
+    units = {filing.department_id, filing.department.parent_id if filing.department_id else None}
+    header = filing.header
+    units.add(getattr(header, "top_unit_id", None))
+    return {(unit, year) for unit in units if unit is not None}
 
 
 def wait() -> None:
@@ -93,5 +97,5 @@ def prerender_department(*, department_id: int, year: int) -> None:
     department = Department.objects.filter(pk=department_id).first()
     if department is None:
         return
-    projects = list(department_projects(department, year=year))
-    pdf_services.prerender(projects=projects, reviews=pdf_services.printed_reviews(projects))
+    filings = list(department_filings(department, year=year))
+    pdf_services.prerender(filings=filings, reviews=pdf_services.printed_reviews(filings))

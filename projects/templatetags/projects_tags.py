@@ -35,6 +35,12 @@ def get(mapping, key):
         return None
 
 
+@register.simple_tag
+def cell(row: object, name: str) -> object:
+    """``{% cell row column.name %}``: a row's value in a column named by a variable."""
+    return getattr(row, name, "")
+
+
 @register.simple_tag(takes_context=True)
 def user_roles(context) -> set[str]:
     request = context.get("request")

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 
 from projects.admin_lists import IMPORT_PERMISSION
 from projects.forms import form_field
-from projects.models import Department, Project, Role
-from projects.selectors import department_projects, departments_for, is_administrator, project_for, projects_for
-from projects.services.excel import CONTENT_TYPE, blank_template_workbook, projects_to_workbook
+from projects.kinds import all_kinds
+from projects.models import Department, Filing, Role
+from projects.selectors import department_filings, departments_for, filing_for, filings_for, is_administrator
+from projects.services.excel import CONTENT_TYPE, blank_template_workbook, filings_to_workbook
 from projects.services.excel_import import WorkbookImportError, workbook_import
 from projects.uploads import PendingUploadStorage
 
@@ -44,8 +45,11 @@ class DepartmentYearForm(forms.Form):
 
 
 class BlankTemplateForm(DepartmentYearForm):
+    kind = forms.ChoiceField(label="申报表", choices=[], initial="project")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        form_field(self, "kind", forms.ChoiceField).choices = [(k.code, k.title) for k in all_kinds()]
         department = form_field(self, "department", forms.ModelChoiceField)
         department.required = False
         department.empty_label = "（不预填）"
@@ -113,8 +117,8 @@ def excel_home(request):
 
 
 def _latest_year(user) -> int:
-    """The year people most likely export: the latest one they have projects in."""
-    latest = projects_for(user).aggregate(latest=Max("fiscal_year"))["latest"]
+    """The year people most likely export: the latest one they have filings in."""
+    latest = filings_for(user).aggregate(latest=Max("fiscal_year"))["latest"]
     return latest or timezone.localdate().year
 
 
@@ -132,10 +136,10 @@ def _home(request, *, upload_form=None, problems=None, status=200):
 
 
 @login_required
-def project_xlsx(request, pk):
-    project = project_for(request.user, pk)
-    data = projects_to_workbook(projects=Project.objects.filter(pk=project.pk))
-    return _xlsx_response(data, f"{project.code} {project.name}.xlsx")
+def filing_xlsx(request, pk):
+    filing = filing_for(request.user, pk)
+    data = filings_to_workbook(filings=Filing.objects.filter(pk=filing.pk))
+    return _xlsx_response(data, f"{filing.title}.xlsx")
 
 
 @login_required
@@ -145,12 +149,12 @@ def department_xlsx(request):
         messages.error(request, "请选择您有权查看的预算单位和预算年度")
         return redirect("projects:excel_home")
     department, year = form.cleaned_data["department"], form.cleaned_data["year"]
-    projects = department_projects(department, year=year, user=request.user)
-    if not projects.exists():
-        messages.warning(request, f"{department.name} 在 {year} 年度没有项目")
+    filings = department_filings(department, year=year, user=request.user)
+    if not filings.exists():
+        messages.warning(request, f"{department.name} 在 {year} 年度没有申报表")
         return redirect("projects:excel_home")
-    data = projects_to_workbook(projects=projects)
-    return _xlsx_response(data, f"{department.name} {year}年度二级项目支出绩效目标申报表.xlsx")
+    data = filings_to_workbook(filings=filings)
+    return _xlsx_response(data, f"{department.name} {year}年度绩效目标申报表.xlsx")
 
 
 @login_required
@@ -159,10 +163,11 @@ def blank_xlsx(request):
     if not form.is_valid():
         messages.error(request, "请选择您有权查看的预算单位")
         return redirect("projects:excel_home")
-    department, year = form.cleaned_data["department"], form.cleaned_data["year"]
-    data = blank_template_workbook(department=department, year=year)
+    department, year, kind = form.cleaned_data["department"], form.cleaned_data["year"], form.cleaned_data["kind"]
+    data = blank_template_workbook(kind=kind, department=department, year=year)
     stem = f"{department.name} " if department else ""
-    return _xlsx_response(data, f"{stem}二级项目支出绩效目标申报表（模板）.xlsx")
+    title = next(k.title for k in all_kinds() if k.code == kind)
+    return _xlsx_response(data, f"{stem}{title}（模板）.xlsx")
 
 
 def _require_import_permission(user) -> None:
@@ -226,7 +231,7 @@ def workbook_confirm(request):
         storage.remove()
     messages.success(
         request,
-        f"{result.file_name}：新建 {len(result.created)} 个项目，更新 {len(result.updated)} 个项目，"
-        f"{len(result.unchanged)} 个项目无变化",
+        f"{result.file_name}：新建 {len(result.created)} 张申报表，更新 {len(result.updated)} 张，"
+        f"{len(result.unchanged)} 张无变化",
     )
     return redirect("projects:excel_home")

@@ -1,12 +1,14 @@
-"""The filing page: create or edit a project's header and indicator rows on one form."""
+"""The filing page: create or edit a filing of any kind, its header, rows and tasks, on one form."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,19 +16,30 @@ from django.utils import timezone
 from checks.services import findings_for
 from indicators.models import FormTemplate, Level1Category, Level2Category
 from projects import selectors
-from projects.forms import PROJECT_TYPES, OverwriteForm, ProjectHeaderForm, row_formset
-from projects.layout import template_categories
-from projects.models import Project, Role
+from projects.forms import (
+    PROJECT_TYPES,
+    BaseRowFormSet,
+    BaseTaskFormSet,
+    FilingHeaderForm,
+    OverwriteForm,
+    row_formset,
+    task_formset,
+)
+from projects.kinds import kind_named
+from projects.kinds.base import FormKind
+from projects.layout import category_levels
+from projects.models import AmountUnit, Filing, Role
 from projects.notes import Notes, notes_from
-from projects.services.filing import FilingError, StaleFilingError, project_create, project_update
-from projects.services.review import EDITABLE_STATUSES, TransitionError, project_submit, submission_problems
+from projects.services.filing import FilingError, StaleFilingError, filing_create, filing_update
+from projects.services.review import TransitionError, filing_submit, submission_problems
+from projects.typing import SignedInRequest
 
 
 @dataclass
 class CategoryBlock:
     category: Level2Category
-    forms: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
+    forms: list[Any] = field(default_factory=list)
+    notes: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -35,14 +48,14 @@ class LevelBlock:
     blocks: list[CategoryBlock]
 
 
-def _int(value) -> int | None:
+def _int(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
 
 
-def _indicator_blocks(levels: list[Level1Category], formset, notes: Notes) -> list[LevelBlock]:
+def _indicator_blocks(levels: list[Level1Category], formset: BaseRowFormSet, notes: Notes) -> list[LevelBlock]:
     """The row forms sorted under their 二级指标, in the order of the official form."""
     blocks = {
         level2.pk: CategoryBlock(level2, notes=notes.categories.get(level2.pk, []))
@@ -54,143 +67,169 @@ def _indicator_blocks(levels: list[Level1Category], formset, notes: Notes) -> li
         key=lambda item: (_int(item[1]["position"].value()) or 10_000 + item[0], item[0]),
     )
     for _, form in ordered:
-        category_id, row_id = _int(form["category"].value()), _int(form["id"].value())
-        block = blocks.get(category_id) if category_id is not None else None
+        block = blocks.get(_int(form["category"].value()) or 0)
         if block is not None:
-            form.notes = notes.rows.get(row_id, []) if row_id is not None else []
+            form.notes = notes.rows.get(_int(form["id"].value()) or 0, [])
             block.forms.append(form)
     return [LevelBlock(level1, [blocks[level2.pk] for level2 in level1.children.all()]) for level1 in levels]
 
 
-def filing_notes(project: Project) -> Notes:
-    """What the page shows beside fields and rows after a submission attempt: everything that
-    blocks 送审."""
-    return notes_from(submission_problems(project))
+def filing_notes(filing: Filing) -> Notes:
+    """What the page shows beside fields and rows after a submission attempt: everything that blocks 送审."""
+    return notes_from(submission_problems(filing))
 
 
-def check_notes(project: Project) -> Notes:
+def check_notes(filing: Filing) -> Notes:
     """What the page shows while editing: every finding of the filing checks, errors and warnings."""
-    return notes_from(findings_for(project))
+    return notes_from(findings_for(filing))
+
+
+@dataclass
+class _Page:
+    """The forms of one filing page."""
+
+    kind: FormKind
+    form: FilingHeaderForm
+    rows: BaseRowFormSet
+    tasks: BaseTaskFormSet | None
+
+    def is_valid(self) -> bool:
+        forms_valid = [self.form.is_valid(), self.rows.is_valid()]
+        if self.tasks is not None:
+            forms_valid.append(self.tasks.is_valid())
+        return all(forms_valid)
+
+    def task_inputs(self) -> Any:
+        if self.tasks is None:
+            return None
+        return self.tasks.tasks(self.form.cleaned_data.get("amount_unit") or AmountUnit.YUAN)
+
+
+def _page(request: HttpRequest, kind: FormKind, filing: Filing | None, template_id: int) -> _Page:
+    data = request.POST if request.method == "POST" else None
+    initial = {} if filing is not None else {"fiscal_year": timezone.localdate().year}
+    form = FilingHeaderForm(data, kind=kind, user=request.user, filing=filing, initial=initial)
+    if filing is None:
+        blank = [c.pk for level in category_levels(template_id) for c in level.children.all()]
+        rows = row_formset(None, data, blank_categories=blank)
+    else:
+        rows = row_formset(filing, data)
+    tasks = task_formset(filing, data) if kind.tasks is not None else None
+    return _Page(kind, form, rows, tasks)
 
 
 def _render(
-    request,
+    request: HttpRequest,
+    page: _Page,
     *,
-    project: Project | None,
-    form,
-    formset,
+    filing: Filing | None,
     template_id: int,
     notes: Notes | None = None,
     overwrite: OverwriteForm | None = None,
     status: int = 200,
     notes_block_submission: bool = True,
-):
+) -> HttpResponse:
     notes = notes or notes_from([])
-    levels = template_categories(template_id)
+    levels = category_levels(template_id)
     context = {
-        "project": project,
-        "form": form,
-        "formset": formset,
-        "levels": _indicator_blocks(levels, formset, notes),
+        "filing": filing,
+        "kind": page.kind,
+        "form": page.form,
+        "formset": page.rows,
+        "tasks": page.tasks,
+        "columns": page.kind.indicators.columns,
+        "levels": _indicator_blocks(levels, page.rows, notes),
         "notes": notes,
         "notes_block_submission": notes_block_submission,
         "overwrite": overwrite,
         "project_types": PROJECT_TYPES,
     }
-    return render(request, "projects/project_form.html", context, status=status)
+    return render(request, "projects/filing_form.html", context, status=status)
 
 
-def _after_save(request, project: Project):
+def _after_save(request: SignedInRequest, filing: Filing) -> HttpResponse:
     """Save, or save and submit: a refused submission comes back to the form with what is missing."""
     if "submit" not in request.POST:
-        messages.success(request, f"已保存草稿（第 {project.version} 版）")
-        return redirect("projects:project_edit", pk=project.pk)
+        messages.success(request, f"已保存草稿（第 {filing.version} 版）")
+        return redirect("projects:filing_edit", pk=filing.pk)
     try:
-        project_submit(project=project, user=request.user)
+        filing_submit(filing=filing, user=request.user)
     except TransitionError as error:
         messages.error(request, f"已保存，但未能送审：{error.message}")
-        return redirect(reverse("projects:project_edit", args=[project.pk]) + "?check=1")
+        return redirect(reverse("projects:filing_edit", args=[filing.pk]) + "?check=1")
     messages.success(request, "已保存并送审，等待审核")
-    return redirect("projects:project_detail", pk=project.pk)
+    return redirect("projects:filing_detail", pk=filing.pk)
+
+
+_UNSAVED = "未能保存：请按提示修改标红的栏目，您填写的内容仍在本页"
 
 
 @login_required
-def project_create_view(request):
+def filing_create_view(request: SignedInRequest, kind: str) -> HttpResponse:
+    try:
+        form_kind = kind_named(kind)
+    except LookupError:
+        raise Http404("没有这种申报表") from None
     if not selectors.filing_departments_for(request.user).exists():
-        raise PermissionDenied("您不是任何单位的填报人，不能新建项目")
-    template = FormTemplate.default()
-    form = ProjectHeaderForm(
-        request.POST or None, user=request.user, initial={"fiscal_year": timezone.localdate().year}
-    )
-    levels = template_categories(template.pk)
-    formset = row_formset(
-        None, request.POST or None, blank_categories=[c.pk for level in levels for c in level.children.all()]
-    )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        raise PermissionDenied("您不是任何单位的填报人，不能新建申报表")
+    template = FormTemplate.default(form_kind.code)
+    page = _page(request, form_kind, None, template.pk)
+    if request.method == "POST" and page.is_valid():
         try:
-            project = project_create(user=request.user, header=form.header(), rows=formset.rows(), template=template)
+            filing = filing_create(
+                user=request.user,
+                kind=form_kind,
+                header=page.form.header(),
+                rows=page.rows.rows(),
+                tasks=page.task_inputs(),
+                template=template,
+            )
         except FilingError as error:
             messages.error(request, error.message)
         else:
-            return _after_save(request, project)
+            return _after_save(request, filing)
     elif request.method == "POST":
-        messages.error(request, "未能保存：请按提示修改标红的栏目，您填写的内容仍在本页")
-    return _render(request, project=None, form=form, formset=formset, template_id=template.pk)
+        messages.error(request, _UNSAVED)
+    return _render(request, page, filing=None, template_id=template.pk)
 
 
 @login_required
-def project_edit_view(request, pk):
-    project = selectors.project_for(request.user, pk, role=Role.FILER)
-    if project.status not in EDITABLE_STATUSES:
-        messages.warning(request, f"该项目{project.get_status_display()}，不能修改")
-        return redirect("projects:project_detail", pk=project.pk)
+def filing_edit_view(request: SignedInRequest, pk: int) -> HttpResponse:
+    filing = selectors.filing_for(request.user, pk, role=Role.FILER)
+    if not filing.is_editable:
+        messages.warning(request, f"该申报表{filing.get_status_display()}，不能修改")
+        return redirect("projects:filing_detail", pk=filing.pk)
+    page = _page(request, filing.form_kind, filing, filing.template_id)
     if request.method != "POST":
-        form = ProjectHeaderForm(instance=project, user=request.user)
-        formset = row_formset(project)
         after_submit = bool(request.GET.get("check"))
-        notes = filing_notes(project) if after_submit else check_notes(project)
+        notes = filing_notes(filing) if after_submit else check_notes(filing)
         return _render(
-            request,
-            project=project,
-            form=form,
-            formset=formset,
-            template_id=project.template_id,
-            notes=notes,
+            request, page, filing=filing, template_id=filing.template_id, notes=notes,
             notes_block_submission=after_submit,
-        )
-
-    form = ProjectHeaderForm(request.POST, instance=project, user=request.user)
-    formset = row_formset(project, request.POST)
+        )  # fmt: skip
     overwrite = OverwriteForm(request.POST)
-    if not (form.is_valid() and formset.is_valid()):
-        messages.error(request, "未能保存：请按提示修改标红的栏目，您填写的内容仍在本页")
-        return _render(request, project=project, form=form, formset=formset, template_id=project.template_id)
-    version = form.cleaned_data["version"]
+    if not page.is_valid():
+        messages.error(request, _UNSAVED)
+        return _render(request, page, filing=filing, template_id=filing.template_id)
+    version = page.form.cleaned_data["version"]
     if overwrite.is_valid() and overwrite.cleaned_data["overwrite"] and overwrite.cleaned_data["latest_version"]:
         # The filer has seen the newer version and chose to save this page over it; still refused
         # if yet another save happened since.
         version = overwrite.cleaned_data["latest_version"]
     try:
-        project = project_update(
-            project=selectors.project_for(request.user, pk, role=Role.FILER),
+        filing = filing_update(
+            filing=selectors.filing_for(request.user, pk, role=Role.FILER),
             user=request.user,
-            header=form.header(),
-            rows=formset.rows(),
+            header=page.form.header(),
+            rows=page.rows.rows(),
+            tasks=page.task_inputs(),
             version=version,
         )
     except StaleFilingError as error:
         messages.error(request, error.message)
         offer = OverwriteForm(initial={"latest_version": error.current_version})
-        return _render(
-            request,
-            project=project,
-            form=form,
-            formset=formset,
-            template_id=project.template_id,
-            overwrite=offer,
-            status=409,
-        )
+        return _render(request, page, filing=filing, template_id=filing.template_id, overwrite=offer, status=409)
     except FilingError as error:
         messages.error(request, error.message)
-        return _render(request, project=project, form=form, formset=formset, template_id=project.template_id)
-    return _after_save(request, project)
+        return _render(request, page, filing=filing, template_id=filing.template_id)
+    return _after_save(request, filing)

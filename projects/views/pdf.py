@@ -1,4 +1,4 @@
-"""PDF downloads of the printed form: one project, or a department's projects of a year."""
+"""PDF downloads of the printed form: one filing, or a department's filings of a year."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from projects.forms import form_field
 from projects.models import Department
-from projects.selectors import department_projects, exporting_departments_for, project_for, projects_for
+from projects.selectors import department_filings, exporting_departments_for, filing_for, filings_for
 from projects.services import pdf as pdf_services
 
 
@@ -20,10 +20,10 @@ def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
 
 
 @login_required
-def project_pdf(request, pk):
-    project = project_for(request.user, pk)
-    pdf = pdf_services.project_pdf(project=project, review=pdf_services.printed_reviews([project]).get(project.pk))
-    return _download(pdf, pdf_services.pdf_filename(project), "application/pdf")
+def filing_pdf(request, pk):
+    filing = filing_for(request.user, pk)
+    pdf = pdf_services.filing_pdf(filing=filing, review=pdf_services.printed_reviews([filing]).get(filing.pk))
+    return _download(pdf, pdf_services.pdf_filename(filing), "application/pdf")
 
 
 class DepartmentExportForm(forms.Form):
@@ -39,7 +39,7 @@ class DepartmentExportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         form_field(self, "department", forms.ModelChoiceField).queryset = exporting_departments_for(user)
-        years = projects_for(user).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+        years = filings_for(user).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
         form_field(self, "year", forms.ChoiceField).choices = [(year, f"{year}年") for year in years]
 
 
@@ -49,15 +49,15 @@ def department_pdf(request):
     form = DepartmentExportForm(request.GET or None, user=request.user)
     if form.is_valid():
         department, year = form.cleaned_data["department"], form.cleaned_data["year"]
-        projects = list(department_projects(department, year=year, user=request.user))
-        reviews = pdf_services.printed_reviews(projects)
-        stem = f"{department.name}_{year}年_二级项目支出绩效目标申报表"
+        filings = list(department_filings(department, year=year, user=request.user))
+        reviews = pdf_services.printed_reviews(filings)
+        stem = f"{department.name}_{year}年_绩效目标申报表"
         try:
             if form.cleaned_data["output"] == "zip":
-                archive = pdf_services.projects_zip(projects=projects, reviews=reviews)
+                archive = pdf_services.filings_zip(filings=filings, reviews=reviews)
                 return _download(archive, f"{stem}.zip", "application/zip")
-            pdf = pdf_services.projects_pdf(projects=projects, reviews=reviews, title=stem)
+            pdf = pdf_services.filings_pdf(filings=filings, reviews=reviews, title=stem)
             return _download(pdf, f"{stem}.pdf", "application/pdf")
         except pdf_services.NothingToExport:
-            form.add_error(None, f"{department.name}在{year}年度没有可导出的项目。")
+            form.add_error(None, f"{department.name}在{year}年度没有可导出的申报表。")
     return render(request, "projects/pdf_export.html", {"form": form})

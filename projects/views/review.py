@@ -26,92 +26,92 @@ def _report(request, result: review.BatchResult, done: str) -> None:
     if result.succeeded:
         messages.success(
             request,
-            f"{done} {len(result.succeeded)} 个项目：" + "、".join(project.code for project in result.succeeded),
+            f"{done} {len(result.succeeded)} 张申报表：" + "、".join(filing.title for filing in result.succeeded),
         )
     for which, why in result.failed:
         messages.error(request, f"{which}：{why}")
     if not result.succeeded and not result.failed:
-        messages.warning(request, "请先勾选项目")
+        messages.warning(request, "请先勾选申报表")
 
 
 @login_required
 @require_POST
-def project_submit_view(request, pk):
-    project = selectors.project_for(request.user, pk, role=Role.FILER)
+def filing_submit_view(request, pk):
+    filing = selectors.filing_for(request.user, pk, role=Role.FILER)
     try:
-        review.project_submit(project=project, user=request.user)
+        review.filing_submit(filing=filing, user=request.user)
     except review.TransitionError as error:
         messages.error(request, f"未能送审：{error.message}")
         if error.problems:
-            return redirect(reverse("projects:project_edit", args=[project.pk]) + "?check=1")
+            return redirect(reverse("projects:filing_edit", args=[filing.pk]) + "?check=1")
     else:
         messages.success(request, "已送审，等待审核")
-    return redirect("projects:project_detail", pk=project.pk)
+    return redirect("projects:filing_detail", pk=filing.pk)
 
 
 @login_required
 @require_POST
-def project_withdraw_view(request, pk):
-    project = selectors.project_for(request.user, pk, role=Role.FILER)
+def filing_withdraw_view(request, pk):
+    filing = selectors.filing_for(request.user, pk, role=Role.FILER)
     try:
-        review.project_withdraw(project=project, user=request.user)
+        review.filing_withdraw(filing=filing, user=request.user)
     except review.TransitionError as error:
         messages.error(request, f"未能撤回：{error.message}")
     else:
         messages.success(request, "已撤回，申报表回到草稿状态，可以继续修改")
-    return redirect("projects:project_detail", pk=project.pk)
+    return redirect("projects:filing_detail", pk=filing.pk)
 
 
-def changes_since_return(project):
+def changes_since_return(filing):
     """What the filer changed between the last return and now; None if it was never returned."""
-    returned = project.transitions.filter(to_status=Status.RETURNED).order_by("-at", "-pk").first()
+    returned = filing.transitions.filter(to_status=Status.RETURNED).order_by("-at", "-pk").first()
     if returned is None:
         return None, None
-    return returned, filing_diff(returned.snapshot, filing_snapshot(project))
+    return returned, filing_diff(returned.snapshot, filing_snapshot(filing))
 
 
-def _review_page(request, project, *, return_form=None, approve_form=None, status=200):
-    context = filing_context(project)
-    returned, diff = changes_since_return(project)
+def _review_page(request, filing, *, return_form=None, approve_form=None, status=200):
+    context = filing_context(filing)
+    returned, diff = changes_since_return(filing)
     context.update(
         {
             "returned": returned,
             "diff": diff,
             "return_form": return_form or ReturnForm(),
             "approve_form": approve_form or ApproveForm(),
-            "can_decide": project.status == Status.SUBMITTED,
+            "can_decide": filing.status == Status.SUBMITTED,
         }
     )
-    return render(request, "projects/project_review.html", context, status=status)
+    return render(request, "projects/filing_review.html", context, status=status)
 
 
-def _decide(request, project, step, *, failed: str, done: str, **details):
-    """A reviewer's decision: back to the queue when it is taken, to the project when it is refused."""
+def _decide(request, filing, step, *, failed: str, done: str, **details):
+    """A reviewer's decision: back to the queue when it is taken, to the filing when it is refused."""
     try:
-        step(project=project, user=request.user, **details)
+        step(filing=filing, user=request.user, **details)
     except review.TransitionError as error:
         messages.error(request, f"{failed}：{error.message}")
-        return redirect("projects:project_detail", pk=project.pk)
-    messages.success(request, f"{project.code} {project.name}：{done}")
+        return redirect("projects:filing_detail", pk=filing.pk)
+    messages.success(request, f"{filing.title}：{done}")
     return redirect("projects:review_queue")
 
 
 @login_required
-def project_review_view(request, pk):
-    project = selectors.project_for(request.user, pk, role=Role.REVIEWER)
-    return _review_page(request, project)
+def filing_review_view(request, pk):
+    filing = selectors.filing_for(request.user, pk, role=Role.REVIEWER)
+    return _review_page(request, filing)
 
 
 @login_required
 @require_POST
-def project_approve_view(request, pk):
-    project = selectors.project_for(request.user, pk, role=Role.REVIEWER)
+def filing_approve_view(request, pk):
+    filing = selectors.filing_for(request.user, pk, role=Role.REVIEWER)
     form = ApproveForm(request.POST)
     form.is_valid()
     return _decide(
         request,
-        project,
-        review.project_approve,
+        filing,
+        review.filing_approve,
         comment=form.cleaned_data.get("comment", ""),
         failed="未能审核通过",
         done="审核通过",
@@ -120,16 +120,16 @@ def project_approve_view(request, pk):
 
 @login_required
 @require_POST
-def project_return_view(request, pk):
-    project = selectors.project_for(request.user, pk, role=Role.REVIEWER)
+def filing_return_view(request, pk):
+    filing = selectors.filing_for(request.user, pk, role=Role.REVIEWER)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, "未能退回：请填写退回原因")
-        return _review_page(request, project, return_form=form, status=400)
+        return _review_page(request, filing, return_form=form, status=400)
     return _decide(
         request,
-        project,
-        review.project_return,
+        filing,
+        review.filing_return,
         reason=form.cleaned_data["reason"],
         failed="未能退回",
         done="已退回填报人修改",
@@ -139,16 +139,16 @@ def project_return_view(request, pk):
 @login_required
 @require_POST
 def batch_submit_view(request):
-    result = review.projects_submit(project_ids=request.POST.getlist("selected"), user=request.user)
+    result = review.filings_submit(filing_ids=request.POST.getlist("selected"), user=request.user)
     _report(request, result, "已送审")
-    return _back(request, reverse("projects:project_list"))
+    return _back(request, reverse("projects:filing_list"))
 
 
 @login_required
 @require_POST
 def batch_approve_view(request):
-    result = review.projects_approve(
-        project_ids=request.POST.getlist("selected"), user=request.user, comment=request.POST.get("comment", "")
+    result = review.filings_approve(
+        filing_ids=request.POST.getlist("selected"), user=request.user, comment=request.POST.get("comment", "")
     )
     _report(request, result, "审核通过")
     return _back(request, reverse("projects:review_queue"))

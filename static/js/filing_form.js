@@ -19,6 +19,25 @@
     row.querySelectorAll("input[type=text], textarea").forEach((field) => { field.readOnly = off; });
   };
 
+  // The 部门整体 form's 年度主要任务: one formset row per task, added and removed in place.
+  const tasks = form.querySelector("[data-tasks]");
+  const taskTotal = form.querySelector("input[name=tasks-TOTAL_FORMS]");
+  const taskTemplate = document.getElementById("task-template");
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-task-action]");
+    if (!button || !tasks) return;
+    if (button.dataset.taskAction === "add") {
+      const index = Number(taskTotal.value);
+      tasks.insertAdjacentHTML("beforeend", taskTemplate.innerHTML.replaceAll("__prefix__", index));
+      taskTotal.value = index + 1;
+      tasks.lastElementChild.querySelector("input[name$='-name']").focus();
+    } else {
+      const row = button.closest("tr[data-task]");
+      row.querySelector("input[name$='-DELETE']").checked = true;
+      row.hidden = true;
+    }
+  });
+
   form.addEventListener("click", (event) => {
     const button = event.target.closest("[data-row-action]");
     if (!button) return;

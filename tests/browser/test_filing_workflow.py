@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from projects.models import Project, Status
+from projects.models import Filing, Status
 from tests.helpers.people import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -77,13 +77,14 @@ def _fill_row(group, index, name, value, explanation):
 def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_server, people, browser_page):
     page, base = browser_page, live_server.url
 
-    # 填报人 creates a project with rows under several 二级指标 and saves it incomplete.
+    # 填报人 creates a 二级 filing with rows under several 二级指标 and saves it incomplete.
     _log_in(page, base, "owner", screenshot="00-login")
-    _shot(page, "01-project-list")
-    page.click("text=＋ 新建申报表")
+    _shot(page, "01-filing-list")
+    page.click("text=＋ 新建二级项目申报表")
+    page.wait_for_url(f"{base}/filings/new/project/")
     page.fill("#id_code", CODE)
     page.fill("#id_name", "政务服务大厅运行保障")
-    page.select_option("#id_applicant", label=people.unit_a.name)
+    page.select_option("#id_department", label=people.unit_a.name)
     page.fill("#id_duration_years", "3")
     page.fill("#id_project_type", "15 其他经费")
     page.select_option("#id_is_new", "false")
@@ -111,10 +112,12 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
     _shot(page, "02-new-filing")
     page.click("button[name=save]")
     page.wait_for_selector("text=已保存草稿")
-    project = Project.objects.get(code=CODE)
-    assert project.indicators.filter(category__name="数量").count() == 2
-    assert project.indicators.get(category__name="经济效益").not_applicable
-    assert list(project.indicators.filter(category__name="时效").values_list("name", flat=True)) == ["按时办结率"]
+    filing = Filing.objects.get(code=CODE)
+    assert (filing.kind, filing.department, filing.project_header.top_unit) == ("project", people.unit_a, people.unit_a)
+    assert (filing.project_header.is_new, filing.project_header.current_amount) == (False, 5_000_000)
+    assert filing.indicators.filter(category__name="数量").count() == 2
+    assert filing.indicators.get(category__name="经济效益").not_applicable
+    assert list(filing.indicators.filter(category__name="时效").values_list("name", flat=True)) == ["按时办结率"]
 
     # Submitting fails: the missing 年度目标 and 长期目标 are listed, then fixed.
     page.click("button[name=submit]")
@@ -145,14 +148,14 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
     _log_in(page, base, "owner")
     page.click("text=政务服务大厅运行保障")
     assert "服务人次目标偏低，请按上年实际调整" in page.locator(".panel.returned").inner_text()
-    _shot(page, "06-returned-project")
+    _shot(page, "06-returned-filing")
     page.click("text=修改申报表")
     quantity = _group(page, "数量")
     quantity.locator("tr[data-row]").nth(0).locator("input[name$='-value']").fill("≥12万人次")
     quantity.locator("tr[data-row]").nth(1).locator("[data-row-action=up]").click()
     page.click("button[name=submit]")
     page.wait_for_selector("text=已保存并送审")
-    assert [row.name for row in project.indicators.filter(category__name="数量").order_by("position")] == [
+    assert [row.name for row in filing.indicators.filter(category__name="数量").order_by("position")] == [
         "办理事项数",
         "服务人次",
     ]
@@ -160,7 +163,7 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
 
     # 审核人 sees what changed since the return, and approves.
     _log_in(page, base, "reviewer")
-    page.goto(f"{base}/projects/{project.pk}/review/")
+    page.goto(f"{base}/filings/{filing.pk}/review/")
     changes = page.locator("#changes").inner_text()
     assert "≥10万人次" in changes and "≥12万人次" in changes
     _shot(page, "07-review-changes")
@@ -170,12 +173,59 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
 
     # The approved filing is read-only for its 填报人.
     _log_in(page, base, "owner")
-    page.goto(f"{base}/projects/{project.pk}/")
+    page.goto(f"{base}/filings/{filing.pk}/")
     assert page.locator("text=修改申报表").count() == 0
     assert page.locator("h1 .status").inner_text() == "审核通过"
-    _shot(page, "08-approved-project-with-history")
-    page.goto(f"{base}/projects/{project.pk}/edit/")
-    assert page.url == f"{base}/projects/{project.pk}/"
-    assert page.locator("text=该项目审核通过，不能修改").count() == 1
-    project.refresh_from_db()
-    assert project.status == Status.APPROVED
+    _shot(page, "08-approved-filing-with-history")
+    page.goto(f"{base}/filings/{filing.pk}/edit/")
+    assert page.url == f"{base}/filings/{filing.pk}/"
+    assert page.locator("text=该申报表审核通过，不能修改").count() == 1
+    filing.refresh_from_db()
+    assert filing.status == Status.APPROVED
+
+
+def test_an_overall_filing_is_created_with_its_tasks_in_the_browser(live_server, people, browser_page):
+    page, base = browser_page, live_server.url
+
+    # 填报人 opens the 部门整体 tab and creates its form: two tasks added on the page, one removed.
+    _log_in(page, base, "owner")
+    page.click(".kind-tabs >> text=部门整体")
+    page.click("text=＋ 新建部门整体申报表")
+    page.wait_for_url(f"{base}/filings/new/overall/")
+    page.select_option("#id_department", label=people.unit_a.name)
+    page.select_option("#id_competent_unit", label=people.unit_a.name)
+    page.fill("#id_goals", "目标 1：保障政务服务大厅平稳运行。")
+    page.check("input[name=amount_unit][value=万元]")
+    tasks = page.locator("tr[data-task]")
+    assert tasks.count() == 1  # a new form starts with one blank task
+
+    def fill_task(index, name, content, total):
+        task = tasks.nth(index)
+        task.locator("input[name$='-name']").fill(name)
+        task.locator("textarea[name$='-content']").fill(content)
+        task.locator("input[name$='-total_amount']").fill(total)
+        task.locator("input[name$='-fiscal_amount']").fill(total)
+        task.locator("input[name$='-other_amount']").fill("0")
+
+    fill_task(0, "基本支出", "人员和公用经费", "1,000")
+    page.click("[data-task-action=add]")
+    fill_task(1, "写错的任务", "1", "1")
+    page.click("[data-task-action=add]")
+    fill_task(2, "大厅运行", "大厅物业和运维", "500.5")
+    tasks.nth(1).locator("[data-task-action=remove]").click()
+    assert page.locator("tr[data-task]:visible").count() == 2
+    _shot(page, "09-new-overall-filing")
+    page.click("button[name=save]")
+    page.wait_for_selector("text=已保存草稿")
+
+    filing = Filing.objects.get(kind="overall", department=people.unit_a)
+    assert filing.overall_header.competent_unit == people.unit_a
+    assert [(t.name, t.content, t.total_amount) for t in filing.tasks.order_by("position")] == [
+        ("基本支出", "人员和公用经费", 10_000_000),
+        ("大厅运行", "大厅物业和运维", 5_005_000),
+    ]
+    # The page shows the stored tasks again, in the filing's unit.
+    assert [tasks.nth(i).locator("input[name$='-total_amount']").input_value() for i in range(tasks.count())] == [
+        "1,000.00",
+        "500.50",
+    ]

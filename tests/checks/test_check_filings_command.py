@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from checks.models import FilingCheck
 from checks.registry import RULES
+from tests.helpers.samples import FILING_COUNT
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +23,16 @@ def run(tmp_path, *args):
 
 
 def totals(output):
-    """{rule number: (errors, warnings, projects)} from the printed table."""
+    """{rule number: (errors, warnings, filings)} from the printed table."""
     lines = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+\S", output, flags=re.M)
     return {int(n): (int(e), int(w), int(p)) for n, e, w, p in lines}
 
 
-def test_the_report_over_the_100_samples_prints_totals_by_rule_and_writes_every_finding(samples, tmp_path):
+def test_the_report_over_the_109_samples_prints_totals_by_rule_and_writes_every_finding(samples, tmp_path):
     output, rows = run(tmp_path)
     checks = list(FilingCheck.objects.all())
-    assert "共检查 100 个项目" in output
+    assert len(checks) == FILING_COUNT
+    assert f"共检查 {FILING_COUNT} 张申报表" in output
     by_rule = totals(output)
     assert sorted(by_rule) == [rule.number for rule in RULES]
     assert sum(e + w for e, w, _ in by_rule.values()) == len(rows) == sum(c.errors + c.warnings for c in checks)
@@ -40,16 +42,24 @@ def test_the_report_over_the_100_samples_prints_totals_by_rule_and_writes_every_
     epidemic = {r["规则"] for r in rows if r["项目编码"] == "440304221061500500012"}
     assert {"8", "12"} <= epidemic
     assert sum(1 for r in rows if r["规则"] == "5" and r["项目编码"].startswith("440313") and "“≥90”" in r["说明"]) >= 3
+    # The 一级 and 部门整体 forms are checked too, named by their kind and name or unit.
+    assert {r["申报表"] for r in rows} == {"二级项目", "一级项目", "部门整体"}
+    relief = [(r["项目编码"], r["规则"]) for r in rows if r["名称"] == "新区对口支援专项资金"]
+    assert relief == [("", "10"), ("", "11")]
+    assert (
+        "\n深圳市大鹏新区政务服务数据管理局 部门整体（部门整体，深圳市大鹏新区政务服务数据管理局，2021年）\n" in output
+    )
 
 
-def test_the_csv_names_the_project_the_rule_the_severity_and_the_place(samples, tmp_path):
+def test_the_csv_names_the_filing_the_rule_the_severity_and_the_place(samples, tmp_path):
     _, rows = run(tmp_path, "--summary")
     row = next(r for r in rows if r["项目编码"] == "440306210601500000540" and r["规则"] == "8")
     assert row == {
         "预算年度": "2023",
+        "申报表": "二级项目",
         "项目编码": "440306210601500000540",
-        "项目名称": "新开办企业刻制公章补贴经费",
-        "申请单位": "深圳市宝安区政务服务数据管理局(本级)",
+        "名称": "新开办企业刻制公章补贴经费",
+        "填报单位": "深圳市宝安区政务服务数据管理局(本级)",
         "规则": "8",
         "规则名称": "成本指标是金额并与预算一致",
         "严重程度": "错误",
@@ -61,16 +71,20 @@ def test_the_csv_names_the_project_the_rule_the_severity_and_the_place(samples, 
 
 def test_the_department_option_takes_the_unit_and_the_units_under_it(samples, tmp_path):
     output, rows = run(tmp_path, "--department", "深圳市福田区政务服务数据管理局（本级）")
-    assert "共检查 41 个项目" in output
+    assert "共检查 41 张申报表" in output
     assert {r["项目编码"][:6] for r in rows} == {"440304"}
     output, _ = run(tmp_path, "--department", "福田区政务服务中心")
-    assert "共检查 12 个项目" in output
+    assert "共检查 12 张申报表" in output
 
 
 def test_the_year_option_limits_the_report_to_that_budget_year(samples, tmp_path):
     output, rows = run(tmp_path, "--year", "2024")
-    assert "共检查 38 个项目" in output
+    assert "共检查 38 张申报表" in output
     assert {r["预算年度"] for r in rows} == {"2024"}
+    # 大鹏's 2021 forms: its 部门整体 form and its seven 一级 forms.
+    output, rows = run(tmp_path, "--year", "2021")
+    assert "共检查 8 张申报表" in output
+    assert {r["填报单位"] for r in rows} == {"深圳市大鹏新区政务服务数据管理局"}
 
 
 def test_an_unknown_or_ambiguous_department_is_refused_with_a_clear_message(samples, tmp_path):
@@ -80,7 +94,7 @@ def test_an_unknown_or_ambiguous_department_is_refused_with_a_clear_message(samp
         run(tmp_path, "--department", "福田区")
 
 
-def test_the_readme_quotes_the_totals_the_report_gives_over_the_100_samples(samples, tmp_path):
+def test_the_readme_quotes_the_totals_the_report_gives_over_the_samples(samples, tmp_path):
     from django.conf import settings
 
     readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from checks.engine import run_rules
 from checks.findings import Finding
@@ -18,10 +18,30 @@ def spoiled():
     return with_row(filing, "服务企业数量", value="≤4万家")
 
 
-def test_the_rules_are_numbered_1_to_14_with_unique_ids_and_functions_documenting_their_number():
-    assert [rule.number for rule in RULES] == list(range(1, 15))
-    assert len({rule.id for rule in RULES}) == 14
-    assert [rule.description.split(":")[0] for rule in RULES] == [f"Rule {number}" for number in range(1, 15)]
+def test_the_rules_are_numbered_1_to_15_with_unique_ids_and_functions_documenting_their_number():
+    assert [rule.number for rule in RULES] == list(range(1, 16))
+    assert len({rule.id for rule in RULES}) == 15
+    assert [rule.description.split(":")[0] for rule in RULES] == [f"Rule {number}" for number in range(1, 16)]
+
+
+def test_each_rule_applies_to_the_kinds_of_form_that_have_what_it_reads():
+    every_kind = {"value_readable", "satisfaction", "vague_value", "duplicate_names"}
+    assert {rule.id for rule in RULES if rule.kinds == ("project", "program", "overall")} == every_kind
+    assert {rule.id for rule in RULES if rule.kinds == ("overall",)} == {"task_totals"}
+    assert all(rule.kinds == ("project",) for rule in RULES if rule.id not in every_kind | {"task_totals"})
+
+
+def test_rules_about_the_二级_form_leave_the_other_kinds_alone():
+    # Rules 6 (a capped 数量) and 8 (a cost above 本年度项目金额) are about the 二级 form only, as are its header rules.
+    assert run_rules(replace(spoiled(), kind="program")) == []
+    assert run_rules(replace(spoiled(), kind="overall")) == []
+    assert run_rules(replace(spoiled(), kind="program", code="", project_type="", annual_goal="")) == []
+
+
+def test_rules_about_indicator_values_read_every_kind():
+    unreadable = with_row(clean_filing(), "服务企业数量", value="2天或16小时")
+    for kind in ("project", "program", "overall"):
+        assert [(f.rule_id, f.row) for f in run_rules(replace(unreadable, kind=kind))] == [("value_readable", 1)]
 
 
 def test_findings_come_errors_first_with_the_rule_and_the_row_they_are_about():

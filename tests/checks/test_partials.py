@@ -1,4 +1,4 @@
-"""The partials the project page and lists include, and the filters that pick findings for a place."""
+"""The partials the filing page and lists include, and the filters that pick findings for a place."""
 
 import pytest
 from django.template import Context, Template
@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 
 from checks.findings import Finding
 from checks.models import FilingCheck
-from projects.models import Project
+from projects.models import Filing
 
 COST = Finding("cost_target", "error", None, 7, "成本指标高于本年度项目金额。", row=4, subject="产出/成本 · 项目总成本")
 CODE = Finding("header_complete", "error", "code", None, "项目编码为空。", subject="项目编码")
@@ -45,15 +45,15 @@ def test_the_counts_badge_shows_errors_and_warnings():
     assert "无问题" in render_to_string("checks/_counts.html", {"check": FilingCheck(errors=0, warnings=0)})
 
 
-def test_a_project_never_checked_shows_as_unchecked():
+def test_a_filing_never_checked_shows_as_unchecked():
     assert "未检查" in render_to_string("checks/_counts.html", {"check": None})
 
 
 @pytest.mark.django_db
-def test_a_list_row_can_pass_the_projects_check_even_when_there_is_none(samples):
-    project = Project.objects.get(code="440306210601500000540")
-    template = Template('{% include "checks/_counts.html" with check=project.filing_check %}')
-    assert "错误 1" in template.render(Context({"project": project}))
-    project.filing_check.delete()
-    project = Project.objects.get(pk=project.pk)
-    assert "未检查" in template.render(Context({"project": project}))
+def test_a_list_row_can_pass_the_filings_check_even_when_there_is_none(samples):
+    filing = Filing.objects.get(code="440306210601500000540")
+    template = Template('{% include "checks/_counts.html" with check=filing.filing_check %}')
+    assert "错误 1" in template.render(Context({"filing": filing}))
+    filing.filing_check.delete()
+    filing = Filing.objects.get(pk=filing.pk)
+    assert "未检查" in template.render(Context({"filing": filing}))

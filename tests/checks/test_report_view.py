@@ -3,6 +3,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from projects.models import Assignment, Department, Role
+from tests.helpers.samples import FILING_COUNT
 
 pytestmark = pytest.mark.django_db
 
@@ -21,18 +22,22 @@ def test_the_report_asks_for_a_login(client):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_the_report_shows_totals_by_rule_over_every_project_to_an_administrator(admin_client, samples):
+def test_the_report_shows_totals_by_rule_over_every_filing_to_an_administrator(admin_client, samples):
     response = admin_client.get(reverse("checks:report"))
     assert response.status_code == 200
-    assert len(response.context["checks"]) == 100
+    assert len(response.context["checks"]) == FILING_COUNT
+    assert {check.filing.kind for check in response.context["checks"]} == {"project", "program", "overall"}
     totals = {total.rule.number: total for total in response.context["totals"]}
-    assert totals[13].errors == 2 and totals[13].projects == 2
-    assert "三级指标名称重复" in response.content.decode()
+    assert totals[13].errors == 2 and totals[13].filings == 2
+    assert (totals[15].errors, totals[15].filings) == (0, 0)  # both 部门整体 samples add their tasks up
+    content = response.content.decode()
+    assert "三级指标名称重复" in content and "年度主要任务的合计等于各项任务之和" in content
+    assert "新区对口支援专项资金" in content
 
 
-def test_a_filer_sees_only_the_projects_of_their_unit(futian_filer):
+def test_a_filer_sees_only_the_filings_of_their_unit(futian_filer):
     response = futian_filer.get(reverse("checks:report"))
-    codes = {check.project.code for check in response.context["checks"]}
+    codes = {check.filing.code for check in response.context["checks"]}
     assert len(codes) == 12 and all(code.startswith("440304") for code in codes)
     assert "新开办企业刻制公章补贴经费" not in response.content.decode()
 
@@ -40,9 +45,11 @@ def test_a_filer_sees_only_the_projects_of_their_unit(futian_filer):
 def test_the_report_filters_by_rule_year_and_errors(admin_client, samples):
     url = reverse("checks:report")
     response = admin_client.get(url, {"rule": "duplicate_names"})
-    assert {c.project.name for c in response.context["checks"]} == {"民意速办", "深汕特别合作区大数据融合创新服务"}
+    assert {c.filing.name for c in response.context["checks"]} == {"民意速办", "深汕特别合作区大数据融合创新服务"}
     response = admin_client.get(url, {"year": "2023", "only": "errors"})
     checks = response.context["checks"]
-    assert checks and all(c.project.fiscal_year == 2023 and c.errors for c in checks)
+    assert checks and all(c.filing.fiscal_year == 2023 and c.errors for c in checks)
     errors = [c.errors for c in checks]
     assert errors == sorted(errors, reverse=True)
+    response = admin_client.get(url, {"year": "2021"})
+    assert sorted(c.filing.kind for c in response.context["checks"]) == ["overall"] + ["program"] * 7

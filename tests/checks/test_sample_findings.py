@@ -1,16 +1,25 @@
-"""Findings on named sample projects, each checked against the printed form (quoted in the comments).
+"""Findings on named sample filings, each checked against the printed form (quoted in the comments).
 
 The filings are read from ``samples/`` and checked as plain data, without the database.
 """
 
+from collections import Counter
+from decimal import Decimal
+
 import pytest
 
 from checks.engine import run_rules
-from tests.helpers.plain_filings import sample_filings
+from checks.filing import Filing
+from tests.helpers.plain_filings import sample_filings, sample_forms
+from tests.helpers.samples import BAOAN_OVERALL, DAPENG
 
 
 def pinned(code: str, *, without_explanations: bool = False) -> list[tuple[str, str, str]]:
-    findings = run_rules(sample_filings()[code])
+    return pinned_filing(sample_filings()[code], without_explanations=without_explanations)
+
+
+def pinned_filing(filing: Filing, *, without_explanations: bool = False) -> list[tuple[str, str, str]]:
+    findings = run_rules(filing)
     if without_explanations:
         findings = [f for f in findings if not (f.rule_id == "row_complete" and f.severity == "warning")]
     return [(f.rule_id, f.severity, f.subject) for f in findings]
@@ -21,8 +30,13 @@ def explanation_warnings(code: str) -> int:
     return sum(1 for f in findings if f.rule_id == "row_complete" and f.severity == "warning")
 
 
-def test_the_three_sample_files_hold_100_filings():
+def test_the_three_sample_files_of_二级_forms_hold_100_filings():
     assert len(sample_filings()) == 100
+    assert {filing.kind for filing in sample_filings().values()} == {"project"}
+
+
+def test_the_five_sample_files_hold_109_filings_of_three_kinds():
+    assert Counter(filing.kind for filing in sample_forms().values()) == {"project": 100, "program": 7, "overall": 2}
 
 
 def test_baoan_seal_subsidy_caps_its_quantity_and_costs_more_than_its_budget():
@@ -197,7 +211,44 @@ def test_shenshan_video_production_is_a_clean_one_year_filing():
     assert pinned("440313241211501100018") == []
 
 
+def test_baoan_overall_form_adds_up_its_tasks_and_calls_two_benefits_notable():
+    # 004 部门整体支出绩效目标表 (2023 年度, 单位：万元): twelve 年度主要任务 whose 总额 add up to the 金额合计
+    # 5665.36; 社会效益 群众咨询、投诉…处理提升程度 and 对信息化项目评审工作效率提升程度 both 显著.
+    filing = sample_forms()[BAOAN_OVERALL.name, 509]
+    assert (filing.kind, filing.fiscal_year, filing.amount_unit, len(filing.tasks)) == ("overall", 2023, "万元", 12)
+    assert filing.task_totals["total_amount"] == sum(task.total_amount or 0 for task in filing.tasks)
+    assert filing.task_totals == {
+        "total_amount": Decimal("56653600"),
+        "fiscal_amount": Decimal("56653600"),
+        "other_amount": Decimal("0"),
+    }
+    assert pinned_filing(filing) == [
+        ("vague_value", "warning", "效益/社会效益 · 群众咨询、投诉，提出意见和建议处理提升程度"),
+        ("vague_value", "warning", "效益/社会效益 · 对信息化项目评审工作效率提升程度"),
+    ]
+
+
+def test_dapeng_poverty_relief_program_aims_at_full_satisfaction():
+    # 003 一级项目 新区对口支援专项资金 (2021 年度): 接受精准扶贫人员满意度 100%; 帮扶村民脱贫率 提升. No code,
+    # 实施期限 or 指标解释 on this form, so the rules about those stay silent.
+    filing = sample_forms()[DAPENG.name, 763]
+    assert (filing.kind, filing.name, filing.fiscal_year) == ("program", "新区对口支援专项资金", 2021)
+    assert pinned_filing(filing) == [
+        ("satisfaction", "warning", "满意度/服务对象满意度 · 接受精准扶贫人员满意度"),
+        ("vague_value", "warning", "效益/社会效益 · 帮扶村民脱贫率"),
+    ]
+
+
+def test_dapeng_government_services_program_writes_two_targets_in_one_value():
+    # 003 一级项目 政务服务事务: “秒批”事项数量 ≥50 个秒批/70 个秒报; 驻场工作时间 7x24 小时不间断电话支持服务.
+    filing = sample_forms()[DAPENG.name, 578]
+    assert [subject for rule, _, subject in pinned_filing(filing) if rule == "value_readable"] == [
+        "产出/数量 · “秒批”事项数量",
+        "产出/时效 · 政府网站运行维护专职工程师驻场工作时间",
+    ]
+
+
 def test_no_rule_crashes_on_any_sample_and_every_finding_names_what_it_is_about():
-    for filing in sample_filings().values():
+    for filing in sample_forms().values():
         for finding in run_rules(filing):
             assert finding.subject and finding.message

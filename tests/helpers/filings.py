@@ -2,12 +2,16 @@
 
 from decimal import Decimal
 from itertools import count
+from typing import Any
 
 from indicators.models import FormTemplate, Indicator, Level2Category
-from projects.models import Project, Status
-from projects.services.filing import RowInput
+from projects.kinds import kind_named
+from projects.models import FILING_FIELDS, Filing, OverallHeader, OverallTask, ProgramHeader, ProjectHeader, Status
+from projects.services.rows import RowInput
+from projects.services.tasks import TaskInput
 
 _codes = count(1)
+# The 二级 form's header: every field filled in, amounts in 元.
 HEADER = {
     "duration_years": 3,
     "project_type": "15 其他经费",
@@ -31,11 +35,12 @@ SOUND_TARGETS = {
     "成本": "≤100万元",
     "社会效益": "≥10%",
     "服务对象满意度": "≥90%",
+    "其他满意度": "≥90%",
 }
 AREA_CODES = {"宝安区": "440306", "福田区": "440304", "深汕特别合作区": "440313"}
 
 
-def categories(template=None) -> list[Level2Category]:
+def categories(template: FormTemplate | None = None) -> list[Level2Category]:
     template = template or FormTemplate.default()
     return list(
         Level2Category.objects.filter(parent__template=template)
@@ -53,19 +58,24 @@ def make_filing(
     rows_per_category=1,
     with_optional_rows=True,
     **fields,
-) -> Project:
+) -> Filing:
+    """A complete 二级 filing of ``department`` (one real row under each required 二级指标), unless told
+    otherwise. ``fields`` override header fields, wherever they are stored."""
     template = FormTemplate.default()
     values = {**HEADER, **fields}
-    project = Project.objects.create(
+    own = {name: values.pop(name) for name in list(values) if name in FILING_FIELDS}
+    filing = Filing.objects.create(
+        kind="project",
         template=template,
         fiscal_year=year,
-        code=f"{AREA_CODES.get(department.district, '440306')}{next(_codes):015d}",
+        code=own.pop("code", f"{AREA_CODES.get(department.district, '440306')}{next(_codes):015d}"),
         name=name,
-        applicant=department,
-        top_unit=department.parent or department,
+        department=department,
         status=status,
-        **values,
+        **own,
     )
+    top_unit = values.pop("top_unit", department.parent or department)
+    ProjectHeader.objects.create(filing=filing, top_unit=top_unit, **values)
     rows, position = [], 0
     for category in categories(template):
         if not category.required and not with_optional_rows:
@@ -75,7 +85,7 @@ def make_filing(
             if category.required:
                 rows.append(
                     Indicator(
-                        project=project,
+                        filing=filing,
                         category=category,
                         position=position,
                         name=f"{category.name}指标{number + 1}",
@@ -86,7 +96,7 @@ def make_filing(
             else:
                 rows.append(
                     Indicator(
-                        project=project,
+                        filing=filing,
                         category=category,
                         position=position,
                         name="不适用",
@@ -96,11 +106,68 @@ def make_filing(
                     )
                 )
     Indicator.objects.bulk_create(rows)
-    return project
+    return Filing.objects.select_related("department", "project_header").get(pk=filing.pk)
 
 
-def row_inputs(project: Project) -> list[RowInput]:
-    """The project's stored rows as the filing page would send them back."""
+def make_program(department, *, name="测试一级项目", year=2024, status=Status.DRAFT, **fields) -> Filing:
+    """A complete 一级 filing: 资金总额, 项目绩效目标, its 测算明细 and a row under each output category."""
+    template = FormTemplate.default("program")
+    filing = Filing.objects.create(
+        kind="program", template=template, fiscal_year=year, name=name, department=department, status=status,
+        amount_unit="万元",
+    )  # fmt: skip
+    header = {
+        "total_amount": Decimal("5000000"),
+        "fiscal_amount": Decimal("5000000"),
+        "other_amount": Decimal("0"),
+        "goal": "1、完成测试任务；\n2、提升测试水平。",
+        **fields,
+    }
+    ProgramHeader.objects.create(filing=filing, **header)
+    rows = []
+    for position, category in enumerate(categories(template), start=1):
+        if category.name == "测算明细":
+            rows.append(Indicator(filing=filing, category=category, position=position, name="1.测试经费 500 万元。"))
+        else:
+            value = SOUND_TARGETS.get(category.name, "有所提升").format(year=year)
+            name = f"{category.name}指标"
+            rows.append(Indicator(filing=filing, category=category, position=position, name=name, value=value))
+    Indicator.objects.bulk_create(rows)
+    return Filing.objects.select_related("department", "program_header").get(pk=filing.pk)
+
+
+def make_overall(department, *, year=2024, status=Status.DRAFT, tasks=None, **fields) -> Filing:
+    """A complete 部门整体 filing: 主管部门, goals, two tasks with their 合计, a row under each category."""
+    template = FormTemplate.default("overall")
+    filing = Filing.objects.create(
+        kind="overall", template=template, fiscal_year=year, department=department, status=status, amount_unit="万元"
+    )
+    tasks = tasks if tasks is not None else [("基本支出", Decimal("1000000")), ("信息化建设", Decimal("500000"))]
+    header = {
+        "competent_unit": department.parent or department,
+        "goals": "目标 1：完成测试任务。\n目标 2：提升测试水平。",
+        "total_amount": sum((amount for _, amount in tasks), Decimal(0)),
+        "fiscal_amount": sum((amount for _, amount in tasks), Decimal(0)),
+        "other_amount": Decimal("0"),
+        **fields,
+    }
+    OverallHeader.objects.create(filing=filing, **header)
+    OverallTask.objects.bulk_create(
+        OverallTask(filing=filing, position=position, name=name, content=f"{name}的内容", total_amount=amount,
+                    fiscal_amount=amount, other_amount=Decimal("0"))
+        for position, (name, amount) in enumerate(tasks, start=1)
+    )  # fmt: skip
+    rows = [
+        Indicator(filing=filing, category=category, position=position, name=f"{category.name}指标",
+                  value=SOUND_TARGETS.get(category.name, "有所提升").format(year=year))
+        for position, category in enumerate(categories(template), start=1)
+    ]  # fmt: skip
+    Indicator.objects.bulk_create(rows)
+    return Filing.objects.select_related("department", "overall_header").get(pk=filing.pk)
+
+
+def row_inputs(filing: Filing) -> list[RowInput]:
+    """The filing's stored rows as the filing page would send them back."""
     return [
         RowInput(
             id=row.pk,
@@ -110,27 +177,30 @@ def row_inputs(project: Project) -> list[RowInput]:
             explanation=row.explanation,
             not_applicable=row.not_applicable,
         )
-        for row in project.indicators.order_by("position")
+        for row in filing.indicators.order_by("position")
     ]
 
 
-def header_of(project: Project, **changes) -> dict:
-    """The project's header as the filing page would send it back, with ``changes``."""
-    fields = [
-        "code",
-        "name",
-        "fiscal_year",
-        "applicant",
-        "duration_years",
-        "project_type",
-        "is_new",
-        "allocation",
-        "total_amount",
-        "current_amount",
-        "amount_unit",
-        "policy_basis",
-        "calculation_basis",
-        "annual_goal",
-        "long_term_goal",
+def task_inputs(filing: Filing) -> list[TaskInput]:
+    """The filing's stored tasks as the filing page would send them back."""
+    return [
+        TaskInput(
+            name=task.name,
+            content=task.content,
+            total_amount=task.total_amount,
+            fiscal_amount=task.fiscal_amount,
+            other_amount=task.other_amount,
+            id=task.pk,
+        )
+        for task in filing.tasks.order_by("position")
     ]
-    return {**{name: getattr(project, name) for name in fields}, **changes}
+
+
+def header_of(filing: Filing, **changes: Any) -> dict[str, Any]:
+    """The filing's header as the filing page would send it back (every field the page edits), with
+    ``changes``."""
+    kind = kind_named(filing.kind)
+    names = [field.name for field in kind.header if field.name not in kind.derived]
+    values = {name: filing.value(name) for name in names}
+    values["amount_unit"] = filing.amount_unit
+    return {**values, **changes}

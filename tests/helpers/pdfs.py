@@ -4,9 +4,11 @@ import io
 import re
 import subprocess
 from pathlib import Path
+from typing import cast
 
 import pikepdf
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 FOOTER = re.compile(r"第(\d+)页共(\d+)页")
 
@@ -28,7 +30,8 @@ def font_names(pdf: bytes) -> set[str]:
     """The BaseFont of every font any page uses, without the subset prefix (``ABCDEF+``)."""
     names = set()
     for page in PdfReader(io.BytesIO(pdf)).pages:
-        fonts = page["/Resources"].get("/Font", {})
+        resources = cast(DictionaryObject, page["/Resources"].get_object())
+        fonts = resources.get("/Font", {})
         for font in fonts.values():
             names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
     return names
@@ -57,7 +60,7 @@ def page_contents(pdf: bytes) -> list[bytes]:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         pages = []
         for page in document.pages:
-            streams = page.obj.Contents
-            streams = list(streams) if isinstance(streams, pikepdf.Array) else [streams]
+            contents = page.obj.Contents
+            streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
             pages.append(b"".join(stream.read_bytes() for stream in streams))
         return pages

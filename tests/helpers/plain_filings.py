@@ -5,9 +5,10 @@ from decimal import Decimal
 from functools import cache
 
 from checks.engine import run_rules
-from checks.filing import Filing, Row
+from checks.filing import Filing, Row, Task
 from checks.sources import filing_from_parsed
-from indicators.taxonomy import SHENZHEN_2020, Vocabulary
+from indicators.taxonomy import SHENZHEN_2020, SHENZHEN_2020_OVERALL, SHENZHEN_2020_PROGRAM, Vocabulary
+from projects.kinds import kind_named
 from projects.parsers.text import infer_fiscal_year, parse_filings
 from tests.helpers.samples import SAMPLE_FILES
 
@@ -30,7 +31,7 @@ def clean_filing(**changes) -> Filing:
     filing = Filing(
         code="440306210601500000540",
         name="新开办企业刻制公章补贴经费",
-        applicant="深圳市宝安区政务服务数据管理局(本级)",
+        department="深圳市宝安区政务服务数据管理局(本级)",
         district="宝安区",
         fiscal_year=2023,
         duration_years=4,
@@ -41,6 +42,36 @@ def clean_filing(**changes) -> Filing:
         annual_goal="为本年度新开办企业免费刻制公章，减轻企业开办负担。",
         long_term_goal="四年内实现新开办企业公章免费刻制全覆盖，企业开办全程一天办结。",
         rows=rows,
+    )
+    return replace(filing, **changes)
+
+
+# A 部门整体 form's tasks (amounts in 元) and the 合计 row that adds them up.
+CLEAN_TASKS = (
+    Task("基本支出", Decimal("8927000"), Decimal("8927000"), Decimal("0"), 1),
+    Task("信息化建设管理经费", Decimal("1000000"), Decimal("800000"), Decimal("200000"), 2),
+)
+CLEAN_TASK_TOTALS = {
+    "total_amount": Decimal("9927000"),
+    "fiscal_amount": Decimal("9727000"),
+    "other_amount": Decimal("200000"),
+}
+
+
+def clean_overall(**changes) -> Filing:
+    """A 部门整体 form no rule objects to: the clean rows (this form has no 指标解释), two tasks and their 合计."""
+    rows = tuple(replace(row, position=number, explanation="") for number, row in enumerate(CLEAN_ROWS, start=1))
+    filing = Filing(
+        kind="overall",
+        department="深圳市宝安区政务服务数据管理局（本级）",
+        district="宝安区",
+        fiscal_year=2023,
+        amount_unit="万元",
+        rows=rows,
+        template=SHENZHEN_2020_OVERALL,
+        tasks=CLEAN_TASKS,
+        task_totals=CLEAN_TASK_TOTALS,
+        labels={field.name: field.plain_label for field in kind_named("overall").header},
     )
     return replace(filing, **changes)
 
@@ -65,14 +96,29 @@ def severities(filing: Filing, rule_id: str) -> list[str]:
     return [finding.severity for finding in findings(filing, rule_id)]
 
 
+# The templates of the three kinds as the migrations store them, for reading the samples without the database.
+SPECS = {"project": SHENZHEN_2020, "program": SHENZHEN_2020_PROGRAM, "overall": SHENZHEN_2020_OVERALL}
+VOCABULARIES = {kind: Vocabulary.from_spec(spec) for kind, spec in SPECS.items()}
+
+
 @cache
-def sample_filings() -> dict:
-    """The 100 sample filings by 项目编码, read from ``samples/`` as plain data (no database)."""
-    vocabulary = Vocabulary.from_spec(SHENZHEN_2020)
-    filings = {}
+def sample_forms() -> dict[tuple[str, int], Filing]:
+    """The 109 sample filings of every kind by (file name, line of the form's title), the place an import
+    records (``source_file``, ``source_line``), read from ``samples/`` as plain data (no database).
+
+    Each filing is checked in the year it prints (一级, 部门整体) or else the year its file suggests, as
+    the import stores it."""
+    forms = {}
     for path in SAMPLE_FILES:
-        parsed = parse_filings(path.read_text(encoding="utf-8-sig"), vocabulary=vocabulary)
+        parsed = parse_filings(path.read_text(encoding="utf-8-sig"), vocabularies=VOCABULARIES)
         year = infer_fiscal_year(parsed)
         for filing in parsed:
-            filings[filing.code] = filing_from_parsed(filing, template=SHENZHEN_2020, fiscal_year=year)
-    return filings
+            plain = filing_from_parsed(filing, template=SPECS[filing.kind], fiscal_year=filing.fiscal_year or year)
+            forms[path.name, filing.line] = plain
+    return forms
+
+
+@cache
+def sample_filings() -> dict[str, Filing]:
+    """The 100 sample 二级 filings by 项目编码, as plain data."""
+    return {filing.code: filing for filing in sample_forms().values() if filing.kind == "project"}

@@ -1,4 +1,5 @@
-"""The 100 sample filings (``samples/``), which the test database holds from the start of each session.
+"""The sample filings (``samples/``), which the test database holds from the start of each session: the
+100 二级 forms of 000–002, and the 7 一级 and 2 部门整体 forms of 003–004.
 
 Loading them takes most of a second, so ``conftest.django_db_setup`` imports them once per session
 (once per xdist worker) instead of once per test. A test that changes them does so inside its own
@@ -17,8 +18,12 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 BAOAN = SAMPLES / "000_7eb1ee1bd71f2e66.txt"
 FUTIAN = SAMPLES / "001_f24da8b7715a7516.txt"
 SHENSHAN = SAMPLES / "002_a5ac6881a5caf555.txt"
-SAMPLE_FILES = [BAOAN, FUTIAN, SHENSHAN]
-SAMPLE_COUNT = 100
+DAPENG = SAMPLES / "003_15669124a94b334e.txt"  # 大鹏 2021: a 部门整体 form and 7 一级 forms
+BAOAN_OVERALL = SAMPLES / "004_4e22398a020d32fe.txt"  # 宝安 2023: its 部门整体 form
+PROJECT_FILES = [BAOAN, FUTIAN, SHENSHAN]
+SAMPLE_FILES = [*PROJECT_FILES, DAPENG, BAOAN_OVERALL]
+SAMPLE_COUNT = 100  # 二级 forms
+FILING_COUNT = 109  # forms of every kind
 
 
 def load_samples() -> None:
@@ -30,10 +35,22 @@ def load_samples() -> None:
 
 
 def sample_projects():
-    """The sample projects as stored now, in file and code order."""
-    from projects.models import Project
+    """The 100 sample 二级 filings as stored now, in file and code order."""
+    from projects.models import Filing
 
-    return Project.objects.filter(source_file__in=[path.name for path in SAMPLE_FILES]).order_by("source_file", "code")
+    names = [path.name for path in PROJECT_FILES]
+    return (
+        Filing.objects.filter(kind="project", source_file__in=names)
+        .select_related("department", "project_header")
+        .order_by("source_file", "code")
+    )
+
+
+def sample_filings():
+    """Every sample filing as stored now."""
+    from projects.models import Filing
+
+    return Filing.objects.filter(source_file__in=[path.name for path in SAMPLE_FILES])
 
 
 def empty_filing_tables() -> None:
@@ -44,7 +61,10 @@ def empty_filing_tables() -> None:
 
     models = [
         "checks.FilingCheck", "indicators.HistoricalIndicator", "indicators.Indicator", "projects.Transition",
-        "projects.HistoricalProject", "projects.Assignment", "projects.Project", "projects.Department",
+        "projects.HistoricalOverallTask", "projects.OverallTask", "projects.HistoricalProjectHeader",
+        "projects.ProjectHeader", "projects.HistoricalProgramHeader", "projects.ProgramHeader",
+        "projects.HistoricalOverallHeader", "projects.OverallHeader", "projects.HistoricalFiling",
+        "projects.Assignment", "projects.Filing", "projects.Department",
     ]  # fmt: skip
     with connection.cursor() as cursor:
         for label in models:

@@ -16,7 +16,8 @@ def _pdf(*pages: str) -> bytes:
 def test_merging_keeps_every_page_in_order_and_sets_the_title():
     merged = merge_pdfs([_pdf("甲一", "甲二"), _pdf("乙一"), _pdf("丙一", "丙二", "丙三")], title="测试单位_2023年")
     assert page_texts(merged) == ["甲一", "甲二", "乙一", "丙一", "丙二", "丙三"]
-    assert PdfReader(io.BytesIO(merged)).metadata.title == "测试单位_2023年"
+    metadata = PdfReader(io.BytesIO(merged)).metadata
+    assert metadata is not None and metadata.title == "测试单位_2023年"
 
 
 def test_the_zip_holds_the_files_as_given():

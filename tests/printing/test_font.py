@@ -58,7 +58,9 @@ def _inked_span(face: str, text: str, directory) -> tuple[int, int]:
     html = weasyprint.HTML(string=f'<html lang="zh-Hans"><body><p>{text}</p></body></html>')
     pdf = html.write_pdf(stylesheets=[weasyprint.CSS(string=rules, font_config=fonts)], font_config=fonts)
     [page] = page_images(pdf, directory, dpi=150)
-    left, _, right, _ = ImageOps.invert(Image.open(io.BytesIO(page)).convert("L")).getbbox()
+    box = ImageOps.invert(Image.open(io.BytesIO(page)).convert("L")).getbbox()
+    assert box is not None, "nothing was printed"
+    left, _, right, _ = box
     return left, right
 
 

@@ -3,7 +3,8 @@ from weasyprint import css
 from weasyprint.text import line_break
 from weasyprint.text.fonts import FontConfiguration
 
-from projects.models import Project
+from projects.kinds import kind_named
+from projects.models import Filing
 from projects.printing import engine, font, speedups
 from projects.printing.form import render_forms_html
 from projects.printing.speedups import cascade, lines, styles
@@ -24,7 +25,8 @@ def nothing_known(monkeypatch):
 
 
 def _forms(count: int) -> list[str]:
-    return render_forms_html(Project.objects.order_by("source_file", "source_line")[:count])
+    """Forms of every kind: the 部门整体 forms of 004 and 003, the 一级 forms of 003, then 二级 forms."""
+    return render_forms_html(Filing.objects.order_by("-source_file", "source_line")[:count])
 
 
 def _without_speedups(monkeypatch, render):
@@ -35,6 +37,8 @@ def _without_speedups(monkeypatch, render):
 
 def test_forms_print_byte_for_byte_as_without_the_speedups_in_either_order(samples, nothing_known, monkeypatch):
     forms, style = _forms(12), form_css()
+    titles = [kind_named(code).title for code in ("overall", "program", "project")]
+    assert all(any(f"<h1>{title}</h1>" in form for form in forms) for title in titles)
     for order in (forms, forms[::-1]):
         # Two chunks: the second starts from what the first recorded.
         def render(order=order):
@@ -42,7 +46,7 @@ def test_forms_print_byte_for_byte_as_without_the_speedups_in_either_order(sampl
 
         assert render() == _without_speedups(monkeypatch, render)
     assert styles._known_values, "no values were recorded"
-    assert cascade._known.cascades, "no cascades were kept"
+    assert cascade._known is not None and cascade._known.cascades, "no cascades were kept"
 
 
 def test_a_changed_stylesheet_prints_with_its_own_values_not_those_recorded_for_the_old_one(
@@ -76,7 +80,7 @@ def test_the_values_and_cascades_known_stay_within_their_limits(samples, nothing
 
     with_them = render()
     assert 0 < len(styles._known_values) <= 10
-    assert 0 < len(cascade._known.cascades) <= 5
+    assert cascade._known is not None and 0 < len(cascade._known.cascades) <= 5
     assert with_them == _without_speedups(monkeypatch, render)
 
 

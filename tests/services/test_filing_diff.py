@@ -1,14 +1,15 @@
 import pytest
 
-from projects.services.filing import RowInput, project_update
+from projects.services.filing import filing_update
+from projects.services.rows import RowInput
 from projects.services.snapshots import filing_diff, filing_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_diff_lists_changed_header_fields_and_added_changed_and_removed_rows(people, make_filing):
-    project = make_filing(people.unit_a)
-    before = filing_snapshot(project)
+    filing = make_filing(people.unit_a)
+    before = filing_snapshot(filing)
     rows = [
         RowInput(
             id=r.pk,
@@ -18,7 +19,7 @@ def test_the_diff_lists_changed_header_fields_and_added_changed_and_removed_rows
             explanation=r.explanation,
             not_applicable=r.not_applicable,
         )
-        for r in project.indicators.order_by("position")
+        for r in filing.indicators.order_by("position")
     ]
     quantity, quality = rows[0], rows[1]
     rows[0] = RowInput(
@@ -31,11 +32,11 @@ def test_the_diff_lists_changed_header_fields_and_added_changed_and_removed_rows
     rows.remove(quality)
     rows.append(RowInput(category_id=quantity.category_id, name="新增数量指标", value="3个", explanation="新增"))
     header = {"annual_goal": "更具体的年度目标"}
-    project_update(project=project, user=people.owner, header=header, rows=rows, version=project.version)
+    filing_update(filing=filing, user=people.owner, header=header, rows=rows, version=filing.version)
 
-    diff = filing_diff(before, filing_snapshot(project))
+    diff = filing_diff(before, filing_snapshot(filing))
     assert [(c.label, c.before, c.after) for c in diff.fields] == [("年度目标", "完成年度测试任务", "更具体的年度目标")]
-    assert [(r.kind, r.category, (r.before or r.after)["name"], r.columns) for r in diff.rows] == [
+    assert [(r.kind, r.category, (r.before or r.after or {})["name"], r.columns) for r in diff.rows] == [
         ("changed", "产出 / 数量", "数量指标1", ["指标值"]),
         ("added", "产出 / 数量", "新增数量指标", []),
         ("removed", "产出 / 质量", "质量指标1", []),
@@ -43,13 +44,13 @@ def test_the_diff_lists_changed_header_fields_and_added_changed_and_removed_rows
 
 
 def test_an_unchanged_filing_has_an_empty_diff(people, make_filing):
-    project = make_filing(people.unit_a)
-    assert not filing_diff(filing_snapshot(project), filing_snapshot(project))
+    filing = make_filing(people.unit_a)
+    assert not filing_diff(filing_snapshot(filing), filing_snapshot(filing))
 
 
 def test_rows_without_ids_are_paired_in_order_within_their_category(people, make_filing):
-    project = make_filing(people.unit_a, rows_per_category=2)
-    before = filing_snapshot(project)
+    filing = make_filing(people.unit_a, rows_per_category=2)
+    before = filing_snapshot(filing)
     uploaded = [dict(row, id=None) for row in before["rows"]]  # an upload's rows have no ids yet
     quantity = [row for row in uploaded if row["category"] == "产出 / 数量"]
     quantity[1]["value"] = "≥200个"
@@ -59,7 +60,7 @@ def test_rows_without_ids_are_paired_in_order_within_their_category(people, make
 
     diff = filing_diff(before, {**before, "rows": uploaded})
 
-    assert [(r.kind, r.category, (r.before or r.after)["name"], r.columns) for r in diff.rows] == [
+    assert [(r.kind, r.category, (r.before or r.after or {})["name"], r.columns) for r in diff.rows] == [
         ("added", "产出 / 数量", "插在最前的数量指标", []),
         ("changed", "产出 / 数量", quantity[1]["name"], ["指标值"]),
         ("removed", "产出 / 质量", quality["name"], []),

@@ -7,14 +7,14 @@ from django.db import transaction
 from django.db.models import Count
 
 from indicators.models import Indicator
-from projects.models import Department, Project
+from projects.models import Department, Filing
 from projects.printing import engine
 from projects.printing.cache import CHUNK_MAX
 from projects.resources import IndicatorResource
-from projects.selectors import department_projects
+from projects.selectors import department_filings
 from projects.services import pdf as pdf_services
 from projects.services import prerender, review
-from projects.services.filing import project_update
+from projects.services.filing import filing_update
 from projects.services.imports import import_filings, read_source
 from tests.helpers.filings import header_of, row_inputs
 from tests.helpers.pdfs import page_texts
@@ -24,18 +24,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _largest_department_year():
-    largest = Project.objects.values("applicant", "fiscal_year").annotate(count=Count("pk")).order_by("-count").first()
-    return Department.objects.get(pk=largest["applicant"]), largest["fiscal_year"]
+    largest = Filing.objects.values("department", "fiscal_year").annotate(count=Count("pk")).order_by("-count").first()
+    assert largest is not None
+    return Department.objects.get(pk=largest["department"]), largest["fiscal_year"]
 
 
 def _exports(department, year):
-    """What the export page and the project page serve, rendered or from the cache."""
-    projects = list(department_projects(department, year=year))
-    reviews = pdf_services.printed_reviews(projects)
+    """What the export page and the filing page serve, rendered or from the cache."""
+    filings = list(department_filings(department, year=year))
+    reviews = pdf_services.printed_reviews(filings)
     return (
-        pdf_services.projects_pdf(projects=projects, reviews=reviews),
-        pdf_services.projects_zip(projects=projects, reviews=reviews),
-        pdf_services.project_pdf(project=projects[0], review=reviews.get(projects[0].pk)),
+        pdf_services.filings_pdf(filings=filings, reviews=reviews),
+        pdf_services.filings_zip(filings=filings, reviews=reviews),
+        pdf_services.filing_pdf(filing=filings[0], review=reviews.get(filings[0].pk)),
     )
 
 
@@ -44,35 +45,42 @@ def test_a_prerendered_department_is_exported_without_rendering_and_a_change_ren
     samples, monkeypatch
 ):
     department, year = _largest_department_year()
-    projects = list(department_projects(department, year=year))
-    assert len(projects) > CHUNK_MAX  # more than one chunk
+    filings = list(department_filings(department, year=year))
+    assert len(filings) > CHUNK_MAX  # more than one chunk
     prerender.prerender_department(department_id=department.pk, year=year)
 
-    rendered = []
+    rendered: list[tuple[str, int]] = []
+
+    def chunks_as_made(chunks, css):
+        rendered.extend(("chunk", 1) for _ in chunks)
+        return []
+
     monkeypatch.setattr(engine, "combined_pdfs", lambda chunks, css: rendered.append(("chunks", len(chunks))))
-    monkeypatch.setattr(
-        engine, "combined_pdfs_as_made", lambda chunks, css: rendered.extend(("chunk", 1) for _ in chunks) or []
-    )
+    monkeypatch.setattr(engine, "combined_pdfs_as_made", chunks_as_made)
     monkeypatch.setattr(engine, "pdfs", lambda htmls, css: rendered.append(("forms", len(htmls))))
     monkeypatch.setattr(engine, "pdf", lambda html, css: rendered.append(("form", 1)))
     merged, archive, single = _exports(department, year)
     assert rendered == []
-    assert sum(1 for text in page_texts(merged) if "二级项目支出绩效目标申报表" in text) == len(projects)
-    assert projects[0].code in "".join(page_texts(single))
+    assert sum(1 for text in page_texts(merged) if "二级项目支出绩效目标申报表" in text) == len(filings)
+    assert filings[0].code in "".join(page_texts(single))
 
-    changed = projects[len(projects) // 2]
+    changed = filings[len(filings) // 2]
     changed.name += "（修改）"
     changed.save()
     monkeypatch.undo()
-    counted = []
-    monkeypatch.setattr(
-        engine,
-        "combined_pdfs",
-        lambda chunks, css, real=engine.combined_pdfs: counted.append(("chunks", len(chunks))) or real(chunks, css),
-    )
-    monkeypatch.setattr(
-        engine, "pdfs", lambda htmls, css, real=engine.pdfs: counted.append(("forms", len(htmls))) or real(htmls, css)
-    )
+    counted: list[tuple[str, int]] = []
+    real_combined_pdfs, real_pdfs = engine.combined_pdfs, engine.pdfs
+
+    def combined_pdfs(chunks, css):
+        counted.append(("chunks", len(chunks)))
+        return real_combined_pdfs(chunks, css)
+
+    def pdfs(htmls, css):
+        counted.append(("forms", len(htmls)))
+        return real_pdfs(htmls, css)
+
+    monkeypatch.setattr(engine, "combined_pdfs", combined_pdfs)
+    monkeypatch.setattr(engine, "pdfs", pdfs)
     prerender.prerender_department(department_id=department.pk, year=year)
     assert counted == [("chunks", 1), ("forms", 1)]
 
@@ -85,14 +93,14 @@ def queued(prerender_queue):
 def test_saving_a_filing_queues_its_department_once_the_transaction_commits(
     people, make_filing, queued, django_capture_on_commit_callbacks
 ):
-    project = make_filing(people.unit_a, year=2025)
+    filing = make_filing(people.unit_a, year=2025)
     with django_capture_on_commit_callbacks(execute=True):
-        project_update(
-            project=project,
+        filing_update(
+            filing=filing,
             user=people.owner,
-            header=header_of(project, name="改名"),
-            rows=row_inputs(project),
-            version=project.version,
+            header=header_of(filing, name="改名"),
+            rows=row_inputs(filing),
+            version=filing.version,
         )
     assert queued == [(people.unit_a.pk, 2025)]
 
@@ -100,15 +108,15 @@ def test_saving_a_filing_queues_its_department_once_the_transaction_commits(
 def test_saving_a_subordinate_units_filing_queues_its_top_level_unit_as_well(
     people, make_filing, queued, django_capture_on_commit_callbacks
 ):
-    project = make_filing(people.unit_a_child, year=2025)
-    assert project.top_unit == people.unit_a
+    filing = make_filing(people.unit_a_child, year=2025)
+    assert filing.project_header.top_unit == people.unit_a
     with django_capture_on_commit_callbacks(execute=True):
-        project_update(
-            project=project,
+        filing_update(
+            filing=filing,
             user=people.owner,
-            header=header_of(project, name="改名"),
-            rows=row_inputs(project),
-            version=project.version,
+            header=header_of(filing, name="改名"),
+            rows=row_inputs(filing),
+            version=filing.version,
         )
     assert queued == sorted([(people.unit_a.pk, 2025), (people.unit_a_child.pk, 2025)])
 
@@ -116,20 +124,20 @@ def test_saving_a_subordinate_units_filing_queues_its_top_level_unit_as_well(
 def test_reviewing_queues_the_department_and_a_rolled_back_change_queues_nothing(
     people, make_filing, queued, django_capture_on_commit_callbacks
 ):
-    project = make_filing(people.unit_b, year=2024)
+    filing = make_filing(people.unit_b, year=2024)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        project_update(
-            project=project,
+        filing_update(
+            filing=filing,
             user=people.colleague,
-            header=header_of(project, name="改名"),
-            rows=row_inputs(project),
-            version=project.version,
+            header=header_of(filing, name="改名"),
+            rows=row_inputs(filing),
+            version=filing.version,
         )
         transaction.set_rollback(True)
     assert queued == []
-    project.refresh_from_db()
+    filing.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        review.project_submit(project=project, user=people.colleague)
+        review.filing_submit(filing=filing, user=people.colleague)
     assert queued == [(people.unit_b.pk, 2024)]
 
 
@@ -138,7 +146,7 @@ def test_an_import_queues_every_department_and_year_it_touched(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         result = import_filings(sources=[read_source(BAOAN)])
-    assert queued == sorted({(p.applicant_id, p.fiscal_year) for p in result.created})
+    assert queued == sorted({(f.department_id, f.fiscal_year) for f in result.created})
     assert len(queued) >= 1
 
 
@@ -146,9 +154,9 @@ def test_nothing_is_queued_when_printing_ahead_is_off(
     people, make_filing, queued, settings, django_capture_on_commit_callbacks
 ):
     settings.PDF_PRERENDER = False
-    project = make_filing(people.unit_a)
+    filing = make_filing(people.unit_a)
     with django_capture_on_commit_callbacks(execute=True):
-        review.project_submit(project=project, user=people.owner)
+        review.filing_submit(filing=filing, user=people.owner)
     assert queued == []
 
 
@@ -172,7 +180,7 @@ def test_the_thread_renders_a_waiting_department_once_and_goes_on_after_a_failur
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_import_command_returns_once_the_departments_it_touched_are_rendered(settings, monkeypatch):
+def test_the_import_command_returns_once_the_departments_it_touched_are_rendered(empty_database, settings, monkeypatch):
     settings.PDF_PRERENDER = True
     rendered = []
     monkeypatch.setattr(
@@ -181,20 +189,20 @@ def test_the_import_command_returns_once_the_departments_it_touched_are_rendered
     out = io.StringIO()
     call_command("import_filings", str(BAOAN), stdout=out)
     assert "正在预先生成" in out.getvalue()
-    assert rendered == sorted(set(Project.objects.values_list("applicant_id", "fiscal_year")))
+    assert rendered == sorted(set(Filing.objects.values_list("department_id", "fiscal_year")))
 
 
 def test_a_filing_moved_to_another_year_queues_the_year_it_left_as_well(
     people, make_filing, queued, django_capture_on_commit_callbacks
 ):
-    project = make_filing(people.unit_a, year=2025)
+    filing = make_filing(people.unit_a, year=2025)
     with django_capture_on_commit_callbacks(execute=True):
-        project_update(
-            project=project,
+        filing_update(
+            filing=filing,
             user=people.owner,
-            header=header_of(project, fiscal_year=2026),
-            rows=row_inputs(project),
-            version=project.version,
+            header=header_of(filing, fiscal_year=2026),
+            rows=row_inputs(filing),
+            version=filing.version,
         )
     assert queued == [(people.unit_a.pk, 2025), (people.unit_a.pk, 2026)]
 
@@ -202,8 +210,8 @@ def test_a_filing_moved_to_another_year_queues_the_year_it_left_as_well(
 def test_a_list_import_queues_the_departments_of_the_rows_it_changed_and_a_dry_run_queues_nothing(
     samples, admin_user, queued, django_capture_on_commit_callbacks
 ):
-    project = Project.objects.get(code="440306210601500000540")
-    dataset = IndicatorResource().export(queryset=Indicator.objects.filter(project=project))
+    filing = Filing.objects.select_related("department__parent").get(code="440306210601500000540")
+    dataset = IndicatorResource().export(queryset=Indicator.objects.filter(filing=filing))
     quality = next(i for i, row in enumerate(dataset.dict) if row["二级指标"] == "质量")
     dataset[quality] = tuple(
         "≥95%" if header == "指标值" else value for header, value in zip(dataset.headers, dataset[quality], strict=True)
@@ -213,7 +221,10 @@ def test_a_list_import_queues_the_departments_of_the_rows_it_changed_and_a_dry_r
     assert queued == []
     with django_capture_on_commit_callbacks(execute=True):
         IndicatorResource().import_data(dataset, dry_run=False, user=admin_user)
-    assert queued == [(project.applicant_id, project.fiscal_year)]
+    # The unit's 部门整体 form names its 主管部门, whose exports hold the unit's filings as well.
+    parent = filing.department.parent
+    assert parent is not None and parent.name == "深圳市宝安区政务服务数据管理局"
+    assert queued == sorted([(filing.department_id, filing.fiscal_year), (parent.pk, filing.fiscal_year)])
 
 
 def test_the_thread_stops_quietly_when_the_render_pool_no_longer_takes_work(monkeypatch, caplog):
@@ -232,7 +243,7 @@ def test_the_thread_stops_quietly_when_the_render_pool_no_longer_takes_work(monk
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.usefixtures("pdf_cache")
-def test_after_an_import_command_the_departments_exports_come_from_the_cache(settings, monkeypatch):
+def test_after_an_import_command_the_departments_exports_come_from_the_cache(empty_database, settings, monkeypatch):
     settings.PDF_PRERENDER = True
     call_command("import_filings", str(BAOAN), stdout=io.StringIO())
 
@@ -244,4 +255,4 @@ def test_after_an_import_command_the_departments_exports_come_from_the_cache(set
     monkeypatch.setattr(engine, "combined_pdfs_as_made", lambda chunks, css: [no_rendering() for _ in chunks])
     department, year = _largest_department_year()
     merged, _, _ = _exports(department, year)
-    assert len(page_texts(merged)) >= department.projects.filter(fiscal_year=year).count()
+    assert len(page_texts(merged)) >= department.filings.filter(fiscal_year=year).count()

@@ -5,7 +5,8 @@ import pytest
 from checks.services import filing_check_refresh
 from projects.models import Status
 from projects.services import review
-from projects.services.filing import RowInput, project_update
+from projects.services.filing import filing_update
+from projects.services.rows import RowInput
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_a_complete_filing_with_a_cost_above_its_budget_cannot_be_submitted(peop
     project = make_filing(people.unit_a)  # 本年度 1,000,000 元
     project.indicators.filter(name="成本指标1").update(value="≤150万元")
     with pytest.raises(review.TransitionError) as refused:
-        review.project_submit(project=project, user=people.owner)
+        review.filing_submit(filing=project, user=people.owner)
     problems = refused.value.problems
     cost_row = project.indicators.get(name="成本指标1")
     assert [p.indicator_id for p in problems] == [cost_row.pk]
@@ -56,7 +57,7 @@ def test_a_code_of_another_district_blocks_submission_against_the_code_field(peo
 def test_warnings_alone_do_not_block_submission(people, make_filing):
     project = make_filing(people.unit_a)
     project.indicators.filter(name="数量指标1").update(value="≤10个")  # rule 6: a 数量 upper bound
-    review.project_submit(project=project, user=people.owner)
+    review.filing_submit(filing=project, user=people.owner)
     project.refresh_from_db()
     assert project.status == Status.SUBMITTED
 
@@ -68,10 +69,10 @@ def test_missing_items_are_listed_before_check_errors(people, make_filing):
 
 def test_saving_on_the_filing_page_stores_the_read_value_and_refreshes_the_check(people, make_filing):
     project = make_filing(people.unit_a)
-    filing_check_refresh(projects=[project])
+    filing_check_refresh(filings=[project])
     assert project.filing_check.errors == 0
-    project_update(
-        project=project,
+    filing_update(
+        filing=project,
         user=people.owner,
         header={},
         rows=_rows(project, 成本指标1="≤150万元"),

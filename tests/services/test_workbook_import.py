@@ -8,8 +8,8 @@ from django.test import override_settings
 from openpyxl import Workbook
 
 from indicators.models import Indicator
-from projects.models import Department, Project, Status
-from projects.services.excel import blank_template_workbook, projects_to_workbook
+from projects.models import Department, Filing, Status
+from projects.services.excel import blank_template_workbook, filings_to_workbook
 from projects.services.excel_import import WorkbookImportError, workbook_import
 from tests.helpers.workbooks import edit_workbook, insert_rows_like_excel, make_filer, row_of, value_cell
 
@@ -19,10 +19,10 @@ BAOAN_CODE = "440306210601500000540"  # 1 数量 row, 经济效益 不适用
 
 
 def export(*codes: str) -> bytes:
-    return projects_to_workbook(projects=Project.objects.filter(code__in=codes).order_by("code"))
+    return filings_to_workbook(filings=Filing.objects.filter(code__in=codes).order_by("code"))
 
 
-def indicator_rows(project: Project) -> list[tuple]:
+def indicator_rows(project: Filing) -> list[tuple]:
     return [
         (i.category.parent.name, i.category.name, i.name, i.value, i.explanation, i.not_applicable)
         for i in project.indicators.select_related("category__parent")
@@ -36,18 +36,18 @@ def problems_of(data: bytes, user, **kwargs) -> str:
 
 
 @pytest.fixture
-def project(samples) -> Project:
-    return Project.objects.get(code=BAOAN_CODE)
+def project(samples) -> Filing:
+    return Filing.objects.select_related("department", "project_header").get(kind="project", code=BAOAN_CODE)
 
 
 @pytest.fixture
 def filer(project):
-    return make_filer(project.applicant)
+    return make_filer(project.department)
 
 
 def test_a_workbook_edited_as_a_person_would_imports_every_edit_and_nothing_else(project, filer):
     before_rows = indicator_rows(project)
-    before_amount = project.total_amount
+    before_amount = project.project_header.total_amount
 
     def edit(workbook):
         sheet = workbook[BAOAN_CODE]
@@ -71,13 +71,14 @@ def test_a_workbook_edited_as_a_person_would_imports_every_edit_and_nothing_else
         ("项目名称", "新开办企业刻制公章补贴经费", "新开办企业刻制公章补贴")
     ]
     assert sorted(row.kind_label for row in change.rows) == ["修改", "新增", "新增"]
-    assert Project.objects.get(pk=project.pk).name == "新开办企业刻制公章补贴经费"  # the preview wrote nothing
+    assert Filing.objects.get(pk=project.pk).name == "新开办企业刻制公章补贴经费"  # the preview wrote nothing
 
     workbook_import(data=edited, file_name="宝安.xlsx", user=filer)
 
     project.refresh_from_db()
     assert project.name == "新开办企业刻制公章补贴"
-    assert project.total_amount == before_amount
+    project.project_header.refresh_from_db()
+    assert project.project_header.total_amount == before_amount
     expected = list(before_rows)
     expected[1:1] = [
         ("产出", "数量", "窗口咨询量", "≥5000人次", "考察窗口咨询服务量", False),
@@ -91,20 +92,22 @@ def test_a_workbook_edited_as_a_person_would_imports_every_edit_and_nothing_else
 
 
 def test_a_sheet_of_a_department_the_filer_does_not_file_for_is_refused_naming_the_cell(samples):
-    futian = Project.objects.filter(applicant__name__contains="福田").first()
-    baoan_filer = make_filer(Project.objects.get(code=BAOAN_CODE).applicant)
-    before = Project.objects.get(pk=futian.pk).updated_at
+    futian = Filing.objects.filter(kind="project", department__name__contains="福田").first()
+    assert futian is not None
+    baoan_filer = make_filer(Filing.objects.get(code=BAOAN_CODE).department)
+    before = Filing.objects.get(pk=futian.pk).updated_at
 
     message = problems_of(export(BAOAN_CODE, futian.code), baoan_filer)
 
     assert f"工作表「{futian.code}」单元格 B4" in message
     assert "不是「深圳市福田区" in message and "填报人" in message
     assert BAOAN_CODE not in message
-    assert Project.objects.get(pk=futian.pk).updated_at == before
+    assert Filing.objects.get(pk=futian.pk).updated_at == before
 
 
 def test_a_filer_cannot_overwrite_another_departments_project_by_reusing_its_code(samples, project, filer):
-    futian = Project.objects.filter(applicant__name__contains="福田").first()
+    futian = Filing.objects.filter(kind="project", department__name__contains="福田").first()
+    assert futian is not None
 
     def reuse_code(workbook):
         sheet = workbook[BAOAN_CODE]
@@ -114,11 +117,11 @@ def test_a_filer_cannot_overwrite_another_departments_project_by_reusing_its_cod
     message = problems_of(edit_workbook(export(BAOAN_CODE), reuse_code), filer)
 
     assert "单元格 B3" in message and "已由其他单位申报" in message
-    assert Project.objects.get(pk=futian.pk).applicant == futian.applicant
+    assert Filing.objects.get(pk=futian.pk).department == futian.department
 
 
 def test_a_submitted_project_is_not_overwritten(project, filer):
-    Project.objects.filter(pk=project.pk).update(status=Status.SUBMITTED)
+    Filing.objects.filter(pk=project.pk).update(status=Status.SUBMITTED)
 
     message = problems_of(export(BAOAN_CODE), filer)
 
@@ -135,7 +138,8 @@ def test_a_top_unit_that_is_not_the_applicants_is_refused(project, filer):
 
 
 def test_one_bad_sheet_stops_the_whole_workbook(samples, project, filer):
-    other = Project.objects.filter(applicant=project.applicant).exclude(pk=project.pk).first()
+    other = Filing.objects.filter(kind="project", department=project.department).exclude(pk=project.pk).first()
+    assert other is not None
     names = {p.pk: p.name for p in (project, other)}
 
     def edit(workbook):
@@ -145,7 +149,7 @@ def test_one_bad_sheet_stops_the_whole_workbook(samples, project, filer):
     message = problems_of(edit_workbook(export(BAOAN_CODE, other.code), edit), filer)
 
     assert f"工作表「{other.code}」单元格 E7：本年度项目金额「十万」不是数字" in message
-    assert {p.pk: p.name for p in Project.objects.filter(pk__in=names)} == names
+    assert {p.pk: p.name for p in Filing.objects.filter(pk__in=names)} == names
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(admin_user):
@@ -159,8 +163,9 @@ def test_an_old_xls_file_is_refused_with_advice(admin_user):
 
 def test_a_workbook_in_an_unknown_layout_is_refused(admin_user):
     workbook = Workbook()
-    workbook.active.append(["单位", "项目", "金额"])
-    workbook.active.append(["宝安区", "公章补贴", 100])
+    sheet = workbook.worksheets[0]
+    sheet.append(["单位", "项目", "金额"])
+    sheet.append(["宝安区", "公章补贴", 100])
     buffer = io.BytesIO()
     workbook.save(buffer)
 
@@ -207,7 +212,8 @@ def test_a_formula_is_refused_not_evaluated(project, admin_user):
     message = problems_of(edit_workbook(export(BAOAN_CODE), edit), admin_user)
 
     assert "单元格 E7：含有公式「=B7/4」" in message
-    assert Project.objects.get(pk=project.pk).current_amount == project.current_amount
+    stored = Filing.objects.select_related("project_header").get(pk=project.pk)
+    assert stored.project_header.current_amount == project.project_header.current_amount
 
 
 def test_text_that_starts_with_an_equals_sign_is_kept_as_text(project, admin_user):
@@ -216,7 +222,7 @@ def test_text_that_starts_with_an_equals_sign_is_kept_as_text(project, admin_use
 
     workbook_import(data=export(BAOAN_CODE), file_name="宝安.xlsx", user=admin_user)
 
-    assert Indicator.objects.get(project=project, position=indicator.position).value == "=100%"
+    assert Indicator.objects.get(filing=project, position=indicator.position).value == "=100%"
 
 
 def _zip(members: dict[str, int]) -> bytes:
@@ -301,10 +307,12 @@ def test_a_filled_in_blank_template_creates_the_project(empty_database):
     )
 
     assert [c.code for c in result.created] == ["440306251271500000001"]
-    project = Project.objects.get(code="440306251271500000001", fiscal_year=2025)
-    assert (project.applicant, project.top_unit) == (department, department)
-    assert (project.duration_years, project.is_new) == (3, True)
-    assert (str(project.current_amount), str(project.total_amount)) == ("1234567.89", "3703703.67")
+    project = Filing.objects.select_related("project_header").get(code="440306251271500000001", fiscal_year=2025)
+    header = project.project_header
+    assert project.kind == "project"
+    assert (project.department, header.top_unit) == (department, department)
+    assert (header.duration_years, header.is_new) == (3, True)
+    assert (str(header.current_amount), str(header.total_amount)) == ("1234567.89", "3703703.67")
     assert [(i.category.name, i.name, i.value) for i in project.indicators.select_related("category")] == [
         ("数量", "办件量", "≥10万件"),
         ("服务对象满意度", "群众满意度", "95%"),

@@ -10,20 +10,20 @@ pytestmark = pytest.mark.django_db
 
 
 def _submitted(people, make_filing, name, **cost):
-    project = make_filing(people.unit_a, name=name)
-    review.project_submit(project=project, user=people.owner)
+    filing = make_filing(people.unit_a, name=name)
+    review.filing_submit(filing=filing, user=people.owner)
     if cost:
         # A weak target found after submission (e.g. an admin edit): still submitted, now with errors.
-        project.indicators.filter(name="成本指标1").update(**cost)
-    filing_check_refresh(projects=[project])
-    return project
+        filing.indicators.filter(name="成本指标1").update(**cost)
+    filing_check_refresh(filings=[filing])
+    return filing
 
 
-def test_the_project_page_shows_a_finding_beside_its_row(client, people, make_filing):
-    project = make_filing(people.unit_a)
-    project.indicators.filter(name="数量指标1").update(value="≤10个")
+def test_the_filing_page_shows_a_finding_beside_its_row(client, people, make_filing):
+    filing = make_filing(people.unit_a)
+    filing.indicators.filter(name="数量指标1").update(value="≤10个")
     client.force_login(people.owner)
-    html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    html = client.get(reverse("projects:filing_detail", args=[filing.pk])).content.decode()
     assert "申报表检查：错误 0 处，提示" in html
     table = html[html.index('class="indicator-sheet') :]
     start = table.index("<td>数量指标1</td>")
@@ -32,22 +32,24 @@ def test_the_project_page_shows_a_finding_beside_its_row(client, people, make_fi
 
 
 def test_the_edit_page_lists_the_findings_while_editing(client, people, make_filing):
-    project = make_filing(people.unit_a)
-    project.indicators.filter(name="成本指标1").update(value="≤150万元")
+    filing = make_filing(people.unit_a)
+    filing.indicators.filter(name="成本指标1").update(value="≤150万元")
     client.force_login(people.owner)
-    html = client.get(reverse("projects:project_edit", args=[project.pk])).content.decode()
+    html = client.get(reverse("projects:filing_edit", args=[filing.pk])).content.decode()
     assert "申报表检查发现" in html and "成本" in html
 
 
-def test_the_project_list_shows_error_and_warning_counts(client, people, make_filing):
+def test_the_filing_list_shows_error_and_warning_counts(client, people, make_filing):
     clean = make_filing(people.unit_a, name="无问题项目")
     weak = make_filing(people.unit_a, name="有错误项目")
     weak.indicators.filter(name="成本指标1").update(value="≤150万元")
-    filing_check_refresh(projects=[clean, weak])
+    filing_check_refresh(filings=[clean, weak])
     client.force_login(people.owner)
-    html = client.get(reverse("projects:project_list")).content.decode()
+    html = client.get(reverse("projects:filing_list")).content.decode()
     weak_row = html[html.index("有错误项目") :]
     assert "错误 1" in weak_row[: weak_row.index("</tr>")]
+    clean_row = html[html.index("无问题项目") :]
+    assert "错误" not in clean_row[: clean_row.index("</tr>")]
 
 
 def test_the_queue_sorts_by_findings_and_filters_by_them(client, people, make_filing):
@@ -62,9 +64,9 @@ def test_the_queue_sorts_by_findings_and_filters_by_them(client, people, make_fi
     assert first.name not in names(client.get(url, {"check": "errors"}))
 
 
-def test_the_project_page_offers_the_printable_form_as_pdf_and_excel(client, people, make_filing):
-    project = make_filing(people.unit_a)
+def test_the_filing_page_offers_the_printable_form_as_pdf_and_excel(client, people, make_filing):
+    filing = make_filing(people.unit_a)
     client.force_login(people.reviewer)
-    html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
-    assert reverse("projects:project_pdf", args=[project.pk]) in html
-    assert reverse("projects:project_xlsx", args=[project.pk]) in html
+    html = client.get(reverse("projects:filing_detail", args=[filing.pk])).content.decode()
+    assert reverse("projects:filing_pdf", args=[filing.pk]) in html
+    assert reverse("projects:filing_xlsx", args=[filing.pk]) in html

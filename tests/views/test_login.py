@@ -6,11 +6,11 @@ from tests.helpers.people import TEST_PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_a_user_logs_in_lands_on_the_project_list_and_logs_out(client, people):
+def test_a_user_logs_in_lands_on_the_filing_list_and_logs_out(client, people):
     page = client.get(reverse("login"))
     assert "用户名" in page.content.decode() and "密码" in page.content.decode()
     response = client.post(reverse("login"), {"username": "owner", "password": TEST_PASSWORD}, follow=True)
-    assert response.resolver_match.url_name == "project_list"
+    assert response.resolver_match.url_name == "filing_list"
     assert "王填报" in response.content.decode()
     response = client.post(reverse("logout"))
     assert response.url == reverse("login")

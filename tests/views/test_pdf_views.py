@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from projects.models import Assignment, Department, Project, Role, Status, Transition
-from projects.services.review import project_approve
+from projects.models import Assignment, Department, Filing, Role, Status, Transition
+from projects.services.review import filing_approve
 from tests.helpers.pdfs import all_text, page_texts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_cache")]
@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_cache")]
 BAOAN = "深圳市宝安区政务服务数据管理局(本级)"
 FUTIAN_CENTRE = "深圳市福田区政务服务中心"
 FUTIAN_TOP = "深圳市福田区政务服务数据管理局（本级）"
+DAPENG = "深圳市大鹏新区政务服务数据管理局"
 
 
 def _user(client, name, unit, role):
@@ -27,34 +28,35 @@ def _user(client, name, unit, role):
 
 
 def _project(unit):
-    return Project.objects.filter(applicant__name=unit).order_by("code").first()
+    """The unit's first 二级 filing by code."""
+    return Filing.objects.filter(kind="project", department__name=unit).order_by("code").first()
 
 
 @pytest.mark.parametrize("role", [Role.FILER, Role.REVIEWER])
-def test_anyone_who_may_see_a_project_downloads_its_pdf(client, samples, role):
+def test_anyone_who_may_see_a_filing_downloads_its_pdf(client, samples, role):
     _user(client, "baoan", BAOAN, role)
-    project = _project(BAOAN)
-    response = client.get(reverse("projects:project_pdf", args=[project.pk]))
+    filing = _project(BAOAN)
+    response = client.get(reverse("projects:filing_pdf", args=[filing.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
-    assert project.code in response["Content-Disposition"]
-    assert project.code in all_text(b"".join(response.streaming_content))
+    assert filing.code in response["Content-Disposition"]
+    assert filing.code in all_text(b"".join(response.streaming_content))
 
 
-def test_a_project_of_another_department_answers_404(client, samples):
+def test_a_filing_of_another_department_answers_404(client, samples):
     _user(client, "baoan", BAOAN, Role.FILER)
-    response = client.get(reverse("projects:project_pdf", args=[_project(FUTIAN_CENTRE).pk]))
+    response = client.get(reverse("projects:filing_pdf", args=[_project(FUTIAN_CENTRE).pk]))
     assert response.status_code == 404
 
 
-def test_an_unknown_project_answers_404(client, samples):
+def test_an_unknown_filing_answers_404(client, samples):
     _user(client, "baoan", BAOAN, Role.FILER)
-    assert client.get(reverse("projects:project_pdf", args=[999999])).status_code == 404
+    assert client.get(reverse("projects:filing_pdf", args=[999999])).status_code == 404
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, samples):
-    response = client.get(reverse("projects:project_pdf", args=[_project(BAOAN).pk]))
+    response = client.get(reverse("projects:filing_pdf", args=[_project(BAOAN).pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert client.get(reverse("projects:department_pdf")).status_code == 302
@@ -72,10 +74,10 @@ def test_the_export_page_offers_only_the_users_departments_and_years(client, sam
 
 @pytest.fixture
 def small_unit(samples):
-    """深圳市福田区政务服务中心 with three of its twelve projects, to keep the renders short."""
+    """深圳市福田区政务服务中心 with three of its twelve 二级 filings, to keep the renders short."""
     unit = Department.objects.get(name=FUTIAN_CENTRE)
-    keep = list(unit.projects.order_by("code").values_list("pk", flat=True)[:3])
-    unit.projects.exclude(pk__in=keep).update(fiscal_year=2021)
+    keep = list(unit.filings.order_by("code").values_list("pk", flat=True)[:3])
+    unit.filings.exclude(pk__in=keep).update(fiscal_year=2021)
     return unit
 
 
@@ -87,8 +89,10 @@ def test_a_department_batch_downloads_as_one_pdf(client, small_unit):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = all_text(b"".join(response.streaming_content))
-    for project in small_unit.projects.filter(fiscal_year=2022):
-        assert project.code in text
+    codes = list(small_unit.filings.filter(fiscal_year=2022).values_list("code", flat=True))
+    assert len(codes) == 3
+    for code in codes:
+        assert code in text
 
 
 def test_a_department_batch_downloads_as_a_zip(client, small_unit):
@@ -99,14 +103,16 @@ def test_a_department_batch_downloads_as_a_zip(client, small_unit):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
+    codes = small_unit.filings.filter(fiscal_year=2022).values_list("code", flat=True)
     assert len(names) == 3
     assert all(name.startswith("440304") and name.endswith(".pdf") for name in names)
+    assert sorted(name[:21] for name in names) == sorted(codes)
 
 
 def test_a_top_level_units_batch_holds_the_forms_of_the_units_under_it_after_its_own(client, samples):
     top = Department.objects.get(name=FUTIAN_TOP)
     keep = [_project(FUTIAN_TOP).pk, _project(FUTIAN_CENTRE).pk]
-    Project.objects.filter(fiscal_year=2022).exclude(pk__in=keep).update(fiscal_year=2021)
+    Filing.objects.filter(fiscal_year=2022).exclude(pk__in=keep).update(fiscal_year=2021)
     _user(client, "futian-top", FUTIAN_TOP, Role.REVIEWER)
     assert top in client.get(reverse("projects:department_pdf")).context["form"].fields["department"].queryset
 
@@ -117,7 +123,7 @@ def test_a_top_level_units_batch_holds_the_forms_of_the_units_under_it_after_its
         for text in page_texts(b"".join(response.streaming_content))
         if text.startswith("二级项目支出绩效目标申报表")
     ]
-    codes = [Project.objects.get(pk=pk).code for pk in keep]
+    codes = [Filing.objects.get(pk=pk).code for pk in keep]
     assert [next(code for code in codes if code in text) for text in starts] == codes
     assert f"申请单位{FUTIAN_TOP}" in starts[0] and f"申请单位{FUTIAN_CENTRE}" in starts[1]
 
@@ -145,23 +151,23 @@ def test_another_departments_batch_is_refused_without_a_file(client, samples):
     assert "department" in response.context["form"].errors
 
 
-def test_a_year_without_projects_says_so(client, small_unit):
+def test_a_year_without_filings_says_so(client, small_unit):
     _user(client, "futian", FUTIAN_CENTRE, Role.FILER)
     other = Department.objects.get(name="深圳市福田区数据管理中心")
     Assignment.objects.create(user=User.objects.get(username="futian"), department=other, role=Role.FILER)
-    other.projects.update(fiscal_year=2021)
+    other.filings.update(fiscal_year=2021)
     response = client.get(reverse("projects:department_pdf"), {"department": other.pk, "year": 2022, "output": "pdf"})
     assert response.status_code == 200
-    assert "深圳市福田区数据管理中心在2022年度没有可导出的项目。" in response.content.decode()
+    assert "深圳市福田区数据管理中心在2022年度没有可导出的申报表。" in response.content.decode()
 
 
-def _approved_by_li(project):
-    """``project`` approved by the reviewer 李丽 on 5 March 2024, through the review workflow."""
+def _approved_by_li(filing):
+    """``filing`` approved by the reviewer 李丽 on 5 March 2024, through the review workflow."""
     reviewer = User.objects.create(username="li", first_name="丽", last_name="李")
-    Assignment.objects.create(user=reviewer, department=project.applicant, role=Role.REVIEWER)
-    Project.objects.filter(pk=project.pk).update(status=Status.SUBMITTED)
-    project_approve(project=Project.objects.get(pk=project.pk), user=reviewer, comment="指标设置完整，同意申报。")
-    Transition.objects.filter(project=project, to_status=Status.APPROVED).update(
+    Assignment.objects.create(user=reviewer, department=filing.department, role=Role.REVIEWER)
+    Filing.objects.filter(pk=filing.pk).update(status=Status.SUBMITTED)
+    filing_approve(filing=Filing.objects.get(pk=filing.pk), user=reviewer, comment="指标设置完整，同意申报。")
+    Transition.objects.filter(filing=filing, to_status=Status.APPROVED).update(
         at=datetime(2024, 3, 5, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
     )
 
@@ -174,18 +180,18 @@ REVIEW_PRINTED = [
 ]
 
 
-def test_an_approved_projects_pdf_prints_the_reviewers_opinion_name_and_date(client, samples):
-    project = _project(BAOAN)
-    _approved_by_li(project)
+def test_an_approved_filings_pdf_prints_the_reviewers_opinion_name_and_date(client, samples):
+    filing = _project(BAOAN)
+    _approved_by_li(filing)
     _user(client, "baoan", BAOAN, Role.FILER)
-    text = all_text(b"".join(client.get(reverse("projects:project_pdf", args=[project.pk])).streaming_content))
+    text = all_text(b"".join(client.get(reverse("projects:filing_pdf", args=[filing.pk])).streaming_content))
     assert all(printed in text for printed in REVIEW_PRINTED)
 
 
 @pytest.mark.parametrize("output", ["pdf", "zip"])
-def test_a_department_batch_prints_the_review_of_its_approved_project_only(client, small_unit, output):
-    projects = list(small_unit.projects.filter(fiscal_year=2022).order_by("code"))
-    _approved_by_li(projects[1])
+def test_a_department_batch_prints_the_review_of_its_approved_filing_only(client, small_unit, output):
+    filings = list(small_unit.filings.filter(fiscal_year=2022).order_by("code"))
+    _approved_by_li(filings[1])
     _user(client, "futian", FUTIAN_CENTRE, Role.FILER)
     query = {"department": small_unit.pk, "year": 2022, "output": output}
     content = b"".join(client.get(reverse("projects:department_pdf"), query).streaming_content)
@@ -201,3 +207,27 @@ def test_a_department_batch_prints_the_review_of_its_approved_project_only(clien
     assert len(texts) == 3
     assert [all(printed in text for printed in REVIEW_PRINTED) for text in texts] == [False, True, False]
     assert "审核状态草稿审核日期审核意见填表人：审核人：日期：" in texts[0]
+
+
+def test_an_overall_filings_pdf_is_named_by_its_unit(client, samples):
+    _user(client, "baoan", BAOAN, Role.FILER)
+    overall = Filing.objects.get(kind="overall", department__name=BAOAN)
+    response = client.get(reverse("projects:filing_pdf", args=[overall.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "%E9%83%A8%E9%97%A8%E6%95%B4%E4%BD%93.pdf" in response["Content-Disposition"]  # …部门整体.pdf
+    text = all_text(b"".join(response.streaming_content))
+    assert text.startswith("部门（单位）整体支出绩效目标表") and "基本支出" in text
+
+
+def test_a_units_batch_holds_its_overall_form_then_its_program_forms(client, samples):
+    _user(client, "dapeng", DAPENG, Role.FILER)
+    unit = Department.objects.get(name=DAPENG)
+    assert [
+        year for year, _ in client.get(reverse("projects:department_pdf")).context["form"].fields["year"].choices
+    ] == [2021]
+    response = client.get(reverse("projects:department_pdf"), {"department": unit.pk, "year": 2021, "output": "zip"})
+    assert response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
+    programs = unit.filings.filter(kind="program").order_by("name").values_list("name", flat=True)
+    assert names == [f"{DAPENG}_部门整体.pdf", *(f"{name}.pdf" for name in programs)]

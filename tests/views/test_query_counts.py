@@ -1,20 +1,23 @@
 """Pages run a fixed number of queries, however many rows they show."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import Indicator
-from tests.helpers.filings import categories
+from tests.helpers.filings import categories, make_overall
 
 pytestmark = pytest.mark.django_db
 
 # Session and user, scope (groups, assignments), filter choices (years, types, units), count, page.
-PROJECT_LIST_QUERIES = 10
-# Session and user, scope, the project, template categories (two), rows, applicant choices, and the
-# filing checks shown beside fields and rows (the project with its rows, rule settings).
-EDIT_PAGE_QUERIES = 15
+FILING_LIST_QUERIES = 10
+# Session and user, scope, the filing, template categories (two, twice), rows, unit choices (two), the
+# 一级项目 choices, the roles of the menu, and the filing checks shown beside fields and rows (the
+# filing with its rows and tasks, rule settings).
+EDIT_PAGE_QUERIES = 18
 
 
 def _queries(client, url) -> int:
@@ -23,7 +26,7 @@ def _queries(client, url) -> int:
     return len(captured)
 
 
-def _make_projects(people, make_filing, count):
+def _make_filings(people, make_filing, count):
     for number in range(count):
         make_filing(
             people.unit_a,
@@ -34,25 +37,25 @@ def _make_projects(people, make_filing, count):
         )
 
 
-def test_the_project_list_of_50_rows_runs_as_many_queries_as_one_of_5(
+def test_the_filing_list_of_50_rows_runs_as_many_queries_as_one_of_5(
     client, people, make_filing, django_assert_num_queries
 ):
     client.force_login(people.owner)
-    url = reverse("projects:project_list")
-    _make_projects(people, make_filing, 5)
+    url = reverse("projects:filing_list")
+    _make_filings(people, make_filing, 5)
     few = _queries(client, url)
-    _make_projects(people, make_filing, 45)
-    with django_assert_num_queries(PROJECT_LIST_QUERIES):
+    _make_filings(people, make_filing, 45)
+    with django_assert_num_queries(FILING_LIST_QUERIES):
         response = client.get(url)
     assert len(response.context["page"].object_list) == 50
-    assert few == PROJECT_LIST_QUERIES
+    assert few == FILING_LIST_QUERIES
 
 
-def _add_rows(project, count):
+def _add_rows(filing, count):
     quantity = categories()[0]
     Indicator.objects.bulk_create(
         Indicator(
-            project=project, category=quantity, position=100 + n, name=f"补充指标{n}", value="1个", explanation="说明"
+            filing=filing, category=quantity, position=100 + n, name=f"补充指标{n}", value="1个", explanation="说明"
         )
         for n in range(count)
     )
@@ -66,16 +69,27 @@ def test_the_edit_page_with_30_indicators_runs_as_many_queries_as_with_3(
     _add_rows(small, 3)
     _add_rows(large, 30 - large.indicators.count())
     assert large.indicators.count() == 30
-    few = _queries(client, reverse("projects:project_edit", args=[small.pk]))
+    few = _queries(client, reverse("projects:filing_edit", args=[small.pk]))
     with django_assert_num_queries(EDIT_PAGE_QUERIES):
-        response = client.get(reverse("projects:project_edit", args=[large.pk]))
+        response = client.get(reverse("projects:filing_edit", args=[large.pk]))
     assert sum(len(block.forms) for level in response.context["levels"] for block in level.blocks) == 30
     assert few == EDIT_PAGE_QUERIES
 
 
-def test_the_project_page_with_its_history_runs_a_fixed_number_of_queries(client, people, make_filing):
+def test_the_filing_page_with_its_history_runs_a_fixed_number_of_queries(client, people, make_filing):
     client.force_login(people.owner)
     small, large = make_filing(people.unit_a, rows_per_category=0), make_filing(people.unit_a)
     _add_rows(large, 20)
-    counts = [_queries(client, reverse("projects:project_detail", args=[p.pk])) for p in (small, large)]
+    counts = [_queries(client, reverse("projects:filing_detail", args=[p.pk])) for p in (small, large)]
     assert counts[0] == counts[1]
+
+
+def test_the_edit_page_of_an_overall_filing_with_12_tasks_runs_as_many_queries_as_with_2(client, people):
+    client.force_login(people.owner)
+    few_tasks = make_overall(people.unit_a)
+    many_tasks = make_overall(people.unit_a_child, tasks=[(f"任务{n}", Decimal(1000 * n)) for n in range(1, 13)])
+    few = _queries(client, reverse("projects:filing_edit", args=[few_tasks.pk]))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("projects:filing_edit", args=[many_tasks.pk]))
+    assert len(response.context["tasks"].forms) == 12
+    assert len(captured) == few

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from projects.management.commands.load_demo import SAMPLE_FILES
 from projects.management.database import DatabaseCommand
-from projects.models import Project
-from projects.services.excel import projects_to_workbook
+from projects.models import Filing
+from projects.services.excel import filings_to_workbook
 from projects.services.excel_import import workbook_import
 from projects.services.imports import import_filings, read_source
 
@@ -21,7 +21,7 @@ class _Rollback(Exception):
 
 class Command(DatabaseCommand):
     help = (
-        "基准测试：把全部示例项目（100 张申报表）导出为官方模板工作簿，再导入同一工作簿；"
+        "基准测试：把全部示例申报表（100 张二级、7 张一级、2 张部门整体）导出为模板工作簿，再导入同一工作簿；"
         "输出耗时与查询次数。每轮结束后回滚，不留数据。"
     )
 
@@ -36,12 +36,12 @@ class Command(DatabaseCommand):
         for _ in range(rounds):
             try:
                 with transaction.atomic():
-                    Project.objects.all().delete()
+                    Filing.objects.all().delete()
                     import_filings(sources=sources)
                     user = get_user_model().objects.create_superuser("bench-excel", password=None)
                     with CaptureQueriesContext(connection) as captured:
                         started = time.perf_counter()
-                        workbook = projects_to_workbook(projects=Project.objects.order_by("code"))
+                        workbook = filings_to_workbook(filings=Filing.objects.order_by("kind", "code", "name"))
                         figures["export"].append(time.perf_counter() - started)
                     queries["export"], size = len(captured), len(workbook)
                     with CaptureQueriesContext(connection) as captured:

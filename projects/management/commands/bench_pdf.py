@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from projects.management.commands.load_demo import SAMPLE_FILES
 from projects.management.database import DatabaseCommand
-from projects.models import Project
+from projects.models import Filing
 from projects.printing import chromium, engine
 from projects.printing.cache import CACHE_ALIAS
 from projects.printing.form import render_forms_html
@@ -89,7 +89,7 @@ class Command(DatabaseCommand):
             scratch_cache = {**settings.CACHES["pdf"], "LOCATION": f"{scratch}/cache"}
             try:
                 with override_settings(CACHES={**settings.CACHES, CACHE_ALIAS: scratch_cache}), transaction.atomic():
-                    if Project.objects.count() < forms:
+                    if Filing.objects.filter(kind="project").count() < forms:
                         samples = Path(settings.BASE_DIR) / "samples"
                         import_filings(sources=[read_source(samples / name) for name in SAMPLE_FILES])
                     self._bench(forms, rounds, batch_rounds, no_chromium, Path(scratch))
@@ -100,7 +100,7 @@ class Command(DatabaseCommand):
                 engine.shutdown_pool()
 
     def _bench(self, forms, rounds, batch_rounds, no_chromium, scratch: Path):
-        projects = list(Project.objects.order_by("source_file", "source_line", "pk")[:forms])
+        projects = list(Filing.objects.filter(kind="project").order_by("source_file", "source_line", "pk")[:forms])
         if len(projects) < forms:
             raise CommandError(f"只有 {len(projects)} 个项目，不足 {forms} 个")
         cache = caches[CACHE_ALIAS]
@@ -109,12 +109,12 @@ class Command(DatabaseCommand):
         pool_start, _ = _timed(engine.start_pool)
         out(f"{engine.WORKERS} 个渲染进程启动并载入字体：{pool_start:.2f} s（服务运行后只需一次，以下均未计入）")
 
-        single = Project.objects.filter(code=TYPICAL_FORM).first() or projects[0]
+        single = Filing.objects.filter(code=TYPICAL_FORM).first() or projects[0]
         timings = []
         for _ in range(rounds):
             cache.clear()
-            timings.append(_timed(lambda: pdf_services.project_pdf(project=single))[0])
-        warm, _ = _timed(lambda: pdf_services.project_pdf(project=single))
+            timings.append(_timed(lambda: pdf_services.filing_pdf(filing=single))[0])
+        warm, _ = _timed(lambda: pdf_services.filing_pdf(filing=single))
         out(f"单张申报表 {single.code}：{statistics.median(timings):.3f} s（{rounds} 次的中位数），经缓存 {warm:.3f} s")
 
         # Each round prints the batch and, right after it, the same forms with Chromium: this
@@ -127,7 +127,7 @@ class Command(DatabaseCommand):
         for _ in range(batch_rounds):
             cache.clear()
             workers_before, main_before = _cpu_seconds(workers), time.process_time()
-            batch, merged = _timed(lambda: pdf_services.projects_pdf(projects=projects))
+            batch, merged = _timed(lambda: pdf_services.filings_pdf(filings=projects))
             workers_after = _cpu_seconds(workers)
             batches.append(batch)
             main_cpu.append(time.process_time() - main_before)
@@ -151,11 +151,11 @@ class Command(DatabaseCommand):
                 f"  其中 CPU 时间：渲染进程共 {used:.2f} s（每张 {used / forms * 1000:.0f} ms），"
                 f"主进程 {statistics.median(main_cpu):.2f} s（生成 HTML、查缓存、合并）"
             )
-        unchanged, _ = _timed(lambda: pdf_services.projects_pdf(projects=projects))
+        unchanged, _ = _timed(lambda: pdf_services.filings_pdf(filings=projects))
         changed = projects[len(projects) // 2]
         changed.name += "（修改）"
         changed.save()
-        one_changed, _ = _timed(lambda: pdf_services.projects_pdf(projects=projects))
+        one_changed, _ = _timed(lambda: pdf_services.filings_pdf(filings=projects))
         out(f"再次导出：内容未变 {unchanged:.2f} s，其中一个项目修改后 {one_changed:.2f} s")
 
         if no_chromium:

@@ -9,7 +9,10 @@ from projects.services.imports import FilingImportError, import_filings, read_so
 
 
 class Command(DatabaseCommand):
-    help = "导入二级项目支出绩效目标申报表（公开文本格式）。任一文件有误则不写入任何数据。"
+    help = (
+        "导入申报表（公开文本格式：二级项目、一级项目、部门整体支出绩效目标表），跳过部门预算中的其他表格和说明。"
+        "任一文件有误则不写入任何数据。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -22,7 +25,12 @@ class Command(DatabaseCommand):
             raise CommandError(str(error)) from error
         for name, (file_year, how) in result.years.items():
             self.stdout.write(f"{name}: 预算年度 {file_year}（{how}）")
-        self.stdout.write(self.style.SUCCESS(f"新建 {len(result.created)} 个项目，更新 {len(result.updated)} 个项目"))
+            lines, headings = result.skipped.get(name, (0, []))
+            if lines:
+                self.stdout.write(f"{name}: 跳过不是申报表的内容 {lines} 行（{len(headings)} 个表格或标题）")
+        self.stdout.write(
+            self.style.SUCCESS(f"新建 {result.count(result.created)}，更新 {result.count(result.updated)}")
+        )
         if settings.PDF_PRERENDER:
-            self.stdout.write("正在预先生成这些项目所在单位的 PDF（导出时直接取用）……")
+            self.stdout.write("正在预先生成这些申报表所在单位的 PDF（导出时直接取用）……")
             prerender.wait()

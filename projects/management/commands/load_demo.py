@@ -4,19 +4,26 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from projects.management.database import DatabaseCommand
-from projects.models import Department, Project, Role, normalise_unit_name
+from projects.models import Department, Filing, Role, normalise_unit_name
 from projects.services import prerender
 from projects.services.accounts import administrator_grant, assignment_grant
 from projects.services.imports import import_filings, read_source
 
-SAMPLE_FILES = ["000_7eb1ee1bd71f2e66.txt", "001_f24da8b7715a7516.txt", "002_a5ac6881a5caf555.txt"]
+SAMPLE_FILES = [
+    "000_7eb1ee1bd71f2e66.txt",  # 21 二级 forms of 宝安, 2023
+    "001_f24da8b7715a7516.txt",  # 41 二级 forms of 福田
+    "002_a5ac6881a5caf555.txt",  # 38 二级 forms of 深汕
+    "003_15669124a94b334e.txt",  # 大鹏 2021: its 部门整体 form and 7 一级 forms, in its budget publication
+    "004_4e22398a020d32fe.txt",  # 宝安 2023: its 部门整体 form, in its budget publication
+]
 DEMO_PASSWORD = "budgetperf-demo"
 BAOAN = "深圳市宝安区政务服务数据管理局(本级)"
 FUTIAN = "深圳市福田区政务服务数据管理局（本级）"
+DAPENG = "深圳市大鹏新区政务服务数据管理局"
 # username, full name, role, the units of the role
 DEMO_ACCOUNTS = [
     ("filer", "张敏", Role.FILER, [BAOAN]),
-    ("reviewer", "李华", Role.REVIEWER, [BAOAN, FUTIAN]),
+    ("reviewer", "李华", Role.REVIEWER, [BAOAN, FUTIAN, DAPENG]),
 ]
 
 
@@ -25,12 +32,12 @@ class Command(DatabaseCommand):
 
     def handle(self, *args, **options):
         # Only into an empty database: a restart must not overwrite what people filed since.
-        if Project.objects.exists():
-            self.stdout.write("已有项目数据，跳过示例申报表导入")
+        if Filing.objects.exists():
+            self.stdout.write("已有申报表数据，跳过示例申报表导入")
         else:
             samples = Path(settings.BASE_DIR) / "samples"
             result = import_filings(sources=[read_source(samples / name) for name in SAMPLE_FILES])
-            self.stdout.write(f"示例申报表：新建 {len(result.created)} 个项目")
+            self.stdout.write(f"示例申报表：新建 {result.count(result.created)}")
             if settings.PDF_PRERENDER:
                 self.stdout.write("正在预先生成示例申报表的 PDF（导出时直接取用）……")
                 prerender.wait()

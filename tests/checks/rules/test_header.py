@@ -19,7 +19,7 @@ def fields(filing, rule_id):
     [
         ({"code": ""}, "code"),
         ({"name": " "}, "name"),
-        ({"applicant": ""}, "applicant"),
+        ({"department": ""}, "department"),
         ({"duration_years": None}, "duration_years"),
         ({"project_type": ""}, "project_type"),
         ({"total_amount": None}, "total_amount"),

@@ -1,0 +1,141 @@
+"""Saving a filing's indicator rows as a person arranged them, for every kind of form.
+
+A save sends the rows it keeps, in the order the page shows them; rows it no longer sends are
+deleted, rows with an id of this filing are updated in place (so the history shows a change, not a
+deletion and an addition), the others are added. Positions are counted within each 二级指标.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby, pairwise
+from typing import TYPE_CHECKING, Any
+
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from indicators.models import Indicator, Level2Category
+from indicators.taxonomy import is_not_applicable
+from indicators.values import value_parts
+from projects.models import Filing
+from projects.services.writing import FilingError, delete_with_history
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+NOT_APPLICABLE = "不适用"
+ROW_FIELDS = [
+    "category",
+    "position",
+    "name",
+    "value",
+    "explanation",
+    "not_applicable",
+    "value_kind",
+    "comparator",
+    "number",
+    "unit",
+    "deadline",
+]
+VISIBLE_ROW_FIELDS = ["position", "name", "value", "explanation", "not_applicable"]
+CONTENT_FIELDS = ("name", "value", "explanation")
+
+
+@dataclass(frozen=True)
+class RowInput:
+    """One indicator row as entered; ``id`` is set for a row that already exists."""
+
+    category_id: int
+    name: str = ""
+    value: str = ""
+    explanation: str = ""
+    not_applicable: bool = False
+    id: int | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.not_applicable or self.name.strip() or self.value.strip() or self.explanation.strip())
+
+
+def row_values(row: RowInput, category: Level2Category, position: int, columns: tuple[str, ...]) -> dict[str, Any]:
+    """What a row stores; ``columns`` are the ones the kind's table has (the others stay blank)."""
+    not_applicable = row.not_applicable or is_not_applicable(row.name)
+    if not_applicable:
+        # As printed on the official form: 不适用 in every column of the row.
+        content = {name: NOT_APPLICABLE if name in columns else "" for name in CONTENT_FIELDS}
+    else:
+        content = {name: getattr(row, name).strip() if name in columns else "" for name in CONTENT_FIELDS}
+    return {
+        "category": category,
+        "position": position,
+        **content,
+        "not_applicable": not_applicable,
+        **value_parts(content["value"], not_applicable=not_applicable),
+    }
+
+
+def _ordered_rows(rows: list[RowInput], categories: dict[int, Level2Category]) -> list[tuple[RowInput, Level2Category]]:
+    """Rows in form order: by 一级 and 二级 category, keeping the given order inside a category."""
+    kept: list[tuple[RowInput, Level2Category]] = []
+    for row in rows:
+        if row.is_empty():
+            continue
+        category = categories.get(row.category_id)
+        if category is None:
+            raise FilingError("指标表中有不属于本申报表模板的二级指标，请刷新页面后重新填写")
+        kept.append((row, category))
+    return sorted(kept, key=lambda item: (item[1].parent.order, item[1].order))
+
+
+def _positions(rows: list[tuple[RowInput, Level2Category]], existing: dict[int, Indicator]) -> list[int]:
+    """Positions for the rows of one save, counted within each 二级指标 (the table is ordered by category
+    first). A category whose rows kept their order keeps its positions, so the history shows 顺序
+    changed only for rows that really moved."""
+    positions: list[int] = []
+    for _, group in groupby(rows, key=lambda item: item[1].pk):
+        positions += _category_positions([row for row, _ in group], existing)
+    return positions
+
+
+def _category_positions(rows: list[RowInput], existing: dict[int, Indicator]) -> list[int]:
+    old = [existing[row.id].position if row.id in existing else None for row in rows]
+    known = [position for position in old if position is not None]
+    appended_only = all(position is None for position in old[len(known) :])
+    if appended_only and all(a < b for a, b in pairwise(known)):
+        last = known[-1] if known else 0
+        return known + list(range(last + 1, last + 1 + len(rows) - len(known)))
+    return list(range(1, len(rows) + 1))
+
+
+def save_rows(*, filing: Filing, rows: list[RowInput], user: User | None, when: datetime) -> None:
+    categories = {
+        c.pk: c for c in Level2Category.objects.select_related("parent").filter(parent__template=filing.template_id)
+    }
+    columns = tuple(column.name for column in filing.form_kind.indicators.columns)
+    existing = {row.pk: row for row in filing.indicators.all()}
+    ordered = _ordered_rows(rows, categories)
+    created: list[Indicator] = []
+    updated: list[Indicator] = []
+    kept: set[int] = set()
+    for position, (row, category) in zip(_positions(ordered, existing), ordered, strict=True):
+        values = row_values(row, category, position, columns)
+        # An id that is not one of this filing's rows is treated as a new row, never followed.
+        indicator = existing.get(row.id) if row.id is not None else None
+        if indicator is None or indicator.pk in kept:
+            created.append(Indicator(filing=filing, **values))
+            continue
+        kept.add(indicator.pk)
+        # Only what the filer sees counts as a change; the parsed parts follow the value.
+        changed = indicator.category_id != category.pk or any(
+            getattr(indicator, name) != values[name] for name in VISIBLE_ROW_FIELDS
+        )
+        if changed:
+            for name, value in values.items():
+                setattr(indicator, name, value)
+            updated.append(indicator)
+    delete_with_history(
+        [indicator for indicator in existing.values() if indicator.pk not in kept], user=user, when=when
+    )
+    if updated:
+        bulk_update_with_history(updated, Indicator, ROW_FIELDS, default_user=user, default_date=when)
+    if created:
+        bulk_create_with_history(created, Indicator, default_user=user, default_date=when)

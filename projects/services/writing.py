@@ -1,0 +1,133 @@
+"""What every write path shares: the rules a change to a filing obeys, in one place each.
+
+The filing page, the workbook and text imports, the admin's forms and its list imports all change
+filings through these: who may file for a unit (``selectors.may_file_for``), which states may change
+(``Filing.is_editable``), the version check that lets exactly one of two concurrent writers win
+(``claim_version``), where each header field is stored (``assign_header``) and how a change is
+recorded in the history (``save_filing``, ``delete_with_history``: every record of one change carries
+the same user and time, so the history shows it as one entry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, models, router, transaction
+from django.db.models import F
+from django.db.models.deletion import Collector
+from django.utils import timezone
+
+from projects.kinds import header_model
+from projects.kinds.base import FormKind
+from projects.models import EDITABLE_STATUSES, FILING_FIELDS, Filing, Status
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+class FilingError(Exception):
+    """A change that was refused; the message says why, in Chinese. Nothing was written."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class StaleFilingError(FilingError):
+    """Someone else saved the filing after this change was prepared."""
+
+    def __init__(self, message: str, current_version: int):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+def new_header(filing: Filing) -> Any:
+    """An empty header row of the filing's kind, for a filing being created."""
+    return header_model(filing.kind)(filing=filing)
+
+
+def assign_header(kind: FormKind, filing: Filing, header: Any, values: Mapping[str, Any]) -> None:
+    """Sets each given header field where the kind stores it, then the fields that follow from them."""
+    for name, value in values.items():
+        if not kind.has_field(name) and name not in FILING_FIELDS:
+            continue
+        setattr(filing if name in FILING_FIELDS else header, name, value)
+    if kind.derive is not None:
+
+        def read(name: str) -> Any:
+            return getattr(filing if name in FILING_FIELDS else header, name, None)
+
+        for name, value in kind.derive(read).items():
+            setattr(filing if name in FILING_FIELDS else header, name, value)
+
+
+def stamp(objects: Iterable[models.Model], *, user: User | None, when: datetime) -> None:
+    """Names the user and time the history records of these objects' next save or deletion carry."""
+    for obj in objects:
+        obj._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
+        obj._history_date = when  # type: ignore[attr-defined]
+
+
+def identity_taken_message(filing: Filing) -> str:
+    if filing.code:
+        return f"预算年度 {filing.fiscal_year} 已有项目编码为 {filing.code} 的项目，请核对项目编码"
+    kind = filing.form_kind
+    return f"预算年度 {filing.fiscal_year} 该单位已有{kind.short_name}“{filing.name or kind.title}”，请核对"
+
+
+def save_filing(filing: Filing, header: Any, *, user: User | None, when: datetime) -> None:
+    """Saves the filing and its header row, each with a history record of ``user`` at ``when``."""
+    stamp([filing, header], user=user, when=when)
+    try:
+        with transaction.atomic():
+            filing.save()
+            header.filing = filing
+            header.save()
+    except IntegrityError as error:
+        raise FilingError(identity_taken_message(filing)) from error
+
+
+def claim_version(*, filing: Filing, version: int) -> None:
+    """Bumps the filing's version if it is still ``version`` and editable; one statement, so of two
+    concurrent writers exactly one wins. The loser gets a StaleFilingError saying who saved when."""
+    claimed = Filing.objects.filter(pk=filing.pk, version=version, status__in=list(EDITABLE_STATUSES)).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not claimed:
+        current = Filing.objects.filter(pk=filing.pk).values_list("status", flat=True).first()
+        if current not in EDITABLE_STATUSES:
+            label = Status(current).label if current else "已删除"
+            raise FilingError(f"申报表当前状态为“{label}”，不能修改")
+        message, current_version = _stale_message(filing)
+        raise StaleFilingError(message, current_version)
+    filing.version = version + 1
+
+
+def _stale_message(filing: Filing) -> tuple[str, int]:
+    latest = Filing.history.filter(id=filing.pk).select_related("history_user").order_by("-history_date").first()
+    current = Filing.objects.values_list("version", flat=True).get(pk=filing.pk)
+    who = ""
+    if latest is not None:
+        user = latest.history_user
+        name = (user.get_full_name() or user.username) if user is not None else "他人"
+        who = f"{name}于{timezone.localtime(latest.history_date):%Y-%m-%d %H:%M}"
+    message = (
+        f"保存失败：在您打开本页之后，{who or '他人'}已保存了该申报表（现为第 {current} 版）。"
+        "您的修改没有保存，仍保留在本页；请在新窗口查看最新版本，核对后再保存。"
+    )
+    return message, current
+
+
+def delete_with_history(rows: list[Any], *, user: User | None, when: datetime) -> None:
+    """Deletes the rows in one statement; the history record of each names ``user`` and ``when``, so
+    that the history shows the deletion with the rest of the change."""
+    if not rows:
+        return
+    stamp(rows, user=user, when=when)
+    # The collector sends the deletion signals for these very objects, which carry user and time;
+    # a queryset's delete() would load fresh ones.
+    collector = Collector(using=router.db_for_write(type(rows[0])))
+    collector.collect(rows)
+    collector.delete()
