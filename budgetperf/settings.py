@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "indicators",
     "projects",
     "checks",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The counts beside 待我审核 and 通知 in the navigation, read only if a page shows them.
+                "notices.context_processors.nav_counts",
             ],
         },
     },

@@ -6,4 +6,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("projects.urls")),
     path("checks/", include("checks.urls")),
+    path("notices/", include("notices.urls")),
 ]

@@ -65,6 +65,15 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Mismatch:
+    """A 部门整体 task (or a 一级 project) whose amount differs from the projects that answer to it,
+    found by ``projects.reconciliation`` from the unit's other filings."""
+
+    subject: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Task:
     """One row of the 部门整体 form's 年度主要任务, amounts in 元."""
 
@@ -101,6 +110,7 @@ class Filing:
     tasks: tuple[Task, ...] = ()
     task_totals: Mapping[str, Decimal | None] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=lambda: PROJECT_LABELS)
+    mismatches: tuple[Mismatch, ...] = ()
 
     @property
     def real_rows(self) -> list[Row]:

@@ -62,5 +62,13 @@ RULES: tuple[Rule, ...] = (
     Rule("duplicate_names", 13, "三级指标名称重复", (ERROR,), structure.duplicate_names, EVERY_KIND),
     Rule("goals_copied", 14, "长期目标照抄年度目标", (WARNING,), header.goals_copied),
     Rule("task_totals", 15, "年度主要任务的合计等于各项任务之和", (ERROR,), tasks.task_totals, ("overall",)),
+    Rule(
+        "tasks_match_projects",
+        16,
+        "年度主要任务与所报项目的金额一致",
+        (WARNING,),
+        tasks.tasks_match_projects,
+        ("overall",),
+    ),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}

@@ -16,13 +16,14 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from checks.engine import run_rules
-from checks.filing import Filing
+from checks.filing import Filing, Mismatch
 from checks.findings import ERROR, WARNING, Finding
 from checks.models import FilingCheck, RuleSetting
 from checks.sources import filing_from_stored
 from indicators.models import FormTemplate, Indicator
 from projects.kinds import header_relations
 from projects.models import Filing as StoredFiling
+from projects.services.reconciliation import reconciliations_for
 
 __all__ = [
     "ERROR",
@@ -52,13 +53,23 @@ def check_filing(filing: Filing, *, template: FormTemplate | None = None) -> lis
 def findings_for(filing: StoredFiling) -> list[Finding]:
     """The findings on the filing as it is stored now, errors first."""
     stored = _with_contents(StoredFiling.objects.filter(pk=filing.pk)).get()
-    plain = filing_from_stored(stored, indicators=stored.indicators.all())
+    mismatches = _mismatches([stored]).get(stored.pk, ())
+    plain = filing_from_stored(stored, indicators=stored.indicators.all(), mismatches=mismatches)
     return run_rules(plain, settings=_settings([stored.template_id])[stored.template_id])
 
 
 def blocking_findings(filing: StoredFiling) -> list[Finding]:
     """The errors that keep the filing from being submitted (送审)."""
     return [finding for finding in findings_for(filing) if finding.is_error]
+
+
+def _mismatches(filings: Iterable[StoredFiling]) -> dict[int, tuple[Mismatch, ...]]:
+    """For each 部门整体 filing, where its tasks differ from the unit's projects (rule 16)."""
+    overalls = {(f.department_id, f.fiscal_year): f.pk for f in filings if f.kind == "overall"}
+    return {
+        overalls[key]: tuple(Mismatch(d.subject, d.message) for d in reconciliation.differences)
+        for key, reconciliation in reconciliations_for(overalls).items()
+    }
 
 
 def _with_contents(filings: QuerySet[StoredFiling]) -> QuerySet[StoredFiling]:
@@ -77,10 +88,16 @@ def filing_check_refresh(*, filings: Iterable[StoredFiling] | QuerySet[StoredFil
     stored = list(_with_contents(queryset))
     templates = {t.pk: t.spec() for t in FormTemplate.objects.filter(pk__in={f.template_id for f in stored})}
     settings = _settings(templates)
+    mismatches = _mismatches(stored)
     now = timezone.now()
     checks = []
     for filing in stored:
-        plain = filing_from_stored(filing, indicators=filing.indicators.all(), template=templates[filing.template_id])
+        plain = filing_from_stored(
+            filing,
+            indicators=filing.indicators.all(),
+            template=templates[filing.template_id],
+            mismatches=mismatches.get(filing.pk, ()),
+        )
         findings = run_rules(plain, settings=settings[filing.template_id])
         errors = sum(1 for finding in findings if finding.is_error)
         checks.append(

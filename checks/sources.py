@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from checks.filing import Filing, Row, Task
+from checks.filing import Filing, Mismatch, Row, Task
 from indicators.models import Indicator
 from indicators.taxonomy import TemplateSpec
 from projects.kinds import kind_named
@@ -34,9 +34,14 @@ def _rule_fields(kind: FormKind, value: Any) -> dict[str, Any]:
 
 
 def filing_from_stored(
-    filing: StoredFiling, *, indicators: Iterable[Indicator] | None = None, template: TemplateSpec | None = None
+    filing: StoredFiling,
+    *,
+    indicators: Iterable[Indicator] | None = None,
+    template: TemplateSpec | None = None,
+    mismatches: Iterable[Mismatch] = (),
 ) -> Filing:
-    """``indicators`` and ``template`` may be passed in when they were fetched in bulk."""
+    """``indicators`` and ``template`` may be passed in when they were fetched in bulk; ``mismatches``
+    are the 部门整体 form's differences from the unit's projects (``checks.services``)."""
     if indicators is None:
         indicators = filing.indicators.select_related("category__parent")
     ordered = sorted(indicators, key=lambda i: (i.category.parent.order, i.category.order, i.position))
@@ -75,6 +80,7 @@ def filing_from_stored(
         tasks=tasks,
         task_totals=totals,
         labels=_labels(kind),
+        mismatches=tuple(mismatches),
         **_rule_fields(kind, filing.value),
     )
 

@@ -7,12 +7,12 @@ kind's definition appears on its page with no other change.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet
 from django.forms.formsets import DELETION_FIELD_NAME
 
 from indicators.values import decimal_places
@@ -416,16 +416,33 @@ class ApproveForm(forms.Form):
 
 
 class FilingFilterForm(forms.Form):
-    """The list's filters; choices come from the filings the user can see."""
+    """The list's filters and its order; choices come from the filings the user can see.
+
+    ``sorts`` maps each column the list may be sorted by (``?sort=key``, ``?sort=-key`` descending) to
+    what sorting by it sorts by; any other ``sort`` is ignored rather than an error, so that the
+    filters still apply.
+    """
 
     q = forms.CharField(label="搜索", required=False, widget=forms.SearchInput(attrs={"placeholder": "项目编码或名称"}))
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
     department = forms.TypedChoiceField(label="填报单位", required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label="状态", required=False)
     project_type = forms.ChoiceField(label="项目类型", required=False)
+    sort = forms.CharField(label="排序", required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, filings: QuerySet[Filing], departments: QuerySet[Department], **kwargs: Any):
+    # How the list is ordered, after the chosen column: the latest year first, then by unit and code.
+    LIST_ORDER = ("-fiscal_year", "department__name", "code", "name", "pk")
+
+    def __init__(
+        self,
+        *args: Any,
+        filings: QuerySet[Filing],
+        departments: QuerySet[Department],
+        sorts: Mapping[str, Sequence[F | Case]] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        self.sorts = sorts or {}
         years = filings.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
         types = (
             filings.exclude(project_header__project_type="")
@@ -457,3 +474,27 @@ class FilingFilterForm(forms.Form):
         if data["project_type"]:
             filings = filings.filter(project_header__project_type=data["project_type"])
         return filings
+
+    def clean_sort(self) -> str:
+        sort = self.cleaned_data["sort"].strip()
+        return sort if sort.removeprefix("-") in self.sorts else ""
+
+    @property
+    def chosen_sort(self) -> str:
+        """What the list is sorted by, as ``?sort=`` says it (``-key`` descending); "" for the list's order."""
+        self.is_valid()  # cleans the data once; a wrong filter leaves the sort as it is
+        return getattr(self, "cleaned_data", {}).get("sort") or ""
+
+    @property
+    def sorted_by(self) -> tuple[str, bool]:
+        """The key of the column the list is sorted by ("" for none) and whether descending."""
+        return self.chosen_sort.removeprefix("-"), self.chosen_sort.startswith("-")
+
+    def order(self, filings: QuerySet[Filing]) -> QuerySet[Filing]:
+        """The filings sorted by the chosen column (blanks last either way), then in the list's order."""
+        key, descending = self.sorted_by
+        chosen = [
+            source.desc(nulls_last=True) if descending else source.asc(nulls_last=True)
+            for source in self.sorts.get(key, ())
+        ]
+        return filings.order_by(*chosen, *self.LIST_ORDER)

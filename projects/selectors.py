@@ -6,6 +6,7 @@ another department answers 404 however its id is guessed.
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
@@ -38,6 +39,21 @@ def departments_for(user: AnyUser, *, role: str | None = None) -> QuerySet[Depar
         assignments = assignments.filter(role=role)
     assigned = assignments.values("department")
     return Department.objects.filter(Q(pk__in=assigned) | Q(parent__in=assigned))
+
+
+def department_for(user: AnyUser, pk: int | str) -> Department:
+    """A unit the user holds a role over (or one directly under it); 404 otherwise."""
+    try:
+        return departments_for(user).get(pk=pk)
+    except (Department.DoesNotExist, ValueError):
+        raise Http404("没有找到该单位，或您无权查看") from None
+
+
+def people_holding(role: str, department_id: int) -> QuerySet[User]:
+    """Who holds ``role`` over the unit: by an assignment to it, or to the unit directly above it,
+    which covers its units (the reverse of ``departments_for``)."""
+    units = Department.objects.filter(Q(pk=department_id) | Q(children=department_id))
+    return User.objects.filter(assignments__role=role, assignments__department__in=units).distinct()
 
 
 def filings_for(user: AnyUser, *, role: str | None = None, kind: str | None = None) -> QuerySet[Filing]:

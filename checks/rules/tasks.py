@@ -1,4 +1,5 @@
-"""Rule 15: the 部门整体 form's 合计 is the sum of its 年度主要任务."""
+"""Rules 15 and 16: the 部门整体 form's 合计 is the sum of its 年度主要任务, and each task agrees
+with the projects the unit filed for it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from checks.filing import Filing
-from checks.findings import Note, error
+from checks.findings import Note, error, warning
 
 _COLUMNS = {"total_amount": "总额", "fiscal_amount": "其中财政拨款", "other_amount": "其中其他资金"}
 
@@ -26,3 +27,12 @@ def task_totals(filing: Filing) -> Iterator[Note]:
                 field=name,
                 subject=f"年度主要任务 · 合计（{label}）",
             )
+
+
+def tasks_match_projects(filing: Filing) -> Iterator[Note]:
+    """Rule 16: a task's amount agrees with its projects', at the precision the form printed."""
+    for mismatch in filing.mismatches:
+        yield warning(
+            f"{mismatch.message}：请核对金额，或在单位年度页调整任务与项目的对应。",
+            subject=mismatch.subject,
+        )

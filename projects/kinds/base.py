@@ -362,6 +362,8 @@ class TaskTable:
     columns: tuple[Column, ...]
     totals: tuple[str, ...]
     title: str = "年度主要任务"
+    # The header column that keeps the decimals an imported form printed its amounts with.
+    places: str = ""
     total_label: str = "合计"
     total_spellings: tuple[str, ...] = ("合计", "金额合计", "总计")
 

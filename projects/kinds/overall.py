@@ -47,6 +47,9 @@ class OverallHeader(models.Model):
     other_amount = models.DecimalField(
         "合计：其中其他资金（元）", max_digits=18, decimal_places=2, null=True, blank=True
     )
+    # The decimals the form printed its amounts with (大鹏 2021: whole 万元); the tasks are compared
+    # with the projects at that precision. Blank when typed on the page: to the cent.
+    amount_places = models.PositiveSmallIntegerField("金额小数位数", null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     _history_user: User | None
@@ -130,6 +133,7 @@ KIND = FormKind(
         title="年度绩效指标",
     ),
     tasks=TaskTable(
+        places="amount_places",
         columns=(
             Column("name", "任务名称", width=16),
             Column("content", "主要内容", required=False, max_length=5000, width=42),

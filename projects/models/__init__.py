@@ -11,6 +11,7 @@ from projects.models.filing import (
     field_label,
     in_yuan,
 )
+from projects.models.links import TaskLink
 from projects.models.units import Assignment, Department, Role, district_of, normalise_unit_name
 
 # The kinds' header models register their kind as they load.
@@ -36,6 +37,7 @@ __all__ = [
     "ProjectHeader",
     "Role",
     "Status",
+    "TaskLink",
     "Transition",
     "district_of",
     "field_label",

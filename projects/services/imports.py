@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from indicators.models import FormTemplate, Indicator, Level2Category
 from indicators.taxonomy import Vocabulary
 from indicators.values import value_parts
 from projects.kinds import header_model, header_relation, kind_named
-from projects.kinds.base import FilingLink, FormKind, Unit
+from projects.kinds.base import AMOUNT_PLACES, FilingLink, FormKind, Unit
 from projects.kinds.overall import OverallTask
 from projects.models import (
     EDITABLE_STATUSES,
@@ -225,7 +226,19 @@ def header_values(
         elif value is None:
             value = header_field.type.empty
         values[name] = value
+    if kind.tasks is not None:
+        values["amount_places"] = printed_places(filing)
     return values
+
+
+def printed_places(filing: ParsedFiling) -> int | None:
+    """The decimals the form printed its task amounts and 合计 with (``1,097`` → 0, ``13.10`` → 2)."""
+    names = ("total_amount", "fiscal_amount", "other_amount")
+    amounts = [getattr(task, name) for task in filing.tasks for name in names]
+    amounts += [filing.values.get(name) for name in names]
+    exponents = [a.as_tuple().exponent for a in amounts if isinstance(a, Decimal)]
+    places = [-e for e in exponents if isinstance(e, int)]
+    return min(max(0, *places), AMOUNT_PLACES[filing.amount_unit or "元"]) if places else None
 
 
 def _rows(filing: Filing, parsed: ParsedFiling, categories: dict[tuple[str, str], Level2Category]) -> list[Indicator]:

@@ -3,6 +3,7 @@
 Every step is one function that checks the user's role and the filing's current state, changes
 the state with a conditional update (so two people acting at once cannot both succeed), and records
 a ``Transition``: who, when, from which state to which, the comment, and a snapshot of the filing.
+The filers of the unit hear of every return and approval through ``notices.services.notices_send``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from checks.services import blocking_findings
 from indicators.models import Indicator, Level2Category
+from notices.services import notices_send
 from projects import selectors
 from projects.kinds.base import Choice, Unit, YesNo
 from projects.models import EDITABLE_STATUSES, Filing, Role, Status, Transition
@@ -135,7 +137,7 @@ def _move(
             label = Status(current).label if current else "已删除"
             raise TransitionError(f"申报表当前状态为“{label}”，不能执行此操作")
         filing.refresh_from_db(fields=["status", "version", "updated_at"])
-        Transition.objects.create(
+        step = Transition.objects.create(
             filing=filing,
             user=user,
             at=now,
@@ -144,6 +146,7 @@ def _move(
             comment=comment,
             snapshot=filing_snapshot(filing),
         )
+        notices_send(step=step)
         prerender_after_commit(filings=[filing])
     return filing
 

@@ -71,10 +71,13 @@ def totals_or_sums(kind: FormKind, totals: Mapping[str, Any], tasks: Sequence[Ta
     if kind.tasks is None:
         return {}
     sums = task_sums(tasks)
-    return {
+    values = {
         total: totals.get(total) if totals.get(total) is not None else sums[column.name]
         for column, total in zip(kind.tasks.amount_columns, kind.tasks.totals, strict=True)
     }
+    if kind.tasks.places:
+        values[kind.tasks.places] = totals.get(kind.tasks.places)  # typed on the page: to the cent
+    return values
 
 
 def save_tasks(*, filing: Filing, tasks: list[TaskInput], user: User | None, when: datetime) -> None:

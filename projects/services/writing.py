@@ -51,7 +51,7 @@ def new_header(filing: Filing) -> Any:
 def assign_header(kind: FormKind, filing: Filing, header: Any, values: Mapping[str, Any]) -> None:
     """Sets each given header field where the kind stores it, then the fields that follow from them."""
     for name, value in values.items():
-        if not kind.has_field(name) and name not in FILING_FIELDS:
+        if not kind.has_field(name) and name not in FILING_FIELDS and not (kind.tasks and name == kind.tasks.places):
             continue
         setattr(filing if name in FILING_FIELDS else header, name, value)
     if kind.derive is not None:

@@ -2,57 +2,31 @@
 resubmit, get approved. Screenshots of the main pages go to artifacts/screenshots/."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from projects.models import Filing, Status
+from tests.helpers.browser import chromium_page, shot
 from tests.helpers.people import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CODE = "440306231271599900001"
 
 
 @pytest.fixture
 def browser_page(monkeypatch):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
-        # While Playwright's loop runs, Django keeps this thread's connection in a context-local slot
-        # that the usual teardown does not see; close it here or PostgreSQL keeps the test DB busy.
-        connections.close_all()
+    yield from chromium_page(monkeypatch)
 
 
-def _shot(page, name):
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def _log_in(page, base, username, screenshot=None):
+def _log_in(page, base, username, screenshot=None, lands_on="/"):
     page.goto(f"{base}/accounts/login/")
     if screenshot:
-        _shot(page, screenshot)
+        shot(page, screenshot)
     page.fill("#id_username", username)
     page.fill("#id_password", TEST_PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}{lands_on}")
 
 
 def _log_out(page):
@@ -79,7 +53,7 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
 
     # 填报人 creates a 二级 filing with rows under several 二级指标 and saves it incomplete.
     _log_in(page, base, "owner", screenshot="00-login")
-    _shot(page, "01-filing-list")
+    shot(page, "01-filing-list")
     page.click("text=＋ 新建二级项目申报表")
     page.wait_for_url(f"{base}/filings/new/project/")
     page.fill("#id_code", CODE)
@@ -109,7 +83,7 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
     _group(page, "经济效益").locator("[data-not-applicable]").check()
     _fill_row(_group(page, "社会效益"), 0, "群众办事便利度", "显著提升", "办事便利度")
     _fill_row(_group(page, "服务对象满意度"), 0, "群众满意度", "≥90%", "满意度调查结果")
-    _shot(page, "02-new-filing")
+    shot(page, "02-new-filing")
     page.click("button[name=save]")
     page.wait_for_selector("text=已保存草稿")
     filing = Filing.objects.get(code=CODE)
@@ -125,7 +99,7 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
     problems = page.locator("#problems").inner_text()
     assert "年度目标：未填写" in problems and "长期目标" in problems
     assert page.locator("#id_annual_goal ~ ul.notes").inner_text() == "年度目标：未填写"
-    _shot(page, "03-submission-refused")
+    shot(page, "03-submission-refused")
     page.fill("#id_annual_goal", "保障大厅全年平稳运行")
     page.fill("#id_long_term_goal", "持续提升政务服务水平")
     page.click("button[name=submit]")
@@ -133,12 +107,11 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
     assert page.locator("h1 .status").inner_text() == "已送审"
     _log_out(page)
 
-    # 审核人 finds it in the queue and returns it with a reason.
-    _log_in(page, base, "reviewer")
-    page.click("text=待我审核")
-    _shot(page, "04-review-queue")
+    # 审核人 lands on the queue, finds it there and returns it with a reason.
+    _log_in(page, base, "reviewer", lands_on="/review/")
+    shot(page, "04-review-queue")
     page.locator("tr", has_text=CODE).locator("text=审核").click()
-    _shot(page, "05-review-page")
+    shot(page, "05-review-page")
     page.fill("#id_reason", "服务人次目标偏低，请按上年实际调整")
     page.click("button:has-text('退回')")
     page.wait_for_selector("text=已退回填报人修改")
@@ -148,7 +121,7 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
     _log_in(page, base, "owner")
     page.click("text=政务服务大厅运行保障")
     assert "服务人次目标偏低，请按上年实际调整" in page.locator(".panel.returned").inner_text()
-    _shot(page, "06-returned-filing")
+    shot(page, "06-returned-filing")
     page.click("text=修改申报表")
     quantity = _group(page, "数量")
     quantity.locator("tr[data-row]").nth(0).locator("input[name$='-value']").fill("≥12万人次")
@@ -162,11 +135,11 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
     _log_out(page)
 
     # 审核人 sees what changed since the return, and approves.
-    _log_in(page, base, "reviewer")
+    _log_in(page, base, "reviewer", lands_on="/review/")
     page.goto(f"{base}/filings/{filing.pk}/review/")
     changes = page.locator("#changes").inner_text()
     assert "≥10万人次" in changes and "≥12万人次" in changes
-    _shot(page, "07-review-changes")
+    shot(page, "07-review-changes")
     page.click("button:has-text('审核通过')")
     page.wait_for_selector("text=审核通过")
     _log_out(page)
@@ -176,7 +149,7 @@ def test_a_filing_goes_from_draft_to_returned_to_approved_in_the_browser(live_se
     page.goto(f"{base}/filings/{filing.pk}/")
     assert page.locator("text=修改申报表").count() == 0
     assert page.locator("h1 .status").inner_text() == "审核通过"
-    _shot(page, "08-approved-filing-with-history")
+    shot(page, "08-approved-filing-with-history")
     page.goto(f"{base}/filings/{filing.pk}/edit/")
     assert page.url == f"{base}/filings/{filing.pk}/"
     assert page.locator("text=该申报表审核通过，不能修改").count() == 1
@@ -214,7 +187,7 @@ def test_an_overall_filing_is_created_with_its_tasks_in_the_browser(live_server,
     fill_task(2, "大厅运行", "大厅物业和运维", "500.5")
     tasks.nth(1).locator("[data-task-action=remove]").click()
     assert page.locator("tr[data-task]:visible").count() == 2
-    _shot(page, "09-new-overall-filing")
+    shot(page, "09-new-overall-filing")
     page.click("button[name=save]")
     page.wait_for_selector("text=已保存草稿")
 

@@ -1,0 +1,95 @@
+"""The 部门整体 form of a unit and year against the projects the unit filed (``projects.reconciliation``),
+read from the database in a fixed number of queries however many unit-years are asked for, and the
+manual links a person makes between a task and a project."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from projects import selectors
+from projects.models import Filing, TaskLink
+from projects.reconciliation import Link, Project, Reconciliation, Task, match_key, reconcile
+from projects.services.writing import FilingError
+
+UnitYear = tuple[int, int]  # (department id, fiscal year)
+
+
+def _project(filing: Filing) -> Project:
+    if filing.kind == "program":
+        return Project(filing.pk, "program", filing.name, filing.program_header.total_amount)
+    header = filing.project_header
+    return Project(filing.pk, "project", filing.name, header.current_amount, header.program_id, filing.code)
+
+
+def _near(keys: set[UnitYear]) -> dict[str, set[int]]:
+    """A filter that holds every key (and a few more, dropped after): units and years separately."""
+    return {"department_id__in": {d for d, _ in keys}, "fiscal_year__in": {y for _, y in keys}}
+
+
+def reconciliations_for(keys: Iterable[UnitYear]) -> dict[UnitYear, Reconciliation]:
+    """The reconciliation of each unit-year that has a 部门整体 form (four queries at most)."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    rows = Filing.objects.filter(kind="overall", **_near(wanted)).select_related("overall_header")
+    overalls = {(f.department_id, f.fiscal_year): f for f in rows.prefetch_related("tasks")}
+    overalls = {key: f for key, f in overalls.items() if key in wanted}
+    if not overalls:
+        return {}
+    keys = set(overalls)
+    projects: dict[UnitYear, list[Project]] = defaultdict(list)
+    filings = Filing.objects.filter(kind__in=["program", "project"], **_near(keys))
+    for filing in filings.select_related("program_header", "project_header").order_by("kind", "code", "name", "pk"):
+        if (filing.department_id, filing.fiscal_year) in keys:
+            projects[(filing.department_id, filing.fiscal_year)].append(_project(filing))
+    links: dict[UnitYear, list[Link]] = defaultdict(list)
+    for link in TaskLink.objects.filter(**_near(keys)):
+        links[(link.department_id, link.fiscal_year)].append(Link(link.task_key, link.filing_id, link.linked))
+    found = {}
+    for key, overall in overalls.items():
+        header = overall.overall_header
+        found[key] = reconcile(
+            tasks=[Task(t.name, t.total_amount, t.position) for t in overall.tasks.all()],
+            projects=projects[key],
+            links=links[key],
+            unit=overall.amount_unit,
+            places=2 if header.amount_places is None else header.amount_places,
+            task_total=header.total_amount,
+        )
+    return found
+
+
+def task_link_set(*, user: User, overall: Filing, task_name: str, filing: Filing, linked: bool | None) -> None:
+    """Records that the 整体 form's task answers (``linked``) or does not answer to ``filing``; None
+    forgets the decision, so that the names decide again. Checked again at once."""
+    from projects.services.changes import filings_changed  # changes → checks → this module
+
+    if overall.kind != "overall" or filing.kind not in ("program", "project"):
+        raise FilingError("只能把部门整体表的年度主要任务与一级、二级项目对应")
+    if (filing.department_id, filing.fiscal_year) != (overall.department_id, overall.fiscal_year):
+        raise FilingError("只能对应同一单位、同一年度的项目")
+    if not selectors.can_file_for(user, overall):
+        raise FilingError("您不是该单位的填报人，不能修改任务与项目的对应")
+    if not overall.tasks.filter(name=task_name).exists():
+        raise FilingError(f"部门整体表中没有年度主要任务“{task_name}”")
+    lookup = {
+        "department_id": overall.department_id,
+        "fiscal_year": overall.fiscal_year,
+        "task_key": match_key(task_name),
+        "filing": filing,
+    }
+    with transaction.atomic():
+        if linked is None:
+            for link in TaskLink.objects.filter(**lookup):
+                link._history_user = user  # type: ignore[attr-defined]
+                link.delete()
+        else:
+            link = TaskLink.objects.filter(**lookup).first() or TaskLink(**lookup)
+            link.linked, link.created_by = linked, user
+            link._history_user = user  # type: ignore[attr-defined]
+            link.save()
+        filings_changed(filings=[overall])
