@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "projects",
     "checks",
     "notices",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +113,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Results of background jobs, for every web and worker machine: a shared folder by default; an
+    # object store is another backend here (e.g. django-storages' S3Storage) and its options.
+    "jobs": {
+        "BACKEND": env_str("BUDGETPERF_JOBS_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {"location": env_str("BUDGETPERF_JOBS_LOCATION", str(VAR_DIR / "jobs"))},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -142,32 +151,65 @@ LOGGING: dict[str, Any] = {
 }
 
 # The "pdf" cache keeps printed forms on disk, keyed on their content (projects/printing/cache.py).
+# The local caches' folder (the embedded default of the caches below).
+CACHE_DIR = Path(env_str("BUDGETPERF_CACHE_DIR", str(VAR_DIR / "cache")))
+# The PDF cache and the uploads awaiting confirmation, shared by every web and worker machine.
+SHARED_CACHE = env_str("BUDGETPERF_SHARED_CACHE", "")
+
+
+def _shared_cache(url: str, local: dict[str, Any]) -> dict[str, Any]:
+    """A cache every web and worker machine shares, named by ``url``: ``redis://…`` (Redis),
+    ``db`` (a table of the database, made by ``createcachetable``), or blank for ``local``, a
+    folder of this machine (the embedded default)."""
+    timeout = local.get("TIMEOUT")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "TIMEOUT": timeout}
+    if url == "db":
+        table = "cache_" + Path(local["LOCATION"]).name
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table, "TIMEOUT": timeout}
+    if url:
+        raise ImproperlyConfigured(f"BUDGETPERF_SHARED_CACHE 应为 redis://… 、db 或留空，而不是 {url!r}")
+    return local
+
+
 CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Django's file cache compresses every value with zlib again, which gains nothing on a PDF and
     # took 80 ms of a 3 MB batch export; diskcache stores bytes as they are. One shard: Django makes
     # a cache object per thread, and opening eight SQLite shards took 25 ms each time. Readers wait
     # up to a second for a writer (the thread that prints ahead) instead of missing after 10 ms.
-    "pdf": {
-        "BACKEND": "diskcache.DjangoCache",
-        "LOCATION": str(VAR_DIR / "cache" / "pdf"),
-        "SHARDS": 1,
-        "DATABASE_TIMEOUT": 1.0,
-        "TIMEOUT": env_int("BUDGETPERF_PDF_CACHE_SECONDS", 30 * 24 * 3600),
-        "OPTIONS": {"size_limit": env_int("BUDGETPERF_PDF_CACHE_MB", 1024) * 1024 * 1024},
-    },
+    "pdf": _shared_cache(
+        SHARED_CACHE,
+        {
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": str(CACHE_DIR / "pdf"),
+            "SHARDS": 1,
+            "DATABASE_TIMEOUT": 1.0,
+            "TIMEOUT": env_int("BUDGETPERF_PDF_CACHE_SECONDS", 30 * 24 * 3600),
+            "OPTIONS": {"size_limit": env_int("BUDGETPERF_PDF_CACHE_MB", 1024) * 1024 * 1024},
+        },
+    ),
     # Uploads between their preview and their confirmation, for every web process (projects/uploads.py).
-    "uploads": {
-        "BACKEND": "diskcache.DjangoCache",
-        "LOCATION": str(VAR_DIR / "cache" / "uploads"),
-        "SHARDS": 1,
-        "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"size_limit": 1024 * 1024 * 1024},
-    },
+    "uploads": _shared_cache(
+        SHARED_CACHE,
+        {
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": str(CACHE_DIR / "uploads"),
+            "SHARDS": 1,
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"size_limit": 1024 * 1024 * 1024},
+        },
+    ),
 }
 # After a project changes, its department's PDFs are rendered in the background, so that an export
 # finds them in the cache (projects/services/prerender.py).
 PDF_PRERENDER = env_bool("BUDGETPERF_PDF_PRERENDER", default=True)
+
+# Background work (jobs/): Django's task API, its queue in the database; workers run
+# ``manage.py db_worker``. A running job nobody has worked on for this long is taken for lost
+# (its worker died) and its unfinished parts are queued again.
+TASKS = {"default": {"BACKEND": env_str("BUDGETPERF_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+JOBS_LOST_AFTER_SECONDS = env_int("BUDGETPERF_JOBS_LOST_AFTER", 60)
 # WeasyPrint reports every layout step at INFO.
 LOGGING["loggers"] = {"weasyprint.progress": {"level": "WARNING"}}
 # pikepdf announces at INFO that it has connected its logging.

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("checks/", include("checks.urls")),
     path("notices/", include("notices.urls")),
+    path("jobs/", include("jobs.urls")),
 ]

@@ -1,7 +1,10 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
 from checks.models import FilingCheck, RuleSetting
 from checks.services import filing_check_refresh
+from jobs.services import job_start
 from projects.models import Filing
 from projects.selectors import filings_for
 
@@ -29,8 +32,15 @@ class RuleSettingAdmin(admin.ModelAdmin):
             self._refresh(request, template_id)
 
     def _refresh(self, request, template_id):
-        checks = filing_check_refresh(filings=Filing.objects.filter(template_id=template_id))
-        messages.info(request, f"已按新的规则设置重新检查 {len(checks)} 张申报表。")
+        job = job_start(
+            kind="recheck",
+            title=f"按新的规则设置重新检查（模板 {template_id}）",
+            key=f"recheck:{template_id}",
+            params={"template_id": template_id},
+            user=request.user,
+        )
+        link = format_html('<a href="{}">{}</a>', reverse("jobs:job", args=[job.pk]), "查看进度")
+        messages.info(request, format_html("正在后台按新的规则设置重新检查该模板的申报表（{}）。", link))
 
 
 @admin.register(FilingCheck)

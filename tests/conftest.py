@@ -76,10 +76,17 @@ def no_prerender(settings):
 
 @pytest.fixture
 def prerender_queue(settings, monkeypatch):
-    """The (department id, year) pairs handed to the printing-ahead thread, recorded instead of rendered."""
+    """The (department id, year) pairs queued for printing ahead, recorded instead of queued."""
     from projects.services import prerender
 
     settings.PDF_PRERENDER = True
     pairs = []
-    monkeypatch.setattr(prerender, "_schedule", lambda departments: pairs.extend(sorted(departments)))
+    monkeypatch.setattr(prerender, "prerender_queue", lambda departments: pairs.extend(sorted(set(departments))))
     return pairs
+
+
+@pytest.fixture(autouse=True)
+def job_files(settings, tmp_path):
+    """Background jobs' results in a scratch directory of the test (see jobs/services.py)."""
+    jobs = {**settings.STORAGES["jobs"], "OPTIONS": {"location": str(tmp_path / "jobs")}}
+    settings.STORAGES = {**settings.STORAGES, "jobs": jobs}

@@ -33,7 +33,7 @@ def test_bench_import_prints_parsing_and_importing_figures_and_leaves_the_databa
 
 def test_bench_pdf_prints_its_figures_and_leaves_nothing_behind(samples):
     count, headers = Filing.objects.count(), ProjectHeader.objects.count()
-    printed = _run("bench_pdf", "--forms", "2", "--rounds", "1", "--no-chromium")
+    printed = _run("bench_pdf", "--forms", "2", "--rounds", "1", "--no-chromium", "--workers", "0")
     assert "单张申报表" in printed
     assert "2 张合并为一个 PDF" in printed
     assert "内容未变" in printed
@@ -43,7 +43,7 @@ def test_bench_pdf_prints_its_figures_and_leaves_nothing_behind(samples):
 
 @pytest.mark.benchmark
 def test_bench_pdf_compares_each_round_with_chromium_printing_right_after_it(samples):
-    printed = _run("bench_pdf", "--forms", "2", "--rounds", "1", "--batch-rounds", "2")
+    printed = _run("bench_pdf", "--forms", "2", "--rounds", "1", "--batch-rounds", "2", "--workers", "0")
     assert "同样 2 张由 headless Chromium 打印" in printed
     [(median, ratios)] = re.findall(
         r"首次导出 ([\d.]+)（每轮先后各打印一次，2 轮之比 ([\d.]+ / [\d.]+) 的中位数）", printed

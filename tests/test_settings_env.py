@@ -62,3 +62,45 @@ def test_the_compose_file_validates():
     compose = Path(sys.executable).parent / "docker-compose"
     result = subprocess.run([str(compose), "config", "--quiet"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+LOCAL = {"BACKEND": "diskcache.DjangoCache", "LOCATION": "/srv/cache/pdf", "TIMEOUT": 60}
+
+
+def test_the_pdf_cache_is_shared_through_redis_or_the_database_when_told():
+    from budgetperf.settings import _shared_cache
+
+    assert _shared_cache("", LOCAL) is LOCAL
+    assert _shared_cache("redis://127.0.0.1:6379/5", LOCAL) == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/5",
+        "TIMEOUT": 60,
+    }
+    assert _shared_cache("db", LOCAL) == {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cache_pdf",
+        "TIMEOUT": 60,
+    }
+    with pytest.raises(ImproperlyConfigured, match="BUDGETPERF_SHARED_CACHE"):
+        _shared_cache("memcached://127.0.0.1", LOCAL)
+
+
+def test_the_settings_read_the_shared_cache_from_the_environment():
+    shown = _manage("shell", "-c", "from django.conf import settings; print('PDF', settings.CACHES['pdf']['BACKEND'])",
+                    BUDGETPERF_SHARED_CACHE="redis://127.0.0.1:6379/5")  # fmt: skip
+    assert "PDF django.core.cache.backends.redis.RedisCache" in shown.stdout, shown.stderr
+
+
+def test_pdfs_go_through_a_redis_cache_like_through_the_local_one(settings):
+    from django.core.cache import caches
+
+    from projects.printing.cache import CACHE_ALIAS, cached
+
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/7"}
+    settings.CACHES = {**settings.CACHES, CACHE_ALIAS: redis}
+    caches[CACHE_ALIAS].clear()
+    made: list[int] = []
+    render = lambda: made.append(1) or b"%PDF-1.7 ..."  # noqa: E731
+    assert cached("form:test", render) == cached("form:test", render) == b"%PDF-1.7 ..."
+    assert made == [1]
+    caches[CACHE_ALIAS].clear()

@@ -14,7 +14,7 @@ changes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from importlib.metadata import version
 from typing import TypeVar
 
@@ -31,7 +31,6 @@ CHUNK_TARGET = 10
 # when there is none).
 CHUNK_BACKUP = 4
 CHUNK_MAX = 20
-S = TypeVar("S")
 T = TypeVar("T")
 _RENDERER = f"weasyprint {version('weasyprint')}\0{USER_AGENT_CSS_PATH.read_text(encoding='utf-8')}"
 
@@ -62,35 +61,6 @@ def cached_many(keys: list[str], render: Callable[[list[int]], list[bytes]]) -> 
         rendered = dict(zip((keys[index] for index in missing), render(missing), strict=True))
         cache.set_many(rendered)
         found.update(rendered)
-    return [found[key] for key in keys]
-
-
-def cached_as_made(
-    sources: Iterable[tuple[str, S]], render: Callable[[Iterator[S]], Iterable[tuple[int, bytes]]]
-) -> list[bytes]:
-    """One PDF per ``(key, source)`` pair, in the order given; only the missing ones are rendered.
-
-    ``render`` gets the missing sources as an iterator that reads the pairs as it goes (so it can
-    start on the first before the next is made), reads it to the end, and gives back
-    ``(position among the missing, PDF)`` in any order. Each PDF is cached as it comes back.
-    """
-    cache = caches[CACHE_ALIAS]
-    keys: list[str] = []
-    found: dict[str, bytes] = {}
-    missing: list[str] = []
-
-    def missing_sources() -> Iterator[S]:
-        for key, source in sources:
-            keys.append(key)
-            if (pdf := cache.get(key)) is not None:
-                found[key] = pdf
-            else:
-                missing.append(key)
-                yield source
-
-    for position, pdf in render(missing_sources()):
-        cache.set(missing[position], pdf)
-        found[missing[position]] = pdf
     return [found[key] for key in keys]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
@@ -21,8 +21,8 @@ from django.template.loader import render_to_string
 
 from projects.models import Filing
 from projects.printing import bundle, engine, font
-from projects.printing.cache import cached, cached_as_made, cached_many, content_chunks, content_key
-from projects.printing.form import forms_html, render_forms_html
+from projects.printing.cache import cached, cached_many, content_chunks, content_key
+from projects.printing.form import render_forms_html
 from projects.selectors import deciding_transitions
 
 if TYPE_CHECKING:
@@ -146,6 +146,22 @@ def prerender(*, filings: Iterable[Filing], reviews: Mapping[int, PrintedReview]
         cached(_form_key(css, html), partial(engine.pdf, html, css))
 
 
+def batch_chunks(filings: list[Filing]) -> list[list[Filing]]:
+    """The filings as a batch export caches them, a chunk of a few forms at a time (``printing.cache``)."""
+    return content_chunks([(_identity(filing), filing) for filing in filings])
+
+
+def cache_chunk_pdf(*, filings: list[Filing], reviews: Mapping[int, PrintedReview]) -> None:
+    """Renders one chunk of a batch into the cache, unless it is there (a background job's part)."""
+    htmls, css = render_forms_html(filings, dict(reviews)), form_css()
+    cached(_chunk_key(css, htmls), partial(_combined_pdf, htmls, css))
+
+
+def cache_form_pdfs(*, filings: list[Filing], reviews: Mapping[int, PrintedReview]) -> None:
+    """Renders the forms' own PDFs (for a zip, or the filing page) into the cache, unless there."""
+    _form_pdfs(render_forms_html(filings, dict(reviews)), form_css())
+
+
 def _combined_pdf(chunk: list[str], css: str) -> bytes:
     return engine.combined_pdfs([chunk], css)[0]
 
@@ -169,25 +185,14 @@ def _form_key(css: str, html: str) -> str:
 
 
 def _batch_pieces(filings: list[Filing], reviews: dict[int, PrintedReview], css: str) -> list[bytes]:
-    """The batch as cached chunks of a few forms (see ``printing.cache``), rendering the missing ones.
-
-    The chunks are made into HTML one after the other, and one missing from the cache goes to the
-    render processes as soon as its HTML exists: they start on the first chunk instead of waiting
-    for the HTML of the whole batch. Largest first, so that the small ones fill in at the end and
-    neither process is left alone with a large one. Each PDF is cached as it comes back.
-    """
-    chunks = content_chunks([(_identity(filing), filing) for filing in filings])
-    largest_first = sorted(range(len(chunks)), key=lambda index: len(chunks[index]), reverse=True)
-    htmls = forms_html([filing for index in largest_first for filing in chunks[index]], reviews)
-
-    def keyed_chunks() -> Iterator[tuple[str, list[str]]]:
-        for index in largest_first:
-            chunk = [next(htmls) for _ in chunks[index]]
-            yield _chunk_key(css, chunk), chunk
-
-    made = cached_as_made(keyed_chunks(), lambda missing: engine.combined_pdfs_as_made(missing, css))
-    pieces = dict(zip(largest_first, made, strict=True))
-    return [pieces[index] for index in range(len(chunks))]
+    """The batch as cached chunks of a few forms (see ``printing.cache``), rendering the missing ones
+    here; a large batch is a background job instead, whose parts render the chunks on the workers."""
+    htmls = iter(render_forms_html(filings, reviews))
+    pieces = []
+    for chunk in batch_chunks(filings):
+        chunk_htmls = [next(htmls) for _ in chunk]
+        pieces.append(cached(_chunk_key(css, chunk_htmls), partial(_combined_pdf, chunk_htmls, css)))
+    return pieces
 
 
 def _form_pdfs(htmls: list[str], css: str) -> list[bytes]:

@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from jobs.services import job_start
 from projects.admin_lists import IMPORT_PERMISSION
 from projects.forms import form_field
 from projects.kinds import all_kinds
@@ -150,11 +151,21 @@ def department_xlsx(request):
         return redirect("projects:excel_home")
     department, year = form.cleaned_data["department"], form.cleaned_data["year"]
     filings = department_filings(department, year=year, user=request.user)
-    if not filings.exists():
+    count = filings.count()
+    if not count:
         messages.warning(request, f"{department.name} 在 {year} 年度没有申报表")
         return redirect("projects:excel_home")
-    data = filings_to_workbook(filings=filings)
-    return _xlsx_response(data, f"{department.name} {year}年度绩效目标申报表.xlsx")
+    stem = f"{department.name} {year}年度绩效目标申报表"
+    if count > SMALL_WORKBOOK:
+        job = job_start(
+            kind="workbook_export",
+            title=f"{stem}（Excel，{count} 张）",
+            key=f"workbook_export:{request.user.pk}:{department.pk}:{year}",
+            params={"department_id": department.pk, "year": year, "stem": stem},
+            user=request.user,
+        )
+        return redirect("jobs:job", pk=job.pk)
+    return _xlsx_response(filings_to_workbook(filings=filings), f"{stem}.xlsx")
 
 
 @login_required
@@ -168,6 +179,12 @@ def blank_xlsx(request):
     stem = f"{department.name} " if department else ""
     title = next(k.title for k in all_kinds() if k.code == kind)
     return _xlsx_response(data, f"{stem}{title}（模板）.xlsx")
+
+
+# A department workbook of more filings than this, or a confirmed import of a larger file, is made
+# by a background job; smaller ones in the request.
+SMALL_WORKBOOK = 20
+LARGE_IMPORT_BYTES = 1024 * 1024
 
 
 def _require_import_permission(user) -> None:
@@ -223,6 +240,16 @@ def workbook_confirm(request):
     if data is None:
         messages.error(request, "待确认的文件已过期，请重新上传工作簿")
         return redirect("projects:excel_home")
+    if len(data) > LARGE_IMPORT_BYTES:
+        # The upload stays in the shared cache for the worker, which removes it once stored.
+        job = job_start(
+            kind="workbook_import",
+            title=f"导入 {upload['file_name']}",
+            key=f"workbook_import:{token}",
+            params={"token": token, "file_name": upload["file_name"], "year": upload["year"]},
+            user=request.user,
+        )
+        return redirect("jobs:job", pk=job.pk)
     try:
         result = workbook_import(data=data, file_name=upload["file_name"], user=request.user, year=upload["year"])
     except WorkbookImportError as error:

@@ -7,12 +7,17 @@ import io
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from jobs.services import job_start
+from projects.background import batch_filings
 from projects.forms import form_field
 from projects.models import Department
-from projects.selectors import department_filings, exporting_departments_for, filing_for, filings_for
+from projects.selectors import exporting_departments_for, filing_for, filings_for
 from projects.services import pdf as pdf_services
+
+# A batch of up to this many forms is exported in the request; a larger one by a background job.
+SMALL_BATCH = 10
 
 
 def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
@@ -35,6 +40,7 @@ class DepartmentExportForm(forms.Form):
         initial="pdf",
         widget=forms.RadioSelect,
     )
+    whole_district = forms.BooleanField(label="导出该单位所在区的全部申报表（您有权查看的）", required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,19 +51,39 @@ class DepartmentExportForm(forms.Form):
 
 @login_required
 def department_pdf(request):
-    """The export page; submitting it (GET, so the link can be shared) downloads the file."""
+    """The export page. Submitting it (GET, so the link can be shared) downloads a small batch at
+    once; a larger one, or a whole district, is made by a background job, whose page shows its
+    progress and then the file."""
     form = DepartmentExportForm(request.GET or None, user=request.user)
     if form.is_valid():
-        department, year = form.cleaned_data["department"], form.cleaned_data["year"]
-        filings = list(department_filings(department, year=year, user=request.user))
-        reviews = pdf_services.printed_reviews(filings)
-        stem = f"{department.name}_{year}年_绩效目标申报表"
-        try:
-            if form.cleaned_data["output"] == "zip":
+        department, year, output = (
+            form.cleaned_data["department"],
+            form.cleaned_data["year"],
+            form.cleaned_data["output"],
+        )
+        district = department.district if form.cleaned_data["whole_district"] else ""
+        params = {"year": year, "output": output} | (
+            {"district": district} if district else {"department_id": department.pk}
+        )
+        filings = batch_filings(params, request.user)
+        stem = f"{district or department.name}_{year}年_绩效目标申报表"
+        if not filings:
+            form.add_error(None, f"{district or department.name}在{year}年度没有可导出的申报表。")
+        elif len(filings) > SMALL_BATCH:
+            scope = f"district:{district}" if district else f"department:{department.pk}"
+            job = job_start(
+                kind="pdf_batch",
+                title=f"{stem}（{'zip' if output == 'zip' else 'PDF'}，{len(filings)} 张）",
+                key=f"pdf_batch:{request.user.pk}:{scope}:{year}:{output}",
+                params=params | {"stem": stem},
+                user=request.user,
+            )
+            return redirect("jobs:job", pk=job.pk)
+        else:
+            reviews = pdf_services.printed_reviews(filings)
+            if output == "zip":
                 archive = pdf_services.filings_zip(filings=filings, reviews=reviews)
                 return _download(archive, f"{stem}.zip", "application/zip")
             pdf = pdf_services.filings_pdf(filings=filings, reviews=reviews, title=stem)
             return _download(pdf, f"{stem}.pdf", "application/pdf")
-        except pdf_services.NothingToExport:
-            form.add_error(None, f"{department.name}在{year}年度没有可导出的申报表。")
-    return render(request, "projects/pdf_export.html", {"form": form})
+    return render(request, "projects/pdf_export.html", {"form": form, "small_batch": SMALL_BATCH})

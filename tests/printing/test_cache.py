@@ -5,7 +5,6 @@ from projects.printing.cache import (
     CACHE_ALIAS,
     CHUNK_MAX,
     cached,
-    cached_as_made,
     cached_many,
     content_chunks,
     content_key,
@@ -51,28 +50,6 @@ def test_only_the_missing_pdfs_are_rendered_in_one_call():
     assert calls == [[0, 2]]
     assert cached_many(keys, render) == [b"new0", b"B", b"new2"]
     assert calls == [[0, 2]]
-
-
-def test_pdfs_made_as_their_sources_come_are_cached_and_returned_in_the_order_given():
-    cached(content_key("form", "css", "b"), lambda: b"B")
-    read = []
-
-    def sources():
-        for name in "abc":
-            read.append(name)
-            yield content_key("form", "css", name), name
-
-    def render(missing):
-        # The first missing source comes before the next pair is read.
-        made = [(position, f"new-{name}-{read[-1]}".encode()) for position, name in enumerate(missing)]
-        return reversed(made)
-
-    assert cached_as_made(sources(), render) == [b"new-a-a", b"B", b"new-c-c"]
-    assert cached_as_made(sources(), lambda missing: [(0, b"again")] * len(list(missing))) == [
-        b"new-a-a",
-        b"B",
-        b"new-c-c",
-    ]
 
 
 def _codes(count, start=0):

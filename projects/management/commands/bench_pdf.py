@@ -3,8 +3,10 @@ import os
 import statistics
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
+import diskcache
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management.base import CommandError
@@ -12,6 +14,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 from pypdf import PdfReader
 
+from jobs.models import JobStatus
+from jobs.services import job_start
+from jobs.workers import start_workers, stop_workers
 from projects.management.commands.load_demo import SAMPLE_FILES
 from projects.management.database import DatabaseCommand
 from projects.models import Filing
@@ -72,8 +77,9 @@ def _machine_busy_seconds() -> float | None:
 
 class Command(DatabaseCommand):
     help = (
-        "基准测试：单张申报表的 PDF 耗时、N 张申报表合并为一个 PDF 的耗时（两个进程并行，不经缓存），"
-        "同一批 HTML 由 headless Chromium 打印的耗时及两者之比。数据库中没有示例申报表时临时导入，结束后回滚。"
+        "基准测试：单张申报表的 PDF 耗时、N 张申报表合并为一个 PDF 的耗时（本进程，不经缓存），"
+        "同一批 HTML 由 headless Chromium 打印的耗时及两者之比，以及同一批由 1 个、2 个后台任务进程分块渲染的耗时。"
+        "数据库中没有示例申报表时临时导入，结束后回滚（后台任务进程的测试需要数据库中已有申报表）。"
     )
 
     def add_arguments(self, parser):
@@ -81,8 +87,15 @@ class Command(DatabaseCommand):
         parser.add_argument("--rounds", type=int, default=5, help="单张申报表重复次数（取中位数）")
         parser.add_argument("--batch-rounds", type=int, default=3, help="批量及 Chromium 重复次数（取中位数）")
         parser.add_argument("--no-chromium", action="store_true", help="不运行 Chromium")
+        parser.add_argument(
+            "--workers",
+            default="1,2",
+            help="由几个后台任务进程（db_worker）渲染同一批，逗号分隔（默认 1,2；0 为不测）；需要数据库中已有申报表",
+        )
 
-    def handle(self, *args, forms, rounds, batch_rounds, no_chromium, **options):
+    def handle(self, *args, forms, rounds, batch_rounds, no_chromium, workers, **options):
+        workers = [int(count) for count in workers.split(",") if int(count) > 0]
+        self.chromium_time: float | None = None
         # Everything runs in a transaction that is rolled back and on an empty scratch cache, so
         # that the figures are those of a first export and nothing of the benchmark stays behind.
         with tempfile.TemporaryDirectory(prefix="budgetperf-bench-") as scratch:
@@ -96,8 +109,7 @@ class Command(DatabaseCommand):
                     raise _Rollback
             except _Rollback:
                 pass
-            finally:
-                engine.shutdown_pool()
+            self._bench_workers(workers, forms, batch_rounds, Path(scratch))
 
     def _bench(self, forms, rounds, batch_rounds, no_chromium, scratch: Path):
         projects = list(Filing.objects.filter(kind="project").order_by("source_file", "source_line", "pk")[:forms])
@@ -106,8 +118,8 @@ class Command(DatabaseCommand):
         cache = caches[CACHE_ALIAS]
         out = self.stdout.write
 
-        pool_start, _ = _timed(engine.start_pool)
-        out(f"{engine.WORKERS} 个渲染进程启动并载入字体：{pool_start:.2f} s（服务运行后只需一次，以下均未计入）")
+        warm_up, _ = _timed(lambda: engine.pdf("<p>预热 ≥≤㎡</p>", ""))
+        out(f"载入字体：{warm_up:.2f} s（进程运行后只需一次，以下均未计入）")
 
         single = Filing.objects.filter(code=TYPICAL_FORM).first() or projects[0]
         timings = []
@@ -122,17 +134,13 @@ class Command(DatabaseCommand):
         # would measure the drift as much as the renderers.
         document = None if no_chromium else chromium.one_document(render_forms_html(projects), pdf_services.form_css())
         chromium_output = scratch / "chromium.pdf"
-        workers = engine.worker_pids()
-        batches, chromium_times, worker_cpu, main_cpu, chromium_cpu = [], [], [], [], []
+        batches, chromium_times, main_cpu, chromium_cpu = [], [], [], []
         for _ in range(batch_rounds):
             cache.clear()
-            workers_before, main_before = _cpu_seconds(workers), time.process_time()
+            main_before = time.process_time()
             batch, merged = _timed(lambda: pdf_services.filings_pdf(filings=projects))
-            workers_after = _cpu_seconds(workers)
             batches.append(batch)
             main_cpu.append(time.process_time() - main_before)
-            if workers_before is not None and workers_after is not None:
-                worker_cpu.append(workers_after - workers_before)
             if document is not None:  # None with --no-chromium
                 busy_before = _machine_busy_seconds()
                 chromium_times.append(_timed(lambda: chromium.print_to_pdf(document, chromium_output))[0])
@@ -141,16 +149,12 @@ class Command(DatabaseCommand):
                     chromium_cpu.append(busy_after - busy_before)
         batch = statistics.median(batches)
         out(
-            f"{forms} 张合并为一个 PDF：{batch:.2f} s（{engine.WORKERS} 个进程，{_rounds(batches)}），"
+            f"{forms} 张合并为一个 PDF：{batch:.2f} s（本进程，{_rounds(batches)}），"
             f"{_pages(merged)} 页，{len(merged) / 1024 / 1024:.1f} MB"
         )
-        if worker_cpu:
-            # CPU time does not grow with the load other programs put on the machine, wall time does.
-            used = statistics.median(worker_cpu)
-            out(
-                f"  其中 CPU 时间：渲染进程共 {used:.2f} s（每张 {used / forms * 1000:.0f} ms），"
-                f"主进程 {statistics.median(main_cpu):.2f} s（生成 HTML、查缓存、合并）"
-            )
+        # CPU time does not grow with the load other programs put on the machine, wall time does.
+        used = statistics.median(main_cpu)
+        out(f"  其中 CPU 时间 {used:.2f} s（每张 {used / forms * 1000:.0f} ms）")
         unchanged, _ = _timed(lambda: pdf_services.filings_pdf(filings=projects))
         changed = projects[len(projects) // 2]
         changed.name += "（修改）"
@@ -166,13 +170,10 @@ class Command(DatabaseCommand):
             f"（{_rounds(chromium_times)}），{_pages(printed)} 页，"
             f"{len(printed) / 1024 / 1024:.1f} MB（页码不按项目分别编排）"
         )
+        self.chromium_time = chromium_time
         if chromium_cpu:
             used = statistics.median(chromium_cpu)
-            same_batch = (
-                f"，本程序同一批 {statistics.median(worker_cpu) + statistics.median(main_cpu):.2f} s"
-                if worker_cpu
-                else ""
-            )
+            same_batch = f"，本程序同一批 {statistics.median(main_cpu):.2f} s"
             out(f"  其中整台机器的 CPU 时间：{used:.2f} s（平均占 {used / chromium_time:.1f} 个核{same_batch}）")
         ratios = [ours / theirs for ours, theirs in zip(batches, chromium_times, strict=True)]
         out(
@@ -182,3 +183,62 @@ class Command(DatabaseCommand):
             + " 的中位数），"
             f"内容未变 {unchanged / chromium_time:.2f}"
         )
+
+    def _bench_workers(self, counts: list[int], forms: int, batch_rounds: int, scratch: Path) -> None:
+        """The same batch as a background job, rendered cold by ``count`` worker processes in parts."""
+        out = self.stdout.write
+        if not counts:
+            return
+        ids = list(
+            Filing.objects.filter(kind="project")
+            .order_by("source_file", "source_line", "pk")
+            .values_list("pk", flat=True)[:forms]
+        )
+        if len(ids) < forms:
+            out(f"跳过后台任务进程的测试：数据库中只有 {len(ids)} 张二级项目申报表（请先运行 load_demo）")
+            return
+        for count in counts:
+            cache_dir = scratch / f"workers-{count}"
+            env = {
+                "BUDGETPERF_CACHE_DIR": str(cache_dir),
+                "BUDGETPERF_JOBS_LOCATION": str(scratch / "jobs"),
+                "BUDGETPERF_PDF_PRERENDER": "0",
+                "BUDGETPERF_SHARED_CACHE": "",
+            }
+            workers = start_workers(count, env=env)
+            try:
+                self._run_job(ids[:count])  # each worker loads its fonts
+                times, cpu = [], []
+                for _ in range(batch_rounds):
+                    with diskcache.FanoutCache(str(cache_dir / "pdf"), shards=1) as pdf_cache:  # as settings.py has it
+                        pdf_cache.clear()
+                    before = _cpu_seconds([worker.pid for worker in workers])
+                    times.append(self._run_job(ids))
+                    after = _cpu_seconds([worker.pid for worker in workers])
+                    if before is not None and after is not None:
+                        cpu.append(after - before)
+            finally:
+                stop_workers(workers)
+            took = statistics.median(times)
+            ratio = f"，与 Chromium 之比 {took / self.chromium_time:.2f}" if self.chromium_time else ""
+            used = f"，CPU 时间共 {statistics.median(cpu):.2f} s" if cpu else ""
+            out(f"{forms} 张由 {count} 个后台任务进程分块渲染并合并：{took:.2f} s（{_rounds(times)}）{used}{ratio}")
+
+    @staticmethod
+    def _run_job(ids: list[int]) -> float:
+        started = time.perf_counter()
+        job = job_start(
+            kind="pdf_batch",
+            title="基准测试",
+            key=f"bench:{uuid.uuid4()}",
+            params={"ids": ids, "stem": "bench"},
+            user=None,
+        )
+        while True:
+            job.refresh_from_db()
+            if not job.is_active:
+                break
+            time.sleep(0.02)
+        if job.status != JobStatus.DONE:
+            raise CommandError(f"后台任务失败：{job.message}")
+        return time.perf_counter() - started

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from projects.management.database import DatabaseCommand
-from projects.services import prerender
 from projects.services.imports import FilingImportError, import_filings, read_source
 
 
@@ -32,5 +31,4 @@ class Command(DatabaseCommand):
             self.style.SUCCESS(f"新建 {result.count(result.created)}，更新 {result.count(result.updated)}")
         )
         if settings.PDF_PRERENDER:
-            self.stdout.write("正在预先生成这些申报表所在单位的 PDF（导出时直接取用）……")
-            prerender.wait()
+            self.stdout.write("已排队预先生成这些申报表所在单位的 PDF，由后台任务进程（db_worker）完成")

@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 
 from projects.management.database import DatabaseCommand
 from projects.models import Department, Filing, Role, normalise_unit_name
-from projects.services import prerender
 from projects.services.accounts import administrator_grant, assignment_grant
 from projects.services.imports import import_filings, read_source
 
@@ -39,8 +38,7 @@ class Command(DatabaseCommand):
             result = import_filings(sources=[read_source(samples / name) for name in SAMPLE_FILES])
             self.stdout.write(f"示例申报表：新建 {result.count(result.created)}")
             if settings.PDF_PRERENDER:
-                self.stdout.write("正在预先生成示例申报表的 PDF（导出时直接取用）……")
-                prerender.wait()
+                self.stdout.write("已排队预先生成示例申报表的 PDF，由后台任务进程（db_worker）完成")
         admin = self._account("admin", "系统管理员", is_staff=True, is_superuser=True)
         administrator_grant(user=admin)
         self.stdout.write(f"管理员账号：admin / {DEMO_PASSWORD}")
