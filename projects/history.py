@@ -20,9 +20,12 @@ from projects.kinds.base import FilingLink, Unit
 from projects.kinds.overall import OverallTask
 from projects.models import Department, Filing, Status
 from projects.services.snapshots import (
+    CATEGORY,
+    ORDER,
     TASK_COLUMNS,
     RowChange,
     Snapshot,
+    TaskChange,
     filing_diff,
     header_snapshot,
     row_columns,
@@ -40,7 +43,7 @@ class Change:
 
 @dataclass
 class RowEvent:
-    kind: str  # 新增, 修改, 删除
+    kind: str  # 新增, 修改, 移动, 删除
     category: str
     name: str
     changes: list[Change] = field(default_factory=list)
@@ -65,9 +68,6 @@ def user_label(user: Any) -> str:
     if user is None:
         return "系统"
     return user.get_full_name() or user.username
-
-
-_KIND_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}
 
 
 def _summary(row: dict[str, Any], columns: dict[str, str]) -> str:
@@ -165,28 +165,60 @@ class _Row:
         self.not_applicable = values["not_applicable"]
 
 
+def _place(places: tuple[int, int] | None, side: int) -> str:
+    return f"第 {places[side]} 条" if places else ""
+
+
+def _moves(change: RowChange | TaskChange) -> list[Change]:
+    """Where a paired row went: another 二级 category, or another place among its own."""
+    before, after = change.before or {}, change.after or {}
+    moves = []
+    if CATEGORY in change.columns:
+        moves.append(Change(CATEGORY, before.get("category", ""), after.get("category", "")))
+    if ORDER in change.columns:
+        moves.append(Change(ORDER, _place(change.places, 0), _place(change.places, 1)))
+    return moves
+
+
 def _row_events(changes: list[RowChange], columns: dict[str, str], unrecorded: set[int]) -> list[RowEvent]:
     events = []
     for change in changes:
         row = change.row
-        if change.kind == "added" and row["id"] in unrecorded:
-            # A row first seen in a change was written without a history record: show what it now holds.
+        if change.after is not None and change.after["id"] in unrecorded:
+            # A row first seen in a change was written without a history record: show what it now holds
+            # (and, if its content paired it with a row this change removed, that removal).
+            if (gone := change.before) is not None:
+                events.append(RowEvent("删除", gone["category"], gone["name"], summary=_summary(gone, columns)))
             events.append(RowEvent("修改", change.category, row["name"], summary=_summary(row, columns)))
-        elif change.kind == "changed":
+        elif change.kind in ("changed", "moved"):
             assert change.before is not None and change.after is not None
-            details = [
+            details = _moves(change) + [
                 Change(label, show(change.before.get(name)), show(change.after.get(name)))
                 for name, label in columns.items()
-                if change.before.get(name) != change.after.get(name)
+                if label in change.columns
             ]
-            if change.before["category_id"] != change.after["category_id"]:
-                details.insert(0, Change("二级指标", change.before["category"], change.after["category"]))
-            events.append(RowEvent("修改", change.category, row["name"], details))
+            events.append(RowEvent(change.kind_label, change.category, row["name"], details))
         else:
-            events.append(
-                RowEvent(_KIND_LABELS[change.kind], change.category, row["name"], summary=_summary(row, columns))
-            )
+            events.append(RowEvent(change.kind_label, change.category, row["name"], summary=_summary(row, columns)))
     return events
+
+
+def _task_events(changes: list[TaskChange]) -> list[RowEvent]:
+    return [
+        RowEvent(
+            change.kind_label,
+            "年度主要任务",
+            (change.after or change.before or {}).get("name", ""),
+            _moves(change)
+            + [
+                Change(label, (change.before or {}).get(name, ""), (change.after or {}).get(name, ""))
+                for name, label in TASK_COLUMNS.items()
+                if label in change.columns
+            ],
+            summary=_summary(change.after or change.before or {}, TASK_COLUMNS),
+        )
+        for change in changes
+    ]
 
 
 def filing_timeline(filing: Filing) -> list[Event]:
@@ -231,20 +263,7 @@ def filing_timeline(filing: Filing) -> list[Event]:
             event = Event(at, user, "保存修改", "save")
             event.fields = [Change(change.label, change.before, change.after) for change in diff.fields]
             event.rows = _row_events(diff.rows, columns, unrecorded)
-            event.tasks = [
-                RowEvent(
-                    change.kind_label,
-                    "年度主要任务",
-                    (change.after or change.before or {}).get("name", ""),
-                    [
-                        Change(label, (change.before or {}).get(name, ""), (change.after or {}).get(name, ""))
-                        for name, label in TASK_COLUMNS.items()
-                        if label in change.columns
-                    ],
-                    summary=_summary(change.after or change.before or {}, TASK_COLUMNS),
-                )
-                for change in diff.tasks
-            ]
+            event.tasks = _task_events(diff.tasks)
             if not (event.fields or event.rows or event.tasks):
                 event.title = "保存（内容无变化）"
         timeline.append(event)

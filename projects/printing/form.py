@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -16,7 +17,7 @@ from django.template.loader import render_to_string
 from indicators.models import Indicator, Level1Category
 from projects.kinds import header_relations
 from projects.kinds.base import FormKind, Row, format_amount
-from projects.models import Filing
+from projects.models import Filing, Status, Transition
 from projects.printing.paging import (
     Block,
     IndicatorRow,
@@ -59,6 +60,41 @@ class Cell:
 def person_name(user: User) -> str:
     """Chinese order, family name first: 李丽 rather than Django's "丽 李"."""
     return f"{user.last_name}{user.first_name}".strip() or user.get_username()
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """What the foot of a stamped form says of who filed it; a blank is a line to write on."""
+
+    unit: str
+    filler: str = ""
+    phone: str = ""
+    filed_on: datetime | None = None
+
+
+def signatures(filing: Filing, submission: Transition | None) -> Signatures:
+    """The unit, and who filed the form: the 填报人 and 联系电话 the form states where its kind has them,
+    otherwise the account that last submitted it (no account has a phone number); and when, for a form
+    whose submission stands (not a draft)."""
+    kind = filing.form_kind
+    own = {name: str(filing.value(name) or "") for name in ("filler", "phone") if kind.has_field(name)}
+    filler = own.get("filler") or (person_name(submission.user) if submission and submission.user else "")
+    filed_on = submission.at if submission and filing.status != Status.DRAFT else None
+    return Signatures(filing.department.name if filing.department_id else "", filler, own.get("phone", ""), filed_on)
+
+
+def last_submissions(ids: Iterable[int]) -> dict[int, Transition]:
+    """Each filing's latest submission (送审), in one query."""
+    latest: dict[int, Transition] = {}
+    steps = (
+        Transition.objects.filter(filing_id__in=list(ids), to_status=Status.SUBMITTED)
+        .select_related("user")
+        .defer("snapshot")
+        .order_by("at", "pk")
+    )
+    for step in steps:
+        latest[step.filing_id] = step
+    return latest
 
 
 def template_categories(template_id: int) -> dict[int, Category]:
@@ -173,8 +209,11 @@ def _shares(kind: FormKind) -> tuple[tuple[str, float], ...]:
     return tuple((column.name, column.width / total * rest / 100) for column in kind.indicators.columns)
 
 
-def form_context(filing: Filing, *, levels: list[Level1Rows], review: Any = None) -> dict[str, Any]:
-    """``review`` is the decisive review (``comment``, ``user``, ``created_at``) or None."""
+def form_context(
+    filing: Filing, *, levels: list[Level1Rows], review: Any = None, submission: Transition | None = None
+) -> dict[str, Any]:
+    """``review`` is the decisive review (``comment``, ``user``, ``created_at``) or None, ``submission``
+    the filing's latest 送审 or None."""
     kind = filing.form_kind
     rows, texts, pairs = header_rows(filing)
     tasks = _task_table(filing, kind)
@@ -207,6 +246,7 @@ def form_context(filing: Filing, *, levels: list[Level1Rows], review: Any = None
         "status": filing.get_status_display(),
         "review": review,
         "reviewer": person_name(review.user) if review and review.user else "",
+        "signatures": signatures(filing, submission),
     }
 
 
@@ -237,7 +277,7 @@ def _printed(block: Block, kind: FormKind) -> dict[str, Any]:
         }
         for printed in block.rows
     ]
-    return {"rows": rows, "fits_a_page": block.fits_a_page}
+    return {"rows": rows, "fits_a_page": block.fits_a_page, "continued": block.continued}
 
 
 def render_forms_html(filings: Iterable[Filing], reviews: dict[int, Any] | None = None) -> list[str]:
@@ -246,8 +286,9 @@ def render_forms_html(filings: Iterable[Filing], reviews: dict[int, Any] | None 
 
 
 def forms_html(filings: Iterable[Filing], reviews: dict[int, Any] | None = None) -> Iterator[str]:
-    """``render_forms_html`` a form at a time: the filings, their rows and tasks are read at once,
-    each form is made when asked for (reading each template's categories the first time)."""
+    """``render_forms_html`` a form at a time: the filings, their rows and tasks, and their latest
+    submissions are read at once, each form is made when asked for (reading each template's
+    categories the first time)."""
     filings = list(filings)
     ids = [filing.pk for filing in filings]
     loaded = (
@@ -255,17 +296,20 @@ def forms_html(filings: Iterable[Filing], reviews: dict[int, Any] | None = None)
         .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk")), "tasks")
         .in_bulk(ids)
     )
-    return _forms_html(ids, loaded, reviews or {})
+    return _forms_html(ids, loaded, reviews or {}, last_submissions(ids))
 
 
-def _forms_html(ids: list[int], loaded: dict[int, Filing], reviews: dict[int, Any]) -> Iterator[str]:
+def _forms_html(
+    ids: list[int], loaded: dict[int, Filing], reviews: dict[int, Any], submissions: dict[int, Transition]
+) -> Iterator[str]:
     categories_by_template: dict[int, dict[int, Category]] = {}
     for pk in ids:
         filing = loaded[pk]
         if filing.template_id not in categories_by_template:
             categories_by_template[filing.template_id] = template_categories(filing.template_id)
         levels = indicator_levels(filing.indicators.all(), categories_by_template[filing.template_id])
-        html = render_to_string(TEMPLATE, form_context(filing, levels=levels, review=reviews.get(pk)))
+        context = form_context(filing, levels=levels, review=reviews.get(pk), submission=submissions.get(pk))
+        html = render_to_string(TEMPLATE, context)
         yield _UNPRINTABLE.sub("", html)
 
 

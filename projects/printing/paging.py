@@ -7,6 +7,10 @@ the repeated table header, so no row is ever printed without its labels. A block
 group is cut between its 二级 groups (between rows for a 二级 group taller than a page) and
 each piece repeats the labels.
 
+A piece after the first (``Block.continued``) starts a new page, forced by the print CSS: a group
+is cut only at a page break, so its label is never printed twice on one page, even where the
+estimate was too cautious and the piece would have fitted below the one before.
+
 Where things fall is estimated from the text and the sizes in ``templates/print/form.css``,
 generously: an estimate that is off costs some white space at the foot of a page, never a label.
 """
@@ -76,6 +80,7 @@ class PrintedRow:
 class Block:
     rows: list[PrintedRow]
     height_mm: float
+    continued: bool = False  # a later piece of a 一级 group: printed from the top of a page
 
     @property
     def fits_a_page(self) -> bool:
@@ -134,13 +139,13 @@ def _height(rows: list[IndicatorRow], shares: Shares = PROJECT_SHARES) -> float:
     return sum(row_height_mm(row, shares) for row in rows)
 
 
-def _block(level1: str, groups: list[Level2Rows], shares: Shares) -> Block:
+def _block(level1: str, groups: list[Level2Rows], shares: Shares, *, continued: bool) -> Block:
     printed: list[PrintedRow] = []
     for group in groups:
         for index, row in enumerate(group.rows):
             printed.append(PrintedRow(row, level2=LabelCell(group.label, len(group.rows)) if index == 0 else None))
     printed[0].level1 = LabelCell(level1, len(printed))
-    return Block(printed, sum(_height(group.rows, shares) for group in groups))
+    return Block(printed, sum(_height(group.rows, shares) for group in groups), continued)
 
 
 class _Pager:
@@ -151,12 +156,14 @@ class _Pager:
         self.blocks: list[Block] = []
         self.used = above_mm % PAGE_BODY_MM + TABLE_HEADER_MM
         self.label = ""
+        self.pieces = 0  # blocks made of the current 一级 group
         self.pending: list[Level2Rows] = []
         self.pending_height = 0.0
         self.last_group: Level2Rows | None = None
 
     def start(self, level1: str) -> None:
         self.label = level1
+        self.pieces = 0
 
     def add(self, group: Level2Rows, rows: list[IndicatorRow]) -> None:
         height = _height(rows, self.shares)
@@ -172,7 +179,8 @@ class _Pager:
 
     def finish(self) -> None:
         if self.pending:
-            self.blocks.append(_block(self.label, self.pending, self.shares))
+            self.blocks.append(_block(self.label, self.pending, self.shares, continued=self.pieces > 0))
+            self.pieces += 1
         self.used += self.pending_height
         self.pending, self.pending_height, self.last_group = [], 0.0, None
 

@@ -13,7 +13,8 @@ left out of the comparison rather than shown as changed.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -107,17 +108,25 @@ class FieldChange:
     after: str
 
 
+# What a row or task change is called, and the two ways a row moves without its content changing.
+KIND_LABELS = {"added": "新增", "removed": "删除", "changed": "修改", "moved": "移动"}
+ORDER = "顺序"
+CATEGORY = "二级指标"
+
+
 @dataclass
 class RowChange:
     kind: str  # added, removed, changed, moved
     category: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
-    columns: list[str] = field(default_factory=list)  # labels of the columns that changed
+    columns: list[str] = field(default_factory=list)  # labels of what changed: columns, 二级指标, 顺序
+    # Where a paired row stood within its 二级 category, counted from 1, before and after.
+    places: tuple[int, int] | None = None
 
     @property
     def kind_label(self) -> str:
-        return {"added": "新增", "removed": "删除", "changed": "修改"}[self.kind]
+        return KIND_LABELS[self.kind]
 
     @property
     def row(self) -> dict[str, Any]:
@@ -126,14 +135,15 @@ class RowChange:
 
 @dataclass
 class TaskChange:
-    kind: str  # added, removed, changed
+    kind: str  # added, removed, changed, moved
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     columns: list[str] = field(default_factory=list)
+    places: tuple[int, int] | None = None
 
     @property
     def kind_label(self) -> str:
-        return {"added": "新增", "removed": "删除", "changed": "修改"}[self.kind]
+        return KIND_LABELS[self.kind]
 
 
 @dataclass
@@ -171,8 +181,14 @@ def row_columns(kind: FormKind) -> dict[str, str]:
 
 
 def filing_diff(before: Snapshot, after: Snapshot) -> FilingDiff:
-    """Rows and tasks are matched by id when both sides have ids (the filing service keeps a row's id
-    when it is edited in place); otherwise rows are paired by order within their 二级 category."""
+    """What changed from ``before`` to ``after``: the header fields, the rows and the tasks.
+
+    Rows are paired as a person reading both forms would pair them (``_pairs``): by id where a row
+    kept it (the filing service updates a row in place), otherwise by content within its 二级
+    category. So the rows an import replaced with new ids, or an upload's rows that have no ids yet,
+    pair with the stored rows they repeat, and only what really changed is listed. A paired row out
+    of its order, or under another 二级 category, is a move. Tasks are paired the same way.
+    """
     kind = kind_named(after.get("kind") or before.get("kind") or "project")
     old, new = before["fields"], after["fields"]
     labels, units = _labels(kind), _unit_fields(kind)
@@ -182,80 +198,158 @@ def filing_diff(before: Snapshot, after: Snapshot) -> FilingDiff:
         for name in names
         if name in old and name in new and _differs(name, old[name], new[name], units)
     ]
-    columns = row_columns(kind)
-    if all(row["id"] is not None for row in before["rows"] + after["rows"]):
-        rows = _rows_by_id(before["rows"], after["rows"], columns)
-    else:
-        rows = _rows_by_order(before["rows"], after["rows"], columns)
-    tasks = _tasks(before.get("tasks", []), after.get("tasks", []))
+    rows = [
+        RowChange(change.kind, _category(change.after or change.before or {}), *change.parts)
+        for change in _changes(before["rows"], after["rows"], row_columns(kind), _category)
+    ]
+    tasks = [
+        TaskChange(change.kind, *change.parts)
+        for change in _changes(before.get("tasks", []), after.get("tasks", []), TASK_COLUMNS, lambda task: "")
+    ]
     return FilingDiff(fields, rows, tasks)
+
+
+Item = dict[str, Any]
+Group = Callable[[Item], str]
+
+
+def _category(row: Item) -> str:
+    return str(row.get("category", ""))
+
+
+@dataclass
+class _Change:
+    kind: str
+    before: Item | None
+    after: Item | None
+    columns: list[str] = field(default_factory=list)
+    places: tuple[int, int] | None = None
+
+    @property
+    def parts(self) -> tuple[Item | None, Item | None, list[str], tuple[int, int] | None]:
+        return self.before, self.after, self.columns, self.places
 
 
 def _changed_columns(old: Mapping[str, Any], new: Mapping[str, Any], columns: Mapping[str, str]) -> list[str]:
     return [label for key, label in columns.items() if old.get(key) != new.get(key)]
 
 
-def _rows_by_id(
-    before: list[dict[str, Any]], after: list[dict[str, Any]], columns: Mapping[str, str]
-) -> list[RowChange]:
-    old_rows = {row["id"]: row for row in before}
-    new_ids = {row["id"] for row in after}
-    rows = []
-    for row in after:
-        old = old_rows.get(row["id"])
-        if old is None:
-            rows.append(RowChange("added", row["category"], None, row))
-            continue
-        changed = _changed_columns(old, row, columns)
-        if old["category_id"] != row["category_id"]:
-            changed.insert(0, "二级指标")
-        if changed:
-            rows.append(RowChange("changed", row["category"], old, row, changed))
-    rows += [RowChange("removed", row["category"], row, None) for row in before if row["id"] not in new_ids]
-    return rows
+def _content(item: Item, columns: Mapping[str, str]) -> tuple[Any, ...]:
+    return tuple(item.get(key) for key in columns)
 
 
-def _rows_by_order(
-    before: list[dict[str, Any]], after: list[dict[str, Any]], columns: Mapping[str, str]
-) -> list[RowChange]:
-    """Within each category, identical rows stay matched; the rows between them pair up in order."""
-    categories: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
-    for side, rows in enumerate((before, after)):
-        for row in rows:
-            categories.setdefault(row["category"], ([], []))[side].append(row)
-    changes: list[RowChange] = []
-    for category, (olds, news) in categories.items():
-        contents = [[tuple(row.get(key) for key in columns) for row in rows] for rows in (olds, news)]
-        matcher = difflib.SequenceMatcher(a=contents[0], b=contents[1], autojunk=False)
+def _pairs(before: list[Item], after: list[Item], columns: Mapping[str, str], group: Group) -> dict[int, int]:
+    """Which row of ``before`` each row of ``after`` is (by index), tried in this order:
+
+    the same id; the same content in the same group, in order as far as it goes, then anywhere in
+    the group; the same content (not 不适用) in another group; the same name in the same group.
+    Rows left over are paired later, in order, where they stand between paired rows (``_changes``).
+    """
+    pairs: dict[int, int] = {}
+    taken: set[int] = set()
+
+    def pair(j: int, i: int) -> None:
+        pairs[j] = i
+        taken.add(i)
+
+    ids = {item["id"]: i for i, item in enumerate(before) if item.get("id") is not None}
+    for j, item in enumerate(after):
+        if item.get("id") is not None and item["id"] in ids:
+            pair(j, ids[item["id"]])
+    for olds, news in _by_group(before, after, group, skip=(taken, pairs)).values():
+        matcher = difflib.SequenceMatcher(
+            a=[_content(before[i], columns) for i in olds],
+            b=[_content(after[j], columns) for j in news],
+            autojunk=False,
+        )
+        for block in matcher.get_matching_blocks():
+            for k in range(block.size):
+                pair(news[block.b + k], olds[block.a + k])
+    keys: list[Callable[[Item], Any]] = [
+        lambda item: (group(item), _content(item, columns)),
+        # 不适用 reads the same under every category: it says nothing of where a row went.
+        lambda item: None if item.get("not_applicable") else _content(item, columns),
+        lambda item: (group(item), item["name"]) if item.get("name") else None,
+    ]
+    for key in keys:
+        waiting: dict[Any, list[int]] = defaultdict(list)
+        for i, item in enumerate(before):
+            if i not in taken and (found := key(item)) is not None:
+                waiting[found].append(i)
+        for j, item in enumerate(after):
+            if j not in pairs and waiting.get(found := key(item)):
+                pair(j, waiting[found].pop(0))
+    return pairs
+
+
+def _by_group(
+    before: list[Item], after: list[Item], group: Group, skip: tuple[Iterable[int], Iterable[int]] = ((), ())
+) -> dict[str, tuple[list[int], list[int]]]:
+    """The indexes of each group's rows on either side, the groups in form order, without ``skip``."""
+    skip_before, skip_after = set(skip[0]), set(skip[1])
+    order = list(dict.fromkeys(group(item) for item in after))
+    previous: str | None = None
+    for name in dict.fromkeys(group(item) for item in before):
+        # A group only ``before`` has goes where it stood: after the group it followed there.
+        if name not in order:
+            order.insert(order.index(previous) + 1 if previous is not None else 0, name)
+        previous = name
+    groups: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in order}
+    for i, item in enumerate(before):
+        if i not in skip_before:
+            groups[group(item)][0].append(i)
+    for j, item in enumerate(after):
+        if j not in skip_after:
+            groups[group(item)][1].append(j)
+    return groups
+
+
+def _changes(before: list[Item], after: list[Item], columns: Mapping[str, str], group: Group) -> list[_Change]:
+    """Group by group in form order: each row as it stands now (changed, moved or added), then the
+    rows removed from the group."""
+    pairs = _pairs(before, after, columns, group)
+    paired = set(pairs.values())
+    changes: list[_Change] = []
+    for olds, news in _by_group(before, after, group).values():
+        # A row paired within the group is one token on both sides; difflib keeps the longest runs of
+        # them in place, and the paired rows outside those runs are the ones that moved.
+        own = {j: pairs[j] for j in news if j in pairs and group(before[pairs[j]]) == group(after[j])}
+        own_before = set(own.values())
+        tokens_before = [("row", i) if i in own_before else ("before", i) for i in olds]
+        tokens_after = [("row", own[j]) if j in own else ("after", j) for j in news]
+        matcher = difflib.SequenceMatcher(a=tokens_before, b=tokens_after, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
+                for i, j in zip(olds[i1:i2], news[j1:j2], strict=True):
+                    changes += _paired(before, after, i, j, columns, group, [])
                 continue
-            removed, added = olds[i1:i2], news[j1:j2]
-            paired = min(len(removed), len(added))
-            changes += [
-                RowChange("changed", category, a, b, _changed_columns(a, b, columns))
-                for a, b in zip(removed[:paired], added[:paired], strict=True)
-            ]
-            changes += [RowChange("removed", category, a, None) for a in removed[paired:]]
-            changes += [RowChange("added", category, None, b) for b in added[paired:]]
+            # Rows paired with nothing yet pair in order within the stretch they stand in.
+            loose = [i for i in olds[i1:i2] if i not in paired]
+            for j in news[j1:j2]:
+                if j in own:
+                    changes += _paired(before, after, own[j], j, columns, group, [ORDER])
+                elif j in pairs:
+                    changes += _paired(before, after, pairs[j], j, columns, group, [CATEGORY])
+                elif loose:
+                    changes += _paired(before, after, loose.pop(0), j, columns, group, [])
+                else:
+                    changes.append(_Change("added", None, after[j]))
+            changes += [_Change("removed", before[i], None) for i in loose]
     return changes
 
 
-def _tasks(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[TaskChange]:
-    """Tasks by id when both sides have ids, otherwise by position."""
-    if all(task["id"] is not None for task in before + after):
-        old = {task["id"]: task for task in before}
-        new_ids = {task["id"] for task in after}
-        pairs = [(old.get(task["id"]), task) for task in after]
-        removed = [task for task in before if task["id"] not in new_ids]
-    else:
-        pairs = [(before[i] if i < len(before) else None, task) for i, task in enumerate(after)]
-        removed = before[len(after) :]
-    changes = []
-    for old_task, new_task in pairs:
-        if old_task is None:
-            changes.append(TaskChange("added", None, new_task))
-        elif changed := _changed_columns(old_task, new_task, TASK_COLUMNS):
-            changes.append(TaskChange("changed", old_task, new_task, changed))
-    changes += [TaskChange("removed", task, None) for task in removed]
-    return changes
+def _paired(
+    before: list[Item], after: list[Item], i: int, j: int, columns: Mapping[str, str], group: Group, moves: list[str]
+) -> list[_Change]:
+    old, new = before[i], after[j]
+    changed = _changed_columns(old, new, columns)
+    if not (changed or moves):
+        return []
+    places = (_place(before, i, group), _place(after, j, group))
+    return [_Change("changed" if changed else "moved", old, new, [*moves, *changed], places)]
+
+
+def _place(items: list[Item], index: int, group: Group) -> int:
+    """Where a row stands in its group, counted from 1."""
+    name = group(items[index])
+    return sum(1 for item in items[: index + 1] if group(item) == name)

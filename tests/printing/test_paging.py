@@ -108,6 +108,21 @@ def test_a_group_that_does_not_fit_below_the_header_is_cut_where_the_page_ends()
         ["*时效", "*成本"],
     ]
     assert [_cell(block.rows[0].level1).label for block in blocks] == ["产出", "产出"]
+    assert [block.continued for block in blocks] == [False, True]  # the second piece starts a page
+
+
+def test_only_the_later_pieces_of_a_group_start_a_page():
+    long = "考察本项目的完成情况，根据年度工作任务、历史数据和行业标准综合取值。" * 4
+    levels = [
+        Level1Rows("产出", [Level2Rows(label, _rows(6, long)) for label in ("*数量", "*质量", "*时效", "*成本")]),
+        Level1Rows("效益", [Level2Rows("*社会效益", _rows(1))]),
+    ]
+    blocks = page_blocks(levels)
+    assert [(_cell(block.rows[0].level1).label, block.continued) for block in blocks] == [
+        ("产出", False),
+        *[("产出", True)] * (len(blocks) - 2),
+        ("效益", False),
+    ]
 
 
 def test_a_group_with_no_room_left_on_the_page_moves_whole_to_the_next():

@@ -65,3 +65,41 @@ def test_rows_without_ids_are_paired_in_order_within_their_category(people, make
         ("changed", "产出 / 数量", quantity[1]["name"], ["指标值"]),
         ("removed", "产出 / 质量", quality["name"], []),
     ]
+
+
+def test_rows_stored_again_with_new_ids_pair_by_content_and_a_reordered_row_is_a_move(people, make_filing):
+    filing = make_filing(people.unit_a, rows_per_category=3)
+    before = filing_snapshot(filing)
+    # As an import stores them: every row anew, with new ids; one explanation rewritten, one row moved up.
+    after = [dict(row, id=row["id"] + 1000) for row in before["rows"]]
+    quantity = [row for row in after if row["category"] == "产出 / 数量"]
+    quantity[0]["explanation"] = "考察全年的数量"
+    after.remove(quantity[2])
+    after.insert(after.index(quantity[0]), quantity[2])
+
+    diff = filing_diff(before, {**before, "rows": after})
+
+    assert [(r.kind, r.category, r.row["name"], r.columns, r.places) for r in diff.rows] == [
+        ("moved", "产出 / 数量", "数量指标3", ["顺序"], (3, 1)),
+        ("changed", "产出 / 数量", "数量指标1", ["指标解释"], (1, 2)),
+    ]
+
+
+def test_a_row_moved_to_another_category_is_a_move_but_not_applicable_rows_stay_where_they_are(people, make_filing):
+    filing = make_filing(people.unit_a)
+    before = filing_snapshot(filing)
+    after = [dict(row, id=None) for row in before["rows"]]
+    quantity = next(row for row in after if row["category"] == "产出 / 数量")
+    quantity.update(category="产出 / 质量", category_id=None)
+    economic = next(row for row in after if row["category"] == "效益 / 经济效益")  # 不适用
+    ecological = next(row for row in after if row["category"] == "效益 / 生态效益")  # 不适用
+    ecological.update(name="生态指标", value="≥1项", explanation="考察生态", not_applicable=False)
+    after.remove(economic)
+
+    diff = filing_diff(before, {**before, "rows": after})
+
+    assert [(r.kind, r.category, r.row["name"], r.columns) for r in diff.rows] == [
+        ("moved", "产出 / 质量", "数量指标1", ["二级指标"]),
+        ("removed", "效益 / 经济效益", "不适用", []),
+        ("changed", "效益 / 生态效益", "生态指标", ["三级指标", "指标值", "指标解释", "不适用"]),
+    ]

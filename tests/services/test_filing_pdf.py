@@ -120,8 +120,10 @@ def test_the_table_header_repeats_on_every_page_with_indicator_rows(samples):
 
 
 def test_without_a_review_the_status_and_blank_signature_lines_are_printed(samples):
-    text = all_text(filing_pdf(filing=_project(NOT_APPLICABLE_CATEGORIES)))
-    assert "审核状态草稿审核日期审核意见填表人：审核人：日期：" in text
+    filing = _project(NOT_APPLICABLE_CATEGORIES)
+    text = all_text(filing_pdf(filing=filing))
+    assert f"审核状态草稿审核日期审核意见填报单位（盖章）：{compact(filing.department.name)}" in text
+    assert "填表人：联系电话：日期：审核人：日期：" in text
 
 
 def test_a_review_prints_the_reviewers_opinion_name_and_date(samples):

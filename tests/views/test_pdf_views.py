@@ -206,7 +206,8 @@ def test_a_department_batch_prints_the_review_of_its_approved_filing_only(client
         texts = ["".join(pages[start:end]) for start, end in pairwise(starts)]
     assert len(texts) == 3
     assert [all(printed in text for printed in REVIEW_PRINTED) for text in texts] == [False, True, False]
-    assert "审核状态草稿审核日期审核意见填表人：审核人：日期：" in texts[0]
+    assert "审核状态草稿审核日期审核意见填报单位（盖章）：" in texts[0]
+    assert "填表人：联系电话：日期：审核人：日期：" in texts[0]  # a draft never submitted: lines to sign
 
 
 def test_an_overall_filings_pdf_is_named_by_its_unit(client, samples):
