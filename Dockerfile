@@ -17,4 +17,6 @@ RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic DJANGO_ALLOWED_HOSTS=localhos
     && DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost python manage.py build_print_font
 
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn budgetperf.wsgi --bind 0.0.0.0:8000 --workers 2"]
+# gunicorn reads gunicorn.conf.py (workers: WEB_CONCURRENCY, default 2). exec: gunicorn replaces the
+# shell, so that `docker stop` reaches it and it stops its workers before the container ends.
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn budgetperf.wsgi --bind 0.0.0.0:8000"]

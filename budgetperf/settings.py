@@ -5,10 +5,14 @@ With nothing set the app runs in development mode on an embedded SQLite database
 and ``DJANGO_ALLOWED_HOSTS``; ``DATABASE_URL`` selects PostgreSQL.
 """
 
+import base64
+import hashlib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 
 from budgetperf.env import env_bool, env_int, env_list, env_str
@@ -48,6 +52,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jobs",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -58,10 +64,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "budgetperf.security.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "budgetperf.urls"
@@ -84,6 +94,9 @@ TEMPLATES = [
     },
 ]
 
+# A process keeps its connection for a minute of requests; before the first query of each request
+# the connection is checked and, if the server closed it (a restart, a failover, an idle timeout),
+# opened again instead of failing the request.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -102,6 +115,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or
+# from one address, within the cool-off period, both the login page and the admin's refuse that
+# account or address until the period has passed without another attempt (budgetperf/security.py).
+AUTHENTICATION_BACKENDS = [
+    "budgetperf.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("BUDGETPERF_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("BUDGETPERF_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "budgetperf.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "budgetperf.security.client_ip"
+AXES_VERBOSE = False  # no banner on every command; failures are still logged with account and address
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in, kept for ever: Django keeps last_login
+# Reverse proxies in front of the app that append to X-Forwarded-For: 0 when clients connect to
+# gunicorn directly, 1 behind one nginx. The address a sign-in is counted against comes from it.
+TRUSTED_PROXY_COUNT = env_int("BUDGETPERF_TRUSTED_PROXIES", 0)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -133,6 +164,35 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Uploads awaiting confirmation expire instead of staying in the temp folder (projects/uploads.py).
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "projects.uploads.PendingUploadStorage"
+
+
+def _csp_hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts, images and fetches from this site
+# only, no plugins, no framing, forms posted here only. The pages have no inline script or style
+# (their scripts are static/js); the charts are inline SVG, drawn with attributes. The exceptions
+# are three attributes of the admin's list export and history pages (django-import-export's "select
+# all" box, its two styles, django-simple-history's paginator), allowed by their hashes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_HASHES, _csp_hash("onSelectToggleChange(event)")],
+        "style-src": [
+            SELF,
+            UNSAFE_HASHES,
+            *map(_csp_hash, ["padding: 0;", "font-weight: bold;", "border-top: 0"]),
+        ],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -33,6 +33,7 @@ from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from budgetperf.downloads import safe_filename
 from jobs import tasks
 from jobs.kinds import Result, kind_named
 from jobs.models import ACTIVE, Job, JobPart, JobStatus
@@ -184,14 +185,15 @@ def finish(job_id: str) -> None:
         # Stored whole first; the job names the file only after (a worker killed while writing leaves
         # an unnamed file, which the retry writes again under another name and pruning removes).
         try:
-            path = _storage().save(f"{job.pk}/{outcome.filename}", ContentFile(outcome.content))
+            filename = safe_filename(outcome.filename)
+            path = _storage().save(f"{job.pk}/{filename}", ContentFile(outcome.content))
         except OSError as error:
             logger.exception("后台任务 %s 的结果无法保存", job.pk)
             _fail(job, f"结果文件无法保存：{error}")
             return
         done |= {
             "result_path": path,
-            "result_filename": outcome.filename,
+            "result_filename": filename,
             "result_type": outcome.content_type,
             "message": outcome.message,
         }

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from budgetperf.downloads import safe_filename
 from jobs import selectors
 from jobs.services import job_file, jobs_requeue_lost
 
@@ -46,7 +47,8 @@ def job_download(request: HttpRequest, pk: UUID) -> FileResponse:
     opened = job_file(job)
     if opened is None:
         raise Http404("该任务没有可下载的文件，或文件已过期")
-    return FileResponse(opened, as_attachment=True, filename=job.result_filename, content_type=job.result_type)
+    filename = safe_filename(job.result_filename)
+    return FileResponse(opened, as_attachment=True, filename=filename, content_type=job.result_type)
 
 
 @login_required

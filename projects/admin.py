@@ -1,7 +1,11 @@
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,6 +20,7 @@ from indicators.values import PARSED_VALUE_FIELDS
 from projects import selectors
 from projects.admin_lists import ListImportExportMixin
 from projects.models import (
+    EDITABLE_STATUSES,
     Assignment,
     Department,
     Filing,
@@ -26,18 +31,57 @@ from projects.models import (
     ProgramHeader,
     ProjectFiling,
     ProjectHeader,
+    Status,
     Transition,
 )
 from projects.resources import RESOURCES, IndicatorResource
 from projects.services.accounts import assignment_grant
 from projects.services.changes import filings_changed
-from projects.services.imports import FilingImportError, SourceFile, import_filings
-from projects.services.prerender import prerender_after_commit
-from projects.services.writing import claim_version, stamp
+from projects.services.imports import FilingImportError, SourceFile
+from projects.services.prerender import exported_under, prerender_after_commit
+from projects.services.previews import text_import, versions_as_json, versions_from_json
+from projects.services.writing import FilingError, claim_version, record_filing, stamp
+from projects.uploads import PendingUploadStorage, UploadsUnavailable
+
+_TEXT_PENDING = "admin_pending_text_imports"  # session key: token → the text upload awaiting confirmation
+
+
+class DepartmentAdminForm(forms.ModelForm):
+    """A unit; moving it under another parent changes who sees its filings, so it says why."""
+
+    change_reason = forms.CharField(
+        label="调整上级单位的原因",
+        required=False,
+        max_length=100,
+        help_text="修改“一级预算单位”时必填，记入单位的修改记录",
+    )
+
+    class Meta:
+        model = Department
+        fields = ["name", "district", "parent"]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        parent = cleaned.get("parent")
+        if "parent" in self.changed_data and self.instance.pk is not None:
+            unit: Department | None = parent
+            while unit is not None:
+                if unit.pk == self.instance.pk:
+                    self.add_error("parent", "上级单位不能是本单位或其下级单位")
+                    break
+                unit = unit.parent
+            if not cleaned.get("change_reason", "").strip():
+                self.add_error("change_reason", "请说明调整上级单位的原因")
+        return cleaned
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(SimpleHistoryAdmin):
+    """The units. Their hierarchy decides who sees which filings (an assignment covers the units
+    directly under it), so only a 管理员 moves a unit, here, and the unit's history records who moved
+    it, when and why. No import changes it."""
+
+    form = DepartmentAdminForm
     list_display = ["name", "district", "parent"]
     list_filter = ["district"]
     search_fields = ["name"]
@@ -46,14 +90,80 @@ class DepartmentAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request) & selectors.departments_for(request.user)
 
+    def get_fields(self, request, obj=None):
+        fields = ["name", "district", "parent"]
+        return [*fields, "change_reason"] if "parent" not in self.get_readonly_fields(request, obj) else fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if selectors.is_administrator(request.user) else ["parent"]
+
     def save_model(self, request, obj, form, change):
+        moved = change and "parent" in form.changed_data
+        if moved:
+            obj._change_reason = form.cleaned_data["change_reason"].strip()
+            previously = {pair for filing in selectors.department_filings(obj) for pair in exported_under(filing)}
         super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            # The name is printed on the forms as 申请单位 or 一级预算单位.
-            prerender_after_commit(filings=selectors.department_filings(obj))
+        if change and ("name" in form.changed_data or moved):
+            # The name is printed on the forms as 申请单位 or 一级预算单位; the parent's export holds the unit's forms.
+            prerender_after_commit(filings=selectors.department_filings(obj), previously=previously if moved else ())
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the history of objects outside the queryset; refuse that.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version, to look at only: restoring one would move the unit without a reason given.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        if request.method == "POST":
+            raise PermissionDenied("单位的修改记录只供查看，不能恢复为历史版本")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
 
-class IndicatorInline(admin.TabularInline):
+class _EditableFilingInline:
+    """An inline of a filing's change page: editable while the filing is (草稿 or 已退回), otherwise
+    shown read only, as the filing page does."""
+
+    def has_add_permission(self, request, obj=None):
+        return _may_edit(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request, obj=None):
+        return _may_edit(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request, obj=None):
+        return _may_edit(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+def _may_edit(filing: Filing | None) -> bool:
+    return filing is None or filing.is_editable
+
+
+class _VersionCheckedChanges:
+    """A change page whose save claims the filing's version (``claim_version``). Two saves opened on
+    one version both pass the form's check; the claim lets the first through and refuses the second,
+    whose transaction is rolled back. That page is shown again, with the form's error saying who saved
+    in between and with what was typed, as the filing page does."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        view = super().changeform_view  # type: ignore[misc]
+        try:
+            return view(request, object_id, form_url, extra_context)
+        except FilingError as error:
+            if request.method != "POST":
+                raise
+            try:
+                return view(request, object_id, form_url, extra_context)  # whose form now reports it
+            except FilingError:
+                messages.error(request, error.message)
+                return redirect(request.path)
+
+
+class IndicatorInline(_EditableFilingInline, admin.TabularInline):
     model = Indicator
     extra = 0
     fields = ["category", "position", "name", "value", "explanation", "not_applicable"]
@@ -72,7 +182,7 @@ class IndicatorInline(admin.TabularInline):
         return formset
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(_EditableFilingInline, admin.TabularInline):
     model = OverallTask
     extra = 0
     fields = ["position", "name", "content", "total_amount", "fiscal_amount", "other_amount"]
@@ -92,6 +202,26 @@ class FilingUploadForm(forms.Form):
         help_text="留空则由申报表推断（如“2023年12月前”）",
     )
 
+    def clean_files(self):
+        upload = self.cleaned_data["files"]
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if upload.size > limit:
+            raise forms.ValidationError(f"文件大小超过上限 {limit / 1024 / 1024:.0f} MB")
+        return upload
+
+
+def _refusal(filing_id: int, opened: int | None) -> str:
+    """Why a change page opened on version ``opened`` of the filing may not be saved now; blank if it may."""
+    current = Filing.objects.filter(pk=filing_id).values_list("version", "status").first()
+    if current is None:
+        return "保存失败：该申报表已被删除。"
+    version, status = current
+    if status not in EDITABLE_STATUSES:
+        return f"保存失败：申报表当前状态为“{Status(status).label}”，只有草稿和已退回的申报表可以修改。"
+    if opened is not None and opened != version:
+        return f"保存失败：在您打开本页之后，该申报表已被他人保存（现为第 {version} 版）。请刷新页面核对后再修改。"
+    return ""
+
 
 class FilingAdminForm(forms.ModelForm):
     """The filing's own fields, with the version the page was opened on (see ``FilingAdmin.save_model``)."""
@@ -105,22 +235,18 @@ class FilingAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean() or {}
-        opened = cleaned.get("opened_version")
-        if self.instance.pk is not None and opened is not None:
-            current = Filing.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if current != opened:
-                raise forms.ValidationError(
-                    f"保存失败：在您打开本页之后，该申报表已被他人保存（现为第 {current} 版）。请刷新页面核对后再修改。"
-                )
+        if self.instance.pk is not None and (refusal := _refusal(self.instance.pk, cleaned.get("opened_version"))):
+            raise forms.ValidationError(refusal)
         return cleaned
 
 
-class FilingAdmin(ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class FilingAdmin(_VersionCheckedChanges, ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     """One kind's filings (through its proxy model): the filing, its header, its rows and tasks.
 
-    The status is never edited here: it changes through the review workflow only, which records
-    every step. A save is one change in the history, checked against the version the page was
-    opened on like every other write.
+    The status is never edited here, nor restored from the history: it changes through the review
+    workflow only, which records every step. Only a 草稿 or 已退回 filing can be changed, as on the
+    filing page; the others are shown read only. A save is one change in the history, checked
+    against the version the page was opened on like every other write.
     """
 
     kind: str
@@ -148,24 +274,39 @@ class FilingAdmin(ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryAd
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version of the filing row alone means little without its header and rows, and
+        # restoring it would write around the workflow: the filing's page shows its whole history.
         if not self.get_queryset(request).filter(pk=object_id).exists():
             raise Http404
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST":
+            raise PermissionDenied("申报表不能恢复为历史版本")
+        messages.info(request, "申报表的历史版本请在申报表页面的“修改记录”中查看")
+        return redirect("projects:filing_detail", pk=object_id)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def has_change_permission(self, request, obj=None):
+        return _may_edit(obj) and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         self._when = timezone.now()
         obj.kind = self.kind
+        names = [field.name for field in Filing._meta.concrete_fields if not field.primary_key]
         if change:
             # Of two saves of one version, only the first goes through.
             claim_version(filing=obj, version=form.cleaned_data.get("opened_version") or obj.version)
+            # The state is the workflow's: kept as it is, whatever the instance says.
+            obj.status = Filing.objects.values_list("status", flat=True).get(pk=obj.pk)
+            names.remove("status")
         stamp([obj], user=request.user, when=self._when)
         # These pages edit proxies of Filing, whose saves django-simple-history does not record (it
         # listens to Filing itself); its bulk helpers write the row and the filing's history record.
         obj.updated_at = self._when
         if change:
-            names = [field.name for field in Filing._meta.concrete_fields if not field.primary_key]
             bulk_update_with_history([obj], Filing, names, default_user=request.user, default_date=self._when)
         else:
+            obj.status = Status.DRAFT
             bulk_create_with_history([obj], Filing, default_user=request.user, default_date=self._when)
 
     def save_formset(self, request, form, formset, change):
@@ -194,45 +335,97 @@ class FilingAdmin(ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryAd
             path(
                 "import-filings/", self.admin_site.admin_view(self.import_filings_view), name="projects_import_filings"
             ),
+            path(
+                "import-filings/confirm/",
+                self.admin_site.admin_view(self.import_filings_confirm),
+                name="projects_import_filings_confirm",
+            ),
             *super().get_urls(),
         ]
 
     def import_filings_view(self, request):
+        """The text upload: read and shown as what it would create and change, form by form; nothing is
+        stored until the preview is confirmed (``import_filings_confirm``), as on the Excel page."""
         if not self.has_add_permission(request):
             return redirect("admin:projects_projectfiling_changelist")
         form = FilingUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["files"]
+            upload, year = form.cleaned_data["files"], form.cleaned_data["year"]
+            data = upload.read()
             try:
-                text = upload.read().decode("utf-8-sig")
-                result = import_filings(
-                    sources=[SourceFile(upload.name, text)], year=form.cleaned_data["year"], user=request.user
-                )
+                source = SourceFile(upload.name, data.decode("utf-8-sig"))
+                preview = text_import(sources=[source], year=year, user=request.user, dry_run=True)
+                storage = PendingUploadStorage()
+                storage.save(data)
             except UnicodeDecodeError:
                 form.add_error("files", f"{upload.name}：不是 UTF-8 编码的文本文件")
             except FilingImportError as error:
                 form.add_error("files", str(error))
+            except UploadsUnavailable as error:
+                form.add_error("files", str(error))
             else:
-                self.message_user(
-                    request,
-                    f"{upload.name}：新建 {result.count(result.created)}，更新 {result.count(result.updated)}",
-                    messages.SUCCESS,
-                )
-                return redirect("admin:projects_projectfiling_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "opts": self.model._meta,
-            "title": "导入申报表",
-        }
+                pending = request.session.get(_TEXT_PENDING, {})
+                pending[storage.name] = {
+                    "file_name": upload.name,
+                    "year": year,
+                    "versions": versions_as_json(preview.versions),
+                }
+                request.session[_TEXT_PENDING] = pending
+                context = {**self._import_context(request), "preview": preview, "token": storage.name}
+                context["file_name"] = upload.name
+                return TemplateResponse(request, "admin/projects/project/import_filings_preview.html", context)
+        context = {**self._import_context(request), "form": form}
         return TemplateResponse(request, "admin/projects/project/import_filings.html", context)
+
+    def import_filings_confirm(self, request):
+        """Stores a previewed text upload, against the versions its preview read, in one transaction."""
+        if request.method != "POST" or not self.has_add_permission(request):
+            return redirect("admin:projects_import_filings")
+        pending = request.session.get(_TEXT_PENDING, {})
+        token = request.POST.get("token", "")
+        upload = pending.pop(token, None)
+        request.session[_TEXT_PENDING] = pending
+        if upload is None:
+            messages.error(request, "没有待确认的导入，或该导入已经完成；请重新上传")
+            return redirect("admin:projects_import_filings")
+        storage = PendingUploadStorage(name=token)
+        try:
+            data = storage.read() if storage.claim() else None
+        except UploadsUnavailable as error:
+            messages.error(request, str(error))
+            return redirect("admin:projects_import_filings")
+        if data is None:
+            messages.error(request, storage.unavailable_message())
+            return redirect("admin:projects_import_filings")
+        name = upload["file_name"]
+        try:
+            result = text_import(
+                sources=[SourceFile(name, data.decode("utf-8-sig"))],
+                year=upload["year"],
+                user=request.user,
+                versions=versions_from_json(upload["versions"]),
+            )
+        except FilingImportError as error:
+            messages.error(request, f"{name}：未导入，{error}")
+            return redirect("admin:projects_import_filings")
+        finally:
+            storage.remove()
+        self.message_user(
+            request,
+            f"{name}：新建 {len(result.created)} 张，更新 {len(result.updated)} 张，{len(result.unchanged)} 张无变化",
+            messages.SUCCESS,
+        )
+        return redirect("admin:projects_projectfiling_changelist")
+
+    def _import_context(self, request) -> dict:
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "导入申报表文本"}
 
 
 def _header_inline(model: type) -> type[admin.StackedInline]:
     """The kind's header row under the filing's own fields: one, never deleted on its own."""
     return type(
         f"{model.__name__}Inline",
-        (admin.StackedInline,),
+        (_EditableFilingInline, admin.StackedInline),
         {"model": model, "fk_name": "filing", "can_delete": False, "min_num": 1, "max_num": 1, "extra": 0},
     )
 
@@ -262,18 +455,109 @@ class OverallFilingAdmin(FilingAdmin):
     resource_classes = [RESOURCES["overall"]]
 
 
+class IndicatorAdminForm(forms.ModelForm):
+    """A 三级指标 row on its own page, with the version of its filing the page was opened on: a row's
+    change is a change of its filing, checked and recorded as every other (``IndicatorAdmin``)."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user: Any = None  # who edits, set by IndicatorAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["opened_version"].initial = self.instance.filing.version
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        filing = self.instance.filing if self.instance.pk is not None else cleaned.get("filing")
+        if filing is None:
+            return cleaned
+        if refusal := _refusal(filing.pk, cleaned.get("opened_version")):
+            raise forms.ValidationError(refusal)
+        category = cleaned.get("category")
+        if category is not None and category.parent.template_id != filing.template_id:
+            self.add_error("category", "该二级指标不属于此申报表的模板")
+        return cleaned
+
+
 @admin.register(Indicator)
-class IndicatorAdmin(ListImportExportMixin, ImportExportModelAdmin):
+class IndicatorAdmin(_VersionCheckedChanges, ListImportExportMixin, ImportExportModelAdmin):
+    """The 三级指标 rows. Editing one here is editing its filing: only a 草稿 or 已退回 filing of a unit
+    the user files for, checked against the filing's version the page was opened on; the value's
+    parsed parts, the filing's stored checks, its version and history follow, as on the filing page."""
+
+    form = IndicatorAdminForm
     resource_classes = [IndicatorResource]
     list_display = ["filing", "category", "position", "name", "value", "not_applicable"]
     list_filter = ["filing__kind", "filing__fiscal_year", "category__parent", "not_applicable"]
     search_fields = ["filing__code", "filing__name", "name", "value"]
     list_select_related = ["filing__department", "category__parent"]
     raw_id_fields = ["filing"]
+    fields = ["filing", "category", "position", "name", "value", "explanation", "not_applicable", "opened_version"]
     readonly_fields = ["comparator", "number", "unit", "source_line"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(filing__in=selectors.filings_for(request.user))
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, *self.get_readonly_fields(request, obj)]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A row stays with its filing.
+        return [*self.readonly_fields, "filing"] if obj is not None else self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "filing":
+            # A new row goes to a filing the user may change.
+            kwargs["queryset"] = Filing.objects.filter(
+                department__in=selectors.filing_departments_for(request.user), status__in=list(EDITABLE_STATUSES)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_write(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_write(request, obj) and super().has_delete_permission(request, obj)
+
+    def _may_write(self, request, obj) -> bool:
+        return obj is None or (obj.filing.is_editable and selectors.can_file_for(request.user, obj.filing))
+
+    def get_actions(self, request):
+        # Deleting rows of several filings at once would bypass each filing's version check.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        when = timezone.now()
+        filing = obj.filing
+        opened = form.cleaned_data.get("opened_version")
+        claim_version(filing=filing, version=opened if opened is not None else _current_version(filing))
+        obj.read_value()
+        stamp([obj], user=request.user, when=when)
+        obj.save()
+        self._changed(filing, request.user, when)
+
+    def delete_model(self, request, obj):
+        when = timezone.now()
+        filing = obj.filing
+        claim_version(filing=filing, version=_current_version(filing))
+        stamp([obj], user=request.user, when=when)
+        obj.delete()
+        self._changed(filing, request.user, when)
+
+    def _changed(self, filing: Filing, user, when) -> None:
+        record_filing(filing, user=user, when=when)
+        filings_changed(filings=[filing])
+
+
+def _current_version(filing: Filing) -> int:
+    return Filing.objects.values_list("version", flat=True).get(pk=filing.pk)
 
 
 @admin.register(Assignment)

@@ -1,5 +1,6 @@
-"""What the admin's list import/export adds to django-import-export: its own permission, a size
-limit, safe formats, Chinese messages, and all-or-nothing imports."""
+"""What the admin's list import/export adds to django-import-export: its own permission, size and row
+limits, safe formats, Chinese messages, all-or-nothing imports, and confirmations stored against the
+versions their preview read."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,11 +11,13 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
 from projects.parsers.workbook_guard import WorkbookRejected
-from projects.resources import LIST_FORMATS
-from projects.uploads import PendingUploadStorage
+from projects.resources import LIST_FORMATS, ListTooLong
+from projects.services.previews import versions_as_json, versions_from_json
+from projects.uploads import PendingUploadStorage, UploadsUnavailable
 
 IMPORT_PERMISSION = "projects.import_filings"
 _PREVIEWED = "admin_previewed_imports"  # session key: the uploads previewed, awaiting confirmation
+_VERSIONS = "admin_previewed_versions"  # session key: each of those → the filings' versions its preview read
 
 
 class ListImportForm(ImportForm):
@@ -39,14 +42,21 @@ class ListImportExportMixin(ImportExportMixin):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        confirm_form = getattr(response, "context_data", {}).get("confirm_form")
+        try:
+            response = super().import_action(request, **kwargs)
+        except UploadsUnavailable as error:  # the upload could not be kept for its confirmation
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.get_full_path())
+        context = getattr(response, "context_data", {})
+        confirm_form = context.get("confirm_form")
         if confirm_form is not None:
             # The previewed upload may be confirmed from this session only, as on the Excel page.
             previewed = request.session.get(_PREVIEWED, [])
-            request.session[_PREVIEWED] = [*previewed, self._previewed_as(confirm_form.initial["import_file_name"])][
-                -20:
-            ]
+            mine = self._previewed_as(confirm_form.initial["import_file_name"])
+            request.session[_PREVIEWED] = kept = [*previewed, mine][-20:]
+            # Its confirmation is stored against the versions of the filings the preview read.
+            versions = {**request.session.get(_VERSIONS, {}), mine: versions_as_json(context["result"].read_versions)}
+            request.session[_VERSIONS] = {name: versions[name] for name in kept if name in versions}
         return response
 
     def process_import(self, request, **kwargs):
@@ -54,18 +64,26 @@ class ListImportExportMixin(ImportExportMixin):
         name = request.POST.get("import_file_name")
         if self.has_import_permission(request) and name:
             previewed, mine = request.session.get(_PREVIEWED, []), self._previewed_as(name)
-            if mine not in previewed or not PendingUploadStorage(name=name).claim():
-                messages.error(request, "待确认的文件已过期或已经导入，请重新上传")
+            try:
+                claimed = mine in previewed and PendingUploadStorage(name=name).claim()
+                problem = "" if claimed else "待确认的文件已过期或已经导入，请重新上传"
+            except UploadsUnavailable as error:
+                problem = str(error)
+            if problem:
+                messages.error(request, problem)
                 opts = self.model._meta
                 return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
             request.session[_PREVIEWED] = [other for other in previewed if other != mine]
+            kept = request.session.get(_VERSIONS, {})
+            kwargs["versions"] = versions_from_json(kept.pop(mine, None))
+            request.session[_VERSIONS] = kept
         return super().process_import(request, **kwargs)
 
     def _previewed_as(self, name: str) -> str:
         return f"{self.model._meta.label_lower}:{name}"
 
     def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, WorkbookRejected):
+        if isinstance(e, WorkbookRejected | ListTooLong):
             form.add_error("import_file", str(e))
         else:
             form.add_error("import_file", f"无法读取文件（{type(e).__name__}），请确认文件格式与所选格式一致")
@@ -75,6 +93,19 @@ class ListImportExportMixin(ImportExportMixin):
             return super().process_result(result, request)
         rows = sorted({row.number for row in result.invalid_rows} | {row.number for row in result.error_rows})
         where = f"第 {'、'.join(map(str, rows))} 行有错误" if rows else "文件有错误"
-        messages.error(request, f"导入未完成：{where}，未写入任何数据，请重新导入并查看预览")
+        reasons = "；".join(_reasons(result)[:3])
+        messages.error(request, f"导入未完成：{where}（{reasons}），未写入任何数据，请重新导入并查看预览")
         opts = self.model._meta
         return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+
+
+def _reasons(result) -> list[str]:
+    """Why rows were refused, each reason once, in the order of the rows."""
+    found: list[str] = []
+    for row in sorted(result.invalid_rows, key=lambda row: row.number):
+        found += [message for messages in row.error_dict.values() for message in messages]
+    for error_row in result.error_rows:
+        found += [str(error.error) for error in error_row.errors]
+    for error in result.base_errors:
+        found.append(str(error.error))
+    return list(dict.fromkeys(found))

@@ -194,6 +194,7 @@ register(JobKind("recheck", plan=_plan_recheck, run_part=_recheck_part, finish=_
 def _import_workbook(job: Job, index: int, still_working: Callable[[], None]) -> None:
     """Stores the confirmed upload as the page would (all or nothing); what came of it goes on the job."""
     from projects.services.excel_import import WorkbookImportError, workbook_import
+    from projects.services.previews import versions_from_json
     from projects.uploads import PendingUploadStorage
 
     params = job.params
@@ -205,7 +206,13 @@ def _import_workbook(job: Job, index: int, still_working: Callable[[], None]) ->
         outcome = {"message": "导入必须由填报人发起", "errors": []}
     else:
         try:
-            result = workbook_import(data=data, file_name=params["file_name"], user=job.user, year=params["year"])
+            result = workbook_import(
+                data=data,
+                file_name=params["file_name"],
+                user=job.user,
+                year=params["year"],
+                versions=versions_from_json(params.get("versions")),
+            )
         except WorkbookImportError as error:
             outcome = {
                 "message": f"{params['file_name']}：未导入，请按下列问题修改后重新上传",

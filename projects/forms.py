@@ -12,16 +12,23 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import Case, F, Q, QuerySet
 from django.forms.formsets import DELETION_FIELD_NAME
 
 from indicators.values import decimal_places
 from projects import selectors
+from projects.kinds import all_kinds
 from projects.kinds.base import (
     AMOUNT_PLACES,
+    LONG_TEXT,
+    MAX_ROWS,
+    MAX_TASKS,
+    SHORT_TEXT,
     Amount,
     Choice,
     Code,
+    Column,
     FilingLink,
     FormKind,
     Goals,
@@ -33,6 +40,7 @@ from projects.kinds.base import (
     Years,
     YesNo,
     amount_problem,
+    excerpt,
 )
 from projects.models import AmountUnit, Department, Filing, Status, in_yuan
 from projects.services.rows import RowInput
@@ -44,6 +52,7 @@ _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000:
 PROJECT_TYPES = ["02 政府投资项目", "03 专项资金项目", "15 其他经费", "15 履职类(运转)项目"]
 
 _F = TypeVar("_F", bound=forms.Field)
+_TOO_LARGE = Decimal(10) ** 16
 
 
 def form_field(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
@@ -56,7 +65,11 @@ def form_field(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
 
 
 class AmountField(forms.DecimalField):
-    """An amount as people type or paste it: ``10,698,600.00``, ``１０６９.８６``."""
+    """An amount as people type or paste it: ``10,698,600.00``, ``１０６９.８６``.
+
+    Whatever the unit, an amount of 10¹⁶ or more cannot be stored (18 digits, 2 decimals, in 元): it is
+    refused here, and the form that knows the unit refuses what does not fit in it (``amount_problem``).
+    """
 
     widget = forms.TextInput
 
@@ -64,6 +77,13 @@ class AmountField(forms.DecimalField):
         if isinstance(value, str):
             value = value.translate(_FULL_WIDTH).replace(",", "").replace("，", "").replace(" ", "")
         return super().to_python(value)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and value.is_finite() and abs(value) >= _TOO_LARGE:
+            raise forms.ValidationError(
+                f"{self.label or '金额'}「{excerpt(str(value))}」超出可保存的范围", code="max_value"
+            )
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {"inputmode": "decimal", "class": "amount"}
@@ -79,6 +99,11 @@ def _grouped(amount: Decimal | None) -> str:
     return "" if amount is None else f"{amount:,}"
 
 
+def _too_long(label: str) -> dict[str, str]:
+    """The message of a text field's length limit, as the parsers say it (年度目标超过 5000 个字)."""
+    return {"max_length": f"{label}超过 %(limit_value)d 个字（%(show_value)d 个字）"}
+
+
 def _form_field(header_field: HeaderField, user: AnyUser) -> forms.Field:
     """The form field of one header field, from its type."""
     label = header_field.plain_label
@@ -92,9 +117,17 @@ def _form_field(header_field: HeaderField, user: AnyUser) -> forms.Field:
             widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": field_type.shape}),
         )
     elif isinstance(field_type, Goals) or (isinstance(field_type, Text) and field_type.long):
-        field = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+        field = forms.CharField(
+            label=label,
+            required=False,
+            max_length=field_type.limit,
+            error_messages=_too_long(label),
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
     elif isinstance(field_type, Text):
-        field = forms.CharField(label=label, required=False, max_length=field_type.max_length)
+        field = forms.CharField(
+            label=label, required=False, max_length=field_type.limit, error_messages=_too_long(label)
+        )
     elif isinstance(field_type, Years):
         field = forms.IntegerField(label=label, required=False, min_value=1, max_value=100)
     elif isinstance(field_type, Year):
@@ -262,8 +295,26 @@ def _shown_value(filing: Filing | None, name: str) -> str:
     return getattr(value, "name", "" if value is None else str(value))
 
 
+def _limit(field: forms.Field, column: Column) -> None:
+    """Gives a text field the label and the length limit of the kind's column."""
+    assert isinstance(field, forms.CharField)
+    field.label, field.max_length = column.label, column.max_length
+    field.error_messages.update(_too_long(column.label))
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    field.validators.append(MaxLengthValidator(column.max_length))
+    field.widget.attrs["maxlength"] = str(column.max_length)
+
+
+def _limited(form: forms.Form, columns: Sequence[Column]) -> None:
+    for column in columns:
+        if column.name in form.fields and not column.amount:
+            _limit(form.fields[column.name], column)
+
+
 class IndicatorRowForm(forms.Form):
-    """One indicator row; ``category`` and ``position`` are set by the page, not typed."""
+    """One indicator row; ``category`` and ``position`` are set by the page, not typed.
+
+    The texts are bounded by the longest column of any kind; given its kind's ``columns``, by theirs."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     category = forms.IntegerField(widget=forms.HiddenInput)
@@ -272,20 +323,52 @@ class IndicatorRowForm(forms.Form):
         label="三级指标",
         max_length=2000,
         required=False,
+        error_messages=_too_long("三级指标"),
         widget=forms.TextInput(attrs={"placeholder": "三级指标名称"}),
     )
     value = forms.CharField(
-        label="指标值", max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "如 ≥90%"})
+        label="指标值",
+        max_length=SHORT_TEXT,
+        required=False,
+        error_messages=_too_long("指标值"),
+        widget=forms.TextInput(attrs={"placeholder": "如 ≥90%"}),
     )
     explanation = forms.CharField(
-        label="指标解释", required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "指标解释"})
+        label="指标解释",
+        max_length=2000,
+        required=False,
+        error_messages=_too_long("指标解释"),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "指标解释"}),
     )
     not_applicable = forms.BooleanField(
         label="不适用", required=False, widget=forms.CheckboxInput(attrs={"data-not-applicable": ""})
     )
 
+    def __init__(self, *args: Any, columns: Sequence[Column] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _limited(self, columns)
+
 
 class BaseRowFormSet(forms.BaseFormSet):
+    """The rows of one filing; at most ``max_rows`` rows with content (blank rows do not count)."""
+
+    def __init__(self, *args: Any, columns: Sequence[Column] = (), max_rows: int = MAX_ROWS, **kwargs: Any):
+        self.columns = tuple(columns)
+        self.max_rows = max_rows
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "columns": self.columns}
+
+    def clean(self) -> None:
+        kept = [
+            form for form in self.forms if _kept(self, form) and _has_content(form, ("name", "value", "explanation"))
+        ]
+        if len(kept) > self.max_rows:
+            raise forms.ValidationError(
+                f"指标表最多 {self.max_rows} 行，本页有 {len(kept)} 行有内容，请删除多余的行", code="too_many_rows"
+            )
+
     def rows(self) -> list[RowInput]:
         """The rows kept on the page, in the order the filer arranged them."""
         kept = []
@@ -312,6 +395,19 @@ class BaseRowFormSet(forms.BaseFormSet):
         return [row for _, _, row in sorted(kept, key=lambda item: item[:2])]
 
 
+def _kept(formset: forms.BaseFormSet, form: forms.Form) -> bool:
+    """A form of the formset that is neither deleted nor invalid."""
+    data: dict[str, Any] = getattr(form, "cleaned_data", None) or {}
+    return bool(data) and not (formset.can_delete and data.get(DELETION_FIELD_NAME))
+
+
+def _has_content(form: forms.Form, names: Sequence[str]) -> bool:
+    data = form.cleaned_data
+    return bool(data.get("not_applicable")) or any(
+        (value := data.get(name)) is not None and str(value).strip() for name in names
+    )
+
+
 # formset_factory makes a subclass of ``formset``, which its stubs type as a plain BaseFormSet.
 RowFormSet = cast(
     type[BaseRowFormSet],
@@ -320,9 +416,16 @@ RowFormSet = cast(
 
 
 def row_formset(
-    filing: Filing | None, data: Mapping[str, Any] | None = None, *, blank_categories: list[int] | tuple[()] = ()
+    filing: Filing | None,
+    data: Mapping[str, Any] | None = None,
+    *,
+    blank_categories: list[int] | tuple[()] = (),
+    kind: FormKind | None = None,
 ) -> BaseRowFormSet:
-    """The rows of ``filing``; a new filing starts with one blank row under each 二级指标."""
+    """The rows of ``filing``; a new filing starts with one blank row under each 二级指标. The rows'
+    texts are bounded by the columns of ``kind`` (the filing's kind if not given)."""
+    kind = kind or (filing.form_kind if filing is not None else None)
+    table = kind.indicators if kind is not None else None
     initial: list[dict[str, Any]] = [{"category": category_id} for category_id in blank_categories]
     if filing is not None and filing.pk:
         initial = [
@@ -337,21 +440,71 @@ def row_formset(
             }
             for row in filing.indicators.order_by("position", "pk")
         ]
-    return RowFormSet(data, initial=initial, prefix="rows")
+    return RowFormSet(
+        data,
+        initial=initial,
+        prefix="rows",
+        columns=table.columns if table else (),
+        max_rows=table.max_rows if table else MAX_ROWS,
+    )
 
 
 class TaskForm(forms.Form):
-    """One task of the 年度主要任务, amounts in the unit chosen on the form."""
+    """One task of the 年度主要任务, amounts in the unit chosen on the form (checked against it by the
+    formset)."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(label="任务名称", max_length=200, required=False)
-    content = forms.CharField(label="主要内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    name = forms.CharField(
+        label="任务名称", max_length=SHORT_TEXT, required=False, error_messages=_too_long("任务名称")
+    )
+    content = forms.CharField(
+        label="主要内容",
+        max_length=LONG_TEXT,
+        required=False,
+        error_messages=_too_long("主要内容"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     total_amount = AmountField(label="总额", required=False, min_value=0)
     fiscal_amount = AmountField(label="其中：财政拨款", required=False, min_value=0)
     other_amount = AmountField(label="其中：其他资金", required=False, min_value=0)
 
+    def __init__(self, *args: Any, columns: Sequence[Column] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _limited(self, columns)
+
+
+_AMOUNTS = ("total_amount", "fiscal_amount", "other_amount")
+
 
 class BaseTaskFormSet(forms.BaseFormSet):
+    """The tasks of one filing; at most ``max_rows`` of them, each amount storable in the unit the page
+    chose (the header form's ``amount_unit``, posted with the same data)."""
+
+    def __init__(self, *args: Any, columns: Sequence[Column] = (), max_rows: int = MAX_TASKS, **kwargs: Any):
+        self.columns = tuple(columns)
+        self.max_rows = max_rows
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "columns": self.columns}
+
+    @property
+    def unit(self) -> str:
+        chosen = (self.data or {}).get("amount_unit")
+        return chosen if chosen in AmountUnit.values else AmountUnit.YUAN
+
+    def clean(self) -> None:
+        kept = [form for form in self.forms if _kept(self, form) and _has_content(form, ("name", "content", *_AMOUNTS))]
+        for form in kept:
+            for name in _AMOUNTS:
+                value = form.cleaned_data.get(name)
+                if value is not None and (problem := amount_problem(value, self.unit, form.fields[name].label or "")):
+                    form.add_error(name, problem)
+        if len(kept) > self.max_rows:
+            raise forms.ValidationError(
+                f"年度主要任务最多 {self.max_rows} 项，本页有 {len(kept)} 项，请删除多余的任务", code="too_many_tasks"
+            )
+
     def tasks(self, unit: str) -> list[TaskInput]:
         """The tasks kept on the page, in order, amounts in 元."""
         tasks = []
@@ -377,8 +530,12 @@ TaskFormSet = cast(
 )
 
 
-def task_formset(filing: Filing | None, data: Mapping[str, Any] | None = None) -> BaseTaskFormSet:
-    """The tasks of ``filing`` (amounts in its unit); a new filing starts with one blank task."""
+def task_formset(
+    filing: Filing | None, data: Mapping[str, Any] | None = None, *, kind: FormKind | None = None
+) -> BaseTaskFormSet:
+    """The tasks of ``filing`` (amounts in its unit); a new filing starts with one blank task. The tasks'
+    texts are bounded by the columns of ``kind`` (the filing's kind, or the one kind with tasks)."""
+    kind = kind or (filing.form_kind if filing is not None else next((k for k in all_kinds() if k.tasks), None))
     initial: list[dict[str, Any]] = [{}]
     if filing is not None and filing.pk:
         initial = [
@@ -386,14 +543,18 @@ def task_formset(filing: Filing | None, data: Mapping[str, Any] | None = None) -
                 "id": task.pk,
                 "name": task.name,
                 "content": task.content,
-                **{
-                    name: _grouped(filing.in_filing_unit(getattr(task, name)))
-                    for name in ("total_amount", "fiscal_amount", "other_amount")
-                },
+                **{name: _grouped(filing.in_filing_unit(getattr(task, name))) for name in _AMOUNTS},
             }
             for task in filing.tasks.order_by("position", "pk")
         ]
-    return TaskFormSet(data, initial=initial, prefix="tasks")
+    table = kind.tasks if kind is not None else None
+    return TaskFormSet(
+        data,
+        initial=initial,
+        prefix="tasks",
+        columns=table.columns if table else (),
+        max_rows=table.max_rows if table else MAX_TASKS,
+    )
 
 
 class OverwriteForm(forms.Form):

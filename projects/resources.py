@@ -11,11 +11,13 @@ and a single failing row rolls the whole import back.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import QuerySet
 from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
@@ -44,7 +46,16 @@ from projects.models import FILING_FIELDS, Department, Filing, normalise_unit_na
 from projects.parsers.workbook_guard import WorkbookLimits, WorkbookRejected, check_sheet_size, check_workbook_file
 from projects.selectors import is_administrator
 from projects.services.changes import filings_changed
-from projects.services.writing import FilingError, claim_version, new_header, stamp
+from projects.services.writing import (
+    FilingError,
+    StaleFilingError,
+    claim_version,
+    identity_taken_message,
+    last_saved_by,
+    new_header,
+    record_filing,
+    stamp,
+)
 from projects.spreadsheet_text import as_text_cell, from_text_cell
 
 
@@ -90,39 +101,57 @@ class TextWidget(widgets.CharWidget):
 
 
 def _scope_error(user: Any, kind: FormKind, instance: Filing) -> dict[str, str]:
-    """Why a 填报人 may not file for the row's units; empty when they may."""
-    if user is None or is_administrator(user):
-        return {}
+    """Why the row's units may not be filed: a 填报人 files only for their units, and nobody names
+    another parent for a unit (an import never moves a unit; see ``Department``)."""
     department = instance.department if instance.department_id else None
-    if not selectors.may_file_for(user, department):
+    if user is not None and not is_administrator(user) and not selectors.may_file_for(user, department):
         name = department.name if department is not None else ""
         return {"department": f"您不是「{name}」的填报人，不能导入该单位的申报表"}
     parent = kind.parent_unit and instance.value(kind.parent_unit)
-    if parent and department is not None and parent.pk not in {department.pk, department.parent_id}:
-        expected = department.parent.name if department.parent is not None else department.name
+    if parent and department is not None and not department.answers_to(parent.normalised_name):
+        stored = department.parent.name if department.parent is not None else "（无）"
         label, unit_label = kind.field(kind.parent_unit).plain_label, kind.field("department").plain_label
-        return {kind.parent_unit: f"{label}与{unit_label}不符，应为「{expected}」"}
+        return {
+            kind.parent_unit: f"{label}「{parent.name}」与{unit_label}「{department.name}」在系统中的上级单位"
+            f"「{stored}」不符；导入不会改变单位的上下级关系，如确需调整，请由管理员在“预算单位”中修改"
+        }
     return {}
 
 
-def _locked_error(filing_id: int | None, user: Any) -> dict[str, str]:
-    """An existing filing that is submitted, approved or of another unit may not change."""
+def _locked_error(filing_id: int | None) -> dict[str, str]:
+    """An existing filing that is submitted or approved may not change. (The filings of other units
+    are never found for a 填报人: to them those do not exist.)"""
     if filing_id is None:
         return {}
     filing = Filing.objects.select_related("department").get(pk=filing_id)
     if not filing.is_editable:
         return {"code": f"{filing.title} {filing.get_status_display()}，不能被导入覆盖"}
-    if user is not None and not is_administrator(user) and not selectors.may_file_for(user, filing.department_id):
-        return {"code": f"{filing.title} 属于其他单位，您不能修改"}
     return {}
 
 
+def _filer_scope(filings: QuerySet[Filing], user: Any) -> QuerySet[Filing]:
+    """The filings a person's import may find: those of the units they file for (all for 管理员)."""
+    if user is None or is_administrator(user):
+        return filings
+    return filings.filter(department__in=selectors.filing_departments_for(user))
+
+
 class _ScopedResource(resources.ModelResource):
-    """Remembers who imports, so that each row can be checked against their units, and re-checks and
-    prints ahead the filings an import changed, as every other write path does."""
+    """Remembers who imports, so that each row can be checked against their units; claims each filing
+    it changes at the version its preview read, as every write does; and re-checks and prints ahead
+    the filings an import changed, as every other write path does.
+
+    A preview (a dry run) records the version of every filing it read (``result.read_versions``); its
+    confirmation passes them back as ``versions``, and a filing saved by someone else in between is
+    refused instead of overwritten. Without ``versions`` a filing is claimed at the version read now.
+    """
 
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")
+        self.dry_run = False  # told with each row (``import_row``)
+        self.previewed: dict[int, int] | None = kwargs.get("versions")
+        self.read_versions: dict[int, int] = {}
+        self.claimed: set[int] = set()
         self.touched_filings: set[int] = set()
         self.when = timezone.now()
         super().before_import(dataset, **kwargs)
@@ -130,15 +159,53 @@ class _ScopedResource(resources.ModelResource):
     def row_scope_errors(self, instance) -> dict[str, str]:
         raise NotImplementedError
 
-    def filing_id_of(self, instance) -> int:
+    def filing_of(self, instance) -> Filing | None:
         raise NotImplementedError
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self.dry_run = bool(kwargs.get("dry_run"))
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        try:
+            super().import_instance(instance, row, **kwargs)
+        finally:
+            filing = self.filing_of(instance)
+            if filing is not None and filing.pk is not None:
+                self.read_versions.setdefault(filing.pk, filing.version)
+
+    def claim(self, filing: Filing, field: str) -> bool:
+        """The version check of every write, once per filing and import (``claim_version``); True when
+        this call claimed the filing."""
+        if filing.pk in self.claimed:
+            return False
+        expected = filing.version if self.previewed is None else self.previewed.get(filing.pk)
+        if expected is None:
+            message = f"{filing.title} 在预览之后由他人新建，本次没有写入任何数据，请重新导入并查看预览"
+            raise ValidationError({field: [message]})
+        try:
+            claim_version(filing=filing, version=expected)
+        except StaleFilingError as error:
+            who = last_saved_by(filing) or "他人"
+            message = (
+                f"{filing.title} 在预览之后已由{who}保存（现为第 {error.current_version} 版），"
+                "本次没有写入任何数据，请重新导入并查看预览"
+            )
+            raise ValidationError({field: [message]}) from error
+        except FilingError as error:
+            raise ValidationError({field: [f"{filing.title}：{error.message}"]}) from error
+        self.claimed.add(filing.pk)
+        return True
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
-        self.touched_filings.add(self.filing_id_of(instance))
+        filing = self.filing_of(instance)
+        if filing is not None:
+            self.touched_filings.add(filing.pk)
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
+        result.read_versions = dict(self.read_versions)
         # The stored check results follow the imported filings, as after every other import.
         if not kwargs.get("dry_run") and self.touched_filings:
             touched = list(Filing.objects.filter(pk__in=self.touched_filings).select_related("department"))
@@ -147,13 +214,16 @@ class _ScopedResource(resources.ModelResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
+            self.clean_instance(instance, exclude=list(errors), validate_unique=validate_unique)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if not errors:
             errors = {name: [message] for name, message in self.row_scope_errors(instance).items()}
         if errors:
             raise ValidationError(errors)
+
+    def clean_instance(self, instance, *, exclude: list[str], validate_unique: bool) -> None:
+        instance.full_clean(exclude=exclude, validate_unique=validate_unique)
 
 
 class HeaderValue(fields.Field):
@@ -202,10 +272,6 @@ class FilingResource(_ScopedResource):
         report_skipped = True
         clean_model_instances = True
 
-    def get_queryset(self):
-        relation = header_relation(self.kind.code)
-        return Filing.objects.filter(kind=self.kind.code).select_related("department", "template", relation)
-
     def init_instance(self, row=None):
         filing = Filing(kind=self.kind.code, template=FormTemplate.default(self.kind.code))
         setattr(filing, header_relation(self.kind.code), new_header(filing))
@@ -217,24 +283,56 @@ class FilingResource(_ScopedResource):
             setattr(instance, header_relation(self.kind.code), new_header(instance))
         return instance
 
+    def get_queryset(self):
+        relation = header_relation(self.kind.code)
+        filings = Filing.objects.filter(kind=self.kind.code).select_related("department", "template", relation)
+        return _filer_scope(filings, getattr(self, "user", None))
+
+    def clean_instance(self, instance, *, exclude: list[str], validate_unique: bool) -> None:
+        # The identity constraints are checked by ``_identity_error``, which knows whom to tell what.
+        instance.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
+
     def row_scope_errors(self, instance) -> dict[str, str]:
         return (
-            _locked_error(instance.pk, self.user)
+            _locked_error(instance.pk)
             or _scope_error(self.user, self.kind, instance)
             or _value_errors(self.kind, instance)
+            or self._identity_error(instance)
         )
 
-    def filing_id_of(self, instance) -> int:
-        return instance.pk
+    def _identity_error(self, instance) -> dict[str, str]:
+        """A new row whose identity (项目编码 and year, …) another filing holds. If the importer may not
+        see that filing, the preview answers as for any new filing, and only storing is refused, as
+        the filing page refuses a taken code: nothing tells them whose it is or in which state."""
+        instance._shadowed = False
+        if instance.pk is not None:
+            return {}
+        lookup = {name: instance.value(name) for name in self.kind.identity}
+        if "code" in lookup and not lookup["code"]:
+            return {}  # no code, no code to take (a missing one is reported as such)
+        holders = Filing.objects.filter(fiscal_year=instance.fiscal_year, **lookup)
+        if "code" not in lookup:  # a code is unique in its year whatever the kind; the other identities per kind
+            holders = holders.filter(kind=self.kind.code)
+        if not holders.exists():
+            return {}
+        if self.dry_run:
+            instance._shadowed = True  # not stored by the preview, whose trial store would be refused
+            return {}
+        return {self.kind.identity[0]: identity_taken_message(instance)}
+
+    def filing_of(self, instance) -> Filing | None:
+        return instance
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if getattr(instance, "_shadowed", False):
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
         if instance.pk is not None:
             # The version check every write makes: an open filing page must not save over the import.
-            try:
-                claim_version(filing=instance, version=instance.version)
-            except FilingError as error:
-                raise ValidationError({"code": [error.message]}) from error
+            self.claim(instance, "code")
         stamp([instance], user=self.user, when=self.when)
 
     def after_save_instance(self, instance, row, **kwargs):
@@ -256,7 +354,7 @@ def _value_errors(kind: FormKind, instance: Filing) -> dict[str, str]:
             if isinstance(header_field.type, Code | Choice | Text):
                 header_field.parse(str(value))
             elif header_field.is_amount:
-                if value < 0:
+                if value < 0 or (isinstance(value, Decimal) and value.is_signed()):  # -0 too
                     raise ValueError(f"{header_field.plain_label}不能为负数")
                 if (problem := amount_problem(value, "元", header_field.plain_label)) is not None:
                     raise ValueError(problem)
@@ -295,17 +393,19 @@ def filing_resource(kind: FormKind) -> type[FilingResource]:
 
 
 class FilingWidget(widgets.ForeignKeyWidget):
-    """A 二级 project by 项目编码 and the row's 预算年度."""
+    """A 二级 project by 项目编码 and the row's 预算年度, among those the importer may file for: another
+    unit's project is answered for as one that does not exist."""
 
     def __init__(self):
         super().__init__(Filing, field="code")
+        self.user: Any = None  # who imports (set by the resource); None finds every project
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
         year = widgets.IntegerWidget().clean((row or {}).get("预算年度"))
         try:
-            return Filing.objects.select_related("department").get(
+            return _filer_scope(Filing.objects.select_related("department"), self.user).get(
                 kind="project", code=str(value).strip(), fiscal_year=year
             )
         except Filing.DoesNotExist:
@@ -378,14 +478,22 @@ class IndicatorResource(_ScopedResource):
     def get_queryset(self):
         return super().get_queryset().filter(filing__kind="project").select_related("filing", "category__parent")
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.fields["filing"].widget.user = self.user
+
     def row_scope_errors(self, instance) -> dict[str, str]:
-        errors = _locked_error(instance.filing.pk, self.user)
+        errors = _locked_error(instance.filing.pk)
         return {"filing": next(iter(errors.values()))} if errors else {}
 
-    def filing_id_of(self, instance) -> int:
-        return instance.filing_id
+    def filing_of(self, instance) -> Filing | None:
+        return instance.filing if instance.filing_id is not None else None
 
     def before_save_instance(self, instance, row, **kwargs):
+        # A changed row is a change of its filing: its version moves, checked as every write's is,
+        # and its history records the new version with the rows.
+        if self.claim(instance.filing, "filing"):
+            record_filing(instance.filing, user=self.user, when=self.when)
         # The parsed parts of the value follow the value, as in every other import.
         if instance.not_applicable is None or "不适用" not in row:
             instance.not_applicable = is_not_applicable(instance.name)
@@ -393,30 +501,48 @@ class IndicatorResource(_ScopedResource):
         stamp([instance], user=self.user, when=self.when)
         super().before_save_instance(instance, row, **kwargs)
 
-    def after_import(self, dataset, result, **kwargs):
-        # A changed row is a change of its filing: the version moves, as for every other write.
-        if not kwargs.get("dry_run") and self.touched_filings:
-            Filing.objects.filter(pk__in=self.touched_filings).update(version=F("version") + 1)
-        super().after_import(dataset, result, **kwargs)
+
+# The rows a list import takes at most: each costs about 10 ms, preview and confirmation alike, inside
+# the request; a unit's 二级 projects or their 三级指标 rows fit (settings.LIST_IMPORT_MAX_ROWS).
+LIST_IMPORT_MAX_ROWS = 2000
+
+
+def list_import_max_rows() -> int:
+    return int(getattr(settings, "LIST_IMPORT_MAX_ROWS", LIST_IMPORT_MAX_ROWS))
+
+
+class ListTooLong(ValueError):
+    """A list with more rows than an import takes; refused before any row is read into the database."""
+
+    def __init__(self, rows: int | None, limit: int):
+        counted = f"有 {rows:,} 行数据，" if rows is not None else ""
+        super().__init__(f"文件{counted}超过列表导入的上限 {limit:,} 行；请按单位或年度分成几个文件分别导入")
 
 
 class SafeXLSX(base_formats.XLSX):
-    """XLSX that refuses zip bombs, oversized sheets and formulas before tablib reads values.
+    """XLSX that refuses zip bombs, oversized sheets, over-long lists and formulas before tablib reads
+    values.
 
     tablib opens workbooks with ``data_only=True``, which would silently store the value Excel
-    last computed for a formula; here a formula is an error instead. Text that starts with "="
-    is written as text, never as a formula.
+    last computed for a formula; here a formula is an error instead. The rows are counted as they
+    stream by, so a sheet that does not declare its size is refused once it passes the limit,
+    without being read whole. Text that starts with "=" is written as text, never as a formula.
     """
 
-    limits = WorkbookLimits()
-
     def create_dataset(self, in_stream):
-        check_workbook_file(in_stream, self.limits)
+        limit = list_import_max_rows()
+        # The guard bounds the cost of reading at all; the list's own limit is counted below, in its terms.
+        check_workbook_file(in_stream, WorkbookLimits(max_rows=4 * (limit + 1)))
+        limits = WorkbookLimits(max_rows=limit + 1)  # the rows and the row of column names
         workbook = load_workbook(io.BytesIO(in_stream), read_only=True, data_only=False, keep_links=False)
         try:
             sheet = workbook.worksheets[0]
-            check_sheet_size(sheet.title, sheet.max_row, sheet.max_column, self.limits)
-            for row in sheet.iter_rows(max_row=sheet.max_row or self.limits.max_rows, max_col=self.limits.max_columns):
+            if sheet.max_row is not None and sheet.max_row > limits.max_rows:  # as the sheet declares
+                raise ListTooLong(sheet.max_row - 1, limit)
+            check_sheet_size(sheet.title, sheet.max_row, sheet.max_column, limits)
+            for number, row in enumerate(sheet.iter_rows(max_col=limits.max_columns), start=1):
+                if number > limits.max_rows:
+                    raise ListTooLong(None, limit)
                 for cell in row:
                     if cell.data_type == "f":
                         raise WorkbookRejected(
@@ -453,7 +579,10 @@ class SafeCSV(base_formats.CSV):
         return super().export_data(_each_cell(dataset, as_text_cell), **kwargs)
 
     def create_dataset(self, in_stream, **kwargs):
-        return _each_cell(super().create_dataset(in_stream, **kwargs), from_text_cell)
+        dataset = super().create_dataset(in_stream, **kwargs)
+        if len(dataset) > (limit := list_import_max_rows()):
+            raise ListTooLong(len(dataset), limit)
+        return _each_cell(dataset, from_text_cell)
 
 
 def _each_cell(dataset: tablib.Dataset, convert) -> tablib.Dataset:

@@ -104,25 +104,34 @@ def test_the_overall_page_shows_its_tasks_and_only_its_own_templates_categories(
     assert set(choices.values_list("parent__template", flat=True)) == {overall.template_id}
 
 
-def test_the_admin_upload_imports_a_file(staff, empty_database):
-    upload = SimpleUploadedFile(BAOAN.name, BAOAN.read_bytes(), content_type="text/plain")
-    response = staff.post(reverse("admin:projects_import_filings"), {"files": upload, "year": 2023})
+def _upload(staff, path, **data):
+    upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/plain")
+    return staff.post(reverse("admin:projects_import_filings"), {"files": upload, **data})
+
+
+def test_the_admin_upload_previews_a_file_and_imports_it_once_confirmed(staff, empty_database):
+    preview = _upload(staff, BAOAN, year=2023)
+    assert preview.status_code == 200
+    assert len(preview.context["preview"].created) == 21
+    assert Filing.objects.count() == 0
+
+    response = staff.post(reverse("admin:projects_import_filings_confirm"), {"token": preview.context["token"]})
+
     assert response.status_code == 302
     assert response.url == reverse("admin:projects_projectfiling_changelist")
     assert Filing.objects.filter(kind="project", fiscal_year=2023).count() == 21
     assert Filing.objects.count() == 21
     messages = [str(message) for message in get_messages(response.wsgi_request)]
-    assert messages == [f"{BAOAN.name}：新建 21 张二级项目，更新 0 张"]
+    assert messages == [f"{BAOAN.name}：新建 21 张，更新 0 张，0 张无变化"]
 
 
 def test_the_admin_upload_imports_the_overall_and_program_forms_of_a_file(staff, empty_database):
-    upload = SimpleUploadedFile(DAPENG.name, DAPENG.read_bytes(), content_type="text/plain")
-    response = staff.post(reverse("admin:projects_import_filings"), {"files": upload})
+    preview = _upload(staff, DAPENG)
+    assert sorted(change.kind_name for change in preview.context["preview"].created) == ["一级项目"] * 7 + ["部门整体"]
+    response = staff.post(reverse("admin:projects_import_filings_confirm"), {"token": preview.context["token"]})
     assert response.status_code == 302
     kinds = sorted(Filing.objects.filter(fiscal_year=2021).values_list("kind", flat=True))
     assert kinds == ["overall", *["program"] * 7]
-    messages = [str(message) for message in get_messages(response.wsgi_request)]
-    assert messages == [f"{DAPENG.name}：新建 1 张部门整体、7 张一级项目，更新 0 张"]
 
 
 def test_the_admin_upload_shows_the_error_and_writes_nothing(staff, empty_database):
@@ -131,6 +140,7 @@ def test_the_admin_upload_shows_the_error_and_writes_nothing(staff, empty_databa
     response = staff.post(reverse("admin:projects_import_filings"), {"files": upload})
     assert response.status_code == 200
     assert "bad.txt" in response.content.decode()
+    assert "token" not in response.context
     assert Filing.objects.count() == 0
 
 

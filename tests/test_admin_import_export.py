@@ -205,7 +205,7 @@ def test_a_filers_import_that_touches_another_department_is_refused_with_its_row
     invalid = preview.context["result"].invalid_rows
     futian_row = 1 + [row["项目编码"] for row in rows].index(futian.code)
     assert [row.number for row in invalid] == [futian_row]
-    assert "属于其他单位" in str(invalid[0].error_dict)
+    assert "您不是「深圳市福田区政务服务数据管理局（本级）」的填报人" in str(invalid[0].error_dict)
     assert "confirm_form" not in preview.context
     assert Filing.objects.filter(name__endswith="（改）").count() == 0
 

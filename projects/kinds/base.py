@@ -20,22 +20,58 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 # ---------------------------------------------------------------------------------------------
+# Length limits. Every text a filing stores is bounded, wherever it comes from (the page, a text file,
+# a workbook), so that no filing costs without bound to store, compare or print. The limits are the
+# longest texts of the published filings (samples/) with room to spare: 项目名称 33 characters, 测算依据
+# 1,199, 年度总体目标 990, 三级指标 40 (一级 form's 指标内容, the cost build-up: 450), 指标值 18, 指标解释 123,
+# 任务名称 13, 主要内容 381; 37 indicator rows and 12 tasks to a form. At these limits a form prints in
+# at most about 9 s (docs/performance.md), which bounds every export.
+
+SHORT_TEXT = 200  # one line: a name, a unit, a table cell
+LONG_TEXT = 5000  # free text over several lines: 政策依据, 测算依据, 年度目标…
+MAX_ROWS = 100  # indicator rows of one form
+MAX_TASKS = 50  # 年度主要任务 of one form
+
+
+def excerpt(text: str, limit: int = 30) -> str:
+    """A value as a message quotes it: the start of a long one, so that no message repeats a megabyte."""
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def length_problem(text: str, limit: int, label: str) -> str | None:
+    """Why ``text`` is too long for ``label``, or None."""
+    if len(text) > limit:
+        return f"{label}超过 {limit} 个字（{len(text)} 个字）"
+    return None
+
+
+def check_length(text: str, limit: int, label: str) -> None:
+    if (problem := length_problem(text, limit, label)) is not None:
+        raise ValueError(problem)
+
+
+# ---------------------------------------------------------------------------------------------
 # Field types: how a header value is read from what a file or a person wrote, and how it is shown.
 # ``parse`` raises ValueError with a message in Chinese that names the field by its label.
 
 
 @dataclass(frozen=True)
 class Text:
-    """One line of text (项目名称, 项目类型) or, ``long``, free text over several lines (年度目标)."""
+    """One line of text (项目名称, 项目类型) or, ``long``, free text over several lines (年度目标), of
+    at most ``max_length`` characters (by default SHORT_TEXT, or LONG_TEXT for free text)."""
 
-    max_length: int = 200
+    max_length: int | None = None
     long: bool = False
     empty: ClassVar[Any] = ""
 
+    @property
+    def limit(self) -> int:
+        return self.max_length or (LONG_TEXT if self.long else SHORT_TEXT)
+
     def parse(self, text: str, label: str) -> str:
         text = text.strip()
-        if not self.long and len(text) > self.max_length:
-            raise ValueError(f"{label}超过 {self.max_length} 个字（{len(text)} 个字）")
+        check_length(text, self.limit, label)
         return text
 
     def show(self, value: Any, unit: str) -> str:
@@ -50,9 +86,15 @@ class Goals:
     """Numbered goals (目标 1：…, 1、…), one to a line however the file wrapped them: a line that does
     not start a goal continues the one before it (a page break or a paragraph mark cut it)."""
 
+    max_length: int = LONG_TEXT
     empty: ClassVar[Any] = ""
 
+    @property
+    def limit(self) -> int:
+        return self.max_length
+
     def parse(self, text: str, label: str) -> str:
+        check_length(text.strip(), self.limit, label)
         goals: list[str] = []
         for line in text.split("\n"):
             for part in _GOAL.split(line.strip()):
@@ -79,10 +121,14 @@ class Code:
     shape: str = "21位数字"
     max_length: int = 21
 
+    @property
+    def limit(self) -> int:
+        return self.max_length
+
     def parse(self, text: str, label: str) -> str:
         code = "".join(text.split())
         if code and not re.fullmatch(self.pattern, code):
-            raise ValueError(f"{label}「{text.strip()}」应为{self.shape}")
+            raise ValueError(f"{label}「{excerpt(text)}」应为{self.shape}")
         return code
 
     def show(self, value: Any, unit: str) -> str:
@@ -104,7 +150,7 @@ class Years:
             return None
         match = _YEARS.fullmatch(text)
         if not match:
-            raise ValueError(f"{label}「{text}」应为整数年数，如 3")
+            raise ValueError(f"{label}「{excerpt(text)}」应为整数年数，如 3")
         return int(match.group(1))
 
     def show(self, value: Any, unit: str) -> str:
@@ -160,7 +206,7 @@ class Amount:
         try:
             amount = read_number(text)
         except ValueError:
-            raise ValueError(f"{label}「{text.strip()}」不是数字") from None
+            raise ValueError(f"{label}「{excerpt(text)}」不是数字") from None
         if amount is not None and amount < 0:
             raise ValueError(f"{label}不能为负数")
         return amount
@@ -178,7 +224,7 @@ class YesNo:
         if not text:
             return None
         if text not in ("是", "否"):
-            raise ValueError(f"{label}「{text}」应填“是”或“否”")
+            raise ValueError(f"{label}「{excerpt(text)}」应填“是”或“否”")
         return text == "是"
 
     def show(self, value: Any, unit: str) -> str:
@@ -193,7 +239,7 @@ class Choice:
     def parse(self, text: str, label: str) -> str:
         text = text.strip()
         if text and text not in self.choices:
-            raise ValueError(f"{label}「{text}」应为{'、'.join(self.choices)}之一")
+            raise ValueError(f"{label}「{excerpt(text)}」应为{'、'.join(self.choices)}之一")
         return text
 
     def show(self, value: Any, unit: str) -> str:
@@ -204,10 +250,17 @@ class Choice:
 class Unit:
     """A budget unit, written by its name; the import finds or creates the unit of that name."""
 
+    max_length: int = SHORT_TEXT
     empty: ClassVar[Any] = None
 
+    @property
+    def limit(self) -> int:
+        return self.max_length
+
     def parse(self, text: str, label: str) -> str:
-        return " ".join(text.split())
+        name = " ".join(text.split())
+        check_length(name, self.limit, label)
+        return name
 
     def show(self, value: Any, unit: str) -> str:
         return getattr(value, "name", value or "")
@@ -220,9 +273,16 @@ class FilingLink:
     empty: ClassVar[Any] = None
 
     kind: str
+    max_length: int = SHORT_TEXT
+
+    @property
+    def limit(self) -> int:
+        return self.max_length
 
     def parse(self, text: str, label: str) -> str:
-        return " ".join(text.split())
+        name = " ".join(text.split())
+        check_length(name, self.limit, label)
+        return name
 
     def show(self, value: Any, unit: str) -> str:
         return getattr(value, "name", value or "")
@@ -243,7 +303,7 @@ class Year:
             return None
         match = _YEAR.fullmatch(text)
         if not match:
-            raise ValueError(f"{label}「{text}」应为四位年份，如 2023")
+            raise ValueError(f"{label}「{excerpt(text)}」应为四位年份，如 2023")
         return int(match.group(1))
 
     def show(self, value: Any, unit: str) -> str:
@@ -300,6 +360,11 @@ class HeaderField:
     def is_amount(self) -> bool:
         return isinstance(self.type, Amount)
 
+    @property
+    def max_length(self) -> int | None:
+        """The most characters a value may have, for the types written as text."""
+        return self.type.limit if isinstance(self.type, Text | Goals | Code | Unit | FilingLink) else None
+
 
 @dataclass(frozen=True)
 class Row:
@@ -329,7 +394,7 @@ class Column:
     name: str
     label: str
     required: bool = True
-    max_length: int = 200
+    max_length: int = SHORT_TEXT
     amount: bool = False
     width: int = 10  # share of the table's width, for the printed form and the Excel template
 
@@ -345,6 +410,7 @@ class IndicatorTable:
     columns: tuple[Column, ...]
     content_only: tuple[str, ...] = ()
     title: str = "绩效指标"
+    max_rows: int = MAX_ROWS
 
     @property
     def headings(self) -> tuple[str, ...]:
@@ -366,6 +432,7 @@ class TaskTable:
     places: str = ""
     total_label: str = "合计"
     total_spellings: tuple[str, ...] = ("合计", "金额合计", "总计")
+    max_rows: int = MAX_TASKS
 
     @property
     def amount_columns(self) -> tuple[Column, ...]:

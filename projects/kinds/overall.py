@@ -136,7 +136,7 @@ KIND = FormKind(
         places="amount_places",
         columns=(
             Column("name", "任务名称", width=16),
-            Column("content", "主要内容", required=False, max_length=5000, width=42),
+            Column("content", "主要内容", required=False, max_length=2000, width=42),
             Column("total_amount", "总额", amount=True, width=14),
             Column("fiscal_amount", "其中：财政拨款", required=False, amount=True, width=14),
             Column("other_amount", "其中：其他资金", required=False, amount=True, width=14),

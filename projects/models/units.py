@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 _DISTRICT = re.compile(r"深圳市(.+?(?:特别合作区|新区|区))")
 
@@ -21,7 +22,13 @@ def district_of(unit_name: str) -> str:
 
 
 class Department(models.Model):
-    """A 预算单位; ``parent`` is its 一级预算单位 (None for a top-level unit)."""
+    """A 预算单位; ``parent`` is its 一级预算单位 (None for a top-level unit).
+
+    The hierarchy decides who sees what (an assignment covers the units directly under it), so it
+    changes only by an administrator on the unit's admin page, with a history record naming who and
+    when. An import creates the units it names, placing a new one under the 一级预算单位 it names,
+    and never moves an existing one (``projects.services.imports``).
+    """
 
     name = models.CharField("单位名称", max_length=200)
     normalised_name = models.CharField("规范名称", max_length=200, unique=True, editable=False)
@@ -29,6 +36,7 @@ class Department(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="一级预算单位"
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "预算单位"
@@ -42,6 +50,18 @@ class Department(models.Model):
         if not self.district:
             self.district = district_of(self.name)
         super().save(*args, **kwargs)
+
+    def answers_to(self, normalised_name: str) -> bool:
+        """Whether the unit of that (normalised) name is this unit or one above it: what a form may
+        name as the unit's 一级预算单位 or 主管部门."""
+        unit: Department | None = self
+        seen = set()
+        while unit is not None and unit.pk not in seen:
+            if unit.normalised_name == normalised_name:
+                return True
+            seen.add(unit.pk)
+            unit = unit.parent
+        return False
 
 
 class Role(models.TextChoices):

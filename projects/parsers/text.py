@@ -20,6 +20,11 @@ title, its header labels and the columns of its tables:
   without a 一级 or 二级 cell lies under those of the row above (the printed form merges those cells).
   Two continuations the extraction makes are joined back: the 一级 form's 测算明细 continued on the
   next page, and a name cut after an open bracket.
+
+What a form holds is bounded as the kind defines (``projects.kinds.base``): the length of every value,
+the number of indicator rows and tasks. A form whose indicator table stops before its last 一级 category
+(满意度, which every official form prints) was cut off, as a truncated file cuts its last form, and is
+refused at the line where it stops rather than stored without the rest of its rows.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from typing import Any
 
 from indicators.taxonomy import Vocabulary, is_not_applicable
 from projects.kinds import all_kinds
-from projects.kinds.base import FormKind, HeaderField, read_number
+from projects.kinds.base import FormKind, HeaderField, excerpt, length_problem, read_number
 from projects.parsers.filing import FilingParseError, ParsedFiling, ParsedIndicator, ParsedTask
 from projects.parsers.labels import Label, compact, matcher, title_of
 
@@ -198,6 +203,7 @@ class _FormReader:
         self.tasks: list[ParsedTask] = []
         self.totals: list[tuple[Decimal | None, int]] = []
         self.columns = len(kind.indicators.columns)
+        self.last_line = title_line  # the last line with anything on it
 
     def read(self, lines: list[_Line]) -> ParsedFiling | None:
         state = "header"
@@ -205,6 +211,7 @@ class _FormReader:
             cells = _cells(line)
             if not cells:
                 continue
+            self.last_line = number
             if state == "header":
                 state = self._header_line(number, cells)
             elif state == "tasks":
@@ -356,7 +363,7 @@ class _FormReader:
             if cleaned := clean_text(cell):  # a cell of bare tags is as blank as an empty one
                 content.append(cleaned)
         if len(content) > self.columns:
-            raise FilingParseError(f"无法识别的指标类别「{content[0]}」（该行多出单元格）", line)
+            raise FilingParseError(f"无法识别的指标类别「{excerpt(content[0])}」（该行多出单元格）", line)
         return _resolve_category(level1, level2, self.category, line), content
 
     def _continues_cost_build_up(self, content: list[str]) -> bool:
@@ -382,6 +389,8 @@ class _FormReader:
     # -- the form -----------------------------------------------------------------------------------
 
     def _build(self) -> ParsedFiling:
+        self._check_complete()
+        self._check_sizes()
         values: dict[str, Any] = {}
         labels: dict[str, str] = {}
         for name, item in self.fields.items():
@@ -407,8 +416,47 @@ class _FormReader:
             tasks=self.tasks,
             fiscal_year=year,
             labels=labels,
-            other_bases={item.label.canonical: item.text for item in self.other_bases},
+            other_bases={
+                item.label.canonical: _parse(item.label.field, item.text, item.line) for item in self.other_bases
+            },
         )
+
+    def _check_complete(self) -> None:
+        """Refuses a form whose indicator table is missing or stops before its last 一级 category."""
+        form = f"第{self.title_line}行开始的{self.kind.short_name}申报表"
+        if not self.indicators:
+            raise FilingParseError(f"{form}没有指标表，文件可能不完整（被截断）", self.last_line)
+        last = next(reversed(dict.fromkeys(self.vocabulary.level1.values())), None)
+        if last is not None and not any(row.level1 == last for row in self.indicators):
+            stopped = self.indicators[-1].level1
+            raise FilingParseError(
+                f"{form}的指标表在「{stopped}」指标处中断，缺少「{last}」指标，文件可能不完整（被截断）", self.last_line
+            )
+
+    def _check_sizes(self) -> None:
+        """Refuses a form larger than its kind allows: too many rows or tasks, or too long a cell."""
+        table = self.kind.indicators
+        if len(self.indicators) > table.max_rows:
+            raise FilingParseError(
+                f"指标表有 {len(self.indicators)} 行，超过上限 {table.max_rows} 行",
+                self.indicators[table.max_rows].line,
+            )
+        for row in self.indicators:
+            for column in table.columns:
+                if problem := length_problem(getattr(row, column.name, ""), column.max_length, column.label):
+                    raise FilingParseError(problem, row.line)
+        if self.kind.tasks is None:
+            return
+        tasks = self.kind.tasks
+        if len(self.tasks) > tasks.max_rows:
+            raise FilingParseError(
+                f"{tasks.title}有 {len(self.tasks)} 项，超过上限 {tasks.max_rows} 项", self.tasks[tasks.max_rows].line
+            )
+        for task in self.tasks:
+            for column in tasks.columns:
+                text = getattr(task, column.name)
+                if isinstance(text, str) and (problem := length_problem(text, column.max_length, column.label)):
+                    raise FilingParseError(problem, task.line)
 
     def _amount_unit(self) -> str:
         """元 or 万元, as the amount labels say (项目总金额（中期规划，万元）) or a 单位：万元 line."""

@@ -13,7 +13,9 @@ its title (``projects.kinds``), and its definition supplies the labels and colum
   headings; a blank 一级 or 二级 cell means "same as above", as in the merged cells of the form;
 * a row whose first cell starts with ``备注`` ends the table.
 
-Every problem is reported with its sheet and cell; formulas are refused, never evaluated.
+Every problem is reported with its sheet and cell; formulas are refused, never evaluated. The file is
+scanned before openpyxl reads it (``workbook_guard``), and what a form holds is bounded as its kind
+defines: the length of every value, the number of indicator rows and tasks.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -33,12 +36,29 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from indicators.taxonomy import Vocabulary, is_not_applicable
 from projects.kinds import all_kinds, kind_named
-from projects.kinds.base import Amount, Code, Column, FormKind, HeaderField, Years, amount_problem
+from projects.kinds.base import Amount, Code, Column, FormKind, HeaderField, Years, amount_problem, excerpt
 from projects.parsers.filing import FilingParseError, ParsedFiling, ParsedIndicator, ParsedTask
 from projects.parsers.labels import Label, compact, matcher, title_of
-from projects.parsers.workbook_guard import WorkbookLimits, WorkbookRejected, check_sheet_size, check_workbook_file
+from projects.parsers.workbook_guard import SheetSize, WorkbookLimits, WorkbookRejected, check_workbook_file
 
 _CATEGORY_MARKS = "*＊•●·"
+_MAX_PROBLEMS = 100  # listed; a message of thousands helps nobody
+# What openpyxl may still raise on a damaged part the scan lets through; reported, never a 500.
+_READ_ERRORS = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    SyntaxError,  # xml.etree.ElementTree.ParseError
+    OSError,
+    EOFError,
+    RuntimeError,  # a member marked as encrypted
+    NotImplementedError,  # a member compressed in a way zipfile does not read
+)
 _NOTE = re.compile(r"备注\s*[:：]?")
 _LEVELS = ("一级指标", "二级指标")
 
@@ -77,11 +97,11 @@ def parse_workbook(
     input. ``vocabularies`` maps each kind's code to the vocabulary of its template's categories."""
     limits = limits or WorkbookLimits()
     try:
-        check_workbook_file(data, limits)
+        scan = check_workbook_file(data, limits)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except WorkbookRejected as error:
-        raise WorkbookParseError([str(error)]) from error
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
+        raise WorkbookParseError(error.problems) from error
+    except _READ_ERRORS as error:
         raise WorkbookParseError([f"无法读取工作簿，文件可能已损坏（{type(error).__name__}）"]) from error
     try:
         if len(workbook.worksheets) > limits.max_sheets:
@@ -89,11 +109,14 @@ def parse_workbook(
         sheets, skipped, problems = [], [], []
         for worksheet in workbook.worksheets:
             try:
-                parsed = _read_sheet(worksheet, vocabularies, limits)
+                parsed = _read_sheet(worksheet, vocabularies, limits, scan.size_of(worksheet.title))
             except WorkbookRejected as error:
-                raise WorkbookParseError([str(error)]) from error
+                raise WorkbookParseError(error.problems) from error
             except _SheetProblems as error:
                 problems += error.problems
+                continue
+            except _READ_ERRORS as error:
+                problems.append(f"工作表「{worksheet.title}」无法读取，文件可能已损坏（{type(error).__name__}）")
                 continue
             if parsed is None:
                 skipped.append(worksheet.title)
@@ -102,7 +125,8 @@ def parse_workbook(
     finally:
         workbook.close()
     if problems:
-        raise WorkbookParseError(problems)
+        more = len(problems) - _MAX_PROBLEMS
+        raise WorkbookParseError(problems[:_MAX_PROBLEMS] + ([f"……另有 {more} 处问题未列出"] if more > 0 else []))
     if not sheets:
         raise WorkbookParseError(
             ["工作簿中没有找到申报表：各工作表都没有“项目编码”“一级指标”等栏目，不是申报表模板的格式"]
@@ -147,12 +171,12 @@ class _Problems:
         self.found.append(f"{where}：{message}")
 
 
-def _rows(worksheet: Any, limits: WorkbookLimits, problems: _Problems) -> list[list[_Cell]]:
+def _rows(worksheet: Any, limits: WorkbookLimits, problems: _Problems, size: SheetSize) -> list[list[_Cell]]:
     """The non-empty cells of each row; a formula anywhere on the sheet is reported, not read."""
     rows = []
-    # A declared dimension bounds the rows read; without one, rows are counted as they come.
+    # The rows the scan counted, whatever the sheet declares (or does not declare) as its dimension.
     for row_number, row in enumerate(
-        worksheet.iter_rows(min_row=1, max_row=worksheet.max_row, max_col=limits.max_columns), start=1
+        worksheet.iter_rows(min_row=1, max_row=max(size.rows, 1), max_col=max(size.columns, 1)), start=1
     ):
         if row_number > limits.max_rows:
             raise WorkbookRejected(f"工作表「{worksheet.title}」超过 {limits.max_rows} 行")
@@ -166,7 +190,11 @@ def _rows(worksheet: Any, limits: WorkbookLimits, problems: _Problems) -> list[l
                     ref, f"含有公式「{_formula_text(cell.value)}」；申报表不接受公式，请改为直接填写数值或文字"
                 )
                 continue
-            number_format = "" if isinstance(cell.value, str) else cell.number_format
+            try:
+                number_format = "" if isinstance(cell.value, str) else cell.number_format
+            except (IndexError, KeyError, AttributeError, TypeError):
+                problems.add(ref, "单元格格式无效，文件可能已损坏")
+                continue
             text = _as_text(cell.value, number_format)
             if text:
                 cells.append(_Cell(ref, text, cell.value))
@@ -209,10 +237,11 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _read_sheet(worksheet: Any, vocabularies: Mapping[str, Vocabulary], limits: WorkbookLimits) -> ParsedSheet | None:
-    check_sheet_size(worksheet.title, worksheet.max_row, worksheet.max_column, limits)
+def _read_sheet(
+    worksheet: Any, vocabularies: Mapping[str, Vocabulary], limits: WorkbookLimits, size: SheetSize
+) -> ParsedSheet | None:
     problems = _Problems(worksheet.title)
-    rows = _rows(worksheet, limits, problems)
+    rows = _rows(worksheet, limits, problems, size)
     kind, title_row = _kind_of(rows, [kind for kind in all_kinds() if kind.code in vocabularies])
     reader = _SheetReader(kind, vocabularies[kind.code], problems)
     reader.read(rows)
@@ -423,12 +452,12 @@ class _SheetReader:
         if level1_cell is not None:
             level1 = self.vocabulary.level1_of(level1_cell.text.lstrip(_CATEGORY_MARKS))
             if level1 is None:
-                self.problems.add(level1_cell.ref, f"无法识别的一级指标「{level1_cell.text}」")
+                self.problems.add(level1_cell.ref, f"无法识别的一级指标「{excerpt(level1_cell.text)}」")
                 return above  # reported once; the rows below need no second message
         if level2_cell is not None:
             pair = self.vocabulary.level2_of(level2_cell.text.lstrip(_CATEGORY_MARKS))
             if pair is None:
-                self.problems.add(level2_cell.ref, f"无法识别的二级指标「{level2_cell.text}」")
+                self.problems.add(level2_cell.ref, f"无法识别的二级指标「{excerpt(level2_cell.text)}」")
                 return above
             if level1 is not None and pair[0] != level1:
                 self.problems.add(level2_cell.ref, f"二级指标「{pair[1]}」不属于一级指标「{level1}」")
@@ -440,6 +469,7 @@ class _SheetReader:
     # -- the form -----------------------------------------------------------------------------------
 
     def build(self, sheet: str, title_row: int) -> ParsedSheet:
+        self._check_counts()
         for name in self.kind.needed_to_store:
             header_field = self.kind.field(name)
             item = self.fields.get(name)
@@ -470,6 +500,20 @@ class _SheetReader:
         )
         cells = {name: item.value_ref for name, item in self.fields.items()}
         return ParsedSheet(sheet, filing, year, cells)
+
+    def _check_counts(self) -> None:
+        table = self.kind.indicators
+        if len(self.indicators) > table.max_rows:
+            first = self.indicators[table.max_rows].line
+            self.problems.add(
+                None, f"指标表有 {len(self.indicators)} 行（第 {first} 行起超出），超过上限 {table.max_rows} 行"
+            )
+        tasks = self.kind.tasks
+        if tasks is not None and len(self.tasks) > tasks.max_rows:
+            first = self.tasks[tasks.max_rows].line
+            self.problems.add(
+                None, f"{tasks.title}有 {len(self.tasks)} 项（第 {first} 行起超出），超过上限 {tasks.max_rows} 项"
+            )
 
     def _value(self, item: _Field, unit: str) -> Any:
         header_field = item.label.field

@@ -9,16 +9,22 @@ A batch is cached by chunks of several forms: one PDF per form would repeat the 
 every form (ten times the size) and its cost (about 20 ms a PDF, a third as much again as laying
 out a form), one PDF for the batch would be rendered again whole whenever one of its projects
 changes.
+
+The cache only saves work: a folder that is read-only or full, or a Redis or database that does not
+answer, must not stop an export. Whatever the cache raises is logged as a warning and the PDFs are
+rendered and served without it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib.metadata import version
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 
 from projects.printing.document import USER_AGENT_CSS_PATH
 
@@ -32,6 +38,7 @@ CHUNK_TARGET = 10
 CHUNK_BACKUP = 4
 CHUNK_MAX = 20
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 _RENDERER = f"weasyprint {version('weasyprint')}\0{USER_AGENT_CSS_PATH.read_text(encoding='utf-8')}"
 
 
@@ -44,24 +51,43 @@ def content_key(kind: str, *parts: str) -> str:
 
 
 def cached(key: str, render: Callable[[], bytes]) -> bytes:
-    cache = caches[CACHE_ALIAS]
-    pdf = cache.get(key)
+    pdf = None
+    with _best_effort("读取"):
+        pdf = _cache().get(key)
     if pdf is None:
         pdf = render()
-        cache.set(key, pdf)
+        with _best_effort("写入"):
+            _cache().set(key, pdf)
     return pdf
 
 
 def cached_many(keys: list[str], render: Callable[[list[int]], list[bytes]]) -> list[bytes]:
     """One PDF per key; ``render`` gets the positions of the missing ones and renders them together."""
-    cache = caches[CACHE_ALIAS]
-    found = cache.get_many(keys)
+    found: dict[str, Any] = {}
+    with _best_effort("读取"):
+        found = _cache().get_many(keys)
     missing = [index for index, key in enumerate(keys) if key not in found]
     if missing:
         rendered = dict(zip((keys[index] for index in missing), render(missing), strict=True))
-        cache.set_many(rendered)
+        with _best_effort("写入"):
+            _cache().set_many(rendered)
         found.update(rendered)
     return [found[key] for key in keys]
+
+
+def _cache() -> BaseCache:
+    # Opening a local cache makes its folder and database, which fails as reading or writing does.
+    return caches[CACHE_ALIAS]
+
+
+@contextmanager
+def _best_effort(action: str) -> Iterator[None]:
+    """Any backend's failure (OSError or sqlite3's for a local folder, Redis's, the database's) is
+    only a cache miss: the PDF is rendered, or stays uncached."""
+    try:
+        yield
+    except Exception:
+        logger.warning("PDF 缓存无法%s，本次不经缓存", action, exc_info=True)
 
 
 def _code_hash(code: str) -> int:

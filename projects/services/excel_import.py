@@ -10,6 +10,7 @@ be created and changed.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects.kinds import kind_named
-from projects.models import EDITABLE_STATUSES, Filing, Role, normalise_unit_name
+from projects.models import EDITABLE_STATUSES, Department, Filing, Role, normalise_unit_name
 from projects.parsers.filing import ParsedFiling
 from projects.parsers.text import infer_fiscal_year
 from projects.parsers.workbook_guard import WorkbookLimits
@@ -28,12 +29,13 @@ from projects.services.imports import (
     FilingImportError,
     Key,
     existing_filings,
+    hierarchy_mismatch,
     key_of,
     store_filings,
-    unsaved_filings,
+    visible_to_filer,
     vocabularies,
 )
-from projects.services.snapshots import FieldChange, RowChange, Snapshot, TaskChange, filing_diff, filing_snapshot
+from projects.services.previews import FilingChange, filing_changes, hidden_keys
 from projects.typing import AnyUser
 
 if TYPE_CHECKING:
@@ -49,34 +51,14 @@ class WorkbookImportError(Exception):
 
 
 @dataclass
-class FilingChange:
-    sheet: str
-    kind: str
-    year: int
-    year_source: str
-    code: str
-    name: str
-    department: str
-    created: bool
-    fields: list[FieldChange] = field(default_factory=list)
-    rows: list[RowChange] = field(default_factory=list)
-    tasks: list[TaskChange] = field(default_factory=list)
-
-    @property
-    def unchanged(self) -> bool:
-        return not self.created and not self.fields and not self.rows and not self.tasks
-
-    @property
-    def kind_name(self) -> str:
-        return kind_named(self.kind).short_name
-
-
-@dataclass
 class WorkbookImport:
     file_name: str
     changes: list[FilingChange]
     skipped_sheets: list[str]
     stored: bool
+    # The version of each stored filing the import read, by id: what a preview's confirmation is
+    # stored against (``workbook_import(versions=...)``).
+    versions: dict[int, int] = field(default_factory=dict)
 
     @property
     def created(self) -> list[FilingChange]:
@@ -96,13 +78,20 @@ def upload_limits() -> WorkbookLimits:
 
 
 def workbook_import(
-    *, data: bytes, file_name: str, user: User, year: int | None = None, dry_run: bool = False
+    *,
+    data: bytes,
+    file_name: str,
+    user: User,
+    year: int | None = None,
+    dry_run: bool = False,
+    versions: Mapping[int, int] | None = None,
 ) -> WorkbookImport:
     """Reads a workbook and stores its forms, or with ``dry_run`` only reports what would change.
 
     A sheet's own 预算年度 wins; ``year`` applies to sheets without one; otherwise the year is
-    inferred from the forms, as for the text import. Raises WorkbookImportError, having written
-    nothing, on any problem in any sheet.
+    inferred from the forms, as for the text import. A confirmation passes the ``versions`` its
+    preview read, so that a filing saved by someone else since is not overwritten. Raises
+    WorkbookImportError, having written nothing, on any problem in any sheet.
     """
     try:
         book = parse_workbook(data, vocabularies=vocabularies(), limits=upload_limits())
@@ -110,30 +99,29 @@ def workbook_import(
         raise WorkbookImportError([f"{file_name}：{problem}" for problem in error.problems]) from error
     years = _sheet_years(book.sheets, year)
     keys = {sheet.sheet: key_of(sheet.filing, years[sheet.sheet][0]) for sheet in book.sheets}
-    existing = existing_filings(keys.values())
+    # To a 填报人, another unit's filing does not exist: a sheet with its code reads as a new filing.
+    existing = visible_to_filer(existing_filings(keys.values()), user)
     problems = _duplicates(book.sheets, keys) + _scope_problems(book.sheets, keys, existing, user)
     if problems:
         raise WorkbookImportError([f"{file_name}：{problem}" for problem in problems])
-    before = {key: filing_snapshot(filing) for key, filing in existing.items()}
-    incoming = {keys[sheet.sheet]: sheet.filing for sheet in book.sheets}
-    after = {
-        key: filing_snapshot(unsaved.filing, unsaved.rows, unsaved.tasks, header=unsaved.header)
-        for key, unsaved in unsaved_filings(filings=incoming).items()
-    }
-    changes = [_change(sheet, keys[sheet.sheet], years[sheet.sheet][1], before, after) for sheet in book.sheets]
+    forms = {keys[sheet.sheet]: (sheet.sheet, years[sheet.sheet][1], sheet.filing) for sheet in book.sheets}
+    changes = filing_changes(forms, existing)
+    hidden = hidden_keys(keys.values(), existing) if dry_run else set()
     by_year: dict[int, dict[str, list[ParsedFiling]]] = defaultdict(dict)
     for sheet in book.sheets:
-        by_year[years[sheet.sheet][0]][_source_name(file_name, sheet.sheet)] = [sheet.filing]
+        if keys[sheet.sheet] not in hidden:
+            by_year[years[sheet.sheet][0]][_source_name(file_name, sheet.sheet)] = [sheet.filing]
     with transaction.atomic():
         try:
             for sheet_year, parsed in by_year.items():
-                store_filings(parsed=parsed, year=sheet_year, user=user)
+                store_filings(parsed=parsed, year=sheet_year, user=user, versions=versions)
         except FilingImportError as error:
             raise WorkbookImportError([f"{file_name}：{error}"]) from error
         # A preview stores and rolls back, so that it refuses whatever storing would refuse.
         if dry_run:
             transaction.set_rollback(True)
-    return WorkbookImport(file_name, changes, book.skipped, stored=not dry_run)
+    read = {filing.pk: filing.version for filing in existing.values()}
+    return WorkbookImport(file_name, changes, book.skipped, stored=not dry_run, versions=read)
 
 
 def _source_name(file_name: str, sheet: str) -> str:
@@ -179,60 +167,36 @@ def _duplicates(sheets: list[ParsedSheet], keys: dict[str, Key]) -> list[str]:
 def _scope_problems(
     sheets: list[ParsedSheet], keys: dict[str, Key], existing: dict[Key, Filing], user: AnyUser
 ) -> list[str]:
-    """A 填报人 files only for their units and never overwrites another unit's filing."""
+    """A 填报人 files only for their units; nobody overwrites a filing under review, or moves a unit
+    under another parent. ``existing`` holds only the filings the user may see, so that no problem
+    tells a 填报人 anything of another unit's filings."""
     problems = []
+    units = _stored_units(sheets)
+    allowed = None if is_administrator(user) else {d.normalised_name for d in departments_for(user, role=Role.FILER)}
     for sheet in sheets:
-        filing = existing.get(keys[sheet.sheet])
-        if filing is not None and filing.status not in EDITABLE_STATUSES:
-            problems.append(
-                f"工作表「{sheet.sheet}」单元格 {_identity_cell(sheet)}：{filing.title} "
-                f"{filing.get_status_display()}，不能被导入覆盖"
-            )
-    if is_administrator(user):
-        return problems
-    allowed = {d.normalised_name: d for d in departments_for(user, role=Role.FILER).select_related("parent")}
-    allowed_ids = {d.pk for d in allowed.values()}
-    for sheet in sheets:
-        kind = kind_named(sheet.filing.kind)
         where = f"工作表「{sheet.sheet}」单元格"
-        applicant = allowed.get(normalise_unit_name(sheet.filing.department))
-        if applicant is None:
+        kind = kind_named(sheet.filing.kind)
+        applicant = normalise_unit_name(sheet.filing.department)
+        if allowed is not None and applicant not in allowed:
             name, label = sheet.filing.department, kind.field("department").plain_label
             problems.append(
                 f"{where} {sheet.cell_of('department')}：您不是「{name}」的填报人，不能为该{label}导入申报表"
             )
             continue
-        if kind.parent_unit and (written := str(sheet.filing.value(kind.parent_unit))):
-            parents = {applicant.normalised_name} | ({applicant.parent.normalised_name} if applicant.parent else set())
-            if normalise_unit_name(written) not in parents:
-                expected = applicant.parent.name if applicant.parent else applicant.name
-                label = kind.field(kind.parent_unit).plain_label
-                unit_label, cell = kind.field("department").plain_label, sheet.cell_of(kind.parent_unit)
-                problems.append(f"{where} {cell}：{label}「{written}」与{unit_label}不符，应为「{expected}」")
         filing = existing.get(keys[sheet.sheet])
-        if filing is not None and filing.department_id not in allowed_ids:
-            what = f"项目编码 {filing.code}" if filing.code else filing.title
+        if filing is not None and filing.status not in EDITABLE_STATUSES:
             problems.append(
-                f"{where} {_identity_cell(sheet)}：{what} 在 {filing.fiscal_year} 年度已由其他单位申报，您不能修改"
+                f"{where} {_identity_cell(sheet)}：{filing.title} {filing.get_status_display()}，不能被导入覆盖"
             )
+        unit = units.get(applicant)
+        written = str(sheet.filing.value(kind.parent_unit)) if kind.parent_unit else ""
+        if unit is not None and written and not unit.answers_to(normalise_unit_name(written)):
+            problems.append(f"{where} {sheet.cell_of(kind.parent_unit)}：{hierarchy_mismatch(sheet.filing, unit)}")
     return problems
 
 
-def _change(
-    sheet: ParsedSheet, key: Key, year_source: str, before: dict[Key, Snapshot], after: dict[Key, Snapshot]
-) -> FilingChange:
-    new = after[key]["fields"]
-    change = FilingChange(
-        sheet=sheet.sheet,
-        kind=key[0],
-        year=key[1],
-        year_source=year_source,
-        code=new.get("code", ""),
-        name=new.get("name", ""),
-        department=new.get("department", ""),
-        created=key not in before,
-    )
-    if not change.created:
-        diff = filing_diff(before[key], after[key])
-        change.fields, change.rows, change.tasks = diff.fields, diff.rows, diff.tasks
-    return change
+def _stored_units(sheets: list[ParsedSheet]) -> dict[str, Department]:
+    """The stored units the sheets name as their 申请单位 (or 部门名称), by normalised name."""
+    names = {normalise_unit_name(sheet.filing.department) for sheet in sheets}
+    found = Department.objects.filter(normalised_name__in=names).select_related("parent__parent")
+    return {unit.normalised_name: unit for unit in found}

@@ -9,13 +9,14 @@ updates instead of duplicating. Either everything is stored or, on the first pro
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -38,10 +39,11 @@ from projects.models import (
 )
 from projects.parsers.filing import FilingParseError, ParsedFiling
 from projects.parsers.text import ParsedText, infer_fiscal_year, parse_text
+from projects.selectors import filing_departments_for, is_administrator
 from projects.services.changes import filings_changed
 from projects.services.prerender import exported_under
 from projects.services.tasks import totals_or_sums
-from projects.services.writing import delete_with_history
+from projects.services.writing import FilingError, claim_versions, delete_with_history, identity_taken_message
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -120,6 +122,23 @@ def import_filings(*, sources: list[SourceFile], year: int | None = None, user: 
     return result
 
 
+def incoming_forms(
+    parsed: dict[str, list[ParsedFiling]], year: int | None
+) -> tuple[dict[Key, tuple[str, ParsedFiling]], dict[str, tuple[int, str]]]:
+    """Each form by its key, with its source; and each source's year and how it was chosen."""
+    incoming: dict[Key, tuple[str, ParsedFiling]] = {}
+    years: dict[str, tuple[int, str]] = {}
+    for name, filings in parsed.items():
+        file_year, how = _choose_year(filings, year)
+        years[name] = (file_year, how)
+        for form in filings:
+            if not form.department.strip():
+                label = kind_named(form.kind).field("department").plain_label
+                raise FilingImportError(f"{name}: 第{form.line}行的申报表缺少{label}")
+            incoming[key_of(form, year or form.fiscal_year or file_year)] = (name, form)
+    return incoming, years
+
+
 def _choose_year(filings: list[ParsedFiling], year: int | None) -> tuple[int, str]:
     if year:
         return year, "指定"
@@ -164,11 +183,19 @@ def _parent_of(kind: FormKind, filing: ParsedFiling) -> str:
     return str(filing.value(kind.parent_unit)) if kind.parent_unit else ""
 
 
-def _departments(filings: list[ParsedFiling]) -> dict[str, Department]:
-    """Every unit the filings name, created on first sight, keyed by normalised name."""
-    parents: dict[str, str] = {}
+def _departments(
+    incoming: dict[Key, tuple[str, ParsedFiling]], *, user: User | None, when: datetime
+) -> dict[str, Department]:
+    """Every unit the filings name, keyed by normalised name; a unit seen for the first time is created,
+    under the 一级预算单位 (or 主管部门) its form names, with a history record of the import.
+
+    An import never moves an existing unit: the hierarchy decides who sees which filings, so it
+    changes only on the unit's admin page. A form that names another parent for an existing unit
+    is refused, naming its file and line.
+    """
     names: dict[str, str] = {}
-    for filing in filings:
+    parents: dict[str, tuple[str, str, ParsedFiling]] = {}  # unit → (parent, source, form)
+    for source, filing in incoming.values():
         kind = kind_named(filing.kind)
         for name in _unit_fields(kind):
             written = str(filing.value(name))
@@ -176,21 +203,50 @@ def _departments(filings: list[ParsedFiling]) -> dict[str, Department]:
                 names.setdefault(normalise_unit_name(written), written)
         unit, parent = normalise_unit_name(filing.department), normalise_unit_name(_parent_of(kind, filing))
         if parent and parent != unit:
-            parents[unit] = parent
-    existing = {d.normalised_name: d for d in Department.objects.filter(normalised_name__in=names)}
+            if unit in parents and parents[unit][0] != parent:
+                raise FilingImportError(
+                    f"{source}: 第{filing.line}行的申报表与{_where(*parents[unit][1:])}的申报表为同一单位"
+                    f"「{filing.department}」填写了不同的上级单位，请核对"
+                )
+            parents.setdefault(unit, (parent, source, filing))
+    found = Department.objects.filter(normalised_name__in=names).select_related("parent__parent")
+    existing = {d.normalised_name: d for d in found}
+    for unit, (parent, source, filing) in parents.items():
+        if unit in existing and not existing[unit].answers_to(parent):
+            raise FilingImportError(f"{_where(source, filing)}：{hierarchy_mismatch(filing, existing[unit])}")
     new = [
         Department(name=names[key], normalised_name=key, district=district_of(names[key]))
         for key in names
         if key not in existing
     ]
-    existing.update({d.normalised_name: d for d in Department.objects.bulk_create(new)})
-    orphans = []
-    for child, parent in parents.items():
-        if existing[child].parent_id is None:
-            existing[child].parent = existing[parent]
-            orphans.append(existing[child])
-    Department.objects.bulk_update(orphans, ["parent"])
+    created = {d.normalised_name: d for d in Department.objects.bulk_create(new)}
+    existing.update(created)
+    placed = []
+    for unit, department in created.items():
+        if unit in parents:
+            department.parent = existing[parents[unit][0]]
+            placed.append(department)
+    Department.objects.bulk_update(placed, ["parent"])
+    if created:
+        Department.history.bulk_history_create(
+            list(created.values()), default_user=user, default_date=when, default_change_reason="导入申报表时新建"
+        )
     return existing
+
+
+def _where(source: str, filing: ParsedFiling) -> str:
+    return f"{source} 第{filing.line}行"
+
+
+def hierarchy_mismatch(filing: ParsedFiling, unit: Department) -> str:
+    """Why a form that names another parent for its stored unit is refused."""
+    kind = kind_named(filing.kind)
+    label = kind.field(kind.parent_unit).plain_label
+    stored = unit.parent.name if unit.parent_id and unit.parent else "（无）"
+    return (
+        f"{label}「{_parent_of(kind, filing)}」与系统中「{unit.name}」的上级单位「{stored}」不符；"
+        "导入不会改变单位的上下级关系，如确需调整，请由管理员在“预算单位”中修改后再导入"
+    )
 
 
 def _policy_basis(filing: ParsedFiling, name: str) -> str:
@@ -314,29 +370,33 @@ def unsaved_filings(*, filings: dict[Key, ParsedFiling]) -> dict[Key, Unsaved]:
 
 
 def store_filings(
-    *, parsed: dict[str, list[ParsedFiling]], year: int | None = None, user: User | None = None
+    *,
+    parsed: dict[str, list[ParsedFiling]],
+    year: int | None = None,
+    user: User | None = None,
+    versions: Mapping[int, int] | None = None,
 ) -> ImportResult:
     """Creates or updates one filing per form; an update replaces the filing's rows and tasks.
 
-    ``parsed`` maps each source's name to its forms.
+    ``parsed`` maps each source's name to its forms. A person's import finds only the filings they
+    may file for (``user``; None for the application's own imports, which find every filing): to
+    them another unit's filing does not exist, and a form with its code cannot be stored.
+
+    Every filing updated is claimed at the version its preview read (``versions``, by filing id), or
+    else at the version read here, in one statement (``claim_versions``): of two imports, or an
+    import and a save on the filing page, at the same version exactly one is stored; the other is
+    refused having written nothing.
     """
     result = ImportResult()
-    incoming: dict[Key, tuple[str, ParsedFiling]] = {}
-    for name, filings in parsed.items():
-        file_year, how = _choose_year(filings, year)
-        result.years[name] = (file_year, how)
-        for form in filings:
-            if not form.department.strip():
-                label = kind_named(form.kind).field("department").plain_label
-                raise FilingImportError(f"{name}: 第{form.line}行的申报表缺少{label}")
-            incoming[key_of(form, year or form.fiscal_year or file_year)] = (name, form)
+    incoming, result.years = incoming_forms(parsed, year)
     categories = _categories()
     templates = {t.kind: t for t in FormTemplate.objects.filter(is_default=True)}
     # One time for every record the import writes, so that a filing's history shows it as one change.
     when = timezone.now()
     with transaction.atomic():
-        departments = _departments([filing for _, filing in incoming.values()])
-        existing = _existing_filings(incoming)
+        existing = _existing_filings(incoming, user)
+        _claim(existing, versions)
+        departments = _departments(incoming, user=user, when=when)
         moved_from: set[tuple[int, int]] = set()
         headers: dict[Key, Any] = {}
         links = _program_links(incoming)
@@ -350,18 +410,54 @@ def store_filings(
             else:
                 filing, header = stored, stored.header
                 moved_from |= exported_under(filing)
-                filing.version += 1  # an open filing page must not save over the import
                 result.updated.append(filing)
             _assign(kind, filing, header, header_values(parsed_filing, departments, links, key[1]))
             filing.source_file, filing.source_line = source, parsed_filing.line
             headers[key] = header
-        bulk_create_with_history(result.created, Filing, default_user=user, default_date=when)
+        _create(result.created, incoming, user=user, when=when)
         if result.updated:
             bulk_update_with_history(result.updated, Filing, _FILING_COLUMNS, default_user=user, default_date=when)
         _store_headers(incoming, headers, existing, user=user, when=when)
         _replace_rows(result, incoming, categories, user=user, when=when)
         filings_changed(filings=result.created + result.updated, previously=moved_from)
     return result
+
+
+def _claim(existing: dict[Key, Filing], versions: Mapping[int, int] | None) -> None:
+    """Claims every filing the import updates (see ``store_filings``); its version moves on by one."""
+    if versions is not None:
+        appeared = [filing for filing in existing.values() if filing.pk not in versions]
+        if appeared:
+            listed = "、".join(filing.title for filing in appeared[:5])
+            raise FilingImportError(f"在预览之后，他人新建了以下申报表，本次没有写入任何数据，请重新导入：{listed}")
+    expected = {
+        filing.pk: versions[filing.pk] if versions is not None else filing.version for filing in existing.values()
+    }
+    try:
+        claim_versions(versions=expected)
+    except FilingError as error:
+        raise FilingImportError(error.message) from error
+    for filing in existing.values():
+        filing.version = expected[filing.pk] + 1
+
+
+def _create(
+    filings: list[Filing], incoming: dict[Key, tuple[str, ParsedFiling]], *, user: User | None, when: datetime
+) -> None:
+    """Creates the new filings. One whose identity a filing the importer may not see holds is refused
+    as the filing page refuses a taken code, saying neither whose it is nor in which state."""
+    if user is not None and not is_administrator(user):
+        taken = set(existing_filings(stored_key(filing) for filing in filings))
+        for filing in filings:
+            if (key := stored_key(filing)) in taken:
+                source, form = incoming[key]
+                raise FilingImportError(f"{_where(source, form)}：{identity_taken_message(filing)}")
+    try:
+        bulk_create_with_history(filings, Filing, default_user=user, default_date=when)
+    except IntegrityError as error:  # created by someone else at this very moment; the import rolls back
+        raise FilingImportError(
+            f"{identity_taken_message(filings[0])}（或同时导入的其他申报表），请核对后重新导入"
+        ) from error
 
 
 # The filing's own columns an import writes (its unit, name and code, where it came from, its version).
@@ -451,10 +547,25 @@ def existing_filings(keys: Iterable[Key]) -> dict[Key, Filing]:
     return {key: filing for filing in found if (key := stored_key(filing)) in keys}
 
 
-def _existing_filings(incoming: dict[Key, tuple[str, ParsedFiling]]) -> dict[Key, Filing]:
+def _existing_filings(incoming: dict[Key, tuple[str, ParsedFiling]], user: User | None) -> dict[Key, Filing]:
     found = existing_filings(incoming)
+    if user is not None:
+        found = visible_to_filer(found, user)
     locked = [filing for filing in found.values() if filing.status not in EDITABLE_STATUSES]
     if locked:
         listed = "、".join(f"{filing.title}（{filing.get_status_display()}）" for filing in locked[:5])
         raise FilingImportError(f"以下申报表已送审或审核通过，不能被导入覆盖：{listed}")
     return found
+
+
+def visible_to_filer(found: dict[Key, Filing], user: User) -> dict[Key, Filing]:
+    """The filings among ``found`` that ``user`` may file for: to a person importing, the others do
+    not exist, so that no answer tells them another unit's codes, names or states."""
+    if is_administrator(user):
+        return found
+    mine = set(
+        filing_departments_for(user)
+        .filter(pk__in={f.department_id for f in found.values()})
+        .values_list("pk", flat=True)
+    )
+    return {key: filing for key, filing in found.items() if filing.department_id in mine}

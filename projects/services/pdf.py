@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from budgetperf.downloads import safe_filename
 from projects.models import Filing
 from projects.printing import bundle, engine, font
 from projects.printing.cache import cached, cached_many, content_chunks, content_key
@@ -105,9 +106,10 @@ def _form_css(print_font_url: str, print_font_digest: str) -> str:
 
 
 def pdf_filename(filing: Filing) -> str:
-    """项目编码_项目名称.pdf, or 单位_部门整体.pdf for a form without a code."""
+    """项目编码_项目名称.pdf, or 单位_部门整体.pdf for a form without a code: one file of a zip, or the
+    single download (without spaces, and ``safe_filename``'s for every download)."""
     stem = "_".join(part for part in (filing.code, filing.name) if part) or filing.title
-    return f"{_UNSAFE_IN_FILE_NAMES.sub('_', stem)}.pdf"
+    return safe_filename(f"{_UNSAFE_IN_FILE_NAMES.sub('_', stem)}.pdf")
 
 
 def filing_pdf(*, filing: Filing, review: PrintedReview | None = None) -> bytes:

@@ -3,6 +3,9 @@
 A save sends the rows it keeps, in the order the page shows them; rows it no longer sends are
 deleted, rows with an id of this filing are updated in place (so the history shows a change, not a
 deletion and an addition), the others are added. Positions are counted within each 二级指标.
+
+Whatever sends them, rows are bounded as the kind's table says: at most ``max_rows`` rows with content,
+each text at most its column's ``max_length``; more is refused, nothing is written.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from indicators.models import Indicator, Level2Category
 from indicators.taxonomy import is_not_applicable
 from indicators.values import value_parts
+from projects.kinds.base import IndicatorTable, length_problem
 from projects.models import Filing
 from projects.services.writing import FilingError, delete_with_history
 
@@ -106,13 +110,27 @@ def _category_positions(rows: list[RowInput], existing: dict[int, Indicator]) ->
     return list(range(1, len(rows) + 1))
 
 
+def check_rows(rows: list[tuple[RowInput, Level2Category]], table: IndicatorTable) -> None:
+    """Raises FilingError, naming the row and column, for rows the kind's table cannot hold."""
+    if len(rows) > table.max_rows:
+        raise FilingError(f"指标表最多 {table.max_rows} 行，本次保存有 {len(rows)} 行")
+    for number, (row, category) in enumerate(rows, start=1):
+        if row.not_applicable:
+            continue  # stored as 不适用, whatever was typed
+        for column in table.columns:
+            if problem := length_problem(getattr(row, column.name, "").strip(), column.max_length, column.label):
+                raise FilingError(f"指标表第 {number} 行（{category.name}指标）：{problem}")
+
+
 def save_rows(*, filing: Filing, rows: list[RowInput], user: User | None, when: datetime) -> None:
     categories = {
         c.pk: c for c in Level2Category.objects.select_related("parent").filter(parent__template=filing.template_id)
     }
-    columns = tuple(column.name for column in filing.form_kind.indicators.columns)
-    existing = {row.pk: row for row in filing.indicators.all()}
+    table = filing.form_kind.indicators
+    columns = tuple(column.name for column in table.columns)
     ordered = _ordered_rows(rows, categories)
+    check_rows(ordered, table)
+    existing = {row.pk: row for row in filing.indicators.all()}
     created: list[Indicator] = []
     updated: list[Indicator] = []
     kept: set[int] = set()

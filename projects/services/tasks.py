@@ -1,7 +1,8 @@
 """Saving the 部门整体 form's 年度主要任务 as a person arranged them (see ``services.rows``).
 
 The 合计 row is what the form printed; a person who leaves it blank gets the sum of the tasks, and
-the filing checks report a 合计 that differs from the sum.
+the filing checks report a 合计 that differs from the sum. Tasks are bounded as the kind's table says
+(how many, how long each text, amounts that can be stored); more is refused, nothing is written.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from projects.kinds.base import FormKind
+from projects.kinds.base import FormKind, TaskTable, amount_problem, length_problem
 from projects.kinds.overall import OverallTask
 from projects.models import Filing
-from projects.services.writing import delete_with_history
+from projects.services.writing import FilingError, delete_with_history
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -80,12 +81,33 @@ def totals_or_sums(kind: FormKind, totals: Mapping[str, Any], tasks: Sequence[Ta
     return values
 
 
+def check_tasks(tasks: list[TaskInput], table: TaskTable) -> None:
+    """Raises FilingError, naming the task and column, for tasks the kind's table cannot hold."""
+    if len(tasks) > table.max_rows:
+        raise FilingError(f"{table.title}最多 {table.max_rows} 项，本次保存有 {len(tasks)} 项")
+    for number, task in enumerate(tasks, start=1):
+        for column in table.columns:
+            value = getattr(task, column.name, None)
+            problem: str | None
+            if column.amount and value is not None and value < 0:
+                problem = f"{column.label}不能为负数"
+            elif column.amount:
+                problem = amount_problem(value, "元", column.label) if value is not None else None
+            else:
+                problem = length_problem((value or "").strip(), column.max_length, column.label)
+            if problem:
+                raise FilingError(f"{table.title}第 {number} 项：{problem}")
+
+
 def save_tasks(*, filing: Filing, tasks: list[TaskInput], user: User | None, when: datetime) -> None:
+    tasks = [task for task in tasks if not task.is_empty()]
+    if filing.form_kind.tasks is not None:
+        check_tasks(tasks, filing.form_kind.tasks)
     existing = {task.pk: task for task in filing.tasks.all()}
     created: list[OverallTask] = []
     updated: list[OverallTask] = []
     kept: set[int] = set()
-    for position, task in enumerate((task for task in tasks if not task.is_empty()), start=1):
+    for position, task in enumerate(tasks, start=1):
         values = {
             "position": position,
             "name": task.name.strip(),

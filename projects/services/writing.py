@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, models, router, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
@@ -105,19 +105,70 @@ def claim_version(*, filing: Filing, version: int) -> None:
     filing.version = version + 1
 
 
-def _stale_message(filing: Filing) -> tuple[str, int]:
+class _Unclaimed(Exception):
+    """Some filing of a claim had moved on: undo the others."""
+
+
+def claim_versions(*, versions: Mapping[int, int]) -> None:
+    """``claim_version`` for every filing a write changes at once (an import), ``versions`` by filing id:
+    one statement for all of them, all or none. Raises a FilingError naming each filing that someone
+    else saved, submitted or deleted since its version was read; nothing is claimed then."""
+    if not versions:
+        return
+    condition = Q()
+    for pk, version in versions.items():
+        condition |= Q(pk=pk, version=version)
+    try:
+        with transaction.atomic():
+            claimed = Filing.objects.filter(condition, status__in=list(EDITABLE_STATUSES)).update(
+                version=F("version") + 1, updated_at=timezone.now()
+            )
+            if claimed != len(versions):
+                raise _Unclaimed
+    except _Unclaimed:
+        raise FilingError(_moved_on_message(versions)) from None
+
+
+def _moved_on_message(versions: Mapping[int, int]) -> str:
+    current = {f.pk: f for f in Filing.objects.filter(pk__in=list(versions)).select_related("department")}
+    reasons = []
+    for pk, version in versions.items():
+        filing = current.get(pk)
+        if filing is None:
+            reasons.append(f"编号 {pk} 的申报表已被删除")
+        elif not filing.is_editable:
+            reasons.append(f"{filing.title} 当前状态为“{filing.get_status_display()}”，不能修改")
+        elif filing.version != version:
+            reasons.append(f"{filing.title} 已由{last_saved_by(filing) or '他人'}保存（现为第 {filing.version} 版）")
+    listed = "；".join(reasons[:10]) + ("等" if len(reasons) > 10 else "")
+    return f"在读取之后，以下申报表已被他人修改，本次没有写入任何数据，请核对后重新导入：{listed}"
+
+
+def last_saved_by(filing: Filing) -> str:
+    """Who saved the filing last and when: ``王填报于2024-05-01 10:00``; blank if no record says."""
     latest = Filing.history.filter(id=filing.pk).select_related("history_user").order_by("-history_date").first()
+    if latest is None:
+        return ""
+    user = latest.history_user
+    name = (user.get_full_name() or user.username) if user is not None else "他人"
+    return f"{name}于{timezone.localtime(latest.history_date):%Y-%m-%d %H:%M}"
+
+
+def _stale_message(filing: Filing) -> tuple[str, int]:
     current = Filing.objects.values_list("version", flat=True).get(pk=filing.pk)
-    who = ""
-    if latest is not None:
-        user = latest.history_user
-        name = (user.get_full_name() or user.username) if user is not None else "他人"
-        who = f"{name}于{timezone.localtime(latest.history_date):%Y-%m-%d %H:%M}"
+    who = last_saved_by(filing)
     message = (
         f"保存失败：在您打开本页之后，{who or '他人'}已保存了该申报表（现为第 {current} 版）。"
         "您的修改没有保存，仍保留在本页；请在新窗口查看最新版本，核对后再保存。"
     )
     return message, current
+
+
+def record_filing(filing: Filing, *, user: User | None, when: datetime) -> None:
+    """A history record of the filing as it stands, for a change made to its rows alone (whose claim
+    moved its version): the history shows the rows' records and this one as one change."""
+    stamp([filing], user=user, when=when)
+    Filing.history.bulk_history_create([filing], update=True, default_user=user, default_date=when)
 
 
 def delete_with_history(rows: list[Any], *, user: User | None, when: datetime) -> None:

@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from budgetperf.downloads import safe_filename
 from jobs.services import job_start
 from projects.admin_lists import IMPORT_PERMISSION
 from projects.forms import form_field
@@ -25,7 +26,8 @@ from projects.models import Department, Filing, Role
 from projects.selectors import department_filings, departments_for, filing_for, filings_for, is_administrator
 from projects.services.excel import CONTENT_TYPE, blank_template_workbook, filings_to_workbook
 from projects.services.excel_import import WorkbookImportError, workbook_import
-from projects.uploads import PendingUploadStorage
+from projects.services.previews import versions_as_json, versions_from_json
+from projects.uploads import PendingUploadStorage, UploadsUnavailable
 
 _PENDING = "excel_pending_imports"  # session key: token → the upload awaiting confirmation
 
@@ -106,7 +108,7 @@ class _SizeLimitHandler(FileUploadHandler):
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CONTENT_TYPE)
-    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    disposition = content_disposition_header(as_attachment=True, filename=safe_filename(filename))
     if disposition is not None:  # always, for an attachment
         response["Content-Disposition"] = disposition
     return response
@@ -215,10 +217,15 @@ def _workbook_upload(request, limiter: _SizeLimitHandler):
     except WorkbookImportError as error:
         return _home(request, upload_form=form, problems=error.problems, status=400)
     storage = PendingUploadStorage()
-    storage.save(data)
+    try:
+        storage.save(data)
+    except UploadsUnavailable as error:
+        messages.error(request, str(error))
+        return _home(request, upload_form=form, status=503)
     pending = request.session.get(_PENDING, {})
     token = storage.name
-    pending[token] = {"file_name": upload.name, "year": year}
+    # The confirmation is stored against the versions the preview read.
+    pending[token] = {"file_name": upload.name, "year": year, "versions": versions_as_json(preview.versions)}
     request.session[_PENDING] = pending
     return render(request, "projects/excel/preview.html", {"preview": preview, "token": token})
 
@@ -236,9 +243,13 @@ def workbook_confirm(request):
         messages.error(request, "没有待确认的导入，或该导入已经完成；请重新上传工作簿")
         return redirect("projects:excel_home")
     storage = PendingUploadStorage(name=token)
-    data = storage.read() if storage.claim() else None
+    try:
+        data = storage.read() if storage.claim() else None
+    except UploadsUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("projects:excel_home")
     if data is None:
-        messages.error(request, "待确认的文件已过期，请重新上传工作簿")
+        messages.error(request, storage.unavailable_message())
         return redirect("projects:excel_home")
     if len(data) > LARGE_IMPORT_BYTES:
         # The upload stays in the shared cache for the worker, which removes it once stored.
@@ -246,12 +257,23 @@ def workbook_confirm(request):
             kind="workbook_import",
             title=f"导入 {upload['file_name']}",
             key=f"workbook_import:{token}",
-            params={"token": token, "file_name": upload["file_name"], "year": upload["year"]},
+            params={
+                "token": token,
+                "file_name": upload["file_name"],
+                "year": upload["year"],
+                "versions": upload.get("versions"),
+            },
             user=request.user,
         )
         return redirect("jobs:job", pk=job.pk)
     try:
-        result = workbook_import(data=data, file_name=upload["file_name"], user=request.user, year=upload["year"])
+        result = workbook_import(
+            data=data,
+            file_name=upload["file_name"],
+            user=request.user,
+            year=upload["year"],
+            versions=versions_from_json(upload.get("versions")),
+        )
     except WorkbookImportError as error:
         return _home(request, problems=error.problems, status=400)
     finally:

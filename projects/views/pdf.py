@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 
+from budgetperf.downloads import safe_filename
 from jobs.services import job_start
 from projects.background import batch_filings
 from projects.forms import form_field
@@ -21,7 +22,9 @@ SMALL_BATCH = 10
 
 
 def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
+    return FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=safe_filename(filename), content_type=content_type
+    )
 
 
 @login_required

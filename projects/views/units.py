@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from budgetperf.downloads import safe_filename
 from projects import overview, selectors
 from projects.charts import bar_chart
 from projects.models import Role
@@ -85,7 +86,7 @@ def unit_year_pdf_view(request: HttpRequest, department_id: int, year: int) -> H
 def _attachment(summary: overview.UnitYear, extension: str) -> str:
     from urllib.parse import quote
 
-    name = f"{summary.department.name}_{summary.year}年度概览.{extension}"
+    name = safe_filename(f"{summary.department.name}_{summary.year}年度概览.{extension}")
     return f"attachment; filename*=UTF-8''{quote(name)}"
 
 

@@ -34,6 +34,7 @@ FORM = "\n".join(
         "一级指标\t二级指标\t三级指标\t指标值\t指标解释",
         "产出\t*数量\t服务次数\t≥3次\t考察次数",  # line 9
         "\t*时效\t完成时间\t2025年12月前\t按时完成",
+        "满意度\t*服务对象满意度\t群众满意度\t≥90%\t问卷调查",  # line 11: every form ends with 满意度
     ]
 )
 
@@ -756,6 +757,7 @@ def test_it_reads_amounts_exactly_and_a_new_project_from_a_small_form():
     assert rows(parsed) == [
         ("产出", "数量", "服务次数", "≥3次", "考察次数"),
         ("产出", "时效", "完成时间", "2025年12月前", "按时完成"),
+        ("满意度", "服务对象满意度", "群众满意度", "≥90%", "问卷调查"),
     ]
 
 
@@ -807,12 +809,12 @@ def test_it_ignores_notes_headings_and_contents_lines_around_forms():
     )
     (parsed,) = parse(text)
     assert parsed.line == 4
-    assert [r.name for r in parsed.indicators] == ["服务次数", "完成时间"]
+    assert [r.name for r in parsed.indicators] == ["服务次数", "完成时间", "群众满意度"]
 
 
 def test_it_reads_a_table_whose_header_row_is_missing():
     (parsed,) = parse(with_line(FORM, 8, ""))
-    assert len(parsed.indicators) == 2
+    assert len(parsed.indicators) == 3
 
 
 # --- bad input ---------------------------------------------------------------------------------
@@ -870,13 +872,13 @@ def test_a_row_whose_categories_contradict_each_other_is_refused():
 
 
 def test_a_new_first_level_category_without_its_second_level_is_refused():
-    assert error_of(FORM + "\n效益\t\t满意率\t≥90%\t解释").line == 11
+    assert error_of(FORM + "\n效益\t\t满意率\t≥90%\t解释").line == 12
 
 
 def test_two_forms_run_together_without_a_title_are_refused():
     second_header = "\n".join(FORM.split("\n")[1:3])
     error = error_of(FORM + "\n" + second_header)
-    assert error.line == 11
+    assert error.line == 12
     assert "表头字段「项目编码」" in str(error)
 
 

@@ -114,10 +114,17 @@ def test_a_filer_cannot_overwrite_another_departments_project_by_reusing_its_cod
         value_cell(sheet, "项目编码").value = futian.code
         value_cell(sheet, "预算年度").value = futian.fiscal_year
 
-    message = problems_of(edit_workbook(export(BAOAN_CODE), reuse_code), filer)
+    workbook = edit_workbook(export(BAOAN_CODE), reuse_code)
+    preview = workbook_import(data=workbook, file_name="申报表.xlsx", user=filer, dry_run=True)
+    message = problems_of(workbook, filer)
 
-    assert "单元格 B3" in message and "已由其他单位申报" in message
-    assert Filing.objects.get(pk=futian.pk).department == futian.department
+    # To the filer that project does not exist: a new one is previewed, and storing it is refused as
+    # the filing page refuses a taken code, without naming its unit or its state.
+    assert [change.created for change in preview.changes] == [True]
+    assert f"已有项目编码为 {futian.code} 的项目" in message
+    assert "福田" not in message and "其他单位" not in message and "草稿" not in message
+    stored = Filing.objects.get(pk=futian.pk)
+    assert (stored.department, stored.version, stored.name) == (futian.department, futian.version, futian.name)
 
 
 def test_a_submitted_project_is_not_overwritten(project, filer):

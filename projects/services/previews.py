@@ -1,0 +1,169 @@
+"""What an import would change, shown before anything is stored: the preview of a workbook upload
+(``excel_import``) and of the admin's text import, form by form, field by field and row by row.
+
+A preview also remembers the version of every stored filing it read. The confirmation is stored
+against those versions (``imports.store_filings``), so a filing saved by someone else between the
+preview and the confirmation is never overwritten by what the preview did not show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from projects.kinds import kind_named
+from projects.models import Filing
+from projects.parsers.filing import ParsedFiling
+from projects.services.imports import (
+    Key,
+    SourceFile,
+    existing_filings,
+    incoming_forms,
+    parse_sources,
+    store_filings,
+    unsaved_filings,
+    visible_to_filer,
+)
+from projects.services.snapshots import FieldChange, RowChange, TaskChange, filing_diff, filing_snapshot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+@dataclass
+class FilingChange:
+    """What storing one form would do to the filing its key finds: create it, change it, or nothing.
+
+    ``place`` says where the form is: a workbook's sheet, or a text file and line.
+    """
+
+    place: str
+    kind: str
+    year: int
+    year_source: str
+    code: str
+    name: str
+    department: str
+    created: bool
+    fields: list[FieldChange] = field(default_factory=list)
+    rows: list[RowChange] = field(default_factory=list)
+    tasks: list[TaskChange] = field(default_factory=list)
+
+    @property
+    def sheet(self) -> str:
+        """The place, as the workbook preview names its column (工作表)."""
+        return self.place
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.created and not self.fields and not self.rows and not self.tasks
+
+    @property
+    def kind_name(self) -> str:
+        return kind_named(self.kind).short_name
+
+
+def versions_as_json(versions: Mapping[int, int]) -> dict[str, int]:
+    """A preview's versions as a session or a job keeps them (JSON, whose keys are text)."""
+    return {str(pk): version for pk, version in versions.items()}
+
+
+def versions_from_json(kept: Mapping[str, int] | None) -> dict[int, int] | None:
+    """The versions ``versions_as_json`` kept; None when none were (the filings are then claimed at
+    the version the confirmation reads)."""
+    return None if kept is None else {int(pk): int(version) for pk, version in kept.items()}
+
+
+def filing_changes(
+    forms: Mapping[Key, tuple[str, str, ParsedFiling]], existing: Mapping[Key, Filing]
+) -> list[FilingChange]:
+    """For each form by its key, with its place and where its year came from, what storing it would
+    change in the filing ``existing`` holds under that key (a filing not there would be created)."""
+    before = {key: filing_snapshot(filing) for key, filing in existing.items()}
+    unsaved = unsaved_filings(filings={key: form for key, (_, _, form) in forms.items()})
+    changes = []
+    for key, (place, year_source, _) in forms.items():
+        after = filing_snapshot(unsaved[key].filing, unsaved[key].rows, unsaved[key].tasks, header=unsaved[key].header)
+        new = after["fields"]
+        change = FilingChange(
+            place=place,
+            kind=key[0],
+            year=key[1],
+            year_source=year_source,
+            code=new.get("code", ""),
+            name=new.get("name", ""),
+            department=new.get("department", ""),
+            created=key not in before,
+        )
+        if not change.created:
+            diff = filing_diff(before[key], after)
+            change.fields, change.rows, change.tasks = diff.fields, diff.rows, diff.tasks
+        changes.append(change)
+    return changes
+
+
+def hidden_keys(keys: Iterable[Key], visible: Mapping[Key, Filing]) -> set[Key]:
+    """The keys among ``keys`` taken by a filing the importer may not see. A preview answers for them
+    as for any new filing and leaves them out of its trial store, which would refuse them and so tell
+    that they exist; the confirmation is refused as any new filing with a taken code is."""
+    wanted = set(keys) - set(visible)
+    return set(existing_filings(wanted)) if wanted else set()
+
+
+def without(parsed: dict[str, list[ParsedFiling]], forms: Iterable[ParsedFiling]) -> dict[str, list[ParsedFiling]]:
+    """``parsed`` without ``forms``."""
+    left_out = {id(form) for form in forms}
+    return {name: [form for form in found if id(form) not in left_out] for name, found in parsed.items()}
+
+
+@dataclass
+class TextImport:
+    """What a text import would do (its preview) or did, form by form, and the versions of the stored
+    filings it read, which its confirmation is stored against."""
+
+    changes: list[FilingChange]
+    skipped: dict[str, tuple[int, list[str]]]
+    versions: dict[int, int]
+    stored: bool
+
+    @property
+    def created(self) -> list[FilingChange]:
+        return [c for c in self.changes if c.created]
+
+    @property
+    def updated(self) -> list[FilingChange]:
+        return [c for c in self.changes if not c.created and not c.unchanged]
+
+    @property
+    def unchanged(self) -> list[FilingChange]:
+        return [c for c in self.changes if c.unchanged]
+
+
+def text_import(
+    *,
+    sources: list[SourceFile],
+    user: User,
+    year: int | None = None,
+    dry_run: bool = False,
+    versions: Mapping[int, int] | None = None,
+) -> TextImport:
+    """A person's import of filings in the published text layout: with ``dry_run`` what it would
+    create and change (stored and rolled back, so that it refuses whatever storing would); otherwise
+    stored, against the ``versions`` its preview read. Raises FilingImportError, having written nothing."""
+    texts = parse_sources(sources)
+    parsed = {name: text.filings for name, text in texts.items()}
+    incoming, years = incoming_forms(parsed, year)
+    existing = visible_to_filer(existing_filings(incoming), user)
+    places = {key: (f"{source} 第{form.line}行", years[source][1], form) for key, (source, form) in incoming.items()}
+    changes = filing_changes(places, existing)
+    hidden = [incoming[key][1] for key in hidden_keys(incoming, existing)] if dry_run else []
+    with transaction.atomic():
+        store_filings(parsed=without(parsed, hidden), year=year, user=user, versions=versions)
+        if dry_run:
+            transaction.set_rollback(True)
+    skipped = {name: (text.skipped_lines, text.skipped_headings) for name, text in texts.items()}
+    read = {filing.pk: filing.version for filing in existing.values()}
+    return TextImport(changes, skipped, read, stored=not dry_run)
