@@ -137,6 +137,8 @@ TRUSTED_PROXY_COUNT = env_int("BUDGETPERF_TRUSTED_PROXIES", 0)
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Our own translations first: they correct django-import-export's Chinese (locale/zh_Hans).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -264,6 +266,9 @@ CACHES: dict[str, dict[str, Any]] = {
 # After a project changes, its department's PDFs are rendered in the background, so that an export
 # finds them in the cache (projects/services/prerender.py).
 PDF_PRERENDER = env_bool("BUDGETPERF_PDF_PRERENDER", default=True)
+# Laying out one form may take this long at most (projects/printing/deadline.py); a form with every
+# text at its limit took 22 s on a busy 2-core machine. Below gunicorn's timeout, so that a runaway form is reported.
+PDF_SECONDS_PER_FORM = env_int("BUDGETPERF_PDF_SECONDS_PER_FORM", 45)
 
 # Background work (jobs/): Django's task API, its queue in the database; workers run
 # ``manage.py db_worker``. A running job nobody has worked on for this long is taken for lost

@@ -11,6 +11,10 @@ accounts = [
     path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]
 
+# The admin speaks of this application, not of Django: every admin page's title, header and home.
+admin.site.site_header = admin.site.site_title = "预算绩效目标申报 管理"
+admin.site.index_title = "管理首页"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),

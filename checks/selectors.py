@@ -7,12 +7,16 @@ from projects.selectors import filings_for
 from projects.typing import AnyUser
 
 
-def filing_checks_for(user: AnyUser, *, year: int | None = None, errors_only: bool = False) -> QuerySet[FilingCheck]:
-    """The stored checks of the filings the user may see, most errors first."""
+def filing_checks_for(
+    user: AnyUser, *, year: int | None = None, department: int | None = None, errors_only: bool = False
+) -> QuerySet[FilingCheck]:
+    """The stored checks of the filings the user may see (of one unit, when given), most errors first."""
     filings = filings_for(user)
     if year:
         filings = filings.filter(fiscal_year=year)
-    checks = FilingCheck.objects.filter(filing__in=filings).select_related("filing__department")
+    if department:
+        filings = filings.filter(department_id=department)
+    checks = FilingCheck.objects.filter(filing__in=filings)
     if errors_only:
         checks = checks.filter(errors__gt=0)
-    return checks.order_by("-errors", "-warnings", "filing__code", "filing__name")
+    return checks.order_by("-errors", "-warnings", "filing__code", "filing__name", "filing__pk")

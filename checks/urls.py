@@ -6,4 +6,5 @@ app_name = "checks"
 
 urlpatterns = [
     path("", views.report, name="report"),
+    path("export.xlsx", views.report_export, name="report_export"),
 ]

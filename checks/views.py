@@ -1,34 +1,94 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 
+from checks.export import CONTENT_TYPE, ReportTooLong, check_report_workbook
 from checks.forms import ReportFilterForm
 from checks.registry import RULES_BY_ID
-from checks.report import totals_by_rule
+from checks.report import check_report
 from checks.selectors import filing_checks_for
+from projects.selectors import departments_for
+
+PAGE_SIZE = 50
+
+
+def _filters(request: HttpRequest) -> dict:
+    """The report's filters as asked for; what is wrong with them is said once, and left out."""
+    form = ReportFilterForm(request.GET, departments=departments_for(request.user))
+    year, department = form.chosen_year(), form.chosen_department()
+    if form.problem("year"):
+        messages.error(request, f"{form.problem('year')}；以下为全部年度的检查结果")
+    if form.problem("department"):
+        messages.error(request, f"{form.problem('department')}；以下为全部单位的检查结果")
+    rule_id = request.GET.get("rule", "")
+    only = "errors" if request.GET.get("only", "") == "errors" else ""
+    return {
+        "form": form,
+        "year": year or "",
+        "department": department or "",
+        "rule": RULES_BY_ID.get(rule_id),
+        "only": only,
+        "checks": filing_checks_for(request.user, year=year, department=department, errors_only=bool(only)),
+    }
+
+
+def _query(filters: dict, **changes) -> str:
+    """The query string of the filters in force (no page), with ``changes``; empty values left out."""
+    rule = filters["rule"]
+    values = {
+        "year": filters["year"],
+        "department": filters["department"],
+        "only": filters["only"],
+        "rule": rule.id if rule else "",
+        **changes,
+    }
+    return urlencode({name: value for name, value in values.items() if value not in ("", None)})
 
 
 @login_required
-def report(request):
-    """Totals by rule and the filings with findings, over what the user may see."""
-    form = ReportFilterForm(request.GET)
-    year = form.chosen_year()
-    if form.errors:
-        messages.error(request, f"{form.problem()}；以下为全部年度的检查结果")
-    rule_id = request.GET.get("rule", "")
-    only = request.GET.get("only", "")
-    checks = list(filing_checks_for(request.user, year=year, errors_only=only == "errors"))
-    findings = {check.pk: check.finding_list() for check in checks}
-    if rule_id in RULES_BY_ID:
-        checks = [check for check in checks if any(f.rule_id == rule_id for f in findings[check.pk])]
+def report(request: HttpRequest) -> HttpResponse:
+    """Totals by rule and the filings with findings, over what the user may see, a page at a time.
+
+    A fixed number of queries however many filings: the unit choices, then the checks with their
+    filings and units in one query (the totals need every filing's findings; the page is cut from them).
+    """
+    filters = _filters(request)
+    report = check_report(filters["checks"], rule=filters["rule"])
+    page = Paginator(report.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "checks/report.html",
         {
-            "checks": checks,
-            "totals": totals_by_rule(findings[check.pk] for check in checks),
-            "rule": RULES_BY_ID.get(rule_id),
-            "year": year or "",
-            "only": only if only == "errors" else "",
+            **filters,
+            "report": report,
+            "checks": [row.check for row in report.rows],
+            "totals": report.totals,
+            "page": page,
+            "query": _query(filters),
+            "rule_query": _query(filters, rule=""),
+            "departments": filters["form"].fields["department"].choices[1:],
         },
     )
+
+
+@login_required
+def report_export(request: HttpRequest) -> HttpResponse:
+    """The report as filtered, as a workbook: a row per filing, a row per finding, totals by rule."""
+    filters = _filters(request)
+    try:
+        data = check_report_workbook(checks=filters["checks"], rule=filters["rule"])
+    except ReportTooLong as too_long:
+        messages.error(request, str(too_long))
+        query = _query(filters)
+        return redirect(f"{reverse('checks:report')}?{query}" if query else reverse("checks:report"))
+    filename = f"申报表检查报告 {timezone.localdate():%Y-%m-%d}.xlsx"
+    response = HttpResponse(data, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or ""
+    return response

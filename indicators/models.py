@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from indicators.taxonomy import Level1Spec, Level2Spec, TemplateSpec, Vocabulary
 from indicators.values import KIND_LABELS, value_parts
+from projects.kinds.base import CELL_TEXT, length_limits
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -116,7 +117,7 @@ class Indicator(models.Model):
     position = models.PositiveSmallIntegerField("顺序", default=0)
     name = models.CharField("三级指标", max_length=2000, blank=True)
     value = models.CharField("指标值", max_length=200, blank=True)
-    explanation = models.TextField("指标解释", blank=True)
+    explanation = models.TextField("指标解释", max_length=CELL_TEXT, blank=True)
     not_applicable = models.BooleanField("不适用", default=False)
     # The value as indicators.values.parse_value reads it: ≥90% → quantity ≥ 90 %;
     # 2023年12月前 → deadline ≤ 2023-12-31; 显著 → qualitative. Stored for queries and display.
@@ -138,6 +139,7 @@ class Indicator(models.Model):
         verbose_name = verbose_name_plural = "三级指标"
         ordering = ["filing", "category__parent__order", "category__order", "position"]
         indexes = [models.Index(fields=["filing", "position"])]
+        constraints = length_limits("indicator", {"explanation": CELL_TEXT})
 
     def __str__(self):
         return self.name or "不适用"

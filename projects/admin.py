@@ -11,6 +11,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -34,6 +36,7 @@ from projects.models import (
     Status,
     Transition,
 )
+from projects.parsers.text import TextDecodeError, decode_text
 from projects.resources import RESOURCES, IndicatorResource
 from projects.services.accounts import assignment_grant
 from projects.services.changes import filings_changed
@@ -210,14 +213,18 @@ class FilingUploadForm(forms.Form):
         return upload
 
 
-def _refusal(filing_id: int, opened: int | None) -> str:
-    """Why a change page opened on version ``opened`` of the filing may not be saved now; blank if it may."""
+def _refusal(filing_id: int, opened: int | None, *, opened_on_it: bool = True) -> str:
+    """Why a change page opened on version ``opened`` of the filing may not be saved now; blank if it
+    may. A page ``opened_on_it`` (a change page of the filing or of one of its rows) must say which
+    version it was opened on: without it, a save could not be told from a stale one."""
     current = Filing.objects.filter(pk=filing_id).values_list("version", "status").first()
     if current is None:
         return "保存失败：该申报表已被删除。"
     version, status = current
     if status not in EDITABLE_STATUSES:
         return f"保存失败：申报表当前状态为“{Status(status).label}”，只有草稿和已退回的申报表可以修改。"
+    if opened is None and opened_on_it:
+        return "保存失败：页面缺少打开时的版本号，无法确认期间没有他人保存。请刷新页面后再修改。"
     if opened is not None and opened != version:
         return f"保存失败：在您打开本页之后，该申报表已被他人保存（现为第 {version} 版）。请刷新页面核对后再修改。"
     return ""
@@ -240,6 +247,12 @@ class FilingAdminForm(forms.ModelForm):
         return cleaned
 
 
+def _cut(text: str, length: int):
+    """A list cell of at most ``length`` characters; the whole text on hover when it was cut."""
+    cut = Truncator(text).chars(length, truncate="…")
+    return text if cut == text else format_html('<span title="{}">{}</span>', text, cut)
+
+
 class FilingAdmin(_VersionCheckedChanges, ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     """One kind's filings (through its proxy model): the filing, its header, its rows and tasks.
 
@@ -251,7 +264,10 @@ class FilingAdmin(_VersionCheckedChanges, ListImportExportMixin, ImportExportMod
 
     kind: str
     form = FilingAdminForm
-    list_display = ["code", "name", "department", "fiscal_year", "status"]
+    # Short columns, long names cut with the whole name on hover: the list fits a 1366 px screen beside
+    # the admin's menu and filters (tests/browser/test_admin_fits.py).
+    list_display = ["code", "short_name", "unit", "year", "status"]
+    list_per_page = 50
     list_filter = ["fiscal_year", "status", ("department", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name", "department__name"]
     list_select_related = ["department"]
@@ -262,6 +278,18 @@ class FilingAdmin(_VersionCheckedChanges, ListImportExportMixin, ImportExportMod
 
     def get_fields(self, request, obj=None):
         return [*self.fields, *self.readonly_fields]
+
+    @admin.display(description="名称", ordering="name")
+    def short_name(self, obj):
+        return _cut(obj.name, 16)
+
+    @admin.display(description="填报单位", ordering="department__name")
+    def unit(self, obj):
+        return _cut(obj.department.name, 14)
+
+    @admin.display(description="年度", ordering="fiscal_year")
+    def year(self, obj):
+        return obj.fiscal_year
 
     def get_queryset(self, request):
         # The admin shows staff only the filings of their units, like every other page.
@@ -353,12 +381,12 @@ class FilingAdmin(_VersionCheckedChanges, ListImportExportMixin, ImportExportMod
             upload, year = form.cleaned_data["files"], form.cleaned_data["year"]
             data = upload.read()
             try:
-                source = SourceFile(upload.name, data.decode("utf-8-sig"))
+                source = SourceFile(upload.name, decode_text(data, upload.name))
                 preview = text_import(sources=[source], year=year, user=request.user, dry_run=True)
                 storage = PendingUploadStorage()
                 storage.save(data)
-            except UnicodeDecodeError:
-                form.add_error("files", f"{upload.name}：不是 UTF-8 编码的文本文件")
+            except TextDecodeError as error:
+                form.add_error("files", str(error))
             except FilingImportError as error:
                 form.add_error("files", str(error))
             except UploadsUnavailable as error:
@@ -400,7 +428,7 @@ class FilingAdmin(_VersionCheckedChanges, ListImportExportMixin, ImportExportMod
         name = upload["file_name"]
         try:
             result = text_import(
-                sources=[SourceFile(name, data.decode("utf-8-sig"))],
+                sources=[SourceFile(name, decode_text(data, name))],
                 year=upload["year"],
                 user=request.user,
                 versions=versions_from_json(upload["versions"]),
@@ -433,7 +461,6 @@ def _header_inline(model: type) -> type[admin.StackedInline]:
 @admin.register(ProjectFiling)
 class ProjectFilingAdmin(FilingAdmin):
     kind = "project"
-    list_display = ["code", "name", "department", "fiscal_year", "status"]
     list_filter = [*FilingAdmin.list_filter, "project_header__project_type"]
     inlines = [_header_inline(ProjectHeader), IndicatorInline]
     resource_classes = [RESOURCES["project"]]
@@ -442,7 +469,7 @@ class ProjectFilingAdmin(FilingAdmin):
 @admin.register(ProgramFiling)
 class ProgramFilingAdmin(FilingAdmin):
     kind = "program"
-    list_display = ["name", "department", "fiscal_year", "status"]
+    list_display = ["short_name", "unit", "year", "status"]
     inlines = [_header_inline(ProgramHeader), IndicatorInline]
     resource_classes = [RESOURCES["program"]]
 
@@ -450,7 +477,7 @@ class ProgramFilingAdmin(FilingAdmin):
 @admin.register(OverallFiling)
 class OverallFilingAdmin(FilingAdmin):
     kind = "overall"
-    list_display = ["department", "fiscal_year", "status"]
+    list_display = ["unit", "year", "status"]
     inlines = [_header_inline(OverallHeader), TaskInline, IndicatorInline]
     resource_classes = [RESOURCES["overall"]]
 
@@ -472,7 +499,7 @@ class IndicatorAdminForm(forms.ModelForm):
         filing = self.instance.filing if self.instance.pk is not None else cleaned.get("filing")
         if filing is None:
             return cleaned
-        if refusal := _refusal(filing.pk, cleaned.get("opened_version")):
+        if refusal := _refusal(filing.pk, cleaned.get("opened_version"), opened_on_it=self.instance.pk is not None):
             raise forms.ValidationError(refusal)
         category = cleaned.get("category")
         if category is not None and category.parent.template_id != filing.template_id:

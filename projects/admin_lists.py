@@ -7,9 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from import_export.admin import ImportExportMixin
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
+from budgetperf.downloads import safe_filename
+from projects.models import Department
+from projects.parsers.text import TextDecodeError
 from projects.parsers.workbook_guard import WorkbookRejected
 from projects.resources import LIST_FORMATS, ListTooLong
 from projects.services.previews import versions_as_json, versions_from_json
@@ -29,10 +34,52 @@ class ListImportForm(ImportForm):
         return upload
 
 
+class ListExportForm(SelectableFieldsExportForm):
+    """The export page's check boxes labelled with the columns the file will have (预算年度), not the
+    library's "Fiscal Year (预算年度)" made from attribute names."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        for resource in resources:
+            columns = resource().fields
+            for name in resource().get_export_order():
+                self.fields[self.create_boolean_field_name(resource, name)].label = columns[name].column_name
+
+
 class ListImportExportMixin(ImportExportMixin):
     import_form_class = ListImportForm
+    export_form_class = ListExportForm
     formats = LIST_FORMATS
     import_error_display = ("message", "row")
+    # CSV with a BOM: Excel on Chinese Windows reads a CSV without one as GBK, and shows UTF-8 garbled.
+    to_encoding = "utf-8-sig"
+
+    def get_export_filename(self, request, queryset, file_format):
+        """What the list holds, in Chinese: 二级项目 2023年度 某单位（导出于 2026-12-07）.csv."""
+        parts = [str(self.model._meta.verbose_name_plural)]
+        filters = request.GET
+        year = filters.get("fiscal_year__exact") or filters.get("filing__fiscal_year__exact")
+        if year and year.isdigit():
+            parts.append(f"{year}年度")
+        unit = filters.get("department__id__exact")
+        if unit and unit.isdigit() and (department := Department.objects.filter(pk=unit).first()) is not None:
+            parts.append(department.name)
+        stem = " ".join(parts) + f"（导出于 {timezone.localdate():%Y-%m-%d}）"
+        return safe_filename(f"{stem}.{file_format.get_extension()}")
+
+    def export_action(self, request):
+        # The library writes the name into the header as is, which garbles a Chinese one; this is
+        # the header browsers read (RFC 6266, with the name encoded as UTF-8).
+        response = super().export_action(request)
+        if response.has_header("Content-Disposition"):
+            formats = self.get_export_formats()
+            try:
+                file_format = formats[int(request.POST.get("format", ""))]()
+            except (ValueError, IndexError):
+                return response
+            name = self.get_export_filename(request, None, file_format)
+            response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+        return response
 
     def has_import_permission(self, request):
         return request.user.has_perm(IMPORT_PERMISSION)
@@ -83,7 +130,7 @@ class ListImportExportMixin(ImportExportMixin):
         return f"{self.model._meta.label_lower}:{name}"
 
     def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, WorkbookRejected | ListTooLong):
+        if isinstance(e, WorkbookRejected | ListTooLong | TextDecodeError):
             form.add_error("import_file", str(e))
         else:
             form.add_error("import_file", f"无法读取文件（{type(e).__name__}），请确认文件格式与所选格式一致")

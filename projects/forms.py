@@ -15,9 +15,11 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db.models import Case, F, Q, QuerySet
 from django.forms.formsets import DELETION_FIELD_NAME
+from django.utils import timezone
 
 from indicators.values import decimal_places
 from projects import selectors
+from projects.choices import filing_years, project_types
 from projects.kinds import all_kinds
 from projects.kinds.base import (
     AMOUNT_PLACES,
@@ -43,6 +45,7 @@ from projects.kinds.base import (
     excerpt,
 )
 from projects.models import AmountUnit, Department, Filing, Status, in_yuan
+from projects.search import search_filings
 from projects.services.rows import RowInput
 from projects.services.tasks import TaskInput
 from projects.typing import AnyUser
@@ -76,7 +79,14 @@ class AmountField(forms.DecimalField):
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = value.translate(_FULL_WIDTH).replace(",", "").replace("，", "").replace(" ", "")
-        return super().to_python(value)
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:  # Django's "输入一个数字。" says neither which amount nor what is wrong
+            raise forms.ValidationError(
+                f"{self.label or '金额'}「{excerpt(str(value))}」不是数字：请只填写数字，不要带“万”“元”等文字"
+                "（金额单位在表头选择）",
+                code="invalid",
+            ) from None
 
     def validate(self, value: Any) -> None:
         super().validate(value)
@@ -93,6 +103,11 @@ class YesNoSelect(forms.NullBooleanSelect):
     def __init__(self, attrs: dict[str, Any] | None = None):
         super().__init__(attrs)
         self.choices = [("unknown", "请选择"), ("true", "是"), ("false", "否")]
+
+
+def next_budget_year() -> int:
+    """The year a new filing is for: budgets are drawn up and their targets filed the year before."""
+    return timezone.localdate().year + 1
 
 
 def _grouped(amount: Decimal | None) -> str:
@@ -173,8 +188,23 @@ class FilingHeaderForm(forms.Form):
                 label="金额单位", choices=AmountUnit.choices, initial=AmountUnit.WAN_YUAN, widget=forms.RadioSelect
             )
         self._scope_units(user)
+        for header_field in kind.required_fields:
+            if header_field.name in self.fields:
+                self.fields[header_field.name].widget.attrs["aria-required"] = "true"
         if filing is not None and not self.is_bound:
             self._fill(filing)
+        elif filing is None and not self.is_bound:
+            self._suggest()
+
+    def _suggest(self) -> None:
+        """A new filing is for the next budget year, and for the unit when there is only one to choose."""
+        if "fiscal_year" in self.fields:
+            self.initial.setdefault("fiscal_year", next_budget_year())
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField) and isinstance(self.kind.field(name).type, Unit):
+                only = list(field.queryset.all()[:2]) if field.queryset is not None else []
+                if len(only) == 1:
+                    self.initial.setdefault(name, only[0].pk)
 
     def _scope_units(self, user: AnyUser) -> None:
         own = selectors.filing_departments_for(user)
@@ -237,6 +267,8 @@ class FilingHeaderForm(forms.Form):
         return {
             "name": name,
             "label": label,
+            # What the label's bracket says (长期目标: 跨度多年的项目需填); amounts show their unit beside the input.
+            "remark": "" if header_field.is_amount else header_field.label[len(header_field.plain_label) :],
             "field": self[name] if name in self.fields else None,
             "shown": _shown_value(self.filing, name),
             "required": header_field.required,
@@ -299,6 +331,7 @@ def _limit(field: forms.Field, column: Column) -> None:
     """Gives a text field the label and the length limit of the kind's column."""
     assert isinstance(field, forms.CharField)
     field.label, field.max_length = column.label, column.max_length
+    field.widget.attrs["aria-label"] = column.label
     field.error_messages.update(_too_long(column.label))
     field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
     field.validators.append(MaxLengthValidator(column.max_length))
@@ -309,6 +342,10 @@ def _limited(form: forms.Form, columns: Sequence[Column]) -> None:
     for column in columns:
         if column.name in form.fields and not column.amount:
             _limit(form.fields[column.name], column)
+    # A row's inputs have no <label> of their own (the column heading says it): name them for screen readers.
+    for field in form.fields.values():
+        if not field.widget.is_hidden:
+            field.widget.attrs.setdefault("aria-label", str(field.label))
 
 
 class IndicatorRowForm(forms.Form):
@@ -350,7 +387,12 @@ class IndicatorRowForm(forms.Form):
 
 
 class BaseRowFormSet(forms.BaseFormSet):
-    """The rows of one filing; at most ``max_rows`` rows with content (blank rows do not count)."""
+    """The rows of one filing; at most ``max_rows`` rows with content (blank rows do not count).
+
+    A row is deleted with its ✕ button, which sets the hidden DELETE input: a checkbox there would be
+    an unlabelled stop for the keyboard that deletes the row silently."""
+
+    deletion_widget = forms.HiddenInput
 
     def __init__(self, *args: Any, columns: Sequence[Column] = (), max_rows: int = MAX_ROWS, **kwargs: Any):
         self.columns = tuple(columns)
@@ -371,6 +413,13 @@ class BaseRowFormSet(forms.BaseFormSet):
 
     def rows(self) -> list[RowInput]:
         """The rows kept on the page, in the order the filer arranged them."""
+        return [row for row, _ in self._kept_rows()]
+
+    def kept_forms(self) -> list[forms.Form]:
+        """The forms of ``rows()``, in the same order: ``rows()[i]`` came from ``kept_forms()[i]``."""
+        return [form for _, form in self._kept_rows()]
+
+    def _kept_rows(self) -> list[tuple[RowInput, forms.Form]]:
         kept = []
         for index, form in enumerate(self.forms):
             if self.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME):
@@ -378,21 +427,16 @@ class BaseRowFormSet(forms.BaseFormSet):
             data = form.cleaned_data
             if not data:
                 continue
-            kept.append(
-                (
-                    data.get("position") or 10_000 + index,
-                    index,
-                    RowInput(
-                        category_id=data["category"],
-                        name=data.get("name") or "",
-                        value=data.get("value") or "",
-                        explanation=data.get("explanation") or "",
-                        not_applicable=bool(data.get("not_applicable")),
-                        id=data.get("id"),
-                    ),
-                )
+            row = RowInput(
+                category_id=data["category"],
+                name=data.get("name") or "",
+                value=data.get("value") or "",
+                explanation=data.get("explanation") or "",
+                not_applicable=bool(data.get("not_applicable")),
+                id=data.get("id"),
             )
-        return [row for _, _, row in sorted(kept, key=lambda item: item[:2])]
+            kept.append((data.get("position") or 10_000 + index, index, row, form))
+        return [(row, form) for _, _, row, form in sorted(kept, key=lambda item: item[:2])]
 
 
 def _kept(formset: forms.BaseFormSet, form: forms.Form) -> bool:
@@ -478,7 +522,9 @@ _AMOUNTS = ("total_amount", "fiscal_amount", "other_amount")
 
 class BaseTaskFormSet(forms.BaseFormSet):
     """The tasks of one filing; at most ``max_rows`` of them, each amount storable in the unit the page
-    chose (the header form's ``amount_unit``, posted with the same data)."""
+    chose (the header form's ``amount_unit``, posted with the same data). Deleted as the rows are."""
+
+    deletion_widget = forms.HiddenInput
 
     def __init__(self, *args: Any, columns: Sequence[Column] = (), max_rows: int = MAX_TASKS, **kwargs: Any):
         self.columns = tuple(columns)
@@ -591,27 +637,24 @@ class FilingFilterForm(forms.Form):
     project_type = forms.ChoiceField(label="项目类型", required=False)
     sort = forms.CharField(label="排序", required=False, widget=forms.HiddenInput)
 
-    # How the list is ordered, after the chosen column: the latest year first, then by unit and code.
-    LIST_ORDER = ("-fiscal_year", "department__name", "code", "name", "pk")
+    # How the list is ordered, after the chosen column: the latest year first, then unit by unit, by code
+    # and name. The order of an index (Filing.Meta), so that a page of the unsorted list is read from
+    # it whatever the number of filings; units in the order they were added (the 填报单位 column sorts
+    # them by name).
+    LIST_ORDER = ("-fiscal_year", "department_id", "code", "name", "pk")
 
     def __init__(
         self,
         *args: Any,
-        filings: QuerySet[Filing],
+        kind: str,
         departments: QuerySet[Department],
         sorts: Mapping[str, Sequence[F | Case]] | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self.sorts = sorts or {}
-        years = filings.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
-        types = (
-            filings.exclude(project_header__project_type="")
-            .exclude(project_header__project_type__isnull=True)
-            .order_by("project_header__project_type")
-            .values_list("project_header__project_type", flat=True)
-            .distinct()
-        )
+        years = filing_years(kind)
+        types = project_types() if kind == "project" else []
         form_field(self, "year", forms.ChoiceField).choices = [("", "全部年度"), *((y, f"{y}年") for y in years)]
         form_field(self, "department", forms.ChoiceField).choices = [
             ("", "全部单位"),
@@ -625,7 +668,7 @@ class FilingFilterForm(forms.Form):
             return filings
         data = self.cleaned_data
         if data["q"]:
-            filings = filings.filter(Q(code__icontains=data["q"].strip()) | Q(name__icontains=data["q"].strip()))
+            filings = search_filings(filings, data["q"])
         if data["year"]:
             filings = filings.filter(fiscal_year=data["year"])
         if data["department"]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 class Note:
     message: str
     severity: str = "error"
+    rule_id: str = ""  # a check finding's rule, by which the page groups many of the same (checks.grouping)
+    subject: str = ""
 
 
 @dataclass
@@ -36,7 +38,12 @@ class Notes:
 def notes_from(items) -> Notes:
     notes = Notes()
     for item in items:
-        note = Note(item.message, getattr(item, "severity", "error") or "error")
+        note = Note(
+            item.message,
+            getattr(item, "severity", "error") or "error",
+            getattr(item, "rule_id", "") or "",
+            getattr(item, "subject", "") or "",
+        )
         notes.all.append(note)
         if getattr(item, "indicator_id", None) is not None:
             notes.rows[item.indicator_id].append(note)

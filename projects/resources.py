@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from difflib import SequenceMatcher
 from typing import Any
 
 import tablib
@@ -19,6 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from openpyxl import Workbook, load_workbook
@@ -41,8 +44,12 @@ from projects.kinds.base import (
     Years,
     YesNo,
     amount_problem,
+    excerpt,
+    format_amount,
+    read_number,
 )
 from projects.models import FILING_FIELDS, Department, Filing, normalise_unit_name
+from projects.parsers.text import decode_text
 from projects.parsers.workbook_guard import WorkbookLimits, WorkbookRejected, check_sheet_size, check_workbook_file
 from projects.selectors import is_administrator
 from projects.services.changes import filings_changed
@@ -89,6 +96,39 @@ class YesNoWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return {True: "是", False: "否"}.get(value, "")
+
+
+class AmountWidget(widgets.DecimalWidget):
+    """An amount in 元. Exported as a number (``coerce_to_string=False``), so that a workbook's cells can
+    be summed; read as people write numbers (``1,069.86``), and "40万" is refused naming its column."""
+
+    def __init__(self, label: str):
+        super().__init__(coerce_to_string=False)
+        self.label = label
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            return Decimal(str(value))
+        try:
+            return read_number("" if value is None else str(value))
+        except ValueError:
+            raise ValueError(
+                f"{self.label}「{excerpt(str(value))}」不是数字：请只填写以元为单位的数字（如 40 万元填 400000），"
+                "不要带“万”“元”等文字"
+            ) from None
+
+
+class YearWidget(widgets.IntegerWidget):
+    """A year, exported as a number."""
+
+    def __init__(self):
+        super().__init__(coerce_to_string=False)
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (ValueError, ArithmeticError):
+            raise ValueError(f"「{excerpt(str(value))}」不是年度，请填写四位数字的年份，如 2025") from None
 
 
 class TextWidget(widgets.CharWidget):
@@ -153,6 +193,8 @@ class _ScopedResource(resources.ModelResource):
         self.read_versions: dict[int, int] = {}
         self.claimed: set[int] = set()
         self.touched_filings: set[int] = set()
+        self.seen_rows: dict[tuple, int] = {}  # each row's identity → the first row that has it
+        self.row_number: int | None = None
         self.when = timezone.now()
         super().before_import(dataset, **kwargs)
 
@@ -164,7 +206,12 @@ class _ScopedResource(resources.ModelResource):
 
     def import_row(self, row, instance_loader, **kwargs):
         self.dry_run = bool(kwargs.get("dry_run"))
+        self.row_number = kwargs.get("row_number")
         return super().import_row(row, instance_loader, **kwargs)
+
+    @classmethod
+    def get_diff_class(cls):
+        return WholeValueDiff
 
     def import_instance(self, instance, row, **kwargs):
         try:
@@ -220,7 +267,14 @@ class _ScopedResource(resources.ModelResource):
         if not errors:
             errors = {name: [message] for name, message in self.row_scope_errors(instance).items()}
         if errors:
-            raise ValidationError(errors)
+            # Named by the file's columns (项目编码), as the person sees them, not by attribute (code).
+            raise ValidationError({self._column_of(name): messages for name, messages in errors.items()})
+
+    def _column_of(self, name: str) -> str:
+        for field_name, column in self.fields.items():
+            if name in (field_name, column.attribute):
+                return column.column_name or name
+        return name
 
     def clean_instance(self, instance, *, exclude: list[str], validate_unique: bool) -> None:
         instance.full_clean(exclude=exclude, validate_unique=validate_unique)
@@ -245,9 +299,9 @@ def _widget(header_field: HeaderField) -> widgets.Widget:
     if isinstance(header_field.type, Unit):
         return DepartmentWidget()
     if isinstance(header_field.type, Years | Year):
-        return widgets.IntegerWidget()
+        return YearWidget()
     if isinstance(header_field.type, Amount):
-        return widgets.DecimalWidget()
+        return AmountWidget(_column(header_field))
     if isinstance(header_field.type, YesNo):
         return YesNoWidget()
     return TextWidget()
@@ -294,11 +348,41 @@ class FilingResource(_ScopedResource):
 
     def row_scope_errors(self, instance) -> dict[str, str]:
         return (
-            _locked_error(instance.pk)
+            self._repeated_error(instance)
+            or _locked_error(instance.pk)
             or _scope_error(self.user, self.kind, instance)
             or _value_errors(self.kind, instance)
             or self._identity_error(instance)
         )
+
+    def import_instance(self, instance, row, **kwargs):
+        try:
+            super().import_instance(instance, row, **kwargs)
+        finally:
+            # Every row's filing, whether it changes or not (a row without changes is never validated).
+            if (key := self._identity_key(instance)) is not None:
+                self.seen_rows.setdefault(key, self.row_number or 0)
+
+    def _identity_key(self, instance) -> tuple | None:
+        values = [instance.fiscal_year, *(instance.value(name) for name in self.kind.identity)]
+        if any(value in (None, "") for value in values):
+            return None  # a missing part is reported as such
+        return tuple(getattr(value, "pk", value) for value in values)
+
+    def _repeated_error(self, instance) -> dict[str, str]:
+        """A second row for the same filing (the same 项目编码 and year, …): one message naming both rows,
+        instead of the second row silently overwriting the first."""
+        key = self._identity_key(instance)
+        first = self.seen_rows.get(key, 0) if key is not None else 0
+        if not first or first == self.row_number:
+            return {}
+        values = [instance.value(name) for name in self.kind.identity]
+        named = "、".join(
+            f"{self.kind.field(name).plain_label}「{getattr(value, 'name', value)}」"
+            for name, value in zip(self.kind.identity, values, strict=True)
+        )
+        field = self.kind.identity[-1] if self.kind.identity[0] == "department" else self.kind.identity[0]
+        return {field: f"{instance.fiscal_year} 年度{named}与第 {first} 行重复：同一张申报表在文件中只能有一行"}
 
     def _identity_error(self, instance) -> dict[str, str]:
         """A new row whose identity (项目编码 and year, …) another filing holds. If the importer may not
@@ -363,12 +447,61 @@ def _value_errors(kind: FormKind, instance: Filing) -> dict[str, str]:
     return errors
 
 
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    return format_amount(value) if isinstance(value, Decimal) else str(value)
+
+
+# Values up to this long are shown whole in the import preview when they change.
+_WHOLE_VALUE_CHARS = 40
+
+
+class WholeValueDiff(resources.Diff):
+    """The import preview's cells (``get_diff_class``): a changed amount, year or short value is shown
+    whole, the old one struck through above the new, since the library's character diff strikes single
+    digits inside an amount (10,698,600 → 10,700,000 read as "1069̶8̶6̶00"); amounts carry thousands
+    separators. Long text keeps the character diff of the changed passages."""
+
+    def as_html(self) -> list[SafeString]:
+        cells = []
+        for old, new in zip(self.left, self.right, strict=False):
+            before, after = _shown(old), _shown(new)
+            if self.new or before == after:
+                cells.append(conditional_escape(after))
+            elif not before:
+                cells.append(format_html("<ins>{}</ins>", after))
+            elif not after:
+                cells.append(format_html("<del>{}</del>", before))
+            elif len(before) <= _WHOLE_VALUE_CHARS and len(after) <= _WHOLE_VALUE_CHARS:
+                cells.append(format_html("<del>{}</del><br><ins>{}</ins>", before, after))
+            else:
+                cells.append(_passages(before, after))
+        return cells
+
+
+def _passages(before: str, after: str) -> SafeString:
+    """Long text with its changed passages struck through and inserted."""
+    parts = []
+    for op, old_start, old_end, new_start, new_end in SequenceMatcher(
+        None, before, after, autojunk=False
+    ).get_opcodes():
+        if op == "equal":
+            parts.append(conditional_escape(before[old_start:old_end]))
+            continue
+        if old_end > old_start:
+            parts.append(format_html("<del>{}</del>", before[old_start:old_end]))
+        if new_end > new_start:
+            parts.append(format_html("<ins>{}</ins>", after[new_start:new_end]))
+    return mark_safe("".join(parts))  # noqa: S308 — every part is escaped above
+
+
 def filing_resource(kind: FormKind) -> type[FilingResource]:
     """The list import/export resource of ``kind``: its year, its header fields, the unit the amounts
     were filed in, and its status (read only)."""
     attrs: dict[str, Any] = {
         "kind": kind,
-        "fiscal_year": fields.Field("fiscal_year", "预算年度", widgets.IntegerWidget()),
+        "fiscal_year": fields.Field("fiscal_year", "预算年度", YearWidget()),
     }
     names = ["fiscal_year"]
     for header_field in kind.header:
@@ -443,12 +576,12 @@ class IndicatorResource(_ScopedResource):
     """The 三级指标 rows of 二级 projects, keyed by 项目编码, 预算年度 and 顺序. (The rows of the 一级 and
     部门整体 forms are edited on their pages and in their workbooks.)"""
 
-    fiscal_year = fields.Field("filing__fiscal_year", "预算年度", readonly=True)
+    fiscal_year = fields.Field("filing__fiscal_year", "预算年度", YearWidget(), readonly=True)
     filing = fields.Field("filing", "项目编码", FilingWidget())
     filing_name = fields.Field("filing__name", "项目名称", readonly=True)
     level1 = fields.Field("category__parent__name", "一级指标", readonly=True)
     category = fields.Field("category", "二级指标", CategoryWidget())
-    position = fields.Field("position", "顺序", widgets.IntegerWidget())
+    position = fields.Field("position", "顺序", widgets.IntegerWidget(coerce_to_string=False))
     name = fields.Field("name", "三级指标", TextWidget())
     value = fields.Field("value", "指标值", TextWidget())
     explanation = fields.Field("explanation", "指标解释", TextWidget())
@@ -579,6 +712,9 @@ class SafeCSV(base_formats.CSV):
         return super().export_data(_each_cell(dataset, as_text_cell), **kwargs)
 
     def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            # Excel on Chinese Windows saves "CSV (逗号分隔)" in GBK: read UTF-8 (with or without BOM) or GB18030.
+            in_stream = decode_text(in_stream, "CSV 文件")
         dataset = super().create_dataset(in_stream, **kwargs)
         if len(dataset) > (limit := list_import_max_rows()):
             raise ListTooLong(len(dataset), limit)

@@ -17,8 +17,10 @@ from projects.typing import AnyUser
 ADMIN_GROUP = "管理员"
 FILER_GROUP = "填报人"
 REVIEWER_GROUP = "审核人"
-# Where is_administrator remembers its answer on the user object, an attribute no user type declares.
+# Where is_administrator and department_ids_for remember their answers on the user object (which
+# lives for one request), attributes no user type declares.
 REMEMBERED_ADMINISTRATOR = "_is_administrator"
+REMEMBERED_DEPARTMENTS = "_department_ids"
 
 
 def is_administrator(user: AnyUser) -> bool:
@@ -28,17 +30,41 @@ def is_administrator(user: AnyUser) -> bool:
     return bool(getattr(user, REMEMBERED_ADMINISTRATOR))
 
 
+def department_ids_for(user: AnyUser, *, role: str | None = None) -> list[int] | None:
+    """The ids of the departments the user holds a role over, with the units directly under them;
+    None for an administrator, who sees every unit.
+
+    Read once, as a list: the filings are then narrowed by ``department_id IN (…)``, which
+    PostgreSQL answers from the index on the department. Narrowed by a subquery with its ``OR``
+    instead, it reads every filing of the city.
+    """
+    if not user.is_authenticated:
+        return []
+    if is_administrator(user):
+        return None
+    units = _units_by_role(user)
+    wanted = units.get(role, set()) if role else set().union(*units.values())
+    return sorted(wanted)
+
+
+def _units_by_role(user: AnyUser) -> dict[str, set[int]]:
+    """For each role the user holds, the units assigned to them and those directly under them: one
+    query for every role, remembered on the user object (which lives for one request)."""
+    if not hasattr(user, REMEMBERED_DEPARTMENTS):
+        units: dict[str, set[int]] = {}
+        assigned = Assignment.objects.filter(user_id=user.pk or 0).values_list(
+            "role", "department_id", "department__children"
+        )
+        for role, department, child in assigned:
+            units.setdefault(role, set()).update(pk for pk in (department, child) if pk is not None)
+        setattr(user, REMEMBERED_DEPARTMENTS, units)
+    return getattr(user, REMEMBERED_DEPARTMENTS)
+
+
 def departments_for(user: AnyUser, *, role: str | None = None) -> QuerySet[Department]:
     """Departments the user holds a role over, with the units directly under them."""
-    if not user.is_authenticated:
-        return Department.objects.none()
-    if is_administrator(user):
-        return Department.objects.all()
-    assignments = Assignment.objects.filter(user=user)
-    if role:
-        assignments = assignments.filter(role=role)
-    assigned = assignments.values("department")
-    return Department.objects.filter(Q(pk__in=assigned) | Q(parent__in=assigned))
+    ids = department_ids_for(user, role=role)
+    return Department.objects.all() if ids is None else Department.objects.filter(pk__in=ids)
 
 
 def department_for(user: AnyUser, pk: int | str) -> Department:
@@ -58,7 +84,7 @@ def people_holding(role: str, department_id: int) -> QuerySet[User]:
 
 def filings_for(user: AnyUser, *, role: str | None = None, kind: str | None = None) -> QuerySet[Filing]:
     """Filings of every kind (or of ``kind``) of the units the user holds a role over."""
-    filings = Filing.objects.filter(department__in=departments_for(user, role=role))
+    filings = visible_filings(Filing.objects.all(), user, role=role)
     return filings.filter(kind=kind) if kind else filings
 
 
@@ -204,7 +230,8 @@ def review_queue_for(user: AnyUser, *, most_findings_first: bool = False, check:
 
 def visible_filings(queryset: QuerySet[Filing], user: AnyUser, *, role: str | None = None) -> QuerySet[Filing]:
     """Narrows any filing queryset (the admin's, with its own joins) to what the user may see."""
-    return queryset.filter(department__in=departments_for(user, role=role))
+    ids = department_ids_for(user, role=role)
+    return queryset if ids is None else queryset.filter(department_id__in=ids)
 
 
 def deciding_transitions(filings: Iterable[Filing]) -> dict[int, Transition]:

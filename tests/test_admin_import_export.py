@@ -251,7 +251,7 @@ def test_a_project_row_with_a_code_of_the_wrong_shape_is_invalid(project, admin_
 
     result = ProjectResource().import_data(dataset, dry_run=True, user=admin_user)
 
-    assert result.invalid_rows[0].error_dict == {"code": ["项目编码「4403062106」应为21位数字"]}
+    assert result.invalid_rows[0].error_dict == {"项目编码": ["项目编码「4403062106」应为21位数字"]}
 
 
 def test_departments_are_found_by_name_whatever_brackets_they_use(project, admin_user):

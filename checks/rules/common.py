@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from checks.filing import Filing
+
 # Counts of something bad, where an upper bound (≤) is the right way to write the target.
 BAD_THINGS = ("投诉", "事故", "差错", "故障", "错误", "逾期", "违规", "违法", "隐患", "失误", "退回")
 
@@ -20,3 +22,8 @@ def counts_bad_things(name: str) -> bool:
 
 def quoted(text: str) -> str:
     return f"“{text.strip()}”"
+
+
+def example_deadline(filing: Filing) -> str:
+    """A deadline to show as an example: the end of the filing's own budget year, never a fixed year."""
+    return f"{filing.fiscal_year}年12月31日前" if filing.fiscal_year else "12月31日前"

@@ -5,7 +5,7 @@ from datetime import date
 
 from checks.filing import Filing, Row
 from checks.findings import Note, error, warning
-from checks.rules.common import counts_bad_things, quoted
+from checks.rules.common import counts_bad_things, example_deadline, quoted
 from indicators.values import Kind
 
 # Names that make a percentage a timeliness rate (及时率, 按时完成比例).
@@ -52,13 +52,13 @@ def timeliness(filing: Filing) -> Iterator[Note]:
         elif parsed.kind == Kind.QUALITATIVE:
             yield warning(
                 f"时效指标{quoted(row.name)}的指标值{quoted(row.value)}无法考核：请写明完成时限（如"
-                f"“{_example_deadline(filing)}”）、响应时限（如“≤24小时”）或及时率（如“≥95%”）。",
+                f"“{example_deadline(filing)}”）、响应时限（如“≤24小时”）或及时率（如“≥95%”）。",
                 row=row,
             )
         elif parsed.is_percent and not any(word in row.name for word in _TIMELINESS_WORDS):
             yield warning(
                 f"时效指标{quoted(row.name)}的指标值是百分比{quoted(row.value)}，但名称不是及时率：请写明完成时限"
-                f"（如“{_example_deadline(filing)}”），或把名称改为“……及时率”并在指标解释中写明计算方法。",
+                f"（如“{example_deadline(filing)}”），或把名称改为“……及时率”并在指标解释中写明计算方法。",
                 row=row,
             )
 
@@ -83,7 +83,7 @@ def _deadline_in_window(filing: Filing, row: Row, window: tuple[date, date] | No
     if deadline < start:
         yield error(
             f"时效指标{quoted(row.name)}的时限{quoted(row.value)}早于预算年度{filing.fiscal_year}年：请填写本年度内的完成时限，"
-            f"如“{_example_deadline(filing)}”。",
+            f"如“{example_deadline(filing)}”。",
             row=row,
         )
     elif deadline > end:
@@ -92,7 +92,3 @@ def _deadline_in_window(filing: Filing, row: Row, window: tuple[date, date] | No
             "请核对时限或实施期限。",
             row=row,
         )
-
-
-def _example_deadline(filing: Filing) -> str:
-    return f"{filing.fiscal_year}年12月31日前" if filing.fiscal_year else "12月31日前"

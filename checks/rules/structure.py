@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from checks.filing import Filing, Row
 from checks.findings import Note, error, warning
-from checks.rules.common import compact, quoted
+from checks.rules.common import compact, example_deadline, quoted
 from indicators.taxonomy import clean_label
 
 # Words an explanation may use without saying anything beyond the indicator's name
@@ -62,7 +62,7 @@ def row_complete(filing: Filing) -> Iterator[Note]:
                 row=row,
             )
         if not row.value.strip():
-            yield error("指标值为空：请填写目标值，如“≥90%”“≤283万元”“2024年12月31日前”。", row=row)
+            yield error(f"指标值为空：请填写目标值，如“≥90%”“≤283万元”“{example_deadline(filing)}”。", row=row)
         if not row.explanation.strip():
             yield error("指标解释为空：请说明指标的含义、计算方法或数据来源。", row=row)
         elif name and _only_repeats_name(row):

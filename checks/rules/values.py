@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from checks.filing import Filing
 from checks.findings import Note, error, warning
-from checks.rules.common import quoted
+from checks.rules.common import example_deadline, quoted
 from indicators.values import Kind
 
 VAGUE_WORDS = ("显著", "明显", "有效", "良好", "持续", "逐步", "进一步", "有所", "提升")
@@ -22,7 +22,7 @@ def value_readable(filing: Filing) -> Iterator[Note]:
         if parsed.kind == Kind.UNREADABLE:
             yield error(
                 f"指标值{quoted(row.value)}无法识别为一个目标值：请只写一个比较符、数值和单位（如“≥16小时”），"
-                "时间写成“2024年12月31日前”，其余说明写在指标解释中。",
+                f"时间写成“{example_deadline(filing)}”，其余说明写在指标解释中。",
                 row=row,
             )
         elif parsed.kind == Kind.QUANTITY and not parsed.unit:

@@ -4,9 +4,12 @@
 {% include "checks/_findings.html" with findings=findings|for_field:"code" compact=True %}
 {% include "checks/_findings.html" with findings=findings|for_indicator:indicator.pk compact=True %}
 {% include "checks/_findings.html" with findings=findings|about_table %}
+{% for group in findings|grouped %}…{% endfor %}
 """
 
 from django import template
+
+from checks.grouping import FindingGroup, grouped_findings
 
 register = template.Library()
 
@@ -43,3 +46,9 @@ def errors_only(findings):
 @register.filter
 def warnings_only(findings):
     return [finding for finding in findings or () if not finding.is_error]
+
+
+@register.filter
+def grouped(findings) -> list[FindingGroup]:
+    """The findings with those of one rule and one advice gathered into a box (``checks.grouping``)."""
+    return grouped_findings(findings or ())

@@ -19,18 +19,35 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
 # ---------------------------------------------------------------------------------------------
 # Length limits. Every text a filing stores is bounded, wherever it comes from (the page, a text file,
 # a workbook), so that no filing costs without bound to store, compare or print. The limits are the
 # longest texts of the published filings (samples/) with room to spare: 项目名称 33 characters, 测算依据
 # 1,199, 年度总体目标 990, 三级指标 40 (一级 form's 指标内容, the cost build-up: 450), 指标值 18, 指标解释 123,
 # 任务名称 13, 主要内容 381; 37 indicator rows and 12 tasks to a form. At these limits a form prints in
-# at most about 9 s (docs/performance.md), which bounds every export.
+# about 22 s on a busy 2-core machine (docs/performance.md), which bounds every export.
 
 SHORT_TEXT = 200  # one line: a name, a unit, a table cell
 LONG_TEXT = 5000  # free text over several lines: 政策依据, 测算依据, 年度目标…
+CELL_TEXT = 2000  # a table cell of free text: 指标解释, 指标内容 (the 一级 form's cost build-up), 主要内容
 MAX_ROWS = 100  # indicator rows of one form
 MAX_TASKS = 50  # 年度主要任务 of one form
+
+
+def length_limits(prefix: str, limits: dict[str, int]) -> list[models.BaseConstraint]:
+    """The database's own guard of a model's text fields, beside their ``max_length`` (which the
+    forms, the admin and the list imports check): no path that forgets a check can store a text
+    that every export of its unit would then have to lay out."""
+    return [
+        models.CheckConstraint(
+            condition=LessThanOrEqual(Length(name), limit), name=f"{prefix}_{name}_at_most_{limit}_characters"
+        )
+        for name, limit in limits.items()
+    ]
 
 
 def excerpt(text: str, limit: int = 30) -> str:

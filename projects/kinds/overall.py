@@ -10,6 +10,8 @@ from simple_history.models import HistoricalRecords
 
 from projects.kinds import register
 from projects.kinds.base import (
+    CELL_TEXT,
+    LONG_TEXT,
     Amount,
     Column,
     FormKind,
@@ -21,6 +23,7 @@ from projects.kinds.base import (
     Unit,
     Wide,
     Year,
+    length_limits,
 )
 from projects.models.filing import Filing, KindManager
 from projects.models.units import Department
@@ -39,7 +42,7 @@ class OverallHeader(models.Model):
     competent_unit = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="主管部门"
     )
-    goals = models.TextField("年度总体目标", blank=True, help_text="每个目标一段：目标 1：……")
+    goals = models.TextField("年度总体目标", max_length=LONG_TEXT, blank=True, help_text="每个目标一段：目标 1：……")
     total_amount = models.DecimalField("合计：总额（元）", max_digits=18, decimal_places=2, null=True, blank=True)
     fiscal_amount = models.DecimalField(
         "合计：其中财政拨款（元）", max_digits=18, decimal_places=2, null=True, blank=True
@@ -57,6 +60,7 @@ class OverallHeader(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "部门整体表头"
+        constraints = length_limits("overall_header", {"goals": LONG_TEXT})
 
     def __str__(self) -> str:
         return str(self.filing)
@@ -68,7 +72,7 @@ class OverallTask(models.Model):
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="tasks", verbose_name="申报表")
     position = models.PositiveSmallIntegerField("顺序", default=0)
     name = models.CharField("任务名称", max_length=200, blank=True)
-    content = models.TextField("主要内容", blank=True)
+    content = models.TextField("主要内容", max_length=CELL_TEXT, blank=True)
     total_amount = models.DecimalField("总额（元）", max_digits=18, decimal_places=2, null=True, blank=True)
     fiscal_amount = models.DecimalField("其中：财政拨款（元）", max_digits=18, decimal_places=2, null=True, blank=True)
     other_amount = models.DecimalField("其中：其他资金（元）", max_digits=18, decimal_places=2, null=True, blank=True)
@@ -81,6 +85,7 @@ class OverallTask(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "年度主要任务"
         ordering = ["filing", "position", "pk"]
+        constraints = length_limits("overall_task", {"content": CELL_TEXT})
 
     def __str__(self) -> str:
         return self.name
@@ -136,7 +141,7 @@ KIND = FormKind(
         places="amount_places",
         columns=(
             Column("name", "任务名称", width=16),
-            Column("content", "主要内容", required=False, max_length=2000, width=42),
+            Column("content", "主要内容", required=False, max_length=CELL_TEXT, width=42),
             Column("total_amount", "总额", amount=True, width=14),
             Column("fiscal_amount", "其中：财政拨款", required=False, amount=True, width=14),
             Column("other_amount", "其中：其他资金", required=False, amount=True, width=14),

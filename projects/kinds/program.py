@@ -10,6 +10,8 @@ from simple_history.models import HistoricalRecords
 
 from projects.kinds import register
 from projects.kinds.base import (
+    CELL_TEXT,
+    LONG_TEXT,
     Amount,
     Column,
     FormKind,
@@ -21,6 +23,7 @@ from projects.kinds.base import (
     Unit,
     Wide,
     Year,
+    length_limits,
 )
 from projects.models.filing import Filing, KindManager
 
@@ -39,7 +42,7 @@ class ProgramHeader(models.Model):
     other_amount = models.DecimalField("其他资金（元）", max_digits=18, decimal_places=2, null=True, blank=True)
     filler = models.CharField("填报人", max_length=50, blank=True)
     phone = models.CharField("联系电话", max_length=50, blank=True)
-    goal = models.TextField("项目绩效目标", blank=True)
+    goal = models.TextField("项目绩效目标", max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
 
     _history_user: User | None
@@ -47,6 +50,7 @@ class ProgramHeader(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "一级项目表头"
+        constraints = length_limits("program_header", {"goal": LONG_TEXT})
 
     def __str__(self) -> str:
         return str(self.filing)
@@ -91,7 +95,7 @@ KIND = FormKind(
     ),
     indicators=IndicatorTable(
         columns=(
-            Column("name", "指标内容", max_length=2000, width=46),
+            Column("name", "指标内容", max_length=CELL_TEXT, width=46),
             Column("value", "指标值", width=28),
         ),
         content_only=("测算明细",),

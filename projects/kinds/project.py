@@ -10,6 +10,8 @@ from simple_history.models import HistoricalRecords
 
 from projects.kinds import register
 from projects.kinds.base import (
+    CELL_TEXT,
+    LONG_TEXT,
     Amount,
     Choice,
     Code,
@@ -25,6 +27,7 @@ from projects.kinds.base import (
     Year,
     Years,
     YesNo,
+    length_limits,
 )
 from projects.models.filing import Filing, KindManager
 from projects.models.units import Department
@@ -64,10 +67,10 @@ class ProjectHeader(models.Model):
     )
     current_amount = models.DecimalField("本年度项目金额（元）", max_digits=18, decimal_places=2, null=True, blank=True)
     policy_basis_label = models.CharField("政策依据栏目名称", max_length=20, default="政策依据")
-    policy_basis = models.TextField("政策依据", blank=True)
-    calculation_basis = models.TextField("测算依据", blank=True)
-    annual_goal = models.TextField("年度目标", blank=True)
-    long_term_goal = models.TextField("长期目标", blank=True)
+    policy_basis = models.TextField("政策依据", max_length=LONG_TEXT, blank=True)
+    calculation_basis = models.TextField("测算依据", max_length=LONG_TEXT, blank=True)
+    annual_goal = models.TextField("年度目标", max_length=LONG_TEXT, blank=True)
+    long_term_goal = models.TextField("长期目标", max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
 
     _history_user: User | None
@@ -75,6 +78,12 @@ class ProjectHeader(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "二级项目表头"
+        # The list's 项目类型 choices are read from here (projects.choices).
+        indexes = [models.Index(fields=["project_type"], name="project_type")]
+        constraints = length_limits(
+            "project_header",
+            dict.fromkeys(("policy_basis", "calculation_basis", "annual_goal", "long_term_goal"), LONG_TEXT),
+        )
 
     def __str__(self) -> str:
         return str(self.filing)
@@ -178,7 +187,7 @@ KIND = FormKind(
         columns=(
             Column("name", "三级指标", width=22),
             Column("value", "指标值", width=16),
-            Column("explanation", "指标解释", max_length=2000, width=36),
+            Column("explanation", "指标解释", max_length=CELL_TEXT, width=36),
         ),
     ),
     template="sz-2020",

@@ -22,7 +22,7 @@ from django.db.models.fields.related_descriptors import ForwardManyToOneDescript
 from simple_history.models import HistoricalRecords
 
 from projects.kinds import header_relation, kind_named
-from projects.kinds.base import FormKind
+from projects.kinds.base import CELL_TEXT, FormKind, length_limits
 from projects.models.units import Department
 
 if TYPE_CHECKING:
@@ -132,6 +132,8 @@ class Filing(models.Model):
         indexes = [
             models.Index(fields=["status", "fiscal_year"]),
             models.Index(fields=["kind", "fiscal_year", "department"]),
+            # The list's own order (FilingFilterForm.LIST_ORDER), so that its pages are read from here.
+            models.Index(fields=["kind", "-fiscal_year", "department", "code", "name", "id"], name="filing_list_order"),
         ]
         permissions = [("import_filings", "可导入申报表（Excel 工作簿与列表）")]
 
@@ -193,13 +195,14 @@ class Transition(models.Model):
     at = models.DateTimeField("时间", db_index=True)
     from_status = models.CharField("原状态", max_length=10, choices=Status.choices)
     to_status = models.CharField("新状态", max_length=10, choices=Status.choices)
-    comment = models.TextField("意见", blank=True)
+    comment = models.TextField("意见", max_length=CELL_TEXT, blank=True)
     snapshot = models.JSONField("申报表快照", default=dict, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "流转记录"
         ordering = ["filing", "at", "pk"]
         indexes = [models.Index(fields=["filing", "to_status", "at"])]
+        constraints = length_limits("transition", {"comment": CELL_TEXT})
 
     def __str__(self) -> str:
         return f"{self.filing}: {self.get_from_status_display()} → {self.get_to_status_display()}"

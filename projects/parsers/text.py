@@ -67,6 +67,28 @@ _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _Line = tuple[int, str]  # 1-based number and text
 
 
+class TextDecodeError(ValueError):
+    """A text file in neither UTF-8 nor GB18030; the message names the file and the line."""
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """A text file's bytes as text: UTF-8 (with or without the BOM Windows Notepad writes), else
+    GB18030, the superset of GBK and GB2312 that Chinese Windows and many systems write. Anything
+    else is refused with where the first undecodable byte lies (GB18030 would take much of any
+    other encoding as 乱码 only if it got that far, so UTF-8's answer is the one to report)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            line = data[: utf8_error.start].count(b"\n") + 1
+            raise TextDecodeError(
+                f"{name}：第 {line} 行起无法读取，文件既不是 UTF-8 也不是 GBK/GB18030 编码的文本；"
+                "请用记事本打开，“另存为”时选择 UTF-8 编码后重新上传"
+            ) from None
+
+
 @dataclass
 class ParsedText:
     """The forms of a text, and what of it was not a form (skipped, not an error)."""

@@ -62,6 +62,9 @@ class WorkbookLimits:
     max_shared_strings: int = 60_000
     max_characters: int = 3_000_000  # the text of every cell and shared string together
     max_part_bytes: int = 5 * 1024 * 1024  # each part read whole (styles, workbook, relationships…)
+    # Reading, scan included, stops after this long (budgetperf.deadline); a workbook at the limits
+    # above is read in about 3 s.
+    max_seconds: float = 30
 
 
 class WorkbookRejected(ValueError):

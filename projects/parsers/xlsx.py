@@ -34,6 +34,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from budgetperf.deadline import time_limit
 from indicators.taxonomy import Vocabulary, is_not_applicable
 from projects.kinds import all_kinds, kind_named
 from projects.kinds.base import Amount, Code, Column, FormKind, HeaderField, Years, amount_problem, excerpt
@@ -96,6 +97,12 @@ def parse_workbook(
     """Every form sheet of an .xlsx file, of the kinds ``vocabularies`` names; WorkbookParseError on bad
     input. ``vocabularies`` maps each kind's code to the vocabulary of its template's categories."""
     limits = limits or WorkbookLimits()
+    stopped = f"读取工作簿超过 {limits.max_seconds:g} 秒仍未完成，已停止：请删去与申报表无关的工作表和内容后重新上传"
+    with time_limit(limits.max_seconds, lambda: WorkbookParseError([stopped])):
+        return _parse_workbook(data, vocabularies, limits)
+
+
+def _parse_workbook(data: bytes, vocabularies: Mapping[str, Vocabulary], limits: WorkbookLimits) -> ParsedWorkbook:
     try:
         scan = check_workbook_file(data, limits)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)

@@ -20,6 +20,7 @@ import pikepdf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from projects.printing.deadline import render_time_limit
 from projects.printing.document import FormHTML
 
 WORKERS = 2
@@ -76,12 +77,12 @@ def combined_pdf_of(htmls: list[str], css: str) -> bytes:
 
 
 def _pdf_of(html: str, css: str) -> bytes:
-    with _cycles_collected_at_the_end():
+    with render_time_limit(), _cycles_collected_at_the_end():
         return _written(_document(html, css))
 
 
 def _combined_pdf_of(htmls: list[str], css: str) -> bytes:
-    with _cycles_collected_at_the_end():
+    with render_time_limit(len(htmls)), _cycles_collected_at_the_end():
         documents = [_document(html, css) for html in htmls]
         pages = [page for document in documents for page in document.pages]
         return _written(documents[0].copy(pages))

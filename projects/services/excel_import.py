@@ -105,7 +105,7 @@ def workbook_import(
     if problems:
         raise WorkbookImportError([f"{file_name}：{problem}" for problem in problems])
     forms = {keys[sheet.sheet]: (sheet.sheet, years[sheet.sheet][1], sheet.filing) for sheet in book.sheets}
-    changes = filing_changes(forms, existing)
+    changes = filing_changes(forms, existing, checked=dry_run)
     hidden = hidden_keys(keys.values(), existing) if dry_run else set()
     by_year: dict[int, dict[str, list[ParsedFiling]]] = defaultdict(dict)
     for sheet in book.sheets:
@@ -117,6 +117,10 @@ def workbook_import(
                 store_filings(parsed=parsed, year=sheet_year, user=user, versions=versions)
         except FilingImportError as error:
             raise WorkbookImportError([f"{file_name}：{error}"]) from error
+        if not dry_run:  # each stored filing, for the links of the confirmation
+            stored = existing_filings(forms)
+            for key, change in zip(forms, changes, strict=True):
+                change.filing_id = stored[key].pk if key in stored else None
         # A preview stores and rolls back, so that it refuses whatever storing would refuse.
         if dry_run:
             transaction.set_rollback(True)

@@ -10,18 +10,19 @@ page show a save as one entry.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.models import FormTemplate
+from indicators.models import FormTemplate, Level2Category
 from projects import selectors
 from projects.kinds.base import FormKind
 from projects.models import Filing, Status
 from projects.services.changes import filings_changed
 from projects.services.prerender import exported_under
-from projects.services.review import filing_reopen
+from projects.services.review import TransitionError, filing_reopen, filing_submit
 from projects.services.rows import RowInput, save_rows
 from projects.services.tasks import TaskInput, save_tasks, totals_or_sums
 from projects.services.writing import (
@@ -36,7 +37,15 @@ from projects.services.writing import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-__all__ = ["FilingError", "RowInput", "StaleFilingError", "TaskInput", "filing_create", "filing_update"]
+__all__ = [
+    "FilingError",
+    "RowInput",
+    "StaleFilingError",
+    "TaskInput",
+    "filing_create",
+    "filing_save_and_submit",
+    "filing_update",
+]
 
 
 def _unit_label(kind: FormKind) -> str:
@@ -110,3 +119,55 @@ def filing_update(
         if filing.status == Status.RETURNED:
             filing_reopen(filing=filing, user=user)
     return filing
+
+
+def filing_save_and_submit(
+    *,
+    user: User,
+    kind: FormKind,
+    header: Mapping[str, Any],
+    rows: list[RowInput],
+    tasks: list[TaskInput] | None = None,
+    filing: Filing | None = None,
+    version: int | None = None,
+    template: FormTemplate | None = None,
+) -> Filing:
+    """保存并送审 as one step: saves the page (a new filing when ``filing`` is None) and submits it.
+
+    When the submission is refused nothing is saved: no new version, no entry in the history, and a
+    returned filing stays returned. The TransitionError lists the problems of the page as it would
+    have been saved; a problem about a row names it by its index in ``rows`` (``Problem.row``), since
+    the row ids of the refused save are gone.
+    """
+    # Raising out of the block rolls the save back.
+    with transaction.atomic():
+        if filing is None:
+            saved = filing_create(user=user, kind=kind, header=header, rows=rows, tasks=tasks, template=template)
+        else:
+            saved = filing_update(filing=filing, user=user, header=header, rows=rows, tasks=tasks, version=version or 0)
+        try:
+            return filing_submit(filing=saved, user=user)
+        except TransitionError as error:
+            sent = _sent_rows(saved, rows)
+            problems = [
+                replace(problem, indicator_id=None, row=sent.get(problem.indicator_id))
+                if problem.indicator_id is not None
+                else problem
+                for problem in error.problems
+            ]
+            raise TransitionError(error.message, problems) from error
+
+
+def _sent_rows(filing: Filing, rows: list[RowInput]) -> dict[int, int]:
+    """Which of ``rows`` each stored row of ``filing`` was saved from: ``save_rows`` keeps the rows
+    that are not blank, ordered by 一级 and 二级 category and, within one, as given."""
+    order = {
+        category.pk: (category.parent.order, category.order)
+        for category in Level2Category.objects.filter(parent__template=filing.template_id).select_related("parent")
+    }
+    sent = sorted(
+        (index for index, row in enumerate(rows) if not row.is_empty()),
+        key=lambda index: order.get(rows[index].category_id, (0, 0)),
+    )
+    stored = filing.indicators.order_by("category__parent__order", "category__order", "position", "pk")
+    return dict(zip(stored.values_list("pk", flat=True), sent, strict=False))

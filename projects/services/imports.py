@@ -38,7 +38,7 @@ from projects.models import (
     normalise_unit_name,
 )
 from projects.parsers.filing import FilingParseError, ParsedFiling
-from projects.parsers.text import ParsedText, infer_fiscal_year, parse_text
+from projects.parsers.text import ParsedText, TextDecodeError, decode_text, infer_fiscal_year, parse_text
 from projects.selectors import filing_departments_for, is_administrator
 from projects.services.changes import filings_changed
 from projects.services.prerender import exported_under
@@ -89,9 +89,11 @@ class Unsaved:
 
 def read_source(path: Path) -> SourceFile:
     try:
-        return SourceFile(path.name, path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as error:
+        return SourceFile(path.name, decode_text(path.read_bytes(), str(path)))
+    except OSError as error:
         raise FilingImportError(f"{path}: 无法读取文件（{error}）") from error
+    except TextDecodeError as error:
+        raise FilingImportError(str(error)) from error
 
 
 def vocabularies() -> dict[str, Vocabulary]:

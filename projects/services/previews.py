@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from checks.services import check_filing
+from checks.sources import filing_from_parsed
+from indicators.models import FormTemplate
 from projects.kinds import kind_named
 from projects.models import Filing
 from projects.parsers.filing import ParsedFiling
@@ -31,6 +34,8 @@ from projects.services.snapshots import FieldChange, RowChange, TaskChange, fili
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from checks.findings import Finding
 
 
 @dataclass
@@ -51,6 +56,10 @@ class FilingChange:
     fields: list[FieldChange] = field(default_factory=list)
     rows: list[RowChange] = field(default_factory=list)
     tasks: list[TaskChange] = field(default_factory=list)
+    # What the checks find on the form as it would be stored (a preview), errors first.
+    findings: list[Finding] = field(default_factory=list)
+    # The stored filing, once there is one to link to (the filing updated, or created by the import).
+    filing_id: int | None = None
 
     @property
     def sheet(self) -> str:
@@ -60,6 +69,14 @@ class FilingChange:
     @property
     def unchanged(self) -> bool:
         return not self.created and not self.fields and not self.rows and not self.tasks
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [finding for finding in self.findings if not finding.is_error]
 
     @property
     def kind_name(self) -> str:
@@ -78,14 +95,18 @@ def versions_from_json(kept: Mapping[str, int] | None) -> dict[int, int] | None:
 
 
 def filing_changes(
-    forms: Mapping[Key, tuple[str, str, ParsedFiling]], existing: Mapping[Key, Filing]
+    forms: Mapping[Key, tuple[str, str, ParsedFiling]], existing: Mapping[Key, Filing], *, checked: bool = False
 ) -> list[FilingChange]:
     """For each form by its key, with its place and where its year came from, what storing it would
-    change in the filing ``existing`` holds under that key (a filing not there would be created)."""
+    change in the filing ``existing`` holds under that key (a filing not there would be created), and
+    with ``checked`` what the checks will find on it. The checks read the form itself, not a trial
+    store, so a form whose code another unit holds is answered for as any new one."""
     before = {key: filing_snapshot(filing) for key, filing in existing.items()}
+    templates = {kind: FormTemplate.default(kind) for kind in {key[0] for key in forms}} if checked else {}
+    specs = {kind: template.spec() for kind, template in templates.items()}
     unsaved = unsaved_filings(filings={key: form for key, (_, _, form) in forms.items()})
     changes = []
-    for key, (place, year_source, _) in forms.items():
+    for key, (place, year_source, form) in forms.items():
         after = filing_snapshot(unsaved[key].filing, unsaved[key].rows, unsaved[key].tasks, header=unsaved[key].header)
         new = after["fields"]
         change = FilingChange(
@@ -98,9 +119,14 @@ def filing_changes(
             department=new.get("department", ""),
             created=key not in before,
         )
-        if not change.created:
-            diff = filing_diff(before[key], after)
-            change.fields, change.rows, change.tasks = diff.fields, diff.rows, diff.tasks
+        if checked:
+            plain = filing_from_parsed(form, template=specs[key[0]], fiscal_year=key[1])
+            findings = check_filing(plain, template=templates[key[0]])
+            change.findings = sorted(findings, key=lambda finding: not finding.is_error)
+        # A new filing reads as every field filled in and every row and task added: its contents.
+        empty = {"kind": after["kind"], "fields": dict.fromkeys(new, ""), "rows": [], "tasks": []}
+        diff = filing_diff(empty if change.created else before[key], after)
+        change.fields, change.rows, change.tasks = diff.fields, diff.rows, diff.tasks
         changes.append(change)
     return changes
 
@@ -158,7 +184,7 @@ def text_import(
     incoming, years = incoming_forms(parsed, year)
     existing = visible_to_filer(existing_filings(incoming), user)
     places = {key: (f"{source} 第{form.line}行", years[source][1], form) for key, (source, form) in incoming.items()}
-    changes = filing_changes(places, existing)
+    changes = filing_changes(places, existing, checked=dry_run)
     hidden = [incoming[key][1] for key in hidden_keys(incoming, existing)] if dry_run else []
     with transaction.atomic():
         store_filings(parsed=without(parsed, hidden), year=year, user=user, versions=versions)

@@ -45,6 +45,10 @@ class Problem:
     indicator_id: int | None = None
     category_id: int | None = None  # a 二级指标 with no usable row
     severity: str = "error"
+    # Where the checks name the same place: 一级/二级 of a category problem (产出/数量).
+    subject: str = ""
+    # The row's index in what a refused save sent, when the refusal saved nothing (no indicator_id then).
+    row: int | None = None
 
 
 def _is_blank(value: object) -> bool:
@@ -78,7 +82,8 @@ def _indicator_problems(filing: Filing) -> list[Problem]:
         real = [row for row in rows if not row.not_applicable]
         if category.required and not real:
             reason = "不能填“不适用”" if rows else "至少填写一条三级指标"
-            problems.append(Problem(f"{label}（必填）：{reason}", category_id=category.pk))
+            subject = f"{category.parent.name}/{category.name}"
+            problems.append(Problem(f"{label}（必填）：{reason}", category_id=category.pk, subject=subject))
         columns = table.columns[:1] if category.name in table.content_only else table.columns
         for number, row in enumerate(real, start=1):
             missing = [
@@ -92,23 +97,32 @@ def _indicator_problems(filing: Filing) -> list[Problem]:
     return problems
 
 
+# The check rules that say again what the submission already lists as missing (rules 1, 2 and 4).
+_RESTATE_MISSING = frozenset({"required_categories", "header_complete", "row_complete"})
+
+
 def submission_problems(filing: Filing) -> list[Problem]:
     """What keeps the filing from 送审, field by field and row by row; empty when it may go.
 
-    First what is missing; once the filing is complete, the errors the filing checks find in
-    what was filled in (a code of another district, a cost above the budget, …). Warnings never
+    One list, so that the filer fixes everything in one round: what is missing, then the errors the
+    filing checks find in what was filled in (a code of another district, a cost above the budget,
+    …). A check error that restates a place already listed as missing is left out. Warnings never
     block.
     """
     missing = _header_problems(filing) + _indicator_problems(filing)
-    if missing:
-        return missing
-    return [
+    places: set[str | int] = {problem.field for problem in missing if problem.field}
+    places |= {problem.indicator_id for problem in missing if problem.indicator_id is not None}
+    places |= {problem.subject for problem in missing if problem.category_id is not None}
+    return missing + [
         Problem(
             f"{finding.subject}：{finding.message}" if finding.subject else finding.message,
             field=finding.field,
             indicator_id=finding.indicator_id,
         )
         for finding in blocking_findings(filing)
+        if not (
+            finding.rule_id in _RESTATE_MISSING and (finding.field or finding.indicator_id or finding.subject) in places
+        )
     ]
 
 
@@ -222,6 +236,7 @@ def filing_return(*, filing: Filing, user: User, reason: str) -> Filing:
 class BatchResult:
     succeeded: list[Filing] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (which filing, why)
+    failed_ids: dict[str, int] = field(default_factory=dict)  # which → id, for the refused filings the user sees
 
 
 def _batch(
@@ -241,6 +256,7 @@ def _batch(
                 more = " 等" if len(error.problems) > 3 else ""
                 detail = f"{detail}（{listed}{more}）"
             result.failed.append((filing.title, detail))
+            result.failed_ids[filing.title] = filing.pk
     result.failed += missing
     return result
 

@@ -1,27 +1,32 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.html import format_html
 
-from indicators.values import decimal_places
 from projects import selectors
 from projects.models import WAN
 
 register = template.Library()
+CENT = Decimal("0.01")
 
 
-@register.filter
 def money(amount: Decimal | None, unit: str = "元") -> str:
-    """1234567.5 → 1,234,567.50 (元) or 123.456750 → 123.46 (万元), with thousands separators.
-
-    万元 shows two decimals, or more (up to six) when the amount has more, so no 元 is hidden.
-    """
+    """1234567.5 → 1,234,567.50 (元) or 1234567.5 → 123.46 (万元, rounded half up), with thousands
+    separators: two decimals in either unit, as the official forms print them."""
     if amount is None:
         return ""
-    if unit == "万元":
-        value = (amount / WAN).normalize()
-        places = min(6, max(2, decimal_places(value)))
-        return f"{value:,.{places}f}"
-    return f"{amount:,.2f}"
+    value = amount / WAN if unit == "万元" else amount
+    return f"{value.quantize(CENT, ROUND_HALF_UP):,}"
+
+
+@register.filter(name="money", is_safe=True)
+def money_cell(amount: Decimal | None, unit: str = "元") -> str:
+    """``{{ amount|money:unit }}``: as ``money``; an amount in 万元 carries its exact value in 元 as
+    its title, shown on hover (exports write the exact number)."""
+    shown = money(amount, unit)
+    if amount is None or unit != "万元":
+        return shown
+    return format_html('<span title="{} 元">{}</span>', f"{amount:,.2f}", shown)
 
 
 @register.filter
@@ -33,6 +38,12 @@ def get(mapping, key):
         return mapping.get(key) or mapping.get(int(key))
     except (TypeError, ValueError):
         return None
+
+
+@register.filter
+def marked_deleted(form) -> bool:
+    """A formset form the page marked for deletion (shown struck through, with 撤销, after a refused save)."""
+    return bool((getattr(form, "cleaned_data", None) or {}).get("DELETE"))
 
 
 @register.simple_tag

@@ -12,7 +12,9 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -25,7 +27,7 @@ from projects.kinds import all_kinds
 from projects.models import Department, Filing, Role
 from projects.selectors import department_filings, departments_for, filing_for, filings_for, is_administrator
 from projects.services.excel import CONTENT_TYPE, blank_template_workbook, filings_to_workbook
-from projects.services.excel_import import WorkbookImportError, workbook_import
+from projects.services.excel_import import WorkbookImport, WorkbookImportError, workbook_import
 from projects.services.previews import versions_as_json, versions_from_json
 from projects.uploads import PendingUploadStorage, UploadsUnavailable
 
@@ -83,7 +85,12 @@ class WorkbookUploadForm(forms.Form):
             raise forms.ValidationError(_too_large_message())
         if not upload:
             raise forms.ValidationError("请选择要上传的工作簿")
-        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+        name = upload.name.lower()
+        if name.endswith(".xls") or name.endswith(".et"):
+            raise forms.ValidationError(
+                f"{upload.name} 是旧版 Excel 文件（.xls），本系统无法读取：请在 Excel 中另存为 .xlsx 后上传"
+            )
+        if not name.endswith((".xlsx", ".xlsm")):
             raise forms.ValidationError(f"{upload.name}：请上传 Excel 工作簿（.xlsx）")
         return upload
 
@@ -278,9 +285,30 @@ def workbook_confirm(request):
         return _home(request, problems=error.problems, status=400)
     finally:
         storage.remove()
-    messages.success(
-        request,
-        f"{result.file_name}：新建 {len(result.created)} 张申报表，更新 {len(result.updated)} 张，"
-        f"{len(result.unchanged)} 张无变化",
-    )
+    messages.success(request, _imported_message(result))
     return redirect("projects:excel_home")
+
+
+# The filings a confirmation's message links at most; a larger import is listed on the filing list.
+LINKED_FILINGS = 30
+
+
+def _imported_message(result: WorkbookImport) -> str:
+    """What the import did, with a link to each filing it created or updated."""
+    summary = (
+        f"{result.file_name}：新建 {len(result.created)} 张申报表，更新 {len(result.updated)} 张，"
+        f"{len(result.unchanged)} 张无变化"
+    )
+    touched = [change for change in [*result.created, *result.updated] if change.filing_id is not None]
+    if not touched:
+        return summary
+    links = format_html_join(
+        "、",
+        '<a href="{}">{}{}</a>',
+        (
+            (reverse("projects:filing_detail", args=[change.filing_id]), "新建 " if change.created else "", change.name)
+            for change in touched[:LINKED_FILINGS]
+        ),
+    )
+    more = f" 等 {len(touched)} 张" if len(touched) > LINKED_FILINGS else ""
+    return format_html("{}：{}{}", summary, links, more)

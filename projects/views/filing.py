@@ -10,8 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 
 from checks.services import findings_for
 from indicators.models import FormTemplate, Level1Category, Level2Category
@@ -25,13 +23,20 @@ from projects.forms import (
     row_formset,
     task_formset,
 )
+from projects.history import user_label
 from projects.kinds import kind_named
 from projects.kinds.base import FormKind
 from projects.layout import category_levels
-from projects.models import AmountUnit, Filing, Role
-from projects.notes import Notes, notes_from
-from projects.services.filing import FilingError, StaleFilingError, filing_create, filing_update
-from projects.services.review import TransitionError, filing_submit, submission_problems
+from projects.models import AmountUnit, Filing, Role, Status, Transition
+from projects.notes import Note, Notes, notes_from
+from projects.services.filing import (
+    FilingError,
+    StaleFilingError,
+    filing_create,
+    filing_save_and_submit,
+    filing_update,
+)
+from projects.services.review import TransitionError, submission_problems
 from projects.typing import SignedInRequest
 
 
@@ -55,8 +60,11 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _indicator_blocks(levels: list[Level1Category], formset: BaseRowFormSet, notes: Notes) -> list[LevelBlock]:
-    """The row forms sorted under their 二级指标, in the order of the official form."""
+def _indicator_blocks(
+    levels: list[Level1Category], formset: BaseRowFormSet, notes: Notes, row_notes: dict[str, list[Note]]
+) -> list[LevelBlock]:
+    """The row forms sorted under their 二级指标, in the order of the official form; each row's notes
+    found by its id, or by its form (``row_notes``, keyed by prefix) when the page was not saved."""
     blocks = {
         level2.pk: CategoryBlock(level2, notes=notes.categories.get(level2.pk, []))
         for level1 in levels
@@ -69,7 +77,7 @@ def _indicator_blocks(levels: list[Level1Category], formset: BaseRowFormSet, not
     for _, form in ordered:
         block = blocks.get(_int(form["category"].value()) or 0)
         if block is not None:
-            form.notes = notes.rows.get(_int(form["id"].value()) or 0, [])
+            form.notes = notes.rows.get(_int(form["id"].value()) or 0) or row_notes.get(form.prefix, [])
             block.forms.append(form)
     return [LevelBlock(level1, [blocks[level2.pk] for level2 in level1.children.all()]) for level1 in levels]
 
@@ -107,8 +115,7 @@ class _Page:
 
 def _page(request: HttpRequest, kind: FormKind, filing: Filing | None, template_id: int) -> _Page:
     data = request.POST if request.method == "POST" else None
-    initial = {} if filing is not None else {"fiscal_year": timezone.localdate().year}
-    form = FilingHeaderForm(data, kind=kind, user=request.user, filing=filing, initial=initial)
+    form = FilingHeaderForm(data, kind=kind, user=request.user, filing=filing)
     if filing is None:
         blank = [c.pk for level in category_levels(template_id) for c in level.children.all()]
         rows = row_formset(None, data, blank_categories=blank)
@@ -128,17 +135,21 @@ def _render(
     overwrite: OverwriteForm | None = None,
     status: int = 200,
     notes_block_submission: bool = True,
+    row_notes: dict[str, list[Note]] | None = None,
 ) -> HttpResponse:
     notes = notes or notes_from([])
     levels = category_levels(template_id)
     context = {
+        # A page posted and not saved: leaving it asks first (static/js/filing_form.js).
+        "unsaved": request.method == "POST",
+        "returned": _last_return(filing),
         "filing": filing,
         "kind": page.kind,
         "form": page.form,
         "formset": page.rows,
         "tasks": page.tasks,
         "columns": page.kind.indicators.columns,
-        "levels": _indicator_blocks(levels, page.rows, notes),
+        "levels": _indicator_blocks(levels, page.rows, notes, row_notes or {}),
         "notes": notes,
         "notes_block_submission": notes_block_submission,
         "overwrite": overwrite,
@@ -147,18 +158,60 @@ def _render(
     return render(request, "projects/filing_form.html", context, status=status)
 
 
-def _after_save(request: SignedInRequest, filing: Filing) -> HttpResponse:
-    """Save, or save and submit: a refused submission comes back to the form with what is missing."""
-    if "submit" not in request.POST:
-        messages.success(request, f"已保存草稿（第 {filing.version} 版）")
-        return redirect("projects:filing_edit", pk=filing.pk)
-    try:
-        filing_submit(filing=filing, user=request.user)
-    except TransitionError as error:
-        messages.error(request, f"已保存，但未能送审：{error.message}")
-        return redirect(reverse("projects:filing_edit", args=[filing.pk]) + "?check=1")
-    messages.success(request, "已保存并送审，等待审核")
-    return redirect("projects:filing_detail", pk=filing.pk)
+def _last_return(filing: Filing | None) -> dict[str, Any] | None:
+    """Who returned a returned filing, when and why: shown at the top of its edit page."""
+    if filing is None or filing.status != Status.RETURNED:
+        return None
+    step = (
+        Transition.objects.filter(filing=filing, to_status=Status.RETURNED)
+        .select_related("user")
+        .order_by("-at", "-pk")
+    ).first()
+    return None if step is None else {"who": user_label(step.user), "at": step.at, "reason": step.comment}
+
+
+def _save(
+    request: SignedInRequest, page: _Page, *, filing: Filing | None, template: FormTemplate, version: int
+) -> Filing:
+    """Saves the page; with 保存并送审 also submits it, saving nothing when the submission is refused."""
+    header, rows, tasks = page.form.header(), page.rows.rows(), page.task_inputs()
+    user, kind = request.user, page.kind
+    if "submit" in request.POST:
+        return filing_save_and_submit(
+            user=user,
+            kind=kind,
+            header=header,
+            rows=rows,
+            tasks=tasks,
+            filing=filing,
+            version=version,
+            template=template,
+        )
+    if filing is None:
+        return filing_create(user=user, kind=kind, header=header, rows=rows, tasks=tasks, template=template)
+    return filing_update(filing=filing, user=user, header=header, rows=rows, tasks=tasks, version=version)
+
+
+def _saved(request: SignedInRequest, filing: Filing) -> HttpResponse:
+    if filing.status == Status.SUBMITTED:
+        messages.success(request, "已保存并送审，等待审核")
+        return redirect("projects:filing_detail", pk=filing.pk)
+    messages.success(request, f"已保存草稿（第 {filing.version} 版）")
+    return redirect("projects:filing_edit", pk=filing.pk)
+
+
+def _refused(
+    request: SignedInRequest, page: _Page, error: TransitionError, *, filing: Filing | None, template_id: int
+) -> HttpResponse:
+    """A refused 保存并送审: nothing was saved; the page comes back as it was sent, with every problem."""
+    messages.error(request, f"未能送审：{error.message}。本页内容尚未保存：请按提示修改后再送审，或先保存草稿")
+    notes = notes_from(error.problems)
+    forms = page.rows.kept_forms()
+    row_notes: dict[str, list[Note]] = {}
+    for problem, note in zip(error.problems, notes.all, strict=True):
+        if problem.row is not None and problem.row < len(forms):
+            row_notes.setdefault(str(forms[problem.row].prefix), []).append(note)
+    return _render(request, page, filing=filing, template_id=template_id, notes=notes, row_notes=row_notes)
 
 
 _UNSAVED = "未能保存：请按提示修改标红的栏目，您填写的内容仍在本页"
@@ -176,18 +229,13 @@ def filing_create_view(request: SignedInRequest, kind: str) -> HttpResponse:
     page = _page(request, form_kind, None, template.pk)
     if request.method == "POST" and page.is_valid():
         try:
-            filing = filing_create(
-                user=request.user,
-                kind=form_kind,
-                header=page.form.header(),
-                rows=page.rows.rows(),
-                tasks=page.task_inputs(),
-                template=template,
-            )
+            filing = _save(request, page, filing=None, template=template, version=0)
         except FilingError as error:
             messages.error(request, error.message)
+        except TransitionError as error:
+            return _refused(request, page, error, filing=None, template_id=template.pk)
         else:
-            return _after_save(request, filing)
+            return _saved(request, filing)
     elif request.method == "POST":
         messages.error(request, _UNSAVED)
     return _render(request, page, filing=None, template_id=template.pk)
@@ -216,15 +264,9 @@ def filing_edit_view(request: SignedInRequest, pk: int) -> HttpResponse:
         # The filer has seen the newer version and chose to save this page over it; still refused
         # if yet another save happened since.
         version = overwrite.cleaned_data["latest_version"]
+    current = selectors.filing_for(request.user, pk, role=Role.FILER)
     try:
-        filing = filing_update(
-            filing=selectors.filing_for(request.user, pk, role=Role.FILER),
-            user=request.user,
-            header=page.form.header(),
-            rows=page.rows.rows(),
-            tasks=page.task_inputs(),
-            version=version,
-        )
+        saved = _save(request, page, filing=current, template=current.template, version=version)
     except StaleFilingError as error:
         messages.error(request, error.message)
         offer = OverwriteForm(initial={"latest_version": error.current_version})
@@ -232,4 +274,6 @@ def filing_edit_view(request: SignedInRequest, pk: int) -> HttpResponse:
     except FilingError as error:
         messages.error(request, error.message)
         return _render(request, page, filing=filing, template_id=filing.template_id)
-    return _after_save(request, filing)
+    except TransitionError as error:
+        return _refused(request, page, error, filing=filing, template_id=filing.template_id)
+    return _saved(request, saved)

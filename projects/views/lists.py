@@ -19,6 +19,7 @@ from projects.forms import FilingFilterForm
 from projects.kinds import all_kinds, header_relation, kind_named
 from projects.kinds.base import FormKind
 from projects.models import AmountUnit, Filing, Role
+from projects.paging import TwoStepPaginator
 from projects.services.excel import CONTENT_TYPE
 from projects.services.list_export import (
     ListColumn,
@@ -72,7 +73,7 @@ def _listing(request: HttpRequest) -> _Listing:
     visible = selectors.filings_for(request.user, kind=kind.code)
     filters = FilingFilterForm(
         request.GET or None,
-        filings=visible,
+        kind=kind.code,
         departments=selectors.departments_for(request.user),
         sorts={column.key: column.sorts_by for column in columns},
     )
@@ -117,10 +118,13 @@ def filing_list_view(request: HttpRequest) -> HttpResponse:
         return redirect("projects:review_queue")
     listing = _listing(request)
     kind, columns = listing.kind, listing.columns
-    filings = listing.filings.select_related("department", "filing_check", header_relation(kind.code))
     totals = filing_list_totals(filings=listing.filings, kind=kind)
-    paginator = Paginator(filings, PAGE_SIZE)
-    paginator.count = totals.count  # the 合计 query counted them already
+    paginator = TwoStepPaginator(
+        listing.filings,
+        PAGE_SIZE,
+        count=totals.count,  # the 合计 query counted them already
+        rows=lambda page: page.select_related("department", "filing_check", header_relation(kind.code)),
+    )
     page = paginator.get_page(request.GET.get("page"))
     rows = [(filing, [(column, column.read(filing)) for column in columns]) for filing in page.object_list]
     unit = amount_unit(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from jobs.services import job_start
 from projects.background import batch_filings
 from projects.forms import form_field
 from projects.models import Department
+from projects.printing.deadline import RenderTooLong
 from projects.selectors import exporting_departments_for, filing_for, filings_for
 from projects.services import pdf as pdf_services
 
@@ -30,7 +32,11 @@ def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
 @login_required
 def filing_pdf(request, pk):
     filing = filing_for(request.user, pk)
-    pdf = pdf_services.filing_pdf(filing=filing, review=pdf_services.printed_reviews([filing]).get(filing.pk))
+    try:
+        pdf = pdf_services.filing_pdf(filing=filing, review=pdf_services.printed_reviews([filing]).get(filing.pk))
+    except RenderTooLong as error:
+        messages.error(request, str(error))
+        return redirect("projects:filing_detail", pk=filing.pk)
     return _download(pdf, pdf_services.pdf_filename(filing), "application/pdf")
 
 
@@ -84,9 +90,12 @@ def department_pdf(request):
             return redirect("jobs:job", pk=job.pk)
         else:
             reviews = pdf_services.printed_reviews(filings)
-            if output == "zip":
-                archive = pdf_services.filings_zip(filings=filings, reviews=reviews)
-                return _download(archive, f"{stem}.zip", "application/zip")
-            pdf = pdf_services.filings_pdf(filings=filings, reviews=reviews, title=stem)
-            return _download(pdf, f"{stem}.pdf", "application/pdf")
+            try:
+                if output == "zip":
+                    archive = pdf_services.filings_zip(filings=filings, reviews=reviews)
+                    return _download(archive, f"{stem}.zip", "application/zip")
+                pdf = pdf_services.filings_pdf(filings=filings, reviews=reviews, title=stem)
+                return _download(pdf, f"{stem}.pdf", "application/pdf")
+            except RenderTooLong as error:
+                form.add_error(None, str(error))
     return render(request, "projects/pdf_export.html", {"form": form, "small_batch": SMALL_BATCH})

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -29,7 +30,11 @@ def _report(request, result: review.BatchResult, done: str) -> None:
             f"{done} {len(result.succeeded)} 张申报表：" + "、".join(filing.title for filing in result.succeeded),
         )
     for which, why in result.failed:
-        messages.error(request, f"{which}：{why}")
+        if (pk := result.failed_ids.get(which)) is not None:
+            link = reverse("projects:filing_detail", args=[pk])
+            messages.error(request, format_html('{}：{} <a href="{}">打开该申报表</a>', which, why, link))
+        else:
+            messages.error(request, f"{which}：{why}")
     if not result.succeeded and not result.failed:
         messages.warning(request, "请先勾选申报表")
 

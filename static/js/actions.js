@@ -12,6 +12,9 @@ document.querySelectorAll("[data-needs-selection]").forEach((button) => {
   button.disabled = !button.form.querySelector("input[name=selected]:checked");
 });
 document.addEventListener("submit", (event) => {
-  const message = event.target.dataset.confirm;
-  if (message && !window.confirm(message)) event.preventDefault();
+  const form = event.target;
+  const message = form.dataset.confirm;
+  if (!message) return;
+  const chosen = form.querySelectorAll("input[name=selected]:checked").length;
+  if (!window.confirm(message.replace("{n}", String(chosen)))) event.preventDefault();
 });

@@ -9,6 +9,15 @@ import pytest
 
 from tests.hostile.state import database_state
 
+# Hostile inputs are exactly what could make a parser or a page run away: each test has a minute.
+HOSTILE_TEST_SECONDS = 60
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.parent.name == "hostile" and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(HOSTILE_TEST_SECONDS))
+
 
 @pytest.fixture
 def no_write(samples) -> Callable[[], AbstractContextManager[None]]:

@@ -127,3 +127,21 @@ def test_the_limits_apply_to_a_workbook_import(admin_user, no_write):
         workbook_import(data=data, file_name="长表.xlsx", user=admin_user)
 
     assert raised.value.problems == ["长表.xlsx：工作表「Sheet1」超过 2000 行"]
+
+
+def _at_the_limits() -> bytes:
+    """A workbook just inside every limit of the scan (read whole in about 2.6 s and 21 MB: see
+    docs/performance.md): 1,499 rows of 40 cells (59,960 cells), each an
+    inline string of 50 characters (close to the 3,000,000 characters)."""
+    cell = b'<c t="inlineStr"><is><t>' + "字".encode() * 50 + b"</t></is></c>"
+    rows = [b'<row r="%d">' % row + cell * 40 + b"</row>" for row in range(1, 1500)]
+    return workbook_of(sheet_of(rows))
+
+
+def test_reading_past_its_time_limit_is_stopped_with_a_message():
+    limits = WorkbookLimits(max_ratio=10**6, max_seconds=0.01)
+
+    message, took = refusal(_at_the_limits(), limits)
+
+    assert message == "读取工作簿超过 0.01 秒仍未完成，已停止：请删去与申报表无关的工作表和内容后重新上传"
+    assert took < 2

@@ -20,14 +20,16 @@ pytestmark = pytest.mark.django_db
 # The counts in the navigation (notices.context_processors): unread notices on every page, and the
 # filings waiting in 待我审核 for a reviewer.
 FILER_NAV, REVIEWER_NAV = 1, 2
-# Session and user, scope (groups, assignments), filter choices (years, units), count, page.
-LIST_QUERIES = 10 + FILER_NAV
+# Session and user, scope (groups, the units of every role), filter choices (years, units), count, the
+# page's ids then its rows.
+LIST_QUERIES = 11 + FILER_NAV
 # The 部门整体 pages read its tasks and its 主管部门 besides what the 一级 pages read, and for its
 # findings the unit-year's projects it is compared with (rule 16: the form, projects, links, tasks).
 RECONCILIATION = 4
 DETAIL_QUERIES = {"program": 23 + FILER_NAV, "overall": 26 + FILER_NAV + RECONCILIATION}
-EDIT_QUERIES = {"program": 16 + FILER_NAV, "overall": 19 + FILER_NAV + RECONCILIATION}
-REVIEW_QUERIES = {"program": 16 + REVIEWER_NAV, "overall": 18 + REVIEWER_NAV + RECONCILIATION}
+# The edit page also reads the step that returned the filing, if it was (its reason is shown on top).
+EDIT_QUERIES = {"program": 17 + FILER_NAV, "overall": 20 + FILER_NAV + RECONCILIATION}
+REVIEW_QUERIES = {"program": 17 + REVIEWER_NAV, "overall": 19 + REVIEWER_NAV + RECONCILIATION}
 
 
 def _queries(client, url) -> int:

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
         reason="PostgreSQL ends connections from another session; SQLite has none to end",

@@ -62,9 +62,9 @@ def test_warnings_alone_do_not_block_submission(people, make_filing):
     assert project.status == Status.SUBMITTED
 
 
-def test_missing_items_are_listed_before_check_errors(people, make_filing):
+def test_missing_items_and_check_errors_are_listed_together(people, make_filing):
     project = _with_futian_code(make_filing(people.unit_a, project_type=""))
-    assert [p.field for p in review.submission_problems(project)] == ["project_type"]
+    assert [p.field for p in review.submission_problems(project)] == ["project_type", "code"]
 
 
 def test_saving_on_the_filing_page_stores_the_read_value_and_refreshes_the_check(people, make_filing):

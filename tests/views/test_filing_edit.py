@@ -130,14 +130,16 @@ def test_a_row_marked_deleted_on_the_page_is_removed(owner_client, people, make_
     assert filing.indicators.count() == 15
 
 
-def test_save_and_submit_with_missing_items_saves_and_lists_them_field_by_field(owner_client, people, make_filing):
+def test_save_and_submit_with_missing_items_saves_nothing_and_lists_them_field_by_field(
+    owner_client, people, make_filing
+):
     filing = make_filing(people.unit_a, annual_goal="")
     data = filing_post_data(owner_client.get(_edit_url(filing)), submit="1", allocation="")
     response = owner_client.post(_edit_url(filing), data, follow=True)
     stored = _stored(filing)
-    assert stored.status == Status.DRAFT and stored.project_header.allocation == "" and stored.version == 2
+    assert stored.status == Status.DRAFT and stored.project_header.allocation != "" and stored.version == 1
     html = response.content.decode()
-    assert "已保存，但未能送审：申报表还有 2 处需要补充，不能送审" in html
+    assert "未能送审：申报表还有 2 处需要补充，不能送审。本页内容尚未保存" in html
     assert "送审前还需补充或修改以下 2 项内容" in html
     notes = response.context["notes"]
     assert [n.message for n in notes.fields["allocation"]] == ["分配方式：未选择"]

@@ -14,12 +14,13 @@ pytestmark = pytest.mark.django_db
 
 # The count of unread notices in the navigation (notices.context_processors).
 NAV_QUERIES = 1
-# Session and user, scope (groups, assignments), filter choices (years, types, units), count, page.
-FILING_LIST_QUERIES = 10 + NAV_QUERIES
+# Session and user, scope (groups, the units of every role), filter choices (years, types, units), count,
+# the page's ids then its rows, and whether the user files anywhere.
+FILING_LIST_QUERIES = 12 + NAV_QUERIES
 # Session and user, scope, the filing, template categories (two, twice), rows, unit choices (two), the
 # 一级项目 choices, the roles of the menu, and the filing checks shown beside fields and rows (the
-# filing with its rows and tasks, rule settings).
-EDIT_PAGE_QUERIES = 18 + NAV_QUERIES
+# filing with its rows and tasks, rule settings), and the step that returned it, if it was.
+EDIT_PAGE_QUERIES = 19 + NAV_QUERIES
 
 
 def _queries(client, url) -> int:

@@ -60,9 +60,19 @@ def _tables() -> dict[type[models.Model], int | set]:
 
 
 def _remove_rows_added_since(marks: dict[type[models.Model], int | set]) -> None:
-    # One transaction: the foreign keys are checked at its end, so the order of the tables is free.
-    with transaction.atomic():
+    # One statement a table, in one transaction: the foreign keys are checked at its end (deferred on
+    # PostgreSQL; SQLite's test database does not enforce them), so the order of the tables is free.
+    with transaction.atomic(), connection.cursor() as cursor:
         for model, mark in marks.items():
-            rows = model._base_manager.all()
-            rows = rows.exclude(pk__in=mark) if isinstance(mark, set) else rows.filter(pk__gt=mark)
-            rows._raw_delete(rows.db)
+            table, pk = connection.ops.quote_name(model._meta.db_table), model._meta.pk
+            assert pk is not None
+            column = connection.ops.quote_name(pk.column)
+            if isinstance(mark, set):
+                rows = model._base_manager.exclude(pk__in=mark).values_list("pk", flat=True)
+                added = list(rows)
+                for start in range(0, len(added), 500):
+                    chunk = added[start : start + 500]
+                    marks_sql = ", ".join(["%s"] * len(chunk))
+                    cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks_sql})", chunk)
+            else:
+                cursor.execute(f"DELETE FROM {table} WHERE {column} > %s", [mark])

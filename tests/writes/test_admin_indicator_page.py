@@ -86,3 +86,23 @@ def test_deleting_a_row_moves_the_version_and_rechecks(admin_client, filing):
     assert not Indicator.objects.filter(pk=row.pk).exists()
     assert Filing.objects.get(pk=filing.pk).version == filing.version + 1
     assert FilingCheck.objects.filter(filing=filing).exists()
+
+
+@pytest.mark.parametrize("page", ["filing", "row"])
+def test_a_change_page_posted_without_its_opened_version_is_refused(admin_client, filing, page):
+    row = filing.indicators.get(category__name="数量")
+    url = _url(row) if page == "row" else reverse("admin:projects_projectfiling_change", args=[filing.pk])
+    data = admin_form_data(admin_client, url)
+    assert data.pop("opened_version") == filing.version
+    changes = {"value": "≥99个"} if page == "row" else {"name": "改名的项目"}
+
+    response = admin_client.post(url, {**data, **changes})
+
+    assert response.status_code == 200
+    assert "页面缺少打开时的版本号" in response.content.decode()
+    stored = Filing.objects.get(pk=filing.pk)
+    assert (stored.version, stored.name, Indicator.objects.get(pk=row.pk).value) == (
+        filing.version,
+        filing.name,
+        "≥10个",
+    )

@@ -66,7 +66,7 @@ def test_an_administrators_list_import_naming_another_parent_is_refused(people, 
         tablib.Dataset(row, headers=exported.headers), dry_run=False, user=admin_user
     )
 
-    assert "在系统中的上级单位「（无）」不符" in str(result.invalid_rows[0].error_dict["top_unit"])
+    assert "在系统中的上级单位「（无）」不符" in str(result.invalid_rows[0].error_dict["一级预算单位"])
     assert Filing.objects.get(pk=filing.pk).project_header.top_unit == people.unit_b
 
 
