@@ -52,7 +52,7 @@ def test_the_report_over_the_109_samples_prints_totals_by_rule_and_writes_every_
 
 
 def test_the_csv_names_the_filing_the_rule_the_severity_and_the_place(samples, tmp_path):
-    _, rows = run(tmp_path, "--summary")
+    _, rows = run(tmp_path)
     row = next(r for r in rows if r["项目编码"] == "440306210601500000540" and r["规则"] == "8")
     assert row == {
         "预算年度": "2023",
@@ -103,5 +103,27 @@ def test_the_readme_quotes_the_totals_the_report_gives_over_the_samples(samples,
         int(n): (int(e), int(w), int(p))
         for n, e, w, p in re.findall(r"^\| (\d+) \S+ \| (\d+) \| (\d+) \| (\d+) \|$", section, flags=re.M)
     }
-    output, _ = run(tmp_path, "--summary")
+    output, _ = run(tmp_path)
     assert quoted == totals(output)
+
+
+def test_the_summary_prints_the_totals_time_and_memory_and_writes_no_csv(samples, tmp_path):
+    from io import StringIO
+
+    out, path = StringIO(), tmp_path / "report.csv"
+    call_command("check_filings", "--summary", "--csv", str(path), stdout=out)
+
+    output = out.getvalue()
+    assert f"共检查 {FILING_COUNT} 张申报表" in output and "规则  错误  提示" in output
+    assert re.search(r"用时 \d+\.\d s，进程内存峰值 \d+ MB", output)
+    assert "[错误]" not in output and not path.exists()
+
+
+def test_filings_are_checked_a_chunk_at_a_time_with_the_same_totals(samples, tmp_path, monkeypatch):
+    from checks.management.commands import check_filings
+
+    whole, whole_rows = run(tmp_path)
+    monkeypatch.setattr(check_filings, "CHUNK", 7)
+    chunked, chunked_rows = run(tmp_path)
+
+    assert totals(chunked) == totals(whole) and chunked_rows == whole_rows
