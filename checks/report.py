@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from checks.findings import Finding
-from checks.models import FilingCheck
+from checks.models import CheckTotal, FilingCheck, RuleCount
 from checks.registry import RULES, Rule
 
 
@@ -78,10 +79,12 @@ class ReportRow:
 
 @dataclass
 class CheckReport:
-    """The filings with findings of ``rule`` (of any rule when None), and their totals by rule."""
+    """Totals by rule over the filings with findings of ``rule`` (over all the filings when None), with
+    how many filings that is and how many of them have findings."""
 
-    rows: list[ReportRow] = field(default_factory=list)
     totals: list[RuleTotal] = field(default_factory=list)
+    filings: int = 0
+    filings_with_findings: int = 0
 
     @property
     def errors(self) -> int:
@@ -90,10 +93,6 @@ class CheckReport:
     @property
     def warnings(self) -> int:
         return sum(total.warnings for total in self.totals)
-
-    @property
-    def filings_with_findings(self) -> int:
-        return sum(1 for row in self.rows if row.findings)
 
 
 def report_rows(checks: QuerySet[FilingCheck], *, rule: Rule | None = None) -> Iterator[ReportRow]:
@@ -104,8 +103,38 @@ def report_rows(checks: QuerySet[FilingCheck], *, rule: Rule | None = None) -> I
             yield ReportRow(check, findings)
 
 
-def check_report(checks: QuerySet[FilingCheck], *, rule: Rule | None = None) -> CheckReport:
-    """The report of the checks (already scoped to what the user may see and filtered), in one query."""
-    report = CheckReport(rows=list(report_rows(checks, rule=rule)))
-    report.totals = totals_by_rule(row.findings for row in report.rows)
+def check_report(*, totals: QuerySet[CheckTotal], counts: QuerySet[RuleCount], rule: Rule | None = None) -> CheckReport:
+    """The report in one query, whatever the number of filings: added up from the totals per unit and
+    year (``totals``, already scoped and filtered), or, for the filings with findings of ``rule``, from
+    their counts by rule (``counts``, likewise)."""
+    rows: Iterable[dict[str, Any]]
+    if rule is None:
+        rows = (
+            totals.order_by()
+            .values("rule_id")
+            .annotate(
+                n=Sum("filings"), found=Sum("with_findings"), error_sum=Sum("errors"), warning_sum=Sum("warnings")
+            )
+        )
+    else:
+        having = counts.filter(rule_id=rule.id).values("filing_id")
+        rows = (
+            counts.filter(filing_id__in=having)
+            .order_by()
+            .values("rule_id")
+            .annotate(
+                n=Count("pk"),
+                found=Count("pk", filter=Q(errors__gt=0) | Q(warnings__gt=0)),
+                error_sum=Sum("errors"),
+                warning_sum=Sum("warnings"),
+            )
+        )
+    report = CheckReport(totals=[RuleTotal(rule) for rule in RULES])
+    by_id = {total.rule.id: total for total in report.totals}
+    for row in rows:
+        if row["rule_id"] == "":
+            report.filings, report.filings_with_findings = row["n"], row["found"]
+        elif row["rule_id"] in by_id:  # a rule since removed counts no more
+            total = by_id[row["rule_id"]]
+            total.errors, total.warnings, total.filings = row["error_sum"], row["warning_sum"], row["n"]
     return report

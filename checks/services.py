@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from checks.counts import rule_counts_store
 from checks.engine import run_rules
 from checks.filing import Filing, Mismatch
 from checks.findings import ERROR, WARNING, Finding
@@ -80,7 +82,8 @@ def _with_contents(filings: QuerySet[StoredFiling]) -> QuerySet[StoredFiling]:
 
 
 def filing_check_refresh(*, filings: Iterable[StoredFiling] | QuerySet[StoredFiling]) -> list[FilingCheck]:
-    """Checks the filings again and stores each one's findings and counts."""
+    """Checks the filings again and stores each one's findings and counts, and the report's totals
+    of their units and years (``checks.counts``)."""
     if isinstance(filings, QuerySet):
         queryset = filings
     else:
@@ -109,13 +112,15 @@ def filing_check_refresh(*, filings: Iterable[StoredFiling] | QuerySet[StoredFil
                 checked_at=now,
             )
         )
-    FilingCheck.objects.bulk_create(
-        checks,
-        update_conflicts=True,
-        unique_fields=["filing"],
-        update_fields=["errors", "warnings", "findings", "checked_at"],
-        batch_size=200,
-    )
+    with transaction.atomic():
+        FilingCheck.objects.bulk_create(
+            checks,
+            update_conflicts=True,
+            unique_fields=["filing"],
+            update_fields=["errors", "warnings", "findings", "checked_at"],
+            batch_size=200,
+        )
+        rule_counts_store(filings=stored, findings={check.filing_id: check.findings for check in checks})
     return checks
 
 

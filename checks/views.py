@@ -1,8 +1,9 @@
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,9 +12,11 @@ from django.utils.http import content_disposition_header
 
 from checks.export import CONTENT_TYPE, ReportTooLong, check_report_workbook
 from checks.forms import ReportFilterForm
+from checks.models import FilingCheck
 from checks.registry import RULES_BY_ID
 from checks.report import check_report
-from checks.selectors import filing_checks_for
+from checks.selectors import check_totals_for, filing_checks_for, rule_counts_for
+from projects.paging import TwoStepPaginator
 from projects.selectors import departments_for
 
 PAGE_SIZE = 50
@@ -27,15 +30,17 @@ def _filters(request: HttpRequest) -> dict:
         messages.error(request, f"{form.problem('year')}；以下为全部年度的检查结果")
     if form.problem("department"):
         messages.error(request, f"{form.problem('department')}；以下为全部单位的检查结果")
-    rule_id = request.GET.get("rule", "")
+    rule = RULES_BY_ID.get(request.GET.get("rule", ""))
     only = "errors" if request.GET.get("only", "") == "errors" else ""
+    narrowed: dict[str, Any] = {"year": year, "department": department, "errors_only": bool(only)}
     return {
         "form": form,
         "year": year or "",
         "department": department or "",
-        "rule": RULES_BY_ID.get(rule_id),
+        "rule": rule,
         "only": only,
-        "checks": filing_checks_for(request.user, year=year, department=department, errors_only=bool(only)),
+        "checks": filing_checks_for(request.user, **narrowed, rule_id=rule.id if rule else None),
+        "narrowed": narrowed,
     }
 
 
@@ -52,23 +57,31 @@ def _query(filters: dict, **changes) -> str:
     return urlencode({name: value for name, value in values.items() if value not in ("", None)})
 
 
+def _page_rows(checks: QuerySet[FilingCheck]) -> QuerySet[FilingCheck]:
+    """A page's checks with their filings and units, without the findings (the counts are shown)."""
+    return checks.select_related("filing__department").defer("findings")
+
+
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     """Totals by rule and the filings with findings, over what the user may see, a page at a time.
 
-    A fixed number of queries however many filings: the unit choices, then the checks with their
-    filings and units in one query (the totals need every filing's findings; the page is cut from them).
+    A fixed number of queries however many filings: the unit choices; the totals, added up from the
+    totals per unit and year (``checks.counts``); the page's ids in report order, then its rows.
     """
     filters = _filters(request)
-    report = check_report(filters["checks"], rule=filters["rule"])
-    page = Paginator(report.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    user, narrowed = request.user, filters["narrowed"]
+    report = check_report(
+        totals=check_totals_for(user, **narrowed), counts=rule_counts_for(user, **narrowed), rule=filters["rule"]
+    )
+    paginator = TwoStepPaginator(filters["checks"], PAGE_SIZE, count=report.filings, rows=_page_rows)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "checks/report.html",
         {
             **filters,
             "report": report,
-            "checks": [row.check for row in report.rows],
             "totals": report.totals,
             "page": page,
             "query": _query(filters),

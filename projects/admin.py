@@ -20,6 +20,17 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from indicators.models import Indicator
 from indicators.values import PARSED_VALUE_FIELDS
 from projects import selectors
+from projects.admin_filters import (
+    CappedCount,
+    ProjectTypeFilter,
+    RowKindFilter,
+    RowYearFilter,
+    UnitFilter,
+    YearFilter,
+    rows_of_visible_filings,
+    search_rows,
+    search_unit_filings,
+)
 from projects.admin_lists import ListImportExportMixin
 from projects.models import (
     EDITABLE_STATUSES,
@@ -38,6 +49,7 @@ from projects.models import (
 )
 from projects.parsers.text import TextDecodeError, decode_text
 from projects.resources import RESOURCES, IndicatorResource
+from projects.search import search_filings
 from projects.services.accounts import assignment_grant
 from projects.services.changes import filings_changed
 from projects.services.imports import FilingImportError, SourceFile
@@ -253,7 +265,9 @@ def _cut(text: str, length: int):
     return text if cut == text else format_html('<span title="{}">{}</span>', text, cut)
 
 
-class FilingAdmin(_VersionCheckedChanges, ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class FilingAdmin(
+    CappedCount, _VersionCheckedChanges, ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     """One kind's filings (through its proxy model): the filing, its header, its rows and tasks.
 
     The status is never edited here, nor restored from the history: it changes through the review
@@ -268,9 +282,12 @@ class FilingAdmin(_VersionCheckedChanges, ListImportExportMixin, ImportExportMod
     # the admin's menu and filters (tests/browser/test_admin_fits.py).
     list_display = ["code", "short_name", "unit", "year", "status"]
     list_per_page = 50
-    list_filter = ["fiscal_year", "status", ("department", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["code", "name", "department__name"]
+    # At a city's size (projects.admin_filters): filter choices without reading every filing, searches by
+    # the bigram index, the list in the order of its index (filing_list_order) rather than by unit name.
+    list_filter = [YearFilter, "status", UnitFilter]
+    search_fields = ["code", "name", "department__name"]  # what the search box says; see get_search_results
     list_select_related = ["department"]
+    ordering = ["-fiscal_year", "department_id", "code", "name", "id"]
     autocomplete_fields = ["department"]
     fields = ["template", "department", "fiscal_year", "code", "name", "amount_unit", "opened_version"]
     readonly_fields = ["status", "version", "source_file", "source_line", "created_at", "updated_at"]
@@ -294,6 +311,9 @@ class FilingAdmin(_VersionCheckedChanges, ListImportExportMixin, ImportExportMod
     def get_queryset(self, request):
         # The admin shows staff only the filings of their units, like every other page.
         return selectors.visible_filings(super().get_queryset(request), request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_unit_filings(queryset, search_term), False
 
     def history_view(self, request, object_id, extra_context=None):
         # simple-history falls back to the history of objects outside the queryset; refuse that.
@@ -461,7 +481,7 @@ def _header_inline(model: type) -> type[admin.StackedInline]:
 @admin.register(ProjectFiling)
 class ProjectFilingAdmin(FilingAdmin):
     kind = "project"
-    list_filter = [*FilingAdmin.list_filter, "project_header__project_type"]
+    list_filter = [*FilingAdmin.list_filter, ProjectTypeFilter]
     inlines = [_header_inline(ProjectHeader), IndicatorInline]
     resource_classes = [RESOURCES["project"]]
 
@@ -508,7 +528,7 @@ class IndicatorAdminForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(_VersionCheckedChanges, ListImportExportMixin, ImportExportModelAdmin):
+class IndicatorAdmin(CappedCount, _VersionCheckedChanges, ListImportExportMixin, ImportExportModelAdmin):
     """The 三级指标 rows. Editing one here is editing its filing: only a 草稿 or 已退回 filing of a unit
     the user files for, checked against the filing's version the page was opened on; the value's
     parsed parts, the filing's stored checks, its version and history follow, as on the filing page."""
@@ -516,15 +536,20 @@ class IndicatorAdmin(_VersionCheckedChanges, ListImportExportMixin, ImportExport
     form = IndicatorAdminForm
     resource_classes = [IndicatorResource]
     list_display = ["filing", "category", "position", "name", "value", "not_applicable"]
-    list_filter = ["filing__kind", "filing__fiscal_year", "category__parent", "not_applicable"]
-    search_fields = ["filing__code", "filing__name", "name", "value"]
+    list_filter = [RowKindFilter, RowYearFilter, "category__parent", "not_applicable"]
+    search_fields = ["filing__code", "filing__name", "name", "value"]  # see get_search_results
     list_select_related = ["filing__department", "category__parent"]
+    # A filing's rows together, in the order of the index on (filing, position), not by their categories.
+    ordering = ["filing_id", "position", "id"]
     raw_id_fields = ["filing"]
     fields = ["filing", "category", "position", "name", "value", "explanation", "not_applicable", "opened_version"]
     readonly_fields = ["comparator", "number", "unit", "source_line"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(filing__in=selectors.filings_for(request.user))
+        return rows_of_visible_filings(super().get_queryset(request), request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_rows(queryset, search_term), False
 
     def get_fields(self, request, obj=None):
         return [*self.fields, *self.get_readonly_fields(request, obj)]
@@ -603,16 +628,20 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Transition)
-class TransitionAdmin(admin.ModelAdmin):
+class TransitionAdmin(CappedCount, admin.ModelAdmin):
     list_display = ["filing", "from_status", "to_status", "user", "at"]
     list_filter = ["to_status"]
-    search_fields = ["filing__code", "filing__name"]
+    search_fields = ["filing__code", "filing__name"]  # see get_search_results
     list_select_related = ["filing__department", "user"]
     readonly_fields = ["filing", "user", "at", "from_status", "to_status", "comment"]
     exclude = ["snapshot"]
+    ordering = ["-at", "-id"]  # the latest steps first, by the index on the time
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(filing__in=selectors.filings_for(request.user))
+        return rows_of_visible_filings(super().get_queryset(request), request.user).defer("snapshot")
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.filter(filing__in=search_filings(Filing.objects.all(), search_term).values("pk")), False
 
     def has_add_permission(self, request):
         return False

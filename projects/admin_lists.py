@@ -111,9 +111,12 @@ class ListImportExportMixin(ImportExportMixin):
         name = request.POST.get("import_file_name")
         if self.has_import_permission(request) and name:
             previewed, mine = request.session.get(_PREVIEWED, []), self._previewed_as(name)
+            storage = PendingUploadStorage(name=name)
             try:
-                claimed = mine in previewed and PendingUploadStorage(name=name).claim()
-                problem = "" if claimed else "待确认的文件已过期或已经导入，请重新上传"
+                if mine not in previewed:  # imported already (from this session), or another session's
+                    problem = "待确认的文件已过期或已经导入，请重新上传"
+                else:  # expired, or confirmed by a request that did not finish: the storage says which
+                    problem = "" if storage.claim() else storage.unavailable_message()
             except UploadsUnavailable as error:
                 problem = str(error)
             if problem:

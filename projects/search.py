@@ -5,9 +5,9 @@ A trigram index does not serve a fragment shorter than three characters, and 公
 On PostgreSQL, every filing's code and name are indexed by their two-character pieces (bigrams):
 ``budgetperf_bigrams`` (migration 0013) cuts a text into them, and a GIN index holds those of each
 filing. A search for a fragment asks for the filings that hold every bigram of it (the index
-answers), then keeps those whose code or name really contains it (bigrams in another order match
-the index but not the text). A one-character search, and every search on SQLite, compare the texts
-themselves.
+answers), then, for a fragment longer than two characters, keeps those whose code or name really
+contains it (bigrams in another order match the index but not the text). A one-character search, and
+every search on SQLite, compare the texts themselves.
 """
 
 from __future__ import annotations
@@ -50,4 +50,6 @@ def search_filings(filings: QuerySet[Filing], text: str) -> QuerySet[Filing]:
     if connection.vendor != "postgresql" or not grams:
         return filings.filter(contains)
     indexed = _Bigrams(_SearchText(F("code"), F("name")))
-    return filings.alias(search_bigrams=indexed).filter(contains, search_bigrams__contains=Value(grams))
+    found = filings.alias(search_bigrams=indexed).filter(search_bigrams__contains=Value(grams))
+    # A text holds a two-character fragment exactly when it holds it as a bigram: no second look.
+    return found if len(text) == 2 else found.filter(contains)

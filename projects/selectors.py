@@ -204,17 +204,10 @@ def review_queue_for(user: AnyUser, *, most_findings_first: bool = False, check:
     """Submitted filings of every kind awaiting this reviewer, the longest-waiting first.
 
     ``most_findings_first`` puts the filings with the most check errors (then warnings) on top;
-    ``check`` keeps only those with errors, with warnings only, or clean ones.
+    ``check`` keeps only those with errors, with warnings only, or clean ones. A page of it is best
+    read in two steps (``projects.paging``): its ids, sorted, then ``review_queue_rows`` of them.
     """
-    last_submitted = (
-        Transition.objects.filter(filing=OuterRef("pk"), to_status=Status.SUBMITTED).order_by("-at").values("at")[:1]
-    )
-    queue = (
-        filings_for(user, role=Role.REVIEWER)
-        .filter(status=Status.SUBMITTED)
-        .annotate(submitted_at=Subquery(last_submitted))
-        .select_related("department", "filing_check", *header_relations())
-    )
+    queue = review_queue_rows(filings_for(user, role=Role.REVIEWER).filter(status=Status.SUBMITTED))
     if check in QUEUE_CHECK_FILTERS:
         queue = queue.filter(QUEUE_CHECK_FILTERS[check])
     if most_findings_first:
@@ -226,6 +219,19 @@ def review_queue_for(user: AnyUser, *, most_findings_first: bool = False, check:
             "pk",
         )
     return queue.order_by("submitted_at", "pk")
+
+
+def review_queue_rows(filings: QuerySet[Filing]) -> QuerySet[Filing]:
+    """What a row of the queue shows: when the filing was last submitted (the index on transitions
+    by filing, status and time answers it), its unit, header and check counts, without the findings."""
+    last_submitted = (
+        Transition.objects.filter(filing=OuterRef("pk"), to_status=Status.SUBMITTED).order_by("-at").values("at")[:1]
+    )
+    return (
+        filings.annotate(submitted_at=Subquery(last_submitted))
+        .select_related("department", "filing_check", *header_relations())
+        .defer("filing_check__findings")
+    )
 
 
 def visible_filings(queryset: QuerySet[Filing], user: AnyUser, *, role: str | None = None) -> QuerySet[Filing]:

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.helpers.committed import committed  # noqa: F401  (a fixture for every test directory)
 from tests.helpers.samples import FILING_COUNT, empty_filing_tables, load_samples, sample_filings, sample_projects
 
 

@@ -139,7 +139,7 @@ def test_a_list_import_confirmed_twice_or_after_it_expired_asks_for_the_file_aga
         reverse("admin:projects_projectfiling_process_import"), expiring.context["confirm_form"].initial, follow=True
     )
 
-    assert "待确认的文件已过期或已经导入" in late.content.decode()
+    assert "待确认的文件已过期（上传后 24 小时内未确认）" in late.content.decode()
     assert Filing.objects.get(pk=project.pk).name != "公章补贴"
     monkeypatch.undo()
     preview = staff_filer.post(
@@ -153,6 +153,24 @@ def test_a_list_import_confirmed_twice_or_after_it_expired_asks_for_the_file_aga
     again = staff_filer.post(reverse("admin:projects_projectfiling_process_import"), confirm, follow=True)
 
     assert "待确认的文件已过期或已经导入" in again.content.decode()
+
+
+def test_a_list_import_whose_confirmation_was_killed_is_reported_as_unfinished(staff_filer, project):
+    rows = project_csv(Filing.objects.filter(pk=project.pk))
+    rows[0]["项目名称"] = "公章补贴"
+    preview = staff_filer.post(
+        reverse("admin:projects_projectfiling_import"),
+        {"import_file": csv_upload(rows), "format": CSV, "resource": "0"},
+    )
+    confirm = preview.context["confirm_form"].initial
+    # What a killed confirmation leaves: the upload claimed and still stored, the session unchanged.
+    assert PendingUploadStorage(name=confirm["import_file_name"]).claim()
+
+    page = staff_filer.post(reverse("admin:projects_projectfiling_process_import"), confirm, follow=True)
+
+    text = page.content.decode()
+    assert "确认导入，但导入没有完成" in text and "已过期" not in text
+    assert Filing.objects.get(pk=project.pk).name != "公章补贴"
 
 
 def test_a_list_import_cannot_be_confirmed_from_another_session(staff_filer, client, project):

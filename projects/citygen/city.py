@@ -12,7 +12,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 
-from checks.models import FilingCheck
+from checks.counts import check_totals_refresh
+from checks.models import FilingCheck, RuleCount
 from indicators.models import Indicator
 from projects.citygen.filings import FilingBuilder
 from projects.citygen.plan import CityPlan, plan_city
@@ -61,7 +62,15 @@ def _tables() -> Tables:
     models = [User, User.groups.through, Department, Department.history.model, Assignment, Filing, Filing.history.model]
     for header in (ProjectHeader, ProgramHeader, OverallHeader):
         models += [header, header.history.model]
-    models += [Indicator, Indicator.history.model, OverallTask, OverallTask.history.model, Transition, FilingCheck]
+    models += [
+        Indicator,
+        Indicator.history.model,
+        OverallTask,
+        OverallTask.history.model,
+        Transition,
+        FilingCheck,
+        RuleCount,
+    ]
     return Tables(models)
 
 
@@ -102,9 +111,13 @@ def generate_city(*, options: CityOptions, say: Callable[[str], None] = lambda l
                 )
         tables.finish()
         tables.reset_sequences()
+        check_totals_refresh()  # the check report's totals per unit and year, from the counts just written
     if connection.vendor == "postgresql":
+        # VACUUM as well as ANALYZE: counts and lists then read the indexes alone (the visibility map),
+        # as on a server whose autovacuum has caught up after a day's work.
+        # (VACUUM cannot run inside a transaction: a caller's, e.g. a test's, leaves ANALYZE alone.)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     return {
         "units": len(plan.units),
         "districts": len(plan.districts),

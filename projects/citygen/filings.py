@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from checks.counts import rule_count_rows
 from checks.engine import run_rules
 from checks.filing import Filing as PlainFiling
 from checks.filing import Task
 from checks.findings import Finding
-from checks.models import FilingCheck, RuleSetting
+from checks.models import FilingCheck, RuleCount, RuleSetting
 from indicators.models import Indicator
 from projects.citygen.names import APPROVAL_COMMENTS, RETURN_REASONS, ordinal
 from projects.citygen.plan import Account, Unit
@@ -313,6 +314,13 @@ class FilingBuilder:
                 "checked_at": filing["created_at"],
             }
         )
+        for row in rule_count_rows(
+            filing_id=filing["id"],
+            department_id=filing["department_id"],
+            fiscal_year=filing["fiscal_year"],
+            findings=stored_findings,
+        ):
+            self.tables[RuleCount].add(row)
 
     # —— amounts and texts ——
 

@@ -25,6 +25,18 @@ def _project(filing: Filing) -> Project:
     return Project(filing.pk, "project", filing.name, header.current_amount, header.program_id, filing.code)
 
 
+_PROJECT_FIELDS = (
+    "kind",
+    "department_id",
+    "fiscal_year",
+    "code",
+    "name",
+    "program_header__total_amount",
+    "project_header__current_amount",
+    "project_header__program_id",
+)
+
+
 def _near(keys: set[UnitYear]) -> dict[str, set[int]]:
     """A filter that holds every key (and a few more, dropped after): units and years separately."""
     return {"department_id__in": {d for d, _ in keys}, "fiscal_year__in": {y for _, y in keys}}
@@ -36,6 +48,7 @@ def reconciliations_for(keys: Iterable[UnitYear]) -> dict[UnitYear, Reconciliati
     if not wanted:
         return {}
     rows = Filing.objects.filter(kind="overall", **_near(wanted)).select_related("overall_header")
+    rows = rows.defer("overall_header__goals")
     overalls = {(f.department_id, f.fiscal_year): f for f in rows.prefetch_related("tasks")}
     overalls = {key: f for key, f in overalls.items() if key in wanted}
     if not overalls:
@@ -43,7 +56,9 @@ def reconciliations_for(keys: Iterable[UnitYear]) -> dict[UnitYear, Reconciliati
     keys = set(overalls)
     projects: dict[UnitYear, list[Project]] = defaultdict(list)
     filings = Filing.objects.filter(kind__in=["program", "project"], **_near(keys))
-    for filing in filings.select_related("program_header", "project_header").order_by("kind", "code", "name", "pk"):
+    # Only what a Project holds: the headers' long texts would be most of what is read.
+    filings = filings.select_related("program_header", "project_header").only(*_PROJECT_FIELDS)
+    for filing in filings.order_by("kind", "code", "name", "pk"):
         if (filing.department_id, filing.fiscal_year) in keys:
             projects[(filing.department_id, filing.fiscal_year)].append(_project(filing))
     links: dict[UnitYear, list[Link]] = defaultdict(list)

@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from checks.services import findings_for
+from checks.models import FilingCheck
+from checks.services import Finding, findings_for
 from projects import selectors
 from projects.history import Event, filing_timeline
 from projects.models import Filing, Status
@@ -20,7 +21,14 @@ def filing_context(filing: Filing) -> dict[str, Any]:
     fields and rows."""
     kind = filing.form_kind
     rows, texts, pairs = header_rows(filing)
-    levels = indicator_levels(filing.indicators.all(), template_categories(filing.template_id))
+    # In the order of a snapshot, with their categories: the review page compares them with the
+    # snapshot taken when the filing was returned, without reading them again.
+    indicators = list(
+        filing.indicators.select_related("category__parent").order_by(
+            "category__parent__order", "category__order", "position", "pk"
+        )
+    )
+    levels = indicator_levels(indicators, template_categories(filing.template_id))
     return {
         "filing": filing,
         "kind": kind,
@@ -29,9 +37,18 @@ def filing_context(filing: Filing) -> dict[str, Any]:
         "text_span": 2 * pairs - 1,
         "columns": kind.indicators.columns,
         "tasks": list(filing.tasks.all()) if kind.tasks is not None else None,
+        "indicators": indicators,
         "indicator_rows": web_rows(levels),
-        "findings": findings_for(filing),
+        "findings": stored_findings(filing),
     }
+
+
+def stored_findings(filing: Filing) -> list[Finding]:
+    """The findings stored when the filing was last checked (every save, import and rule change checks
+    again), errors first as the rules found them: one query instead of reading the filing again and
+    running every rule on each page view. A filing never checked is checked now."""
+    check = FilingCheck.objects.filter(filing_id=filing.pk).only("findings").order_by("pk").first()
+    return check.finding_list() if check is not None else findings_for(filing)
 
 
 def last_return(timeline: list[Event]) -> Event | None:

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from checks.services import findings_for
 from indicators.models import FormTemplate, Level1Category, Level2Category
 from projects import selectors
 from projects.forms import (
@@ -38,6 +37,7 @@ from projects.services.filing import (
 )
 from projects.services.review import TransitionError, submission_problems
 from projects.typing import SignedInRequest
+from projects.views.detail import stored_findings
 
 
 @dataclass
@@ -88,8 +88,9 @@ def filing_notes(filing: Filing) -> Notes:
 
 
 def check_notes(filing: Filing) -> Notes:
-    """What the page shows while editing: every finding of the filing checks, errors and warnings."""
-    return notes_from(findings_for(filing))
+    """What the page shows while editing: every finding of the filing checks, errors and warnings, as
+    stored by the last save (a page that was posted and not saved shows its own problems instead)."""
+    return notes_from(stored_findings(filing))
 
 
 @dataclass

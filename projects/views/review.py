@@ -67,17 +67,18 @@ def filing_withdraw_view(request, pk):
     return redirect("projects:filing_detail", pk=filing.pk)
 
 
-def changes_since_return(filing):
-    """What the filer changed between the last return and now; None if it was never returned."""
+def changes_since_return(filing, *, rows=None, tasks=None):
+    """What the filer changed between the last return and now; None if it was never returned.
+    ``rows`` and ``tasks`` are the filing's as stored, when they have been read already."""
     returned = filing.transitions.filter(to_status=Status.RETURNED).order_by("-at", "-pk").first()
     if returned is None:
         return None, None
-    return returned, filing_diff(returned.snapshot, filing_snapshot(filing))
+    return returned, filing_diff(returned.snapshot, filing_snapshot(filing, rows, tasks))
 
 
 def _review_page(request, filing, *, return_form=None, approve_form=None, status=200):
     context = filing_context(filing)
-    returned, diff = changes_since_return(filing)
+    returned, diff = changes_since_return(filing, rows=context["indicators"], tasks=context["tasks"])
     context.update(
         {
             "returned": returned,

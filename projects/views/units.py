@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from budgetperf.downloads import safe_filename
@@ -51,13 +53,22 @@ def _context(request: HttpRequest, department_id: int, year: int) -> dict:
             bar_chart("申报表审核状态", [(label, total) for _, label, _, total in summary.statuses]),
         ],
         "can_link": overall is not None and selectors.can_file_for(request.user, overall),
-        # Any project of the unit-year may be linked to a task by hand, 一级 ones first.
-        "link_choices": sorted(
-            summary.reconciliation.projects if summary.reconciliation else [],
-            key=lambda p: (p.kind != "program", p.name),
-        ),
+        "link_options": _link_options(summary) if overall is not None else "",
         "years": overview.district_years(selectors.departments_for(request.user).filter(pk=department.pk)),
     }
+
+
+def _link_options(summary: overview.UnitYear) -> SafeString:
+    """The projects any task may be linked to by hand, 一级 ones first, as the options of every task's
+    select: made once, not once per task (a unit may have hundreds of projects and tens of tasks)."""
+    projects = sorted(
+        summary.reconciliation.projects if summary.reconciliation else [], key=lambda p: (p.kind != "program", p.name)
+    )
+    return format_html_join(
+        "",
+        '<option value="{}">{}{}</option>',
+        ((p.filing_id, "一级 · " if p.kind == "program" else "", p.name) for p in projects),
+    )
 
 
 @login_required

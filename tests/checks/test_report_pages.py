@@ -32,7 +32,7 @@ def test_each_filing_on_the_page_links_to_its_findings(admin_client, samples):
     rows = _rows(response)
     assert len(rows) == 50
     for row in rows:
-        assert f'href="{reverse("projects:filing_detail", args=[row.check.filing.pk])}#checks"' in html
+        assert f'href="{reverse("projects:filing_detail", args=[row.filing.pk])}#checks"' in html
 
 
 def test_the_report_filters_by_unit(admin_client, samples):
@@ -65,7 +65,7 @@ def test_the_list_is_paged_and_the_pages_keep_the_filters_and_the_totals(admin_c
     assert [(t.errors, t.warnings) for t in last.context["totals"]] == [
         (t.errors, t.warnings) for t in first.context["totals"]
     ]
-    seen = {row.check.pk for page in range(1, 4) for row in _rows(admin_client.get(REPORT, {"page": page}))}
+    seen = {row.pk for page in range(1, 4) for row in _rows(admin_client.get(REPORT, {"page": page}))}
     assert len(seen) == FILING_COUNT
 
     centre = Department.objects.get(name="深圳市福田区政务服务中心")

@@ -60,6 +60,7 @@ def empty_filing_tables() -> None:
     from django.apps import apps
 
     models = [
+        "checks.CheckTotal", "checks.RuleCount",
         "checks.FilingCheck", "indicators.HistoricalIndicator", "indicators.Indicator", "projects.Transition",
         "projects.HistoricalOverallTask", "projects.OverallTask", "projects.HistoricalProjectHeader",
         "projects.ProjectHeader", "projects.HistoricalProgramHeader", "projects.ProgramHeader",

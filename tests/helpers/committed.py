@@ -1,5 +1,5 @@
-"""What the tests of concurrent writers need: committed data that other connections see, and the
-database as it was once the test is over."""
+"""A fixture for the tests whose writes other processes must see (concurrent writers, gunicorn):
+committed data that other connections see, and the database as it was once the test is over."""
 
 from __future__ import annotations
 

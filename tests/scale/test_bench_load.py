@@ -1,0 +1,33 @@
+"""bench_load drives gunicorn, in production mode on this database, with signed-in clients through wrk,
+and prints what it measured."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_short_run_serves_every_request_and_prints_the_percentiles(committed, people, make_filing):
+    """``committed``: what the test writes, gunicorn sees."""
+    make_filing(people.unit_a)
+    out = StringIO()
+
+    call_command("bench_load", clients=3, seconds=2, workers=1, stdout=out)
+
+    output = out.getvalue()
+    requests = int(re.search(r"：(\d+) 次请求", output).group(1))
+    assert requests > 3, output
+    assert re.search(r"p50 [\d.]+ ms，p95 [\d.]+ ms，p99 [\d.]+ ms", output)
+    assert "非 200 响应 0 次" in output and "连接错误 0 次" in output
+
+
+def test_the_work_is_bounded():
+    with pytest.raises(CommandError, match="--clients 应在 1 到 128 之间"):
+        call_command("bench_load", clients=500, seconds=2)
+    with pytest.raises(CommandError, match="--seconds 应在 1 到 300 之间"):
+        call_command("bench_load", clients=2, seconds=3600)
