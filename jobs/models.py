@@ -74,6 +74,13 @@ class Job(models.Model):
         return self.title
 
     @property
+    def links(self) -> list[dict[str, str]]:
+        """Pages the finished job's result points to (``url``, ``label``): e.g. the filings an import
+        created or updated."""
+        outcome = (self.params or {}).get("outcome") or {}
+        return list(outcome.get("links") or [])
+
+    @property
     def percent(self) -> int:
         """Of the work done, 100 only once the result is there (the file is still being made at 99)."""
         if self.status == JobStatus.DONE:

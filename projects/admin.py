@@ -54,7 +54,7 @@ from projects.services.accounts import assignment_grant
 from projects.services.changes import filings_changed
 from projects.services.imports import FilingImportError, SourceFile
 from projects.services.prerender import exported_under, prerender_after_commit
-from projects.services.previews import text_import, versions_as_json, versions_from_json
+from projects.services.previews import linked_summary, text_import, versions_as_json, versions_from_json
 from projects.services.writing import FilingError, claim_version, record_filing, stamp
 from projects.uploads import PendingUploadStorage, UploadsUnavailable
 
@@ -458,11 +458,9 @@ class FilingAdmin(
             return redirect("admin:projects_import_filings")
         finally:
             storage.remove()
-        self.message_user(
-            request,
-            f"{name}：新建 {len(result.created)} 张，更新 {len(result.updated)} 张，{len(result.unchanged)} 张无变化",
-            messages.SUCCESS,
-        )
+        created, updated, unchanged = len(result.created), len(result.updated), len(result.unchanged)
+        summary = f"{name}：新建 {created} 张，更新 {updated} 张，{unchanged} 张无变化"
+        self.message_user(request, linked_summary(summary, result.changes), messages.SUCCESS)
         return redirect("admin:projects_projectfiling_changelist")
 
     def _import_context(self, request) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -194,12 +195,13 @@ register(JobKind("recheck", plan=_plan_recheck, run_part=_recheck_part, finish=_
 def _import_workbook(job: Job, index: int, still_working: Callable[[], None]) -> None:
     """Stores the confirmed upload as the page would (all or nothing); what came of it goes on the job."""
     from projects.services.excel_import import WorkbookImportError, workbook_import
-    from projects.services.previews import versions_from_json
+    from projects.services.previews import changed_filing_links, versions_from_json
     from projects.uploads import PendingUploadStorage
 
     params = job.params
     upload = PendingUploadStorage(name=params["token"])
     data = upload.read()
+    outcome: dict[str, Any]
     if data is None:
         outcome = {"message": "待确认的文件已过期，请重新上传工作簿", "errors": []}
     elif job.user is None:
@@ -219,10 +221,13 @@ def _import_workbook(job: Job, index: int, still_working: Callable[[], None]) ->
                 "errors": error.problems,
             }
         else:
+            links, touched = changed_filing_links(result.changes)
             outcome = {
                 "message": f"{result.file_name}：新建 {len(result.created)} 张申报表，更新 {len(result.updated)} 张，"
                 f"{len(result.unchanged)} 张无变化",
                 "errors": [],
+                "links": links,
+                "linked_of": touched,
             }
     job.params = {**params, "outcome": outcome}
     Job.objects.filter(pk=job.pk).update(params=job.params)

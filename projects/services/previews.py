@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from checks.services import check_filing
 from checks.sources import filing_from_parsed
@@ -190,6 +192,38 @@ def text_import(
         store_filings(parsed=without(parsed, hidden), year=year, user=user, versions=versions)
         if dry_run:
             transaction.set_rollback(True)
+        else:  # each stored filing, for the links of the confirmation
+            stored = existing_filings(incoming)
+            for key, change in zip(places, changes, strict=True):
+                change.filing_id = stored[key].pk if key in stored else None
     skipped = {name: (text.skipped_lines, text.skipped_headings) for name, text in texts.items()}
     read = {filing.pk: filing.version for filing in existing.values()}
     return TextImport(changes, skipped, read, stored=not dry_run)
+
+
+# The filings a confirmation's message links at most; a larger import is listed on the filing list.
+LINKED_FILINGS = 30
+
+
+def changed_filing_links(changes: Iterable[FilingChange]) -> tuple[list[dict[str, str]], int]:
+    """A link to each filing an import created or updated (at most LINKED_FILINGS), as ``url`` and
+    ``label``, and how many there were: what every confirmation shows (page, admin, background job)."""
+    touched = [change for change in changes if change.filing_id is not None and not change.unchanged]
+    links = [
+        {
+            "url": reverse("projects:filing_detail", args=[change.filing_id]),
+            "label": f"{'新建 ' if change.created else ''}{change.name}",
+        }
+        for change in touched[:LINKED_FILINGS]
+    ]
+    return links, len(touched)
+
+
+def linked_summary(summary: str, changes: Iterable[FilingChange]) -> str:
+    """``summary``, then the links of ``changed_filing_links`` (safe HTML, for a message)."""
+    links, total = changed_filing_links(changes)
+    if not links:
+        return summary
+    listed = format_html_join("、", '<a href="{}">{}</a>', ((link["url"], link["label"]) for link in links))
+    more = f" 等 {total} 张" if total > len(links) else ""
+    return format_html("{}：{}{}", summary, listed, more)

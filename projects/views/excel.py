@@ -12,9 +12,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -28,7 +26,7 @@ from projects.models import Department, Filing, Role
 from projects.selectors import department_filings, departments_for, filing_for, filings_for, is_administrator
 from projects.services.excel import CONTENT_TYPE, blank_template_workbook, filings_to_workbook
 from projects.services.excel_import import WorkbookImport, WorkbookImportError, workbook_import
-from projects.services.previews import versions_as_json, versions_from_json
+from projects.services.previews import linked_summary, versions_as_json, versions_from_json
 from projects.uploads import PendingUploadStorage, UploadsUnavailable
 
 _PENDING = "excel_pending_imports"  # session key: token → the upload awaiting confirmation
@@ -289,26 +287,10 @@ def workbook_confirm(request):
     return redirect("projects:excel_home")
 
 
-# The filings a confirmation's message links at most; a larger import is listed on the filing list.
-LINKED_FILINGS = 30
-
-
 def _imported_message(result: WorkbookImport) -> str:
     """What the import did, with a link to each filing it created or updated."""
     summary = (
         f"{result.file_name}：新建 {len(result.created)} 张申报表，更新 {len(result.updated)} 张，"
         f"{len(result.unchanged)} 张无变化"
     )
-    touched = [change for change in [*result.created, *result.updated] if change.filing_id is not None]
-    if not touched:
-        return summary
-    links = format_html_join(
-        "、",
-        '<a href="{}">{}{}</a>',
-        (
-            (reverse("projects:filing_detail", args=[change.filing_id]), "新建 " if change.created else "", change.name)
-            for change in touched[:LINKED_FILINGS]
-        ),
-    )
-    more = f" 等 {len(touched)} 张" if len(touched) > LINKED_FILINGS else ""
-    return format_html("{}：{}{}", summary, links, more)
+    return linked_summary(summary, result.changes)

@@ -83,6 +83,18 @@ def test_a_filer_links_a_task_and_a_project_on_the_page(client, samples):
     assert [p.filing_id for p in match.projects] == [project.pk] and match.linked == {project.pk}
 
 
+def test_the_unit_s_projects_are_offered_once_whatever_the_number_of_tasks(client, samples):
+    overall = _baoan()
+    client.force_login(make_filer(overall.department, username="baoan_filer"))
+    project = Filing.objects.get(kind="project", department=overall.department, name="信息化建设管理费")
+
+    page = client.get(_url(overall)).content.decode()
+
+    assert overall.tasks.count() > 3
+    assert page.count(f'<option value="{project.pk}">') == 1  # one form for every task
+    assert page.count('<option value="信息化建设管理经费">') == 1
+
+
 def test_linking_without_choosing_a_project_says_so(client, samples):
     overall = _baoan()
     client.force_login(make_filer(overall.department, username="baoan_filer"))
