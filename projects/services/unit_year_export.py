@@ -106,7 +106,7 @@ def unit_year_workbook(summary: UnitYear) -> bytes:
         book,
         "检查结果",
         ["规则", "错误", "提示", "涉及申报表"],
-        [[f"{r.number} {r.title}", r.errors, r.warnings, len(r.filings)] for r in summary.rules],
+        [[f"{r.number} {r.title}", r.errors, r.warnings, r.filings] for r in summary.rules],
         set(),
     )
     buffer = io.BytesIO()

@@ -165,8 +165,9 @@ def test_the_unit_year_page_of_a_filer_runs_as_many_queries_for_40_tasks_and_pro
     response = client.get(reverse("projects:unit_year", args=[people.unit_a_child.pk, 2031]))
     assert response.context["can_link"]
     html = response.content.decode()
-    # Every task's select offers the 一级 project and the 40 二级 ones, after its prompt.
-    assert html.count('<option value="') == 40 * (1 + 1 + 40)
+    # One linking form: its task select (prompt and 40 tasks), its project select (prompt, the 一级 project
+    # and the 40 二级 ones); the prompts have an empty value.
+    assert html.count('<option value="') == (1 + 40) + (1 + 1 + 40)
     assert _queries(client, reverse("projects:unit_year", args=[people.unit_a_child.pk, 2031])) == few
 
 
