@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+_AGAIN_EVERY = 0.1
+
 
 class _OutOfTime(BaseException):
     """Raised by the timer inside the block: not an Exception, so that no ``except Exception`` of the
@@ -37,10 +39,14 @@ def time_limit(seconds: float, stopped: Callable[[], BaseException]) -> Iterator
 
     previous_handler = signal.signal(signal.SIGALRM, stop)
     started = time.monotonic()
-    previous_timer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous_timer = 0.0
     try:
+        # Again every tenth of a second once past the limit: an exception raised while Python runs a
+        # finaliser or a garbage collector's callback is only printed, and the block would go on.
+        previous_timer, _ = signal.setitimer(signal.ITIMER_REAL, seconds, _AGAIN_EVERY)
         yield
     except _OutOfTime:
+        signal.setitimer(signal.ITIMER_REAL, 0)  # no second alarm while the caller's error is raised
         raise stopped() from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

@@ -143,7 +143,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (the Dockerfile; bench_load uses a folder of its own).
+STATIC_ROOT = Path(env_str("BUDGETPERF_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Results of background jobs, for every web and worker machine: a shared folder by default; an

@@ -122,7 +122,9 @@ def test_the_admin_upload_previews_a_file_and_imports_it_once_confirmed(staff, e
     assert Filing.objects.filter(kind="project", fiscal_year=2023).count() == 21
     assert Filing.objects.count() == 21
     messages = [str(message) for message in get_messages(response.wsgi_request)]
-    assert messages == [f"{BAOAN.name}：新建 21 张，更新 0 张，0 张无变化"]
+    [message] = messages
+    assert message.startswith(f"{BAOAN.name}：新建 21 张，更新 0 张，0 张无变化：")
+    assert message.count('<a href="/filings/') == 21  # a link to each filing created
 
 
 def test_the_admin_upload_imports_the_overall_and_program_forms_of_a_file(staff, empty_database):

@@ -98,7 +98,7 @@ class Command(BaseCommand):
             script = Path(folder) / "load.lua"
             script.write_text(WRK_SCRIPT.replace("{CLIENTS}", _lua_clients(sessions)), encoding="utf-8")
             port = _free_port()
-            server = _start_gunicorn(port, workers, Path(folder) / "gunicorn.log")
+            server = _start_gunicorn(port, workers, Path(folder))
             try:
                 _warm_up(port, sessions, workers)
                 run = subprocess.run(
@@ -164,7 +164,8 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
+def _start_gunicorn(port: int, workers: int, folder: Path) -> subprocess.Popen:
+    log = folder / "gunicorn.log"
     # Production mode, on this database, with this process's secret key: the sessions made here are
     # signed with it.
     environment = {
@@ -175,6 +176,8 @@ def _start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
+        # The static files collected into a folder of the run's own, not the project's staticfiles/.
+        "BUDGETPERF_STATIC_ROOT": str(folder / "static"),
     }
     gunicorn = Path(sys.executable).parent / "gunicorn"
     # Production mode serves the collected, hashed static files (the Dockerfile collects them too).
