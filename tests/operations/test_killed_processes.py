@@ -93,7 +93,9 @@ def _kill_the_worker_serving(server: Gunicorn, ask: Callable[[], object], *, cpu
         timeout=10,
         what=f"what the killed worker started is gone: {started_by_it}",
     )
-    assert server.leftovers() == set()
+    # A new worker may run short-lived helpers as it starts (ctypes' library lookup, for one) on a busy
+    # machine: what must not happen is a process that stays.
+    wait_until(lambda: server.leftovers() == set(), timeout=15, what="no process left over")
 
 
 def test_a_gunicorn_worker_killed_mid_render_leaves_no_process_and_the_next_request_works(unit, people, gunicorn):
@@ -113,7 +115,9 @@ def test_a_gunicorn_worker_killed_mid_render_leaves_no_process_and_the_next_requ
             with pikepdf.open(io.BytesIO(archive.read(name))) as pdf:
                 assert len(pdf.pages) >= 1
     wait_until(lambda: len(server.workers()) == 2, timeout=20, what="the master replaces the killed worker")
-    assert server.leftovers() == set()
+    # A new worker may run short-lived helpers as it starts (ctypes' library lookup, for one) on a busy
+    # machine: what must not happen is a process that stays.
+    wait_until(lambda: server.leftovers() == set(), timeout=15, what="no process left over")
 
     # A master killed outright takes its workers along (gunicorn.conf.py's post_fork).
     os.kill(server.master, signal.SIGKILL)

@@ -144,3 +144,17 @@ def test_a_save_and_submit_that_goes_through_is_one_save_and_one_step(owner_clie
     response = owner_client.post(_edit_url(filing), filing_post_data(owner_client.get(_edit_url(filing)), submit="1"))
     assert response.url == reverse("projects:filing_detail", args=[filing.pk])
     assert Filing.objects.get(pk=filing.pk).status == Status.SUBMITTED
+
+
+def test_a_code_taken_in_the_year_gets_one_clear_message_on_the_new_form(owner_client, people, make_filing):
+    taken = make_filing(people.unit_a, year=2031, code="440306319999900000042")
+    url = reverse("projects:filing_create", kwargs={"kind": "project"})
+    data = filing_post_data(owner_client.get(url), department=people.unit_a.pk, name="另一个项目", fiscal_year=2031)
+    data["code"] = taken.code
+
+    response = owner_client.post(url, data)
+
+    html = response.content.decode()
+    assert response.status_code == 200 and Filing.objects.filter(code=taken.code).count() == 1
+    assert html.count(f"预算年度 2031 已有项目编码为 {taken.code} 的项目") == 1
+    assert "已存在" not in html
