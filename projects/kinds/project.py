@@ -81,9 +81,11 @@ class ProjectHeader(models.Model):
         indexes = [
             # The list's 项目类型 choices are read from here (projects.choices).
             models.Index(fields=["project_type"], name="project_type"),
-            # The list's 合计 row: the amounts summed from the index alone (PostgreSQL; elsewhere a plain
-            # index on the filing).
-            models.Index(fields=["filing"], include=["current_amount", "total_amount"], name="project_amounts"),
+            # The list's 合计 row and its sorts by amount or type: read from the index alone, not from the
+            # header's long texts (PostgreSQL; elsewhere a plain index on the filing).
+            models.Index(
+                fields=["filing"], include=["current_amount", "total_amount", "project_type"], name="project_listed"
+            ),
         ]
         constraints = length_limits(
             "project_header",
