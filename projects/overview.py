@@ -100,7 +100,8 @@ def unit_year(department: Department, year: int) -> UnitYear:
     )
     filings.sort(key=lambda f: KIND_ORDER.index(f.kind) if f.kind in KIND_ORDER else len(KIND_ORDER))
     has_overall = any(f.kind == "overall" for f in filings)
-    reconciliation = reconciliations_for([(department.pk, year)]).get((department.pk, year)) if has_overall else None
+    key = (department.pk, year)
+    reconciliation = reconciliations_for([key], read=filings).get(key) if has_overall else None
     projects = [f for f in filings if f.kind == "project"]
     total = AmountRow("二级项目合计")
     groups = {f.pk: AmountRow(f.name, filing=f) for f in filings if f.kind == "program"}

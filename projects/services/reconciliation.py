@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from projects import selectors
 from projects.models import Filing, TaskLink
@@ -42,23 +43,39 @@ def _near(keys: set[UnitYear]) -> dict[str, set[int]]:
     return {"department_id__in": {d for d, _ in keys}, "fiscal_year__in": {y for _, y in keys}}
 
 
-def reconciliations_for(keys: Iterable[UnitYear]) -> dict[UnitYear, Reconciliation]:
-    """The reconciliation of each unit-year that has a 部门整体 form (four queries at most)."""
+def reconciliations_for(
+    keys: Iterable[UnitYear], *, read: Iterable[Filing] | None = None
+) -> dict[UnitYear, Reconciliation]:
+    """The reconciliation of each unit-year that has a 部门整体 form (four queries at most).
+
+    ``read``: every filing of the unit-years, already read with their headers (the unit-year page has
+    them), which are then not read again: the tasks and the links are (two queries).
+    """
     wanted = set(keys)
     if not wanted:
         return {}
-    rows = Filing.objects.filter(kind="overall", **_near(wanted)).select_related("overall_header")
-    rows = rows.defer("overall_header__goals")
-    overalls = {(f.department_id, f.fiscal_year): f for f in rows.prefetch_related("tasks")}
+    given = None if read is None else list(read)
+    if given is None:
+        overall_rows = Filing.objects.filter(kind="overall", **_near(wanted)).select_related("overall_header")
+        rows = list(overall_rows.defer("overall_header__goals").prefetch_related("tasks"))
+    else:
+        rows = [f for f in given if f.kind == "overall"]
+        prefetch_related_objects(rows, "tasks")
+    overalls = {(f.department_id, f.fiscal_year): f for f in rows}
     overalls = {key: f for key, f in overalls.items() if key in wanted}
     if not overalls:
         return {}
     keys = set(overalls)
+    if given is None:
+        # Only what a Project holds: the headers' long texts would be most of what is read.
+        project_rows = Filing.objects.filter(kind__in=["program", "project"], **_near(keys))
+        filings = list(project_rows.select_related("program_header", "project_header").only(*_PROJECT_FIELDS))
+    else:
+        filings = [f for f in given if f.kind in ("program", "project")]
     projects: dict[UnitYear, list[Project]] = defaultdict(list)
-    filings = Filing.objects.filter(kind__in=["program", "project"], **_near(keys))
-    # Only what a Project holds: the headers' long texts would be most of what is read.
-    filings = filings.select_related("program_header", "project_header").only(*_PROJECT_FIELDS)
-    for filing in filings.order_by("kind", "code", "name", "pk"):
+    # Sorted here, not by the database, whose collation may order names otherwise: the same projects
+    # in the same order however they were read.
+    for filing in sorted(filings, key=lambda f: (f.kind, f.code, f.name, f.pk)):
         if (filing.department_id, filing.fiscal_year) in keys:
             projects[(filing.department_id, filing.fiscal_year)].append(_project(filing))
     links: dict[UnitYear, list[Link]] = defaultdict(list)

@@ -142,3 +142,14 @@ def test_rule_16_can_be_made_an_error_for_a_template(samples):
     filing_check_refresh(filings=[overall])
     assert {f["severity"] for f in _rule16(overall)} == {"error"}
     assert FilingCheck.objects.get(filing=overall).errors >= len(BAOAN_DIFFERENCES)
+
+
+@pytest.mark.parametrize("source", [BAOAN_OVERALL, DAPENG])
+def test_the_filings_the_unit_year_page_read_already_reconcile_as_those_read_anew(samples, source):
+    from projects.overview import unit_year
+
+    overall = _overall(source)
+    key = (overall.department_id, overall.fiscal_year)
+    page = unit_year(overall.department, overall.fiscal_year)  # passes the filings it read
+
+    assert page.reconciliation == reconciliations_for([key])[key]
