@@ -34,7 +34,7 @@ from projects.models import (
 )
 from projects.selectors import ADMIN_GROUP, FILER_GROUP, REVIEWER_GROUP
 
-# The measured city of issue 22: 100,000 二级 projects in 505 units of 10 districts.
+# The city measured in docs/scale.md: 100,000 二级 projects in 505 units of 10 districts.
 REFERENCE_PROJECTS, REFERENCE_UNITS = 100_000, 505
 PASSWORD = "budgetperf-city"
 

@@ -1,4 +1,4 @@
-"""Issue 21, item 16: the admin names this application, not Django, and its filing lists fit a 1366 px
+"""The admin names this application, not Django, and its filing lists fit a 1366 px
 screen; and the check report (item 13) fits a phone. Screenshots go to artifacts/screenshots/."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Issue 21, items 4, 6 and 8, in headless Chromium: the filing page by keyboard (every control it
+"""In headless Chromium: the filing page by keyboard (every control it
 reaches is visible and named; ✕ marks a row deleted, struck through with 撤销, and only saving
 deletes it), leaving a changed page asks first, and the filing, project and review pages at 390 px
 (header grid stacked, one card per indicator row) and at 1366 px. Screenshots go to

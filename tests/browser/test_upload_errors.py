@@ -1,4 +1,4 @@
-"""Issue 21, item 10, in headless Chromium: a workbook upload that is refused says why where the person
+"""In headless Chromium: a workbook upload that is refused says why where the person
 looks: at the top of the page they land on, in view without scrolling, on a desktop and on a phone.
 Screenshots go to artifacts/screenshots/."""
 

@@ -37,7 +37,7 @@ def test_the_report_over_the_109_samples_prints_totals_by_rule_and_writes_every_
     assert sorted(by_rule) == [rule.number for rule in RULES]
     assert sum(e + w for e, w, _ in by_rule.values()) == len(rows) == sum(c.errors + c.warnings for c in checks)
     assert sum(e for e, _, _ in by_rule.values()) == sum(c.errors for c in checks)
-    # The findings the issue names: rule 6 on the seal subsidy, rules 8 and 12 on 福田 疫情防控, rule 5 in 深汕.
+    # Known findings: rule 6 on the seal subsidy, rules 8 and 12 on 福田 疫情防控, rule 5 in 深汕.
     assert any(r["项目编码"] == "440306210601500000540" and r["规则"] == "6" for r in rows)
     epidemic = {r["规则"] for r in rows if r["项目编码"] == "440304221061500500012"}
     assert {"8", "12"} <= epidemic

@@ -1,4 +1,4 @@
-"""Issue 21, item 1: after a returned filing is uploaded again as a workbook, the review page, the
+"""After a returned filing is uploaded again as a workbook, the review page, the
 history and the upload's preview list what changed, not every row deleted and added again (the
 import replaces the rows with new ids). Rows pair by content within their 二级指标; a row put in
 another place is a move."""

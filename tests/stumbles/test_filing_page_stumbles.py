@@ -1,4 +1,4 @@
-"""Issue 21, items 7, 9, 12 and 15, on the filing page (test client): what blocks 送审 is marked on the
+"""On the filing page (test client): what blocks 送审 is marked on the
 form and listed in one round; a returned filing's edit page shows why it was returned; a new form
 starts from the next budget year and the only unit; 万元 shows two decimals with the exact amount on
 hover; a refused 保存并送审 saves nothing and leaves nothing in the history."""

@@ -1,4 +1,4 @@
-"""Issue 21, item 13: many of the same finding on one filing are one box listing the rows, wherever
+"""Many of the same finding on one filing are one box listing the rows, wherever
 findings are shown (project page, review page, edit page); example dates follow the filing's year."""
 
 import pytest

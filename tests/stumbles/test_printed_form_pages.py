@@ -1,4 +1,4 @@
-"""Issue 21, items 2 and 3: what the pages of a printed form hold.
+"""What the pages of a printed form hold.
 
 2. A 一级 group is cut, and labelled again, only at a page break: no page shows the same 一级 label
    twice. Each form below did: "产出" over 数量 and 质量, then a second "产出" over 时效 and 成本 on

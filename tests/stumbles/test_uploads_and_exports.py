@@ -1,4 +1,4 @@
-"""Issue 21, items 5, 10, 11 and 14: the admin's list exports open in Chinese Excel, the list import
+"""The admin's list exports open in Chinese Excel, the list import
 pages speak Chinese; upload errors name what is wrong where people look; an upload's preview shows a
 new project's rows and findings, its confirmation links the projects; batch results link the
 filings that failed, and batch approval asks first."""
