@@ -6,7 +6,7 @@ from checks.models import FilingCheck, RuleSetting
 from checks.services import filing_check_refresh
 from jobs.services import job_start
 from projects.models import Filing
-from projects.selectors import department_ids_for
+from projects.selectors import visible_filing_rows
 
 
 @admin.register(RuleSetting)
@@ -54,11 +54,7 @@ class FilingCheckAdmin(admin.ModelAdmin):
     show_full_result_count = False  # one count of the list, not a second of every check
 
     def get_queryset(self, request):
-        # Narrowed by the units' ids (an administrator's list is not narrowed): asked as
-        # ``filing IN (every filing)``, the count reads every filing of the city first.
-        checks = super().get_queryset(request)
-        ids = department_ids_for(request.user)
-        checks = checks if ids is None else checks.filter(filing__department_id__in=ids)
+        checks = visible_filing_rows(super().get_queryset(request), request.user)
         if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
             checks = checks.defer("findings")  # the list shows the counts, not the findings
         return checks

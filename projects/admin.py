@@ -27,7 +27,6 @@ from projects.admin_filters import (
     RowYearFilter,
     UnitFilter,
     YearFilter,
-    rows_of_visible_filings,
     search_rows,
     search_unit_filings,
 )
@@ -90,8 +89,24 @@ class DepartmentAdminForm(forms.ModelForm):
         return cleaned
 
 
+class _VisibleHistory(SimpleHistoryAdmin):
+    """The history pages of what the admin's list shows the user only (simple-history would fall back
+    to the history of objects outside the queryset), to look at, never to restore."""
+
+    def visible_or_404(self, request, object_id) -> None:
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
 @admin.register(Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
+class DepartmentAdmin(_VisibleHistory):
     """The units. Their hierarchy decides who sees which filings (an assignment covers the units
     directly under it), so only a 管理员 moves a unit, here, and the unit's history records who moved
     it, when and why. No import changes it."""
@@ -122,22 +137,12 @@ class DepartmentAdmin(SimpleHistoryAdmin):
             # The name is printed on the forms as 申请单位 or 一级预算单位; the parent's export holds the unit's forms.
             prerender_after_commit(filings=selectors.department_filings(obj), previously=previously if moved else ())
 
-    def history_view(self, request, object_id, extra_context=None):
-        # simple-history falls back to the history of objects outside the queryset; refuse that.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
-
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A past version, to look at only: restoring one would move the unit without a reason given.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404
+        self.visible_or_404(request, object_id)
         if request.method == "POST":
             raise PermissionDenied("单位的修改记录只供查看，不能恢复为历史版本")
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def revert_disabled(self, request, obj=None):
-        return True
 
 
 class _EditableFilingInline:
@@ -265,9 +270,7 @@ def _cut(text: str, length: int):
     return text if cut == text else format_html('<span title="{}">{}</span>', text, cut)
 
 
-class FilingAdmin(
-    CappedCount, _VersionCheckedChanges, ListImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
-):
+class FilingAdmin(CappedCount, _VersionCheckedChanges, ListImportExportMixin, ImportExportModelAdmin, _VisibleHistory):
     """One kind's filings (through its proxy model): the filing, its header, its rows and tasks.
 
     The status is never edited here, nor restored from the history: it changes through the review
@@ -315,24 +318,14 @@ class FilingAdmin(
     def get_search_results(self, request, queryset, search_term):
         return search_unit_filings(queryset, search_term), False
 
-    def history_view(self, request, object_id, extra_context=None):
-        # simple-history falls back to the history of objects outside the queryset; refuse that.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
-
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A past version of the filing row alone means little without its header and rows, and
         # restoring it would write around the workflow: the filing's page shows its whole history.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404
+        self.visible_or_404(request, object_id)
         if request.method == "POST":
             raise PermissionDenied("申报表不能恢复为历史版本")
         messages.info(request, "申报表的历史版本请在申报表页面的“修改记录”中查看")
         return redirect("projects:filing_detail", pk=object_id)
-
-    def revert_disabled(self, request, obj=None):
-        return True
 
     def has_change_permission(self, request, obj=None):
         return _may_edit(obj) and super().has_change_permission(request, obj)
@@ -544,7 +537,7 @@ class IndicatorAdmin(CappedCount, _VersionCheckedChanges, ListImportExportMixin,
     readonly_fields = ["comparator", "number", "unit", "source_line"]
 
     def get_queryset(self, request):
-        return rows_of_visible_filings(super().get_queryset(request), request.user)
+        return selectors.visible_filing_rows(super().get_queryset(request), request.user)
 
     def get_search_results(self, request, queryset, search_term):
         return search_rows(queryset, search_term), False
@@ -636,7 +629,7 @@ class TransitionAdmin(CappedCount, admin.ModelAdmin):
     ordering = ["-at", "-id"]  # the latest steps first, by the index on the time
 
     def get_queryset(self, request):
-        return rows_of_visible_filings(super().get_queryset(request), request.user).defer("snapshot")
+        return selectors.visible_filing_rows(super().get_queryset(request), request.user).defer("snapshot")
 
     def get_search_results(self, request, queryset, search_term):
         return queryset.filter(filing__in=search_filings(Filing.objects.all(), search_term).values("pk")), False

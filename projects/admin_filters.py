@@ -15,10 +15,9 @@ from functools import cached_property
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models import Q, QuerySet, Value
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
@@ -26,7 +25,7 @@ from indicators.models import Indicator
 from projects import choices, selectors
 from projects.kinds import all_kinds
 from projects.models import Department, Filing
-from projects.search import BIGRAMS_FUNCTION, SEARCH_TEXT_FUNCTION, bigrams, search_filings
+from projects.search import bigrams, indexed_bigrams, search_filings
 
 MANY = 200  # found more often than this, rows are found by reading the list in order (search_rows)
 
@@ -122,26 +121,6 @@ def search_unit_filings(filings: QuerySet[Filing], text: str) -> QuerySet[Filing
     return found | filings.filter(department_id__in=units) if units else found
 
 
-def rows_of_visible_filings(rows: QuerySet, user) -> QuerySet:
-    """Narrows a list of a filing's rows (三级指标, steps, checks) to those of filings the user may see,
-    by their units' ids as ``selectors.visible_filings`` does: asked as ``filing IN (every filing)``,
-    an administrator's list reads every filing of the city first."""
-    ids = selectors.department_ids_for(user)
-    return rows if ids is None else rows.filter(filing__department_id__in=ids)
-
-
-class _IndicatorText(Func):
-    """The text a row is found by: its 三级指标 and its value, upper case (the index's expression)."""
-
-    function = SEARCH_TEXT_FUNCTION
-    output_field = TextField()
-
-
-class _Bigrams(Func):
-    function = BIGRAMS_FUNCTION
-    output_field = ArrayField(TextField())
-
-
 def search_rows(rows: QuerySet[Indicator], text: str) -> QuerySet[Indicator]:
     """The rows whose 三级指标 or value contains ``text``, or whose filing's code or name does.
 
@@ -160,7 +139,7 @@ def search_rows(rows: QuerySet[Indicator], text: str) -> QuerySet[Indicator]:
     grams = bigrams(text)
     if connection.vendor != "postgresql" or not grams:
         return rows.filter(own | of_filings)
-    indexed = _Bigrams(_IndicatorText(F("name"), F("value")))
+    indexed = indexed_bigrams("name", "value")
     by_index = Indicator.objects.alias(search_bigrams=indexed).filter(own, search_bigrams__contains=Value(grams))
     if by_index.order_by()[: MANY + 1].count() > MANY:
         return rows.filter(own | of_filings)

@@ -221,14 +221,8 @@ def _import_workbook(job: Job, index: int, still_working: Callable[[], None]) ->
                 "errors": error.problems,
             }
         else:
-            links, touched = changed_filing_links(result.changes)
-            outcome = {
-                "message": f"{result.file_name}：新建 {len(result.created)} 张申报表，更新 {len(result.updated)} 张，"
-                f"{len(result.unchanged)} 张无变化",
-                "errors": [],
-                "links": links,
-                "linked_of": touched,
-            }
+            links, _ = changed_filing_links(result.changes)
+            outcome = {"message": result.summary(result.file_name), "errors": [], "links": links}
     job.params = {**params, "outcome": outcome}
     Job.objects.filter(pk=job.pk).update(params=job.params)
     upload.remove()

@@ -29,7 +29,8 @@ def bigrams(text: str) -> list[str]:
 
 
 class _SearchText(Func):
-    """The text a filing is found by: its code and its name, upper case (the index's expression)."""
+    """Two texts a row is found by (a filing's code and name, a 三级指标 row's name and value), upper
+    case, as the indexes hold them."""
 
     function = SEARCH_TEXT_FUNCTION
     output_field = TextField()
@@ -38,6 +39,12 @@ class _SearchText(Func):
 class _Bigrams(Func):
     function = BIGRAMS_FUNCTION
     output_field = ArrayField(TextField())
+
+
+def indexed_bigrams(first: str, second: str) -> Func:
+    """The bigrams of the fields ``first`` and ``second``, as the expression of their GIN index (the
+    migrations projects 0013 and indicators 0009 index exactly this)."""
+    return _Bigrams(_SearchText(F(first), F(second)))
 
 
 def search_filings(filings: QuerySet[Filing], text: str) -> QuerySet[Filing]:
@@ -49,7 +56,7 @@ def search_filings(filings: QuerySet[Filing], text: str) -> QuerySet[Filing]:
     grams = bigrams(text)
     if connection.vendor != "postgresql" or not grams:
         return filings.filter(contains)
-    indexed = _Bigrams(_SearchText(F("code"), F("name")))
+    indexed = indexed_bigrams("code", "name")
     found = filings.alias(search_bigrams=indexed).filter(search_bigrams__contains=Value(grams))
     # A text holds a two-character fragment exactly when it holds it as a bigram: no second look.
     return found if len(text) == 2 else found.filter(contains)

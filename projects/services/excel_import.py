@@ -35,7 +35,7 @@ from projects.services.imports import (
     visible_to_filer,
     vocabularies,
 )
-from projects.services.previews import FilingChange, filing_changes, hidden_keys
+from projects.services.previews import FilingChange, ImportChanges, filing_changes, hidden_keys
 from projects.typing import AnyUser
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class WorkbookImportError(Exception):
 
 
 @dataclass
-class WorkbookImport:
+class WorkbookImport(ImportChanges):
     file_name: str
     changes: list[FilingChange]
     skipped_sheets: list[str]
@@ -59,18 +59,6 @@ class WorkbookImport:
     # The version of each stored filing the import read, by id: what a preview's confirmation is
     # stored against (``workbook_import(versions=...)``).
     versions: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def created(self) -> list[FilingChange]:
-        return [c for c in self.changes if c.created]
-
-    @property
-    def updated(self) -> list[FilingChange]:
-        return [c for c in self.changes if not c.created and not c.unchanged]
-
-    @property
-    def unchanged(self) -> list[FilingChange]:
-        return [c for c in self.changes if c.unchanged]
 
 
 def upload_limits() -> WorkbookLimits:

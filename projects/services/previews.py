@@ -147,15 +147,10 @@ def without(parsed: dict[str, list[ParsedFiling]], forms: Iterable[ParsedFiling]
     return {name: [form for form in found if id(form) not in left_out] for name, found in parsed.items()}
 
 
-@dataclass
-class TextImport:
-    """What a text import would do (its preview) or did, form by form, and the versions of the stored
-    filings it read, which its confirmation is stored against."""
+class ImportChanges:
+    """An import's forms sorted the way its preview and its confirmation count them."""
 
     changes: list[FilingChange]
-    skipped: dict[str, tuple[int, list[str]]]
-    versions: dict[int, int]
-    stored: bool
 
     @property
     def created(self) -> list[FilingChange]:
@@ -168,6 +163,24 @@ class TextImport:
     @property
     def unchanged(self) -> list[FilingChange]:
         return [c for c in self.changes if c.unchanged]
+
+    def summary(self, file_name: str) -> str:
+        """What a confirmed workbook import did, as its page and its background job say it."""
+        return (
+            f"{file_name}：新建 {len(self.created)} 张申报表，更新 {len(self.updated)} 张，"
+            f"{len(self.unchanged)} 张无变化"
+        )
+
+
+@dataclass
+class TextImport(ImportChanges):
+    """What a text import would do (its preview) or did, form by form, and the versions of the stored
+    filings it read, which its confirmation is stored against."""
+
+    changes: list[FilingChange]
+    skipped: dict[str, tuple[int, list[str]]]
+    versions: dict[int, int]
+    stored: bool
 
 
 def text_import(

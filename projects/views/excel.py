@@ -289,8 +289,4 @@ def workbook_confirm(request):
 
 def _imported_message(result: WorkbookImport) -> str:
     """What the import did, with a link to each filing it created or updated."""
-    summary = (
-        f"{result.file_name}：新建 {len(result.created)} 张申报表，更新 {len(result.updated)} 张，"
-        f"{len(result.unchanged)} 张无变化"
-    )
-    return linked_summary(summary, result.changes)
+    return linked_summary(result.summary(result.file_name), result.changes)
