@@ -121,6 +121,8 @@ _RECURRING = re.compile(rf"^{_PERIOD}(?:\d{{1,2}}[日号])?(?:{_EDGE})*$")
 # 每月≥2次: a quantity per period.
 _PER_PERIOD = re.compile(rf"^{_PERIOD}")
 _MAX_UNIT_LENGTH = 20
+# Units some layouts spell out (甘肃: =100百分比).
+_UNIT_SPELLINGS = {"百分比": "%", "百分之": "%", "千分比": "‰"}
 
 MONEY_UNITS = {
     "元": Decimal(1),
@@ -258,7 +260,7 @@ def _quantity(text: str, comparator: str, change: str) -> ParsedValue | None:
     match = _NUMBER.match(text)
     if not match:
         return None
-    unit = match["unit"]
+    unit = _UNIT_SPELLINGS.get(match["unit"], match["unit"])
     if len(unit) > _MAX_UNIT_LENGTH:
         return None
     try:
@@ -312,6 +314,27 @@ def parse_value(raw: str) -> ParsedValue:
     if any(character.isdigit() for character in text):
         return ParsedValue(Kind.UNREADABLE, comparator=comparator or suffix)
     return ParsedValue(Kind.QUALITATIVE, comparator=comparator or suffix)
+
+
+# What a layout's 指标性质 column holds when the value is no comparison.
+_NOT_COMPARATORS = ("定性", "定量", "定量（其他）", "定量(其他)", "其他")
+
+
+def combined_target(nature: str, value: str, measure: str) -> str:
+    """The target as one text where a layout splits it over columns: ≥ · 95 · % → ≥95%; 定性 · 显著 → 显著.
+
+    A unit the value already ends with is not added twice, nor a comparator it already starts with."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    measure = (measure or "").strip()
+    if measure and not normalise(value).endswith(normalise(measure)):
+        value = f"{value}{measure}"
+    nature = normalise(nature)
+    comparator = "" if nature in _NOT_COMPARATORS else _PREFIXES.get(nature, "")
+    if comparator and not _strip_prefix(normalise(value))[0]:
+        value = f"{comparator}{value}"
+    return value
 
 
 _NO_PARTS = {"value_kind": "", "comparator": "", "number": None, "unit": "", "deadline": None}

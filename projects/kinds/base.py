@@ -213,9 +213,34 @@ def amount_problem(amount: Decimal, unit: str, label: str) -> str | None:
     return None
 
 
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
+_WRITTEN_AMOUNT = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)(万元|万|元)?")
+
+
+def read_amount(text: str) -> tuple[Decimal | None, str]:
+    """An amount as forms write it, and the unit it names (元, 万元 or ""): ``1,069.86``, ``20万元``, and
+    prose whose figure outside brackets is one, ``854万(高标准农田建设400万元,…)``. ValueError when the
+    text is not one amount (two figures, words), so that no amount is guessed."""
+    outside = _BRACKETED.sub("", _BRACKETED.sub("", text))
+    digits = "".join(outside.split()).replace(",", "").replace("，", "")
+    if not digits:
+        if any(character.isdigit() for character in text):
+            raise ValueError(text)
+        return None, ""
+    match = _WRITTEN_AMOUNT.fullmatch(digits)
+    if match is None:
+        raise ValueError(text)
+    try:
+        amount = Decimal(match.group(1))
+    except InvalidOperation as error:  # pragma: no cover - the pattern lets only digits through
+        raise ValueError(text) from error
+    return amount, {"万": "万元"}.get(match.group(2) or "", match.group(2) or "")
+
+
 @dataclass(frozen=True)
 class Amount:
-    """Money, written in the filing's unit (元 or 万元) and stored in 元."""
+    """Money, written in the filing's unit (元 or 万元) and stored in 元. A person types a number; a file
+    may write ``20万元`` or prose, which the text parser reads with ``read_amount``."""
 
     empty: ClassVar[Any] = None
 
@@ -234,18 +259,27 @@ class Amount:
 
 @dataclass(frozen=True)
 class YesNo:
+    """是 / 否; a layout that asks 是否新增 as 项目类型 writes 新增项目 / 延续项目 (``yes`` / ``no``)."""
+
     empty: ClassVar[Any] = None
+    yes: str = "是"
+    no: str = "否"
+
+    _YES: ClassVar[frozenset[str]] = frozenset({"是", "新增", "新增项目", "新项目"})
+    _NO: ClassVar[frozenset[str]] = frozenset({"否", "延续", "延续项目", "续建", "续建项目", "经常性项目"})
 
     def parse(self, text: str, label: str) -> bool | None:
-        text = text.strip()
+        text = "".join(text.split())
         if not text:
             return None
-        if text not in ("是", "否"):
-            raise ValueError(f"{label}「{excerpt(text)}」应填“是”或“否”")
-        return text == "是"
+        if text in self._YES or text == self.yes:
+            return True
+        if text in self._NO or text == self.no:
+            return False
+        raise ValueError(f"{label}「{excerpt(text)}」应填“{self.yes}”或“{self.no}”")
 
     def show(self, value: Any, unit: str) -> str:
-        return {True: "是", False: "否"}.get(value, "")
+        return {True: self.yes, False: self.no}.get(value, "")
 
 
 @dataclass(frozen=True)
@@ -263,9 +297,20 @@ class Choice:
         return value or ""
 
 
+_UNIT_CODE = re.compile(r"\s*([0-9]{2,12})\s*[-－—]\s*(?=\S)")
+
+
+def split_unit_code(text: str) -> tuple[str, str]:
+    """``820001-井研县马踏镇人民政府`` → (820001, 井研县马踏镇人民政府): 一体化 systems write a unit's code
+    before its name."""
+    match = _UNIT_CODE.match(text)
+    return (match.group(1), text[match.end() :]) if match else ("", text)
+
+
 @dataclass(frozen=True)
 class Unit:
-    """A budget unit, written by its name; the import finds or creates the unit of that name."""
+    """A budget unit, written by its name (after its code, if the form writes one); the import finds
+    or creates the unit of that name."""
 
     max_length: int = SHORT_TEXT
     empty: ClassVar[Any] = None
@@ -275,7 +320,7 @@ class Unit:
         return self.max_length
 
     def parse(self, text: str, label: str) -> str:
-        name = " ".join(text.split())
+        name = " ".join(split_unit_code(text)[1].split())
         check_length(name, self.limit, label)
         return name
 

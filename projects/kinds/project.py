@@ -144,8 +144,10 @@ KIND = FormKind(
             "code", "项目编码", Code(), spellings=("项目编[码号]",), required=True, hint="请填写21位数字的项目编码。"
         ),
         HeaderField("name", "项目名称", Text(200), required=True, hint="请填写项目名称。"),
-        HeaderField("department", "申请单位", Unit(), required=True, hint="请填写申请单位的全称。"),
-        HeaderField("top_unit", "一级预算单位", Unit(), required=True),
+        HeaderField(
+            "department", "申请单位", Unit(), spellings=("实施单位",), required=True, hint="请填写申请单位的全称。"
+        ),
+        HeaderField("top_unit", "一级预算单位", Unit(), spellings=("主管部门",), required=True),
         HeaderField("program", "一级项目名称", FilingLink("program"), spellings=("所属一级项目",)),
         HeaderField("duration_years", "实施期限", Years(), required=True, hint="请填写项目实施的年数，如“3”。"),
         HeaderField("project_type", "项目类型", Text(50), required=True, hint="请按代码和名称填写，如“15 其他经费”。"),
@@ -159,7 +161,12 @@ KIND = FormKind(
             hint="请填写项目实施期限内的总金额。",
         ),
         HeaderField(
-            "current_amount", "本年度项目金额（{unit}）", Amount(), required=True, hint="请填写本预算年度安排的金额。"
+            "current_amount",
+            "本年度项目金额（{unit}）",
+            Amount(),
+            spellings=("年度资金总额",),
+            required=True,
+            hint="请填写本预算年度安排的金额。",
         ),
         HeaderField(
             "policy_basis",

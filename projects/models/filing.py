@@ -21,8 +21,10 @@ from django.db import models
 from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from simple_history.models import HistoricalRecords
 
+from indicators.models import layout_of
 from projects.kinds import header_relation, kind_named
 from projects.kinds.base import CELL_TEXT, FormKind, length_limits
+from projects.kinds.layouts import is_extra, kind_in_layout
 from projects.models.units import Department
 
 if TYPE_CHECKING:
@@ -98,6 +100,9 @@ class Filing(models.Model):
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     source_file = models.CharField("来源文件", max_length=255, blank=True)
+    # Header fields the filing's layout adds (its template's ``extra_header``) and labels a file wrote
+    # that no layout knows, as {label: text} in the form's order: kept, shown, exported and printed.
+    extra_fields = models.JSONField("其他表头栏目", default=dict, blank=True)
     source_line = models.PositiveIntegerField("来源行号", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -161,7 +166,11 @@ class Filing(models.Model):
 
     @property
     def form_kind(self) -> FormKind:
-        return kind_named(self.kind)
+        """The kind of form as the filing's layout prints it (``projects.kinds.layouts``)."""
+        kind = kind_named(self.kind)
+        if self.template_id is None:
+            return kind
+        return kind_in_layout(kind, layout_of(self.template_id))
 
     @property
     def header(self) -> Any:
@@ -170,6 +179,8 @@ class Filing(models.Model):
 
     def value(self, name: str) -> Any:
         """A header field's value, wherever the kind stores it: on the filing or in its header row."""
+        if is_extra(name):
+            return self.extra_fields.get(self.form_kind.field(name).label, "")
         owner = self if name in FILING_FIELDS else self.header
         if owner is None:
             return None

@@ -33,6 +33,18 @@ class Department(models.Model):
     name = models.CharField("单位名称", max_length=200)
     normalised_name = models.CharField("规范名称", max_length=200, unique=True, editable=False)
     district = models.CharField("所属区", max_length=50, blank=True)
+    # 一体化 systems write a unit with its code before its name (820001-井研县马踏镇人民政府).
+    code = models.CharField("单位编码", max_length=20, blank=True)
+    # The layout of this unit's 二级 forms when a form does not show its own (new forms, most imports).
+    template = models.ForeignKey(
+        "indicators.FormTemplate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="二级项目表样",
+        help_text="本单位新建二级项目申报表时使用的表样；为空时使用默认表样",
+    )
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="一级预算单位"
     )

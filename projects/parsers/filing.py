@@ -8,9 +8,15 @@ are in the unit the form used (``amount_unit``), units and linked filings are na
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
+
+from indicators.taxonomy import TemplateSpec, Vocabulary
+from projects.kinds import kind_named
+from projects.kinds.base import FormKind
+from projects.kinds.layouts import kind_in_layout
 
 
 class FilingParseError(ValueError):
@@ -31,6 +37,8 @@ class ParsedIndicator:
     explanation: str
     not_applicable: bool
     line: int
+    # The columns a layout adds (indicators.taxonomy.EXTRA_COLUMNS: nature, measure, weight…), as written.
+    extras: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,6 +72,12 @@ class ParsedFiling:
     fiscal_year: int | None = None
     labels: dict[str, str] = field(default_factory=dict)
     other_bases: dict[str, str] = field(default_factory=dict)
+    # The layout the form was read with (a FormTemplate code), and the header fields that layout adds
+    # or that no layout knows, {label: text} in the form's order.
+    template: str = ""
+    extra_fields: dict[str, str] = field(default_factory=dict)
+    # Units the form wrote with their code (820001-井研县马踏镇人民政府): {name: code}.
+    unit_codes: dict[str, str] = field(default_factory=dict)
 
     def value(self, name: str, default: Any = "") -> Any:
         found = self.values.get(name)
@@ -80,3 +94,50 @@ class ParsedFiling:
     @property
     def department(self) -> str:
         return str(self.values.get("department") or "")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A layout a form may be in: the kind as that layout prints it, and the layout's categories.
+    ``spec`` is None for a kind read with a vocabulary alone (its own columns and header)."""
+
+    kind: FormKind
+    vocabulary: Vocabulary
+    spec: TemplateSpec | None = None
+
+    @property
+    def code(self) -> str:
+        return self.spec.code if self.spec is not None else ""
+
+    @classmethod
+    def of(cls, kind_code: str, spec: TemplateSpec) -> Layout:
+        return cls(kind_in_layout(kind_named(kind_code), spec), Vocabulary.from_spec(spec), spec)
+
+
+Layouts = Mapping[str, Sequence[Layout]]  # kind code → the layouts a form of it may be in, preferred first
+
+
+def plain_layouts(vocabularies: Mapping[str, Vocabulary]) -> dict[str, list[Layout]]:
+    """One layout per kind, the kind's own, with the given categories."""
+    return {code: [Layout(kind_named(code), vocabulary)] for code, vocabulary in vocabularies.items()}
+
+
+_Read = TypeVar("_Read")
+
+
+def read_in_best_layout(
+    layouts: Sequence[Layout], read: Callable[[Layout], tuple[_Read | FilingParseError, int]]
+) -> _Read:
+    """Reads a form in each layout it may be in and keeps the reading that fits best.
+
+    ``read`` returns what it read, or the FilingParseError that stopped it, with how well the form
+    fits the layout (labels and columns the layout knows, less those it does not, as far as it got).
+    The best fit wins, the preferred layout on a tie. When the best fit is a reading that failed, its
+    error is reported: a form of the preferred layout with a bad value is refused, not read in a
+    looser layout that leaves the value out.
+    """
+    readings = [(fit, -order, found) for order, layout in enumerate(layouts) for found, fit in [read(layout)]]
+    best = max(readings, key=lambda reading: reading[:2])[2]
+    if isinstance(best, FilingParseError):
+        raise best
+    return best

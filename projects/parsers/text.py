@@ -32,16 +32,36 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from indicators.taxonomy import Vocabulary, is_not_applicable
+from indicators.taxonomy import EXTRA_COLUMNS, Vocabulary, is_not_applicable
 from projects.kinds import all_kinds
-from projects.kinds.base import FormKind, HeaderField, excerpt, length_problem, read_number
-from projects.parsers.filing import FilingParseError, ParsedFiling, ParsedIndicator, ParsedTask
+from projects.kinds.base import (
+    LONG_TEXT,
+    HeaderField,
+    Unit,
+    excerpt,
+    length_problem,
+    read_amount,
+    read_number,
+    split_unit_code,
+)
+from projects.kinds.layouts import is_extra
+from projects.parsers.columns import column_of
+from projects.parsers.filing import (
+    FilingParseError,
+    Layout,
+    Layouts,
+    ParsedFiling,
+    ParsedIndicator,
+    ParsedTask,
+    plain_layouts,
+    read_in_best_layout,
+)
 from projects.parsers.labels import Label, compact, matcher, title_of
 
 _NOTE = re.compile(r"\s*备注\s*[:：]")
@@ -49,13 +69,19 @@ _REQUIRED_MARKS = "•●·"  # some files print the required-marker * as a bull
 _DEADLINE = re.compile(r"((?:19|20)[0-9]{2})\s*年\s*[0-9]{1,2}\s*月(?:\s*[0-9]{1,2}\s*日)?\s*(?:之前|以前|前|底|末)")
 _CODE = re.compile(r"[0-9]{21}")
 _YEAR_LINE = re.compile(r"[(（]?\s*((?:19|20)[0-9]{2})\s*年度\s*[)）]?")
-_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|元)")
+_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
+# A label no layout knows, as a cell of its own before its value (资金来源:): Chinese words and brackets
+# only, so that a numbered goal (目标1：) or a sentence with a colon is no label.
+_UNKNOWN_LABEL = re.compile(r"\s*((?:其中[:：])?[\u4e00-\u9fff（）()、/]{2,20}?)\s*[:：]\s*")
+# The indicator columns every kind has: a table of these alone is read as before, cell by cell.
+_OWN_COLUMNS = {"name", "value", "explanation"}
 _HEADING = re.compile(r"\s*(?:#+\s*(.+)|表\s*[0-9]+|[*]{2}(.+)[*]{2})\s*")
 _TABLE_TITLES = {"绩效指标", "年度绩效指标"}
 _TASK_TITLE = "年度主要任务"
 _TASK_HEADINGS = {"总额", "其中：财政拨款", "其中:财政拨款", "其中：其他资金", "其中:其他资金", "预算金额（万元）"}
 _LIST_ITEM = re.compile(r"[0-9]{1,2}\s*[.、．]")
 _OPEN_BRACKETS = "（(《“"
+_BRACKET = re.compile(r"[（(][^（()）]*[)）]")
 _CLOSE_BRACKETS = "）)》”"
 
 _SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -99,8 +125,9 @@ class ParsedText:
 
 
 @dataclass
-class _Field:
-    label: Label
+class _Text:
+    """The text of a header field, over the lines it takes."""
+
     line: int
     lines: list[list[str]] = field(default_factory=lambda: [[]])  # the cells of each line
 
@@ -108,11 +135,41 @@ class _Field:
     def text(self) -> str:
         return clean_text("\n".join(" ".join(cells) for cells in self.lines))
 
+    @property
+    def is_long(self) -> bool:
+        return True
 
-def parse_text(text: str, *, vocabularies: Mapping[str, Vocabulary]) -> ParsedText:
-    """Every 申报表 of ``text``, of the kinds ``vocabularies`` names, in order; FilingParseError on bad
-    input. ``vocabularies`` maps each kind's code to the vocabulary of its template's categories."""
-    kinds = [kind for kind in all_kinds() if kind.code in vocabularies]
+
+@dataclass
+class _Field(_Text):
+    label: Label = field(kw_only=True)
+
+    @property
+    def is_long(self) -> bool:
+        return self.label.field.is_long
+
+
+@dataclass
+class _Unknown(_Text):
+    """A label no layout knows, with its text: kept with the filing under the label as written."""
+
+    written: str = field(kw_only=True)
+
+    @property
+    def text(self) -> str:
+        return clean_text("\n".join(" ".join(cells) for cells in self.lines))
+
+
+def parse_text(
+    text: str, *, vocabularies: Mapping[str, Vocabulary] | None = None, layouts: Layouts | None = None
+) -> ParsedText:
+    """Every 申报表 of ``text``, of the kinds ``layouts`` names, in order; FilingParseError on bad
+    input. ``layouts`` maps each kind's code to the layouts its forms may be in, preferred first; each
+    form is read in the one it fits best. ``vocabularies`` instead reads every kind in its own layout
+    with the given categories."""
+    if layouts is None:
+        layouts = plain_layouts(vocabularies or {})
+    kinds = [kind for kind in all_kinds() if kind.code in layouts]
     lines = list(enumerate((line.rstrip("\r") for line in text.split("\n")), start=1))
     titles = [(index, kind) for index, (_, line) in enumerate(lines) if (kind := title_of(line, kinds))]
     # Each form runs from its title to the next title, the last one to the end of the text.
@@ -120,7 +177,7 @@ def parse_text(text: str, *, vocabularies: Mapping[str, Vocabulary]) -> ParsedTe
     parsed = ParsedText(filings=[])
     outside = lines[: titles[0][0]] if titles else lines
     for (start, end), (_, kind) in zip(spans, titles, strict=True):
-        form = _FormReader(kind, vocabularies[kind.code], start + 1).read(lines[start + 1 : end])
+        form = _read_form(layouts[kind.code], start + 1, lines[start + 1 : end])
         if form is None:  # the title was a heading or a table-of-contents line
             outside = [*outside, *lines[start:end]]
         else:
@@ -134,6 +191,21 @@ def parse_text(text: str, *, vocabularies: Mapping[str, Vocabulary]) -> ParsedTe
 
 def parse_filings(text: str, *, vocabularies: Mapping[str, Vocabulary]) -> list[ParsedFiling]:
     return parse_text(text, vocabularies=vocabularies).filings
+
+
+def _read_form(layouts: Sequence[Layout], title_line: int, lines: list[_Line]) -> ParsedFiling | None:
+    """The form in the layout it fits best; None when the title was a heading, in any layout."""
+    if not any(_cells(line) for _, line in lines):
+        return None
+
+    def read(layout: Layout) -> tuple[ParsedFiling | None | FilingParseError, int]:
+        reader = _FormReader(layout, title_line)
+        try:
+            return reader.read(lines), reader.fit
+        except FilingParseError as error:
+            return error, reader.fit
+
+    return read_in_best_layout(layouts, read)
 
 
 def _count_skipped(parsed: ParsedText, outside: list[_Line]) -> None:
@@ -210,14 +282,19 @@ def _category_of(cell: str, vocabulary: Vocabulary) -> tuple[str | None, tuple[s
 class _FormReader:
     """Reads one form: its header fields, then its tables, a line at a time."""
 
-    def __init__(self, kind: FormKind, vocabulary: Vocabulary, title_line: int):
-        self.kind = kind
-        self.vocabulary = vocabulary
+    def __init__(self, layout: Layout, title_line: int):
+        kind = self.kind = layout.kind
+        self.layout = layout
+        self.vocabulary = layout.vocabulary
         self.title_line = title_line
         self.labels = matcher(kind)
         self.fields: dict[str, _Field] = {}
+        self.unknown: list[_Unknown] = []  # labels no layout knows, in the form's order
+        # Where a table whose heading names columns beyond the kind's own keeps each: (一级, 二级, columns).
+        self.positions: tuple[int, int, dict[str, int]] | None = None
+        self.column_fit = 0
         self.other_bases: list[_Field] = []
-        self.last_field: _Field | None = None
+        self.last_field: _Text | None = None
         self.year: int | None = None
         self.unit = ""
         self.indicators: list[ParsedIndicator] = []
@@ -227,6 +304,11 @@ class _FormReader:
         self.columns = len(kind.indicators.columns)
         self.last_line = title_line  # the last line with anything on it
 
+    @property
+    def fit(self) -> int:
+        """How well the form fits the layout: its labels and columns the layout knows, less the rest."""
+        return len(self.fields) - len(self.unknown) + self.column_fit
+
     def read(self, lines: list[_Line]) -> ParsedFiling | None:
         state = "header"
         for number, line in lines:
@@ -234,10 +316,15 @@ class _FormReader:
             if not cells:
                 continue
             self.last_line = number
-            if state == "header":
+            if state != "table" and _is_table_header(cells):
+                self._heading(number, line)
+                state = "table"
+            elif state == "header":
                 state = self._header_line(number, cells)
             elif state == "tasks":
                 state = self._task_line(number, cells)
+            elif self.positions is not None:
+                self._positional_line(number, line)
             else:
                 self._table_line(number, cells)
         if not self.fields and not self.indicators:
@@ -261,15 +348,15 @@ class _FormReader:
         if any(_category_of(cells[0], self.vocabulary)):  # a table whose header row got lost
             self._table_line(number, cells)
             return "table"
-        if self.labels.at_start(cells[0]):
+        if self.labels.at_start(cells[0]) or _UNKNOWN_LABEL.fullmatch(cells[0]):
             self.last_field = self._header_cells(cells, number)
-        elif self.last_field is not None and self.last_field.label.field.is_long:
+        elif self.last_field is not None and self.last_field.is_long:
             self.last_field.lines.append(cells)
         return "header"
 
-    def _header_cells(self, cells: list[str], line: int) -> _Field | None:
+    def _header_cells(self, cells: list[str], line: int) -> _Text | None:
         """Reads one header line, whose first cell is a label; returns the last field it opened."""
-        current = None
+        current: _Text | None = None
         for cell in cells:
             label = self.labels.at_start(cell)
             if label is not None and _repeats_label(current, label):
@@ -280,15 +367,21 @@ class _FormReader:
                 cell = cell[label.end :].strip()
                 if not cell:
                     continue
+            elif unknown := _UNKNOWN_LABEL.fullmatch(cell):
+                other = current = _Unknown(line, written=unknown.group(1))
+                self.unknown.append(other)
+                continue
             if current is None:
                 continue
-            if cell and not (not current.lines[-1] and _rest_of_label(current.label, cell)):
+            if cell and not (
+                not current.lines[-1] and isinstance(current, _Field) and _rest_of_label(current.label, cell)
+            ):
                 current.lines[-1].append(cell)
         return current
 
     def _open(self, label: Label, line: int) -> _Field:
         name = label.field.name
-        opened = _Field(label, line)
+        opened = _Field(line, label=label)
         known = self.fields.get(name)
         if known is None:
             self.fields[name] = opened
@@ -332,6 +425,75 @@ class _FormReader:
         return "tasks"
 
     # -- indicator table --------------------------------------------------------------------------
+
+    def _heading(self, number: int, line: str) -> None:
+        """Reads the table's heading row: which column holds what, by its name. A table whose heading
+        names only the kind's own columns is read cell by cell as before (the extraction of the
+        published PDFs shifts cells, so where a blank sat tells nothing there); one with more columns
+        (指标性质, 度量单位, 权重…) is read by position, so that a blank cell stays blank."""
+        raw = [compact(_unquote(cell.strip())) for cell in line.split("\t")]
+        first = next(index for index, cell in enumerate(raw) if cell == "一级指标")
+        if first + 1 >= len(raw) or raw[first + 1] != "二级指标":
+            return
+        columns: dict[str, int] = {}
+        for position, heading in enumerate(raw[first + 2 :], start=first + 2):
+            if not heading:
+                continue
+            name = column_of(heading)
+            if name is None:
+                raise FilingParseError(f"指标表的栏目「{excerpt(heading)}」无法识别", number)
+            if name in columns:
+                raise FilingParseError(f"指标表的栏目「{excerpt(heading)}」重复出现", number)
+            columns[name] = position
+        own = [column.name for column in self.kind.indicators.columns]
+        self.column_fit = len(set(columns) & set(own)) - len(set(columns) ^ set(own))
+        if set(columns) - _OWN_COLUMNS:
+            self.positions = (first, first + 1, columns)
+
+    def _positional_line(self, number: int, line: str) -> None:
+        assert self.positions is not None
+        level1_at, level2_at, columns = self.positions
+        raw = [clean_text(_unquote(cell.strip())) for cell in line.split("\t")]
+        written = [cell for cell in raw if cell]
+        if not written or _NOTE.match(written[0]) or _is_table_header(written):
+            return
+        width = max(columns.values()) + 1
+        if any(raw[width:]):
+            raise FilingParseError(f"该行多出单元格「{excerpt(next(c for c in raw[width:] if c))}」", number)
+        raw += [""] * (width - len(raw))
+        if label := self.labels.at_start(written[0]):
+            raise FilingParseError(f"指标表中出现表头字段「{label.field.plain_label}」，可能缺少申报表标题", number)
+        level1 = level2 = None
+        if raw[level1_at]:
+            level1 = self.vocabulary.level1_of(raw[level1_at].lstrip(_REQUIRED_MARKS))
+            if level1 is None:
+                raise FilingParseError(f"无法识别的一级指标「{excerpt(raw[level1_at])}」", number)
+        if raw[level2_at]:
+            level2 = self.vocabulary.level2_of(raw[level2_at].lstrip(_REQUIRED_MARKS))
+            if level2 is None:
+                raise FilingParseError(f"无法识别的二级指标「{excerpt(raw[level2_at])}」", number)
+        self.category = _resolve_category(level1, level2, self.category, number)
+        values = {name: raw[position] for name, position in columns.items()}
+        if not any(values.values()):
+            return  # a category printed on a line of its own
+        if values.get("weight"):
+            try:
+                read_number(values["weight"].rstrip("%％分"))
+            except ValueError:
+                raise FilingParseError(f"权重「{excerpt(values['weight'])}」不是数字", number) from None
+            values["weight"] = values["weight"].rstrip("%％分").strip()
+        name = values.get("name", "")
+        self.indicators.append(
+            ParsedIndicator(
+                *self.category,
+                name,
+                values.get("value", ""),
+                values.get("explanation", ""),
+                is_not_applicable(name),
+                number,
+                extras={key: values[key] for key in EXTRA_COLUMNS if key in values},
+            )
+        )
 
     def _table_line(self, number: int, cells: list[str]) -> None:
         if _is_table_header(cells) or _NOTE.match(cells[0]):
@@ -415,11 +577,31 @@ class _FormReader:
         self._check_sizes()
         values: dict[str, Any] = {}
         labels: dict[str, str] = {}
+        extra_fields: dict[str, str] = {}
+        unit_codes: dict[str, str] = {}
+        amount_unit = self._amount_unit()
         for name, item in self.fields.items():
             header_field = item.label.field
-            values[name] = _parse(header_field, item.text, item.line)
+            if is_extra(name):
+                extra_fields[header_field.label] = _parse(header_field, item.text, item.line)
+                continue
+            if header_field.is_amount:
+                values[name] = _amount(header_field, item.text, item.line, amount_unit)
+                if _BRACKET.search(item.text):
+                    # 854万(高标准农田建设400万元,…): the remark beside the amount is kept as written.
+                    extra_fields[f"{item.label.field.plain_label}（原文）"] = item.text
+            else:
+                values[name] = _parse(header_field, item.text, item.line)
             if header_field.label_field:
                 labels[name] = item.label.canonical
+            if isinstance(header_field.type, Unit) and values[name] and (code := split_unit_code(item.text)[0]):
+                unit_codes[values[name]] = code
+        for other in self.unknown:
+            text = other.text
+            if problem := length_problem(text, LONG_TEXT, other.written):
+                raise FilingParseError(problem, other.line)
+            before = extra_fields.get(other.written)
+            extra_fields[other.written] = f"{before}\n{text}" if before else text
         for name in self.kind.identity:
             header_field = self.kind.field(name)
             if not values.get(name):
@@ -433,7 +615,7 @@ class _FormReader:
             kind=self.kind.code,
             line=self.title_line,
             values=values,
-            amount_unit=self._amount_unit(),
+            amount_unit=amount_unit,
             indicators=self.indicators,
             tasks=self.tasks,
             fiscal_year=year,
@@ -441,6 +623,9 @@ class _FormReader:
             other_bases={
                 item.label.canonical: _parse(item.label.field, item.text, item.line) for item in self.other_bases
             },
+            template=self.layout.code,
+            extra_fields=extra_fields,
+            unit_codes=unit_codes,
         )
 
     def _check_complete(self) -> None:
@@ -465,7 +650,8 @@ class _FormReader:
             )
         for row in self.indicators:
             for column in table.columns:
-                if problem := length_problem(getattr(row, column.name, ""), column.max_length, column.label):
+                text = row.extras.get(column.name) or str(getattr(row, column.name, "") or "")
+                if problem := length_problem(text, column.max_length, column.label):
                     raise FilingParseError(problem, row.line)
         if self.kind.tasks is None:
             return
@@ -481,13 +667,44 @@ class _FormReader:
                     raise FilingParseError(problem, task.line)
 
     def _amount_unit(self) -> str:
-        """元 or 万元, as the amount labels say (项目总金额（中期规划，万元）) or a 单位：万元 line."""
+        """元 or 万元, as the amount labels say (项目总金额（中期规划，万元）) or a 单位：万元 line, or else
+        as the amounts themselves say (20万元)."""
         labelled = [item for item in self.fields.values() if item.label.field.is_amount and "元" in item.label.written]
         units = {"万元" if "万元" in item.label.written else "元" for item in labelled}
         if len(units) > 1:
             names = [item.label.field.plain_label for item in labelled]
             raise FilingParseError(f"{'与'.join(names)}的单位不一致", labelled[-1].line)
-        return units.pop() if units else self.unit
+        if units or self.unit:
+            return units.pop() if units else self.unit
+        written = {_written_unit(item.text) for item in self.fields.values() if item.label.field.is_amount}
+        written.discard("")
+        return written.pop() if len(written) == 1 else ""
+
+
+def _written_unit(text: str) -> str:
+    try:
+        return read_amount(text)[1]
+    except ValueError:
+        return ""
+
+
+def _amount(header_field: HeaderField, text: str, line: int, unit: str) -> Decimal | None:
+    """An amount as a file writes it (1,069.86 · 20万元 · 854万(…)), in the form's unit; a figure that
+    names another unit than the form's, or prose with no single figure, is refused with its line."""
+    label = header_field.plain_label
+    try:
+        amount, written = read_amount(text)
+    except ValueError:
+        if not any(character.isdigit() for character in text):
+            raise FilingParseError(f"{label}「{excerpt(text)}」不是数字", line) from None
+        raise FilingParseError(
+            f"{label}「{excerpt(text)}」写有多个数字，无法确定金额：请只写一个金额，说明放在括号内", line
+        ) from None
+    if amount is not None and amount < 0:
+        raise FilingParseError(f"{label}不能为负数", line)
+    if written and unit and written != unit:
+        raise FilingParseError(f"{label}「{excerpt(text)}」的单位与申报表的金额单位（{unit}）不一致", line)
+    return amount
 
 
 def _parse(header_field: HeaderField, text: str, line: int) -> Any:
@@ -497,9 +714,9 @@ def _parse(header_field: HeaderField, text: str, line: int) -> Any:
         raise FilingParseError(str(error), line) from None
 
 
-def _repeats_label(current: _Field | None, label: Label) -> bool:
+def _repeats_label(current: _Text | None, label: Label) -> bool:
     """Whether ``label`` opens the field just opened, before any of its value."""
-    return current is not None and not current.lines[-1] and label.field is current.label.field
+    return isinstance(current, _Field) and not current.lines[-1] and label.field is current.label.field
 
 
 def _rest_of_label(label: Label, cell: str) -> bool:

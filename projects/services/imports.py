@@ -23,9 +23,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from indicators.models import FormTemplate, Indicator, Level2Category
 from indicators.taxonomy import Vocabulary
-from indicators.values import value_parts
 from projects.kinds import header_model, header_relation, kind_named
-from projects.kinds.base import AMOUNT_PLACES, FilingLink, FormKind, Unit
+from projects.kinds.base import AMOUNT_PLACES, FilingLink, FormKind, Unit, read_number
 from projects.kinds.overall import OverallTask
 from projects.models import (
     EDITABLE_STATUSES,
@@ -37,7 +36,7 @@ from projects.models import (
     in_yuan,
     normalise_unit_name,
 )
-from projects.parsers.filing import FilingParseError, ParsedFiling
+from projects.parsers.filing import FilingParseError, Layout, ParsedFiling
 from projects.parsers.text import ParsedText, TextDecodeError, decode_text, infer_fiscal_year, parse_text
 from projects.selectors import filing_departments_for, is_administrator
 from projects.services.changes import filings_changed
@@ -104,13 +103,22 @@ def vocabularies() -> dict[str, Vocabulary]:
     }
 
 
+def layouts() -> dict[str, list[Layout]]:
+    """The layouts each kind's forms may be in: every template of the kind, the default first."""
+    found: dict[str, list[Layout]] = defaultdict(list)
+    templates = FormTemplate.objects.order_by("-is_default", "pk").prefetch_related("level1_categories__children")
+    for template in templates:
+        found[template.kind].append(Layout.of(template.kind, template.spec(prefetched=True)))
+    return dict(found)
+
+
 def parse_sources(sources: list[SourceFile]) -> dict[str, ParsedText]:
     """Parses every file before anything is written, so one bad file stops the whole import."""
-    known = vocabularies()
+    known = layouts()
     parsed = {}
     for source in sources:
         try:
-            parsed[source.name] = parse_text(source.text, vocabularies=known)
+            parsed[source.name] = parse_text(source.text, layouts=known)
         except FilingParseError as error:
             raise FilingImportError(f"{source.name}: {error}") from error
     return parsed
@@ -196,8 +204,10 @@ def _departments(
     is refused, naming its file and line.
     """
     names: dict[str, str] = {}
+    codes: dict[str, str] = {}  # a unit's code, where a form wrote one before its name
     parents: dict[str, tuple[str, str, ParsedFiling]] = {}  # unit → (parent, source, form)
     for source, filing in incoming.values():
+        codes.update({normalise_unit_name(name): code for name, code in filing.unit_codes.items()})
         kind = kind_named(filing.kind)
         for name in _unit_fields(kind):
             written = str(filing.value(name))
@@ -217,7 +227,7 @@ def _departments(
         if unit in existing and not existing[unit].answers_to(parent):
             raise FilingImportError(f"{_where(source, filing)}：{hierarchy_mismatch(filing, existing[unit])}")
     new = [
-        Department(name=names[key], normalised_name=key, district=district_of(names[key]))
+        Department(name=names[key], normalised_name=key, district=district_of(names[key]), code=codes.get(key, ""))
         for key in names
         if key not in existing
     ]
@@ -302,19 +312,22 @@ def printed_places(filing: ParsedFiling) -> int | None:
 def _rows(filing: Filing, parsed: ParsedFiling, categories: dict[tuple[str, str], Level2Category]) -> list[Indicator]:
     rows = []
     for position, row in enumerate(parsed.indicators, start=1):
-        rows.append(
-            Indicator(
-                filing=filing,
-                category=categories[(row.level1, row.level2)],
-                position=position,
-                name=row.name,
-                value=row.value,
-                explanation=row.explanation,
-                not_applicable=row.not_applicable,
-                source_line=row.line,
-                **value_parts(row.value, not_applicable=row.not_applicable),
-            )
+        extras: dict[str, Any] = dict(row.extras)
+        if "weight" in extras:
+            extras["weight"] = read_number(extras["weight"])  # the parsers let only numbers through
+        indicator = Indicator(
+            filing=filing,
+            category=categories[(row.level1, row.level2)],
+            position=position,
+            name=row.name,
+            value=row.value,
+            explanation=row.explanation,
+            not_applicable=row.not_applicable,
+            source_line=row.line,
+            **extras,
         )
+        indicator.read_value()
+        rows.append(indicator)
     return rows
 
 
@@ -335,12 +348,25 @@ def _tasks(filing: Filing, parsed: ParsedFiling) -> list[OverallTask]:
     ]
 
 
-def _categories() -> dict[str, dict[tuple[str, str], Level2Category]]:
-    """The categories of each kind's default template, keyed by (一级, 二级) name."""
-    by_kind: dict[str, dict[tuple[str, str], Level2Category]] = defaultdict(dict)
-    for category in Level2Category.objects.select_related("parent__template").filter(parent__template__is_default=True):
-        by_kind[category.parent.template.kind][(category.parent.name, category.name)] = category
-    return by_kind
+def _categories() -> dict[int, dict[tuple[str, str], Level2Category]]:
+    """The categories of each template, by template id and then by (一级, 二级) name."""
+    by_template: dict[int, dict[tuple[str, str], Level2Category]] = defaultdict(dict)
+    for category in Level2Category.objects.select_related("parent"):
+        by_template[category.parent.template_id][(category.parent.name, category.name)] = category
+    return by_template
+
+
+class _Templates:
+    """The template a parsed form is stored under: the layout it was read in, else its kind's default."""
+
+    def __init__(self) -> None:
+        templates = list(FormTemplate.objects.all())
+        self.by_code = {template.code: template for template in templates}
+        self.defaults = {template.kind: template for template in templates if template.is_default}
+
+    def of(self, parsed: ParsedFiling) -> FormTemplate:
+        found = self.by_code.get(parsed.template)
+        return found if found is not None and found.kind == parsed.kind else self.defaults[parsed.kind]
 
 
 def _assign(kind: FormKind, filing: Filing, header: Any, values: dict[str, Any]) -> None:
@@ -353,7 +379,7 @@ def unsaved_filings(*, filings: dict[Key, ParsedFiling]) -> dict[Key, Unsaved]:
     compares with the stored filing. Units are the stored ones where the name matches, so a preview
     shows the names the import would link to."""
     categories = _categories()
-    templates = {t.kind: t for t in FormTemplate.objects.filter(is_default=True)}
+    templates = _Templates()
     names: dict[str, str] = {}
     for parsed in filings.values():
         for name in _unit_fields(kind_named(parsed.kind)):
@@ -364,10 +390,12 @@ def unsaved_filings(*, filings: dict[Key, ParsedFiling]) -> dict[Key, Unsaved]:
     unsaved = {}
     for key, parsed in filings.items():
         kind = kind_named(parsed.kind)
-        filing = Filing(kind=kind.code, template=templates[kind.code])
+        template = templates.of(parsed)
+        filing = Filing(kind=kind.code, template=template, extra_fields=parsed.extra_fields)
         header = header_model(kind.code)(filing=filing)
         _assign(kind, filing, header, header_values(parsed, departments, {}, key[1]))
-        unsaved[key] = Unsaved(filing, header, _rows(filing, parsed, categories[kind.code]), _tasks(filing, parsed))
+        rows = _rows(filing, parsed, categories[template.pk])
+        unsaved[key] = Unsaved(filing, header, rows, _tasks(filing, parsed))
     return unsaved
 
 
@@ -392,7 +420,7 @@ def store_filings(
     result = ImportResult()
     incoming, result.years = incoming_forms(parsed, year)
     categories = _categories()
-    templates = {t.kind: t for t in FormTemplate.objects.filter(is_default=True)}
+    templates = _Templates()
     # One time for every record the import writes, so that a filing's history shows it as one change.
     when = timezone.now()
     with transaction.atomic():
@@ -406,13 +434,16 @@ def store_filings(
             kind = kind_named(parsed_filing.kind)
             stored = existing.get(key)
             if stored is None:
-                filing = Filing(kind=kind.code, template=templates[kind.code])
+                filing = Filing(kind=kind.code)
                 header = header_model(kind.code)(filing=filing)
                 result.created.append(filing)
             else:
                 filing, header = stored, stored.header
                 moved_from |= exported_under(filing)
                 result.updated.append(filing)
+            # The form says its layout; the fields that layout adds, and labels none knows, come with it.
+            filing.template = templates.of(parsed_filing)
+            filing.extra_fields = parsed_filing.extra_fields
             _assign(kind, filing, header, header_values(parsed_filing, departments, links, key[1]))
             filing.source_file, filing.source_line = source, parsed_filing.line
             headers[key] = header
@@ -463,7 +494,17 @@ def _create(
 
 
 # The filing's own columns an import writes (its unit, name and code, where it came from, its version).
-_FILING_COLUMNS = ["department", "name", "code", "amount_unit", "source_file", "source_line", "version"]
+_FILING_COLUMNS = [
+    "department",
+    "name",
+    "code",
+    "amount_unit",
+    "source_file",
+    "source_line",
+    "version",
+    "template",
+    "extra_fields",
+]
 
 
 def _program_links(incoming: dict[Key, tuple[str, ParsedFiling]]) -> dict[tuple[int, str, str], Filing]:
@@ -508,7 +549,7 @@ def _store_headers(
 def _replace_rows(
     result: ImportResult,
     incoming: dict[Key, tuple[str, ParsedFiling]],
-    categories: dict[str, dict[tuple[str, str], Level2Category]],
+    categories: dict[int, dict[tuple[str, str], Level2Category]],
     *,
     user: User | None,
     when: Any,
@@ -521,7 +562,7 @@ def _replace_rows(
     tasks: list[OverallTask] = []
     for filing in result.created + result.updated:
         parsed = incoming[stored_key(filing)][1]
-        rows += _rows(filing, parsed, categories[filing.kind])
+        rows += _rows(filing, parsed, categories[filing.template_id])
         tasks += _tasks(filing, parsed)
     bulk_create_with_history(rows, Indicator, default_user=user, default_date=when)
     if tasks:

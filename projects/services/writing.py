@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from projects.kinds import header_model
 from projects.kinds.base import FormKind
+from projects.kinds.layouts import is_extra
 from projects.models import EDITABLE_STATUSES, FILING_FIELDS, Filing, Status
 
 if TYPE_CHECKING:
@@ -51,6 +52,10 @@ def new_header(filing: Filing) -> Any:
 def assign_header(kind: FormKind, filing: Filing, header: Any, values: Mapping[str, Any]) -> None:
     """Sets each given header field where the kind stores it, then the fields that follow from them."""
     for name, value in values.items():
+        if is_extra(name) and kind.has_field(name):
+            # A field the filing's layout adds: kept under its label (``Filing.extra_fields``).
+            filing.extra_fields = {**filing.extra_fields, kind.field(name).label: value or ""}
+            continue
         if not kind.has_field(name) and name not in FILING_FIELDS and not (kind.tasks and name == kind.tasks.places):
             continue
         setattr(filing if name in FILING_FIELDS else header, name, value)

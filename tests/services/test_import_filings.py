@@ -225,9 +225,9 @@ def test_a_reimport_shows_in_the_history_as_one_change_by_the_importer_rows_incl
 def test_the_import_issues_a_fixed_number_of_queries(empty_database, django_assert_max_num_queries):
     sources = [read_source(path) for path in PROJECT_FILES]
     # 100 二级 forms and ~1,000 indicator rows with their history records: only bulk statements, which
-    # SQLite splits into batches of its variable limit (about 60 statements), and the checks' counts by
-    # rule with their totals by unit and year (about 15).
-    with django_assert_max_num_queries(80):
+    # SQLite splits into batches of its variable limit (about 70 statements: a row has 25 columns), and
+    # the checks' counts by rule with their totals by unit and year (about 15).
+    with django_assert_max_num_queries(90):
         import_filings(sources=sources)
 
 
@@ -236,7 +236,7 @@ def test_the_other_kinds_add_a_few_bulk_statements_not_one_per_form(empty_databa
     # The 9 一级 and 部门整体 forms add their header tables and the 部门整体 tasks: a statement or two
     # each (with their history), whatever the number of forms; four reads to compare the 部门整体
     # forms with their units' projects (rule 16); and one statement for the new units' history.
-    with django_assert_max_num_queries(100):  # and the checks' counts and totals, as above
+    with django_assert_max_num_queries(115):  # and the checks' counts and totals, as above
         import_filings(sources=sources)
 
 

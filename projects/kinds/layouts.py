@@ -1,0 +1,129 @@
+"""A kind of form as one layout prints it: the kind's definition with the layout's header and columns.
+
+A layout (``indicators.taxonomy.TemplateSpec``, stored as a ``FormTemplate``) may leave out some of
+the kind's header fields, print others under its own label, add fields of its own and give the
+indicator table other columns (指标性质 · 指标值 · 度量单位 · 权重…). ``kind_in_layout`` folds that into a
+``FormKind`` of its own, so that everything driven by a kind's definition (the parsers' labels, the
+filing page, the completeness check, the Excel template, the printed form) follows the layout with no
+code of its own. The fields a layout adds are named ``extra_1``, ``extra_2``… in that kind, and a filing
+keeps their values, with any label no layout knows, in ``Filing.extra_fields`` under their labels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+
+from indicators.taxonomy import INDICATOR_COLUMNS, ExtraField, TemplateSpec
+from projects.kinds.base import (
+    CELL_TEXT,
+    Column,
+    FormKind,
+    HeaderField,
+    Row,
+    Text,
+    Wide,
+    YesNo,
+)
+
+EXTRA_PREFIX = "extra_"
+# How wide each column prints (shares of the table), and the longest text each holds.
+_WIDTHS = {
+    "name": 22,
+    "nature": 7,
+    "value": 12,
+    "measure": 7,
+    "weight": 6,
+    "direction": 8,
+    "explanation": 30,
+    "basis": 10,
+    "score": 6,
+    "remark": 14,
+}
+_LENGTHS = {
+    "nature": 20,
+    "measure": 20,
+    "weight": 10,
+    "direction": 20,
+    "basis": 20,
+    "score": 20,
+    "explanation": CELL_TEXT,
+}
+# Columns a row need not fill: a 定性 target has no unit, and weights are checked as a whole.
+_OPTIONAL = {"measure", "weight", "direction", "basis", "score", "remark", "explanation", "nature"}
+
+
+def is_extra(name: str) -> bool:
+    return name.startswith(EXTRA_PREFIX)
+
+
+def _extra_field(number: int, extra: ExtraField) -> HeaderField:
+    # An amount the layout adds is kept as written (20万元), not converted: it is shown, not summed.
+    return HeaderField(f"{EXTRA_PREFIX}{number}", extra.label, Text(long=extra.long), spellings=extra.spellings)
+
+
+def _relabelled(header_field: HeaderField, label: str) -> HeaderField:
+    kind_type = header_field.type
+    if isinstance(kind_type, YesNo) and header_field.name == "is_new":
+        kind_type = YesNo(yes="新增项目", no="延续项目")
+    return dataclasses.replace(header_field, label=label, spellings=(), type=kind_type)
+
+
+@cache
+def kind_in_layout(kind: FormKind, spec: TemplateSpec) -> FormKind:
+    """``kind`` as ``spec`` prints it; the kind itself when the layout changes nothing."""
+    if not (spec.columns or spec.extra_header or spec.field_labels or spec.omitted):
+        return kind
+    labels = dict(spec.field_labels)
+    omitted = set(spec.omitted)
+    header = [
+        _relabelled(item, labels[item.name]) if item.name in labels else item
+        for item in kind.header
+        if item.name not in omitted
+    ]
+    extras = [_extra_field(number, extra) for number, extra in enumerate(spec.extra_header, start=1)]
+    layout: list[Row | Wide] = []
+    for item in kind.layout:
+        if isinstance(item, Wide):
+            if item.name not in omitted:
+                layout.append(item)
+            continue
+        kept = [name for name in item.names if name not in omitted]
+        if kept:
+            layout.append(Row(*kept))
+    # The fields the layout adds: short ones two to a row before the long texts, long ones across.
+    short = [item.name for item, extra in zip(extras, spec.extra_header, strict=True) if not extra.long]
+    first_wide = next((index for index, item in enumerate(layout) if isinstance(item, Wide)), len(layout))
+    rows: list[Row | Wide] = [Row(*short[index : index + 2]) for index in range(0, len(short), 2)]
+    layout[first_wide:first_wide] = rows
+    layout += [Wide(item.name) for item, extra in zip(extras, spec.extra_header, strict=True) if extra.long]
+    table = kind.indicators
+    if spec.columns:
+        own = {column.name: column for column in table.columns}
+        columns = tuple(
+            own.get(name)
+            or Column(
+                name,
+                INDICATOR_COLUMNS[name][0],
+                required=name not in _OPTIONAL,
+                max_length=_LENGTHS.get(name, 200),
+                width=_WIDTHS.get(name, 10),
+            )
+            for name in spec.columns
+        )
+        columns = tuple(
+            dataclasses.replace(column, required=column.name not in _OPTIONAL, width=_WIDTHS.get(column.name, 10))
+            for column in columns
+        )
+        table = dataclasses.replace(table, columns=columns)
+    return dataclasses.replace(
+        kind,
+        header=(*header, *extras),
+        layout=tuple(layout),
+        indicators=table,
+    )
+
+
+def amount_extras(spec: TemplateSpec) -> set[str]:
+    """The labels of the fields a layout adds that hold money."""
+    return {extra.label for extra in spec.extra_header if extra.amount}
