@@ -20,11 +20,13 @@ from projects.kinds.layouts import kind_in_layout
 
 
 class FilingParseError(ValueError):
-    """Why a text cannot be read as filings; ``line`` is 1-based, None when no line is to blame."""
+    """Why a text cannot be read as filings; ``line`` is 1-based, None when no line is to blame.
+    ``misfit``: the layout it was read in has no such category, so another layout may fit the form."""
 
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, *, misfit: bool = False):
         self.message = message
         self.line = line
+        self.misfit = misfit
         super().__init__(f"第{line}行：{message}" if line is not None else message)
 
 
@@ -132,12 +134,14 @@ def read_in_best_layout(
 
     ``read`` returns what it read, or the FilingParseError that stopped it, with how well the form
     fits the layout (labels and columns the layout knows, less those it does not, as far as it got).
-    The best fit wins, the preferred layout on a tie. When the best fit is a reading that failed, its
-    error is reported: a form of the preferred layout with a bad value is refused, not read in a
-    looser layout that leaves the value out.
+    The best fit wins, the preferred layout on a tie. When the best fit is a reading that failed on a
+    bad value, its error is reported: a form of the preferred layout with a bad value is refused, not
+    read in a looser layout that leaves the value out. A reading that failed because its layout has
+    no such category does not compete, unless every reading failed.
     """
     readings = [(fit, -order, found) for order, layout in enumerate(layouts) for found, fit in [read(layout)]]
-    best = max(readings, key=lambda reading: reading[:2])[2]
+    fitting = [reading for reading in readings if not (isinstance(reading[2], FilingParseError) and reading[2].misfit)]
+    best = max(fitting or readings, key=lambda reading: reading[:2])[2]
     if isinstance(best, FilingParseError):
         raise best
     return best

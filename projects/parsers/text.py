@@ -467,11 +467,11 @@ class _FormReader:
         if raw[level1_at]:
             level1 = self.vocabulary.level1_of(raw[level1_at].lstrip(_REQUIRED_MARKS))
             if level1 is None:
-                raise FilingParseError(f"无法识别的一级指标「{excerpt(raw[level1_at])}」", number)
+                raise FilingParseError(f"无法识别的一级指标「{excerpt(raw[level1_at])}」", number, misfit=True)
         if raw[level2_at]:
             level2 = self.vocabulary.level2_of(raw[level2_at].lstrip(_REQUIRED_MARKS))
             if level2 is None:
-                raise FilingParseError(f"无法识别的二级指标「{excerpt(raw[level2_at])}」", number)
+                raise FilingParseError(f"无法识别的二级指标「{excerpt(raw[level2_at])}」", number, misfit=True)
         self.category = _resolve_category(level1, level2, self.category, number)
         values = {name: raw[position] for name, position in columns.items()}
         if not any(values.values()):
@@ -547,7 +547,7 @@ class _FormReader:
             if cleaned := clean_text(cell):  # a cell of bare tags is as blank as an empty one
                 content.append(cleaned)
         if len(content) > self.columns:
-            raise FilingParseError(f"无法识别的指标类别「{excerpt(content[0])}」（该行多出单元格）", line)
+            raise FilingParseError(f"无法识别的指标类别「{excerpt(content[0])}」（该行多出单元格）", line, misfit=True)
         return _resolve_category(level1, level2, self.category, line), content
 
     def _continues_cost_build_up(self, content: list[str]) -> bool:
@@ -750,12 +750,12 @@ def _resolve_category(
 ) -> tuple[str, str]:
     if level2 is not None:
         if level1 is not None and level1 != level2[0]:
-            raise FilingParseError(f"一级指标「{level1}」与二级指标「{level2[1]}」不符", line)
+            raise FilingParseError(f"一级指标「{level1}」与二级指标「{level2[1]}」不符", line, misfit=True)
         return level2
     # Without a 二级 cell the row continues the one above, which must lie under the same 一级.
     if above is not None and level1 in (None, above[0]):
         return above
-    raise FilingParseError("无法识别该行的指标类别：既没有可识别的二级指标，也无法沿用上一行", line)
+    raise FilingParseError("无法识别该行的指标类别：既没有可识别的二级指标，也无法沿用上一行", line, misfit=True)
 
 
 def clean_text(text: str) -> str:

@@ -1,0 +1,273 @@
+"""Forms from other provinces are read in their own layout, found from the form itself.
+
+The fixtures are real published forms re-laid in the text layout (see fixtures/*.md and
+``../shared/provinces``): 甘肃 2023 (成本 as a 一级指标, added header fields), 四川 2023 (split target
+columns, weights, units with their code) and 湖南 岳阳县 2022, a layout no template describes.
+"""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from indicators.taxonomy import PROJECT_LAYOUTS, SHENZHEN_2020_OVERALL, SHENZHEN_2020_PROGRAM
+from indicators.values import combined_target, parse_value
+from projects.parsers.filing import Layout
+from projects.parsers.text import FilingParseError, ParsedFiling, parse_text
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+# Every layout the application seeds, Shenzhen's (the default) first, as the import passes them.
+LAYOUTS = {
+    "project": [Layout.of("project", spec) for spec in PROJECT_LAYOUTS],
+    "program": [Layout.of("program", SHENZHEN_2020_PROGRAM)],
+    "overall": [Layout.of("overall", SHENZHEN_2020_OVERALL)],
+}
+
+
+def read(name: str) -> ParsedFiling:
+    (filing,) = parse_text((FIXTURES / name).read_text(encoding="utf-8"), layouts=LAYOUTS).filings
+    return filing
+
+
+def rows(filing: ParsedFiling) -> list[tuple]:
+    return [(row.level1, row.level2, row.name, row.value, row.extras) for row in filing.indicators]
+
+
+def test_the_gansu_form_is_read_in_its_layout_field_by_field():
+    filing = read("gansu_jiayuguan_2023.txt")
+    assert filing.template == "gs-2023"
+    assert filing.amount_unit == "万元"
+    assert filing.values == {
+        "code": "620200230000000000001",
+        "name": "博物馆纪念馆市级免费开放补助资金",
+        "program": "文化事业发展专项资金",
+        "department": "嘉峪关城市博物馆",
+        "top_unit": "嘉峪关市文化和旅游局",
+        "is_new": True,  # 项目类型: 新增项目
+        "project_type": "专项工作经费",  # 项目分类
+        "total_amount": Decimal("20"),
+        "current_amount": Decimal("20"),
+        "policy_basis": "甘财科[2022]78号",
+        "annual_goal": "进一步提高博物馆纪念馆运行效率和免费开放服务水平",
+    }
+    assert filing.extra_fields == {
+        "资金用途": "业务类项目",
+        "项目开始日期": "2023-01-01",
+        "项目完成日期": "2023-12-31",
+        "中央补助安排": "0",
+        "省级财政安排": "0",
+        "其他资金": "20万元",
+        "资金性质": "一般公共预算",
+        "基本情况": "保障博物馆正常运转",
+        "项目立项必要性": "保障各项业务正常运行",
+        "保证项目实施的制度措施": "博物馆绩效考核",
+        "项目实施计划": "",
+        "组织实施单位": "甘肃省文物局",
+        "监督管理单位": "嘉峪关文旅局",
+        "其他依据": "",
+        "需要说明的其他问题": "",
+    }
+    assert rows(filing) == [
+        ("产出", "数量", "免费开放天数", "=300天", {}),
+        ("产出", "质量", "博物馆绩效考核指标完成率", "=100百分比", {}),
+        ("产出", "时效", "各项工作完成及时率%", "=99百分比", {}),
+        ("成本", "经济成本", "资金使用效率", "=100百分比", {}),
+        ("成本", "社会成本", "对当地文物保护、文化传承影响", "长远", {}),
+        ("成本", "生态环境成本", "提升博物馆绿化水平", "提升", {}),
+        ("效益", "经济效益", "为当地提供就业岗位", "增加岗位", {}),
+        ("效益", "社会效益", "免费开放接待观众人数", "=30000人次", {}),
+        ("效益", "生态效益", "历史文化传承环保意识时限", "长远", {}),
+        ("满意度", "服务对象满意度", "服务对象满意度%", "=99百分比", {}),
+    ]
+
+
+def test_the_sichuan_form_is_read_in_its_layout_with_its_split_columns():
+    filing = read("sichuan_jingyan_2023.txt")
+    assert filing.template == "sc-2023"
+    assert filing.amount_unit == "元"
+    assert filing.values == {
+        "code": "511124230000000000001",
+        "name": "村组干部报酬",
+        "department": "井研县马踏镇人民政府",
+        "top_unit": "马踏镇部门",
+        "current_amount": Decimal("3309840.00"),
+        "annual_goal": "按时发放村组干部报酬",
+    }
+    assert filing.unit_codes == {"井研县马踏镇人民政府": "820001", "马踏镇部门": "820"}
+    assert filing.extra_fields == {"部门预算数": "8,827,620.53"}
+    positive = "正向指标"
+    assert rows(filing) == [
+        (
+            "效益",
+            "社会效益",
+            "维护社会稳定",
+            "95",
+            {"nature": "≥", "measure": "%", "weight": "10", "direction": positive},
+        ),
+        ("产出", "时效", "维持时效", "1", {"nature": "≥", "measure": "年", "weight": "20", "direction": positive}),
+        ("产出", "质量", "按时发放", "1", {"nature": "≥", "measure": "人/年", "weight": "10", "direction": positive}),
+        (
+            "效益",
+            "经济效益",
+            "促进村集体经济发展",
+            "95",
+            {"nature": "≥", "measure": "%", "weight": "10", "direction": positive},
+        ),
+        (
+            "产出",
+            "数量",
+            "村组干部230人",
+            "230",
+            {"nature": "≥", "measure": "个", "weight": "10", "direction": positive},
+        ),
+        (
+            "效益",
+            "生态效益",
+            "保护生态环境卫生",
+            "95",
+            {"nature": "≥", "measure": "%", "weight": "10", "direction": positive},
+        ),
+        (
+            "效益",
+            "可持续影响",
+            "项目维持时效",
+            "95",
+            {"nature": "≥", "measure": "%", "weight": "10", "direction": positive},
+        ),
+        (
+            "满意度",
+            "服务对象满意度",
+            "人民群众满意度",
+            "95",
+            {"nature": "≥", "measure": "%", "weight": "10", "direction": positive},
+        ),
+    ]
+
+
+def test_columns_are_found_by_their_headings_not_their_places():
+    text = (FIXTURES / "sichuan_jingyan_2023.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    start = next(index for index, line in enumerate(lines) if line.startswith("一级指标"))
+    # 权重 and 指标方向性 first, then 度量单位 before 指标值, and 计量单位 for 度量单位.
+    order = [0, 1, 6, 7, 2, 5, 4, 3]
+    moved = ["\t".join(line.split("\t")[i] for i in order) for line in lines[start:] if line]
+    moved[0] = moved[0].replace("度量单位", "计量单位")
+    (filing,) = parse_text("\n".join(lines[:start] + moved), layouts=LAYOUTS).filings
+    assert filing.template == "sc-2023"
+    assert rows(filing) == rows(read("sichuan_jingyan_2023.txt"))
+
+
+def test_a_form_in_a_layout_no_template_describes_keeps_every_row_and_header_value():
+    filing = read("unseen_layout_form.txt")
+    assert filing.values == {
+        "code": "430621220000000000001",
+        "name": "岳阳县2022年高标准农田建设项目",
+        "top_unit": "岳阳县农业农村局",  # 主管部门
+        "department": "农田建设服务中心",  # 实施单位
+        "current_amount": Decimal("854"),  # 年度资金总额: 854万(…)
+        "annual_goal": "完成项目主体工程70%",
+    }
+    assert filing.amount_unit == "万元"
+    assert filing.extra_fields == {
+        "项目负责人及电话": "彭兵",
+        "资金情况（万元）": "",
+        "本年度项目金额（原文）": "854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)",
+        "其中：财政拨款": "854万854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)",
+        "其他资金": "",
+        "总体目标": "",
+    }
+    assert len(filing.indicators) == 12
+    assert rows(filing)[4] == ("产出", "成本", "财政资金补助", "1600元/亩", {})
+    assert rows(filing)[-1] == ("满意度", "服务对象满意度", "受益脱贫(监测)户满意度", "≥95%", {})
+
+
+def test_the_samples_stay_in_the_shenzhen_layout_with_nothing_extra():
+    for path in sorted(SAMPLES.glob("*.txt")):
+        for filing in parse_text(path.read_text(encoding="utf-8-sig"), layouts=LAYOUTS).filings:
+            assert filing.template in ("sz-2020", "sz-2020-program", "sz-2020-overall"), (path.name, filing.line)
+            assert filing.extra_fields == {}, (path.name, filing.line)
+
+
+FORM = "\n".join(
+    [
+        "二级项目支出绩效目标申报表",  # line 1
+        "项目编码:\t511124230000000000001\t项目名称:\t村组干部报酬",
+        "申请单位:\t甲单位\t一级预算单位:\t甲单位",
+        "本年度项目金额（元）:\t3,309,840.00",  # line 4
+        "年度目标:\t按时发放",
+        "一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t权重\t指标方向性",  # line 6
+        "产出指标\t数量指标\t发放人数\t≥\t230\t人\t40\t正向指标",  # line 7
+        "满意度指标\t服务对象满意度指标\t人民群众满意度\t≥\t95\t%\t50\t正向指标",
+    ]
+)
+
+
+def test_the_small_form_reads():
+    (filing,) = parse_text(FORM, layouts=LAYOUTS).filings
+    assert filing.template == "sc-2023"
+    assert [row.extras["weight"] for row in filing.indicators] == ["40", "50"]
+
+
+@pytest.mark.parametrize(
+    ("line", "replacement", "message"),
+    [
+        (
+            6,
+            "一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t权重\t考核方式",
+            "第6行：指标表的栏目「考核方式」无法识别",
+        ),
+        (7, "产出指标\t数量指标\t发放人数\t≥\t230\t人\t四十\t正向指标", "第7行：权重「四十」不是数字"),
+        (7, "产出指标\t数量指标\t发放人数\t≥\t230\t人\t40\t正向指标\t多余", "第7行：该行多出单元格「多余」"),
+        (7, "产出指标\t产量指标\t发放人数\t≥\t230\t人\t40\t正向指标", "第7行：无法识别的二级指标「产量指标」"),
+        (4, "本年度项目金额（元）:\t330万元", "第4行：本年度项目金额「330万元」的单位与申报表的金额单位（元）不一致"),
+        (
+            4,
+            "本年度项目金额（元）:\t300万元或330万元",
+            "第4行：本年度项目金额「300万元或330万元」写有多个数字，无法确定金额：请只写一个金额，说明放在括号内",
+        ),
+    ],
+)
+def test_bad_input_is_refused_at_its_line(line, replacement, message):
+    lines = FORM.split("\n")
+    lines[line - 1] = replacement
+    with pytest.raises(FilingParseError) as raised:
+        parse_text("\n".join(lines), layouts=LAYOUTS)
+    assert str(raised.value) == message
+
+
+def test_a_label_no_layout_knows_is_kept_with_the_form():
+    lines = FORM.split("\n")
+    lines.insert(4, "联系人:\t张三\t资金来源:\t一般公共预算")
+    (filing,) = parse_text("\n".join(lines), layouts=LAYOUTS).filings
+    assert filing.extra_fields == {"联系人": "张三", "资金来源": "一般公共预算"}
+    assert filing.values["annual_goal"] == "按时发放"
+
+
+def test_an_amount_in_prose_is_read_when_it_has_one_figure():
+    lines = FORM.split("\n")
+    lines[3] = "本年度项目金额（元）:\t3309840(其中报酬3000000元,保险309840元)"
+    (filing,) = parse_text("\n".join(lines), layouts=LAYOUTS).filings
+    assert filing.values["current_amount"] == Decimal("3309840")
+    assert filing.extra_fields["本年度项目金额（原文）"] == "3309840(其中报酬3000000元,保险309840元)"
+
+
+@pytest.mark.parametrize(
+    ("nature", "value", "measure", "target"),
+    [
+        ("≥", "95", "%", "≥95%"),
+        (">=", "1", "人/年", "≥1人/年"),
+        ("=", "100", "百分比", "=100百分比"),
+        ("定性", "显著", "", "显著"),
+        ("≤", "≤20", "万元", "≤20万元"),  # a value that already carries its comparator
+        ("", "95%", "%", "95%"),  # and its unit
+        ("≥", "", "%", ""),
+    ],
+)
+def test_split_columns_make_one_target(nature, value, measure, target):
+    assert combined_target(nature, value, measure) == target
+
+
+def test_percent_spelled_out_is_a_percentage():
+    parsed = parse_value("=100百分比")
+    assert (parsed.comparator, parsed.number, parsed.unit) == ("=", Decimal(100), "%")

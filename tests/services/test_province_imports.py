@@ -1,0 +1,102 @@
+"""Importing forms of other provinces stores them in their layout, with nothing they wrote left out."""
+
+from decimal import Decimal
+from pathlib import Path
+
+from indicators.models import Indicator
+from projects.models import Department, Filing
+from projects.services.imports import import_filings, read_source
+
+FIXTURES = Path(__file__).resolve().parents[1] / "parsers" / "fixtures"
+GANSU = FIXTURES / "gansu_jiayuguan_2023.txt"
+SICHUAN = FIXTURES / "sichuan_jingyan_2023.txt"
+HUNAN = FIXTURES / "unseen_layout_form.txt"
+
+
+def _row(indicator: Indicator) -> tuple:
+    return (
+        indicator.category.parent.name,
+        indicator.category.name,
+        indicator.name,
+        indicator.nature,
+        indicator.value,
+        indicator.measure,
+        indicator.weight,
+        indicator.direction,
+    )
+
+
+def test_a_sichuan_form_is_stored_in_its_layout(empty_database):
+    result = import_filings(sources=[read_source(SICHUAN)], year=2023)
+    (filing,) = result.created
+    filing = Filing.objects.get(pk=filing.pk)
+    assert filing.template.code == "sc-2023"
+    assert filing.form_kind.indicators.headings == (
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标性质",
+        "指标值",
+        "度量单位",
+        "权重",
+        "指标方向性",
+    )
+    assert filing.extra_fields == {"部门预算数": "8,827,620.53"}
+    assert filing.value("current_amount") == Decimal("3309840.00")
+    assert filing.department.name == "井研县马踏镇人民政府"
+    assert filing.department.code == "820001"
+    assert filing.department.parent is not None and filing.department.parent.code == "820"
+    rows = filing.indicators.select_related("category__parent").order_by("position")
+    assert _row(rows[0]) == ("效益", "社会效益", "维护社会稳定", "≥", "95", "%", Decimal(10), "正向指标")
+    assert _row(rows[2]) == ("产出", "质量", "按时发放", "≥", "1", "人/年", Decimal(10), "正向指标")
+    # The parts the checks and the lists read are those of the whole target (≥ · 95 · %).
+    assert (rows[0].value_kind, rows[0].comparator, rows[0].number, rows[0].unit) == ("quantity", "≥", 95, "%")
+    assert rows[2].unit == "人/年"
+    assert sum(row.weight for row in rows) == 90
+
+
+def test_a_gansu_form_is_stored_with_the_fields_its_layout_adds(empty_database):
+    (filing,) = import_filings(sources=[read_source(GANSU)], year=2023).created
+    filing = Filing.objects.get(pk=filing.pk)
+    assert filing.template.code == "gs-2023"
+    assert filing.amount_unit == "万元"
+    assert filing.value("current_amount") == Decimal("200000")  # 20万元, kept in 元
+    assert filing.value("is_new") is True
+    assert filing.value("project_type") == "专项工作经费"
+    kind = filing.form_kind
+    assert kind.field("is_new").label == "项目类型" and kind.field("is_new").show(True, "万元") == "新增项目"
+    assert not kind.has_field("duration_years")
+    added = {kind.field(name).label: filing.value(name) for name in kind.layout_names if name.startswith("extra_")}
+    assert added["资金用途"] == "业务类项目" and added["其他资金"] == "20万元"
+    assert set(filing.extra_fields) == set(added)  # in the form's own order
+    rows = filing.indicators.select_related("category__parent").order_by("position")
+    assert [(row.category.parent.name, row.category.name) for row in rows][3:6] == [
+        ("成本", "经济成本"),
+        ("成本", "社会成本"),
+        ("成本", "生态环境成本"),
+    ]
+    assert (rows[3].number, rows[3].unit) == (100, "%")  # =100百分比
+
+
+def test_a_form_in_an_unknown_layout_keeps_its_other_fields(empty_database):
+    (filing,) = import_filings(sources=[read_source(HUNAN)], year=2022).created
+    filing = Filing.objects.get(pk=filing.pk)
+    assert filing.template.code == "sz-2020"
+    assert filing.extra_fields["项目负责人及电话"] == "彭兵"
+    assert filing.extra_fields["其中：财政拨款"].startswith("854万854万(")
+    assert filing.value("current_amount") == Decimal("8540000")
+    assert filing.indicators.count() == 12
+
+
+def test_importing_the_same_form_again_changes_nothing(empty_database):
+    import_filings(sources=[read_source(SICHUAN)], year=2023)
+    before = Filing.objects.get()
+    rows_before = [_row(row) for row in before.indicators.select_related("category__parent").order_by("position")]
+    result = import_filings(sources=[read_source(SICHUAN)], year=2023)
+    assert [filing.pk for filing in result.updated] == [before.pk]
+    after = Filing.objects.get()
+    assert (after.template_id, after.extra_fields) == (before.template_id, before.extra_fields)
+    assert [_row(row) for row in after.indicators.select_related("category__parent").order_by("position")] == (
+        rows_before
+    )
+    assert Department.objects.count() == 2
