@@ -7,9 +7,10 @@ from a file before it is saved, and on a hand-built filing in a test. ``kind`` s
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
 from indicators.taxonomy import SHENZHEN_2020, TemplateSpec
@@ -27,6 +28,7 @@ PROJECT_LABELS = {
     "project_type": "项目类型",
     "total_amount": "项目总金额（中期规划）",
     "current_amount": "本年度项目金额",
+    "calculation_basis": "测算依据",
     "annual_goal": "年度目标",
     "long_term_goal": "长期目标",
 }
@@ -34,7 +36,13 @@ PROJECT_LABELS = {
 
 @dataclass(frozen=True)
 class Row:
-    """One 三级指标 row; ``position`` counts from 1 in the form's order."""
+    """One 三级指标 row; ``position`` counts from 1 in the form's order.
+
+    ``value`` is the whole target (≥95%) even where a layout splits it over 指标性质 · 指标值 · 度量单位
+    (``indicators.values.combined_target``), so that every rule on values reads every layout; the parts
+    as written stay in ``nature`` and ``measure``. ``weight`` is the row's 权重 where the layout has one,
+    ``weight_text`` the weight as written (kept so that a weight that is no number can be reported).
+    """
 
     level1: str
     level2: str
@@ -44,6 +52,10 @@ class Row:
     not_applicable: bool = False
     position: int = 0
     indicator_id: int | None = None
+    weight: Decimal | None = None
+    weight_text: str = ""
+    nature: str = ""
+    measure: str = ""
 
     @cached_property
     def parsed(self) -> ParsedValue:
@@ -105,6 +117,7 @@ class Filing:
     amount_unit: str = "元"
     annual_goal: str = ""
     long_term_goal: str = ""
+    calculation_basis: str = ""
     rows: tuple[Row, ...] = ()
     template: TemplateSpec = SHENZHEN_2020
     tasks: tuple[Task, ...] = ()
@@ -121,6 +134,18 @@ class Filing:
         if self.amount_unit == "万元":
             return f"{_plain(yuan / WAN):,f}万元"
         return f"{_plain(yuan):,f}元"
+
+
+def read_weight(text: str) -> Decimal | None:
+    """A 权重 as written (10, 10.5, １０, 10%, 10分) as a number; None when blank or not a number."""
+    text = "".join(unicodedata.normalize("NFKC", text or "").split()).removesuffix("%").removesuffix("分")
+    if not text:
+        return None
+    try:
+        weight = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return weight if weight.is_finite() else None
 
 
 def _plain(amount: Decimal) -> Decimal:

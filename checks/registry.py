@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from checks.filing import Filing
 from checks.findings import ERROR, SEVERITY_LABELS, WARNING, Note
-from checks.rules import cost, header, output, satisfaction, structure, tasks, values
+from checks.rules import basis, cost, header, names, output, satisfaction, structure, tasks, values, weights
 
 # The kinds of 申报表 (projects.kinds) a rule applies to: every rule reads the 二级 form; the 一级 and
-# 部门整体 forms have no codes, durations or 指标解释, so only the rules about their indicator values,
-# satisfaction, duplicates and (部门整体) their task totals apply to them.
+# 部门整体 forms have no codes, durations, 指标解释, weights or 测算依据, so only the rules about their
+# indicator names and values, satisfaction, duplicates and (部门整体) their task totals apply to them.
 PROJECT = ("project",)
 EVERY_KIND = ("project", "program", "overall")
 
@@ -70,5 +70,10 @@ RULES: tuple[Rule, ...] = (
         tasks.tasks_match_projects,
         ("overall",),
     ),
+    Rule("placeholder_residue", 17, "三级指标留有模板占位内容", (ERROR,), names.placeholder_residue, EVERY_KIND),
+    Rule("name_number_mismatch", 18, "名称中的数字与指标值不一致", (WARNING,), names.name_number_mismatch, EVERY_KIND),
+    Rule("rate_above_100", 19, "比率指标的目标超过100%", (ERROR,), values.rate_above_100, EVERY_KIND),
+    Rule("weights_total", 20, "权重齐全且合计符合表样", (ERROR,), weights.weights_total),
+    Rule("basis_adds_up", 21, "测算依据的各项金额与本年度金额一致", (WARNING,), basis.basis_adds_up),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}

@@ -6,17 +6,27 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from checks.filing import Filing, Mismatch, Row, Task
+from checks.filing import Filing, Mismatch, Row, Task, read_weight
 from indicators.models import Indicator
 from indicators.taxonomy import TemplateSpec
+from indicators.values import combined_target
 from projects.kinds import kind_named
 from projects.kinds.base import FormKind
+from projects.kinds.layouts import kind_in_layout
 from projects.models import Filing as StoredFiling
 from projects.models import district_of, in_yuan
-from projects.parsers.filing import ParsedFiling
+from projects.parsers.filing import ParsedFiling, ParsedIndicator
 
 # The header fields the rules read, beyond the filing's own (code, name, unit, year, amount unit).
-_RULE_FIELDS = ("duration_years", "project_type", "total_amount", "current_amount", "annual_goal", "long_term_goal")
+RULE_FIELDS = (
+    "duration_years",
+    "project_type",
+    "total_amount",
+    "current_amount",
+    "annual_goal",
+    "long_term_goal",
+    "calculation_basis",
+)
 
 
 def _labels(kind: FormKind) -> dict[str, str]:
@@ -26,7 +36,7 @@ def _labels(kind: FormKind) -> dict[str, str]:
 def _rule_fields(kind: FormKind, value: Any) -> dict[str, Any]:
     """The values of the header fields the rules read that the kind has; blank for the others."""
     fields: dict[str, Any] = {}
-    for name in _RULE_FIELDS:
+    for name in RULE_FIELDS:
         if kind.has_field(name):
             found = value(name)
             fields[name] = found if found is not None or name.endswith(("amount", "years")) else ""
@@ -50,11 +60,15 @@ def filing_from_stored(
             level1=indicator.category.parent.name,
             level2=indicator.category.name,
             name=indicator.name,
-            value=indicator.value,
+            value=indicator.target,
             explanation=indicator.explanation,
             not_applicable=indicator.not_applicable,
             position=number,
             indicator_id=indicator.pk,
+            weight=indicator.weight,
+            weight_text="" if indicator.weight is None else str(indicator.weight),
+            nature=indicator.nature,
+            measure=indicator.measure,
         )
         for number, indicator in enumerate(ordered, start=1)
     )
@@ -86,20 +100,9 @@ def filing_from_stored(
 
 
 def filing_from_parsed(parsed: ParsedFiling, *, template: TemplateSpec, fiscal_year: int | None = None) -> Filing:
-    """A filing read from a file, checked before it is stored."""
-    kind = kind_named(parsed.kind)
-    rows = tuple(
-        Row(
-            level1=row.level1,
-            level2=row.level2,
-            name=row.name,
-            value=row.value,
-            explanation=row.explanation,
-            not_applicable=row.not_applicable,
-            position=number,
-        )
-        for number, row in enumerate(parsed.indicators, start=1)
-    )
+    """A filing read from a file, checked before it is stored; its header labelled as ``template`` prints it."""
+    kind = kind_in_layout(kind_named(parsed.kind), template)
+    rows = tuple(_parsed_row(row, number) for number, row in enumerate(parsed.indicators, start=1))
     unit = parsed.amount_unit
 
     def value(name: str) -> Any:
@@ -129,4 +132,22 @@ def filing_from_parsed(parsed: ParsedFiling, *, template: TemplateSpec, fiscal_y
         task_totals=totals,
         labels=_labels(kind),
         **_rule_fields(kind, value),
+    )
+
+
+def _parsed_row(row: ParsedIndicator, number: int) -> Row:
+    extras = row.extras
+    nature, measure, weight = extras.get("nature", ""), extras.get("measure", ""), extras.get("weight", "")
+    return Row(
+        level1=row.level1,
+        level2=row.level2,
+        name=row.name,
+        value=combined_target(nature, row.value, measure),
+        explanation=row.explanation,
+        not_applicable=row.not_applicable,
+        position=number,
+        weight=read_weight(weight),
+        weight_text=weight.strip(),
+        nature=nature,
+        measure=measure,
     )

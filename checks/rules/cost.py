@@ -1,18 +1,20 @@
-"""Rule 8: a 成本 target is money (or a cost-control rate) with ≤ or =, consistent with the budget."""
+"""Rule 8: a 成本 (or 经济成本) target is money (or a cost-control rate) with ≤ or =, consistent with the budget."""
 
 from collections.abc import Iterator
 
 from checks.filing import Filing, Row
 from checks.findings import Note, error, warning
-from checks.rules.common import quoted
+from checks.rules.common import is_money_cost, quoted
 from indicators.values import Kind
 
 _UPPER_OR_EXACT = ("≤", "=", "")
 
 
 def cost_target(filing: Filing) -> Iterator[Note]:
-    """Rule 8: 成本 is money (or a cost-control rate ≤100 %) with ≤ or =, and not above the year's budget."""
-    rows = [row for row in filing.real_rows if row.is_in("成本")]
+    """Rule 8: 成本 is money (or a cost-control rate ≤100 %) with ≤ or =, and not above the year's budget.
+
+    Only the costs that are money: 社会成本 and 生态环境成本 are left to the rules on every value."""
+    rows = [row for row in filing.real_rows if is_money_cost(row)]
     money = [row for row in rows if row.parsed.in_yuan is not None]
     for row in rows:
         parsed = row.parsed

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from checks.filing import Filing
 from checks.findings import Note, error, warning
@@ -20,27 +21,33 @@ AREA_CODES = {
     "光明区": "440311",
     "深汕特别合作区": "440313",
 }
-_CODE = re.compile(r"\d{21}")
+# The header fields every 二级 layout asks for unless it leaves them out (``TemplateSpec.omitted``): the
+# label the Shenzhen form prints and what to write. A layout that prints a field under another label
+# (甘肃: 项目分类 for 项目类型) is named by that label.
+_REQUIRED = {
+    "name": ("项目名称", "请填写项目名称。"),
+    "department": ("申请单位", "请填写申请单位的全称。"),
+    "project_type": ("项目类型", "请按代码和名称填写，如“15 其他经费”。"),
+    "annual_goal": ("年度目标", "请写明本年度通过项目要完成的任务和达到的效果。"),
+    "duration_years": ("实施期限", "请填写项目实施的年数，如“3”。"),
+    "total_amount": ("项目总金额（中期规划）", "请填写项目实施期限内的总金额。"),
+    "current_amount": ("本年度项目金额", "请填写本预算年度安排的金额。"),
+}
 
 
 def header_complete(filing: Filing) -> Iterator[Note]:
-    """Rule 2: every header field the form requires is filled, and the code has the right shape."""
+    """Rule 2: every header field the form's layout requires is filled, and the code has the layout's shape."""
     yield from _code(filing)
-    required_texts = {
-        "name": (filing.name, "项目名称为空：请填写项目名称。"),
-        "department": (filing.department, "申请单位为空：请填写申请单位的全称。"),
-        "project_type": (filing.project_type, "项目类型为空：请按代码和名称填写，如“15 其他经费”。"),
-        "annual_goal": (filing.annual_goal, "年度目标为空：请写明本年度通过项目要完成的任务和达到的效果。"),
-    }
-    for field, (text, message) in required_texts.items():
-        if not text.strip():
-            yield error(message, field=field)
-    if filing.duration_years is None:
-        yield error("实施期限为空：请填写项目实施的年数，如“3”。", field="duration_years")
-    if filing.total_amount is None:
-        yield error("项目总金额（中期规划）为空：请填写项目实施期限内的总金额。", field="total_amount")
-    if filing.current_amount is None:
-        yield error("本年度项目金额为空：请填写本预算年度安排的金额。", field="current_amount")
+    omitted = set(filing.template.omitted)
+    for field, (label, hint) in _REQUIRED.items():
+        if field in omitted or not _is_blank(getattr(filing, field)):
+            continue
+        relabelled = filing.template.label_of(field)
+        if relabelled:
+            label, hint = relabelled, f"请填写{relabelled}。"
+        yield error(f"{label}为空：{hint}", field=field)
+    if "long_term_goal" in omitted:
+        return
     if (filing.duration_years or 0) > 1 and not filing.long_term_goal.strip():
         yield error(
             f"实施期限为{filing.duration_years}年，长期目标为空：跨年度项目须填写整个实施期限内要达到的目标。",
@@ -48,13 +55,18 @@ def header_complete(filing: Filing) -> Iterator[Note]:
         )
 
 
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _code(filing: Filing) -> Iterator[Note]:
-    code = filing.code.strip()
+    code, shape = filing.code.strip(), filing.template.code_shape
     if not code:
-        yield error("项目编码为空：请填写21位数字的项目编码。", field="code")
+        yield error(f"项目编码为空：请填写项目编码（{shape}）。", field="code")
         return
-    if not _CODE.fullmatch(code):
-        yield error(f"项目编码“{code}”不是21位数字（现为{len(code)}位）：请核对后重新填写。", field="code")
+    pattern = _code_pattern(filing.template.code_pattern)
+    if pattern is not None and not pattern.fullmatch(code):
+        yield error(f"项目编码“{code}”不符合“{shape}”的格式（现为{len(code)}位）：请核对后重新填写。", field="code")
         return
     area = AREA_CODES.get(filing.district)
     if area and not code.startswith(area):
@@ -62,13 +74,28 @@ def _code(filing: Filing) -> Iterator[Note]:
             f"项目编码以“{code[:6]}”开头，与{filing.district}的区划代码{area}不符：请核对项目编码或申请单位。",
             field="code",
         )
-    first_year = 2000 + int(code[6:8])
+    # Every layout known so far puts the year of the first budget in the 7th and 8th characters; a
+    # template whose codes do not is left alone.
+    year_digits = code[6:8]
+    if not (year_digits.isascii() and year_digits.isdigit()):
+        return
+    first_year = 2000 + int(year_digits)
     if filing.fiscal_year and first_year > filing.fiscal_year:
         yield error(
             f"项目编码第7–8位表示项目首次安排预算的年度（{first_year}年），晚于预算年度{filing.fiscal_year}年："
             "请核对项目编码或预算年度。",
             field="code",
         )
+
+
+@cache
+def _code_pattern(pattern: str) -> re.Pattern[str] | None:
+    """The template's code pattern; None (no shape check) when an administrator saved one that is no
+    regular expression, so that a typo in the admin does not stop every check."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
 
 
 def amounts_and_duration(filing: Filing) -> Iterator[Note]:

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from checks.filing import Filing, Row
 from checks.findings import Note, error, warning
-from checks.rules.common import compact, example_deadline, quoted
+from checks.rules.common import compact, example_deadline, has_column, quoted
 from indicators.taxonomy import clean_label
 
 # Words an explanation may use without saying anything beyond the indicator's name
@@ -52,6 +52,8 @@ def required_categories(filing: Filing) -> Iterator[Note]:
 
 def row_complete(filing: Filing) -> Iterator[Note]:
     """Rule 4: each real row has its own name, a value and an explanation that explains."""
+    # Layouts without a 指标解释 column (甘肃, 四川) cannot be asked for one.
+    asks_explanation = has_column(filing, "explanation")
     for row in filing.real_rows:
         name = compact(row.name)
         if not name:
@@ -63,6 +65,8 @@ def row_complete(filing: Filing) -> Iterator[Note]:
             )
         if not row.value.strip():
             yield error(f"指标值为空：请填写目标值，如“≥90%”“≤283万元”“{example_deadline(filing)}”。", row=row)
+        if not asks_explanation:
+            continue
         if not row.explanation.strip():
             yield error("指标解释为空：请说明指标的含义、计算方法或数据来源。", row=row)
         elif name and _only_repeats_name(row):

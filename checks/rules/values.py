@@ -1,18 +1,22 @@
-"""Rules on how each 指标值 is written: 5 (readable, with a unit), 11 (vague), 12 (input measures)."""
+"""Rules on how each 指标值 is written: 5 (readable, with a unit), 11 (vague), 12 (input measures),
+19 (a rate above 100 %)."""
 
 from collections.abc import Iterator
 
-from checks.filing import Filing
+from checks.filing import Filing, Row
 from checks.findings import Note, error, warning
-from checks.rules.common import example_deadline, quoted
+from checks.rules.common import example_deadline, is_money_cost, quoted
 from indicators.values import Kind
 
-VAGUE_WORDS = ("显著", "明显", "有效", "良好", "持续", "逐步", "进一步", "有所", "提升")
-# Where a vague value is an error rather than a warning: these targets must be figures.
-_MUST_BE_FIGURES = ("数量", "成本")
+VAGUE_WORDS = ("显著", "明显", "有效", "良好", "持续", "逐步", "进一步", "有所", "提升", "长远")
 # Measures of money going in, not of what the project puts out.
 INPUT_MEASURES = ("资金到位", "预算执行", "支出进度", "支付进度", "资金支付率", "资金支出率")
-_OUTPUT_AND_EFFECT = ("产出", "效益")
+# 一级指标 that measure what the project does; 成本 is one where the layout makes it a 一级 (财预〔2021〕101号).
+_OUTPUT_AND_EFFECT = ("产出", "成本", "效益")
+# Names of a change, which may well exceed 100 % (增长率 ≥150%).
+_GROWTH_WORDS = ("增长", "增幅", "增速", "提高", "提升", "同比", "环比")
+# What a rate is called: 完成率, 覆盖率; 占比 and 比例 are shares of a whole too.
+_RATE_ENDINGS = ("率", "占比", "比例")
 
 
 def value_readable(filing: Filing) -> Iterator[Note]:
@@ -31,12 +35,8 @@ def value_readable(filing: Filing) -> Iterator[Note]:
             target = f"{parsed.comparator}{parsed.number}"
             examples = f"“{target}%”或“{target}分”" if _is_score(row.name) else f"“{target}个”“{target}次”"
             yield error(f"指标值{quoted(row.value)}没有计量单位：请写明单位，如{examples}。", row=row)
-        elif (
-            parsed.is_percent
-            and not parsed.change
-            and parsed.number is not None
-            and (parsed.number > 100 or (parsed.number == 100 and parsed.comparator == ">"))
-        ):
+        elif _above_100_percent(row) and not _is_growth(row) and not _is_rate_above_100(row):
+            # A rate above 100 % is rule 19's; this one is about other percentages.
             yield error(
                 f"指标值{quoted(row.value)}超出0–100%：比率不会超过100%，请核对数值；如要表示增长幅度，请写成“较上年提升…%”。",
                 row=row,
@@ -58,7 +58,8 @@ def vague_value(filing: Filing) -> Iterator[Note]:
             f"指标值{quoted(row.value)}是模糊的描述，无法考核：请改为可衡量的目标，如“≥90%”“较上年提升5%”，"
             "并在指标解释中写明计算方法。"
         )
-        if any(row.is_in(category) for category in _MUST_BE_FIGURES):
+        # These targets must be figures: a vague 数量 or money cost is an error.
+        if row.is_in("数量") or is_money_cost(row):
             yield error(message, row=row)
         else:
             yield warning(message, row=row)
@@ -80,9 +81,40 @@ def input_measure(filing: Filing) -> Iterator[Note]:
         measure = next((word for word in INPUT_MEASURES if word in row.name), None)
         if measure is None:
             continue
-        hint = "成本指标请写成本金额或成本控制率（“≤100%”）" if row.is_in("成本") else "请改为反映项目产出或效益的指标"
+        hint = "成本指标请写成本金额或成本控制率（“≤100%”）" if is_money_cost(row) else "请改为反映项目产出或效益的指标"
         yield warning(
             f"{quoted(row.name)}衡量的是资金投入（{measure}），不是项目的产出或效益：{hint}；"
             "预算执行进度由财政部门另行监控。",
             row=row,
         )
+
+
+def rate_above_100(filing: Filing) -> Iterator[Note]:
+    """Rule 19: a rate (…率, 占比) whose target is above 100 %, unless it is a growth or a money cost."""
+    for row in filing.real_rows:
+        if _is_rate_above_100(row):
+            yield error(
+                f"{quoted(row.name)}是比率，目标{quoted(row.value)}却超过100%：比率最高为100%，请核对数值"
+                "（如“≥95%”“=100%”）；如要表示增长，请把名称写成“……增长率”或写成“较上年提升…%”。",
+                row=row,
+            )
+
+
+def _is_rate_above_100(row: Row) -> bool:
+    """A rate with ≥, = or > above 100 %. A money cost's percentage is rule 8's (成本控制率 ≤100%), and a
+    growth may exceed 100 %."""
+    if row.parsed.comparator not in ("≥", "=", ">", "") or is_money_cost(row) or _is_growth(row):
+        return False
+    name = row.name.strip().rstrip("%％()（）").strip()
+    return name.endswith(_RATE_ENDINGS) and _above_100_percent(row)
+
+
+def _above_100_percent(row: Row) -> bool:
+    parsed = row.parsed
+    if not parsed.is_percent or parsed.change or parsed.number is None:
+        return False
+    return parsed.number > 100 or (parsed.number == 100 and parsed.comparator == ">")
+
+
+def _is_growth(row: Row) -> bool:
+    return any(word in row.name for word in _GROWTH_WORDS)

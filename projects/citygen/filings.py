@@ -16,6 +16,7 @@ from checks.filing import Filing as PlainFiling
 from checks.filing import Task
 from checks.findings import Finding
 from checks.models import FilingCheck, RuleCount, RuleSetting
+from checks.sources import RULE_FIELDS
 from indicators.models import Indicator
 from projects.citygen.names import APPROVAL_COMMENTS, RETURN_REASONS, ordinal
 from projects.citygen.plan import Account, Unit
@@ -28,7 +29,6 @@ from projects.services.snapshots import header_snapshot, row_snapshot, task_snap
 SOURCE = "generate_city"
 NAME_VARIANTS = ("", "", "", "（二期）", "（续建）", "（专项）", "（提升）")
 # The rule fields ``checks.sources`` reads from a stored filing's header.
-_RULE_FIELDS = ("duration_years", "project_type", "total_amount", "current_amount", "annual_goal", "long_term_goal")
 FINDING_FIELDS = tuple(Finding.__dataclass_fields__)
 CENT, HUNDRED = Decimal("0.01"), Decimal(100)
 
@@ -272,7 +272,7 @@ class FilingBuilder:
         kind = kind_named(filing["kind"])
         rows = self.samples.plain_rows(stored.shape, filing["fiscal_year"])
         fields: dict[str, Any] = {}
-        for name in _RULE_FIELDS:
+        for name in RULE_FIELDS:
             if kind.has_field(name):
                 found = stored.values.get(name)
                 fields[name] = found if found is not None or name.endswith(("amount", "years")) else ""

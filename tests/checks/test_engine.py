@@ -18,14 +18,22 @@ def spoiled():
     return with_row(filing, "服务企业数量", value="≤4万家")
 
 
-def test_the_rules_are_numbered_1_to_16_with_unique_ids_and_functions_documenting_their_number():
-    assert [rule.number for rule in RULES] == list(range(1, 17))
-    assert len({rule.id for rule in RULES}) == 16
-    assert [rule.description.split(":")[0] for rule in RULES] == [f"Rule {number}" for number in range(1, 17)]
+def test_the_rules_are_numbered_1_to_21_with_unique_ids_and_functions_documenting_their_number():
+    assert [rule.number for rule in RULES] == list(range(1, 22))
+    assert len({rule.id for rule in RULES}) == 21
+    assert [rule.description.split(":")[0] for rule in RULES] == [f"Rule {number}" for number in range(1, 22)]
 
 
 def test_each_rule_applies_to_the_kinds_of_form_that_have_what_it_reads():
-    every_kind = {"value_readable", "satisfaction", "vague_value", "duplicate_names"}
+    every_kind = {
+        "value_readable",
+        "satisfaction",
+        "vague_value",
+        "duplicate_names",
+        "placeholder_residue",
+        "name_number_mismatch",
+        "rate_above_100",
+    }
     assert {rule.id for rule in RULES if rule.kinds == ("project", "program", "overall")} == every_kind
     overall_only = {"task_totals", "tasks_match_projects"}
     assert {rule.id for rule in RULES if rule.kinds == ("overall",)} == overall_only

@@ -28,8 +28,10 @@ def test_a_score_without_a_unit_gets_percent_or_points_suggested():
 
 
 @pytest.mark.parametrize("value", ["≥120%", ">100%"])
-def test_a_rate_above_100_percent_is_an_error(value):
-    assert severities(with_row(clean_filing(), "补贴发放准确率", value=value), "value_readable") == ["error"]
+def test_a_rate_above_100_percent_is_one_error_of_its_own_rule(value):
+    filing = with_row(clean_filing(), "补贴发放准确率", value=value)
+    assert severities(filing, "rate_above_100") == ["error"]
+    assert findings(filing, "value_readable") == []
 
 
 @pytest.mark.parametrize("value", ["≥100%", "100%", "0%", "提升150%", "≥4万家", "显著", "2023年12月前"])
