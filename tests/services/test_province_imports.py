@@ -3,9 +3,10 @@
 from decimal import Decimal
 from pathlib import Path
 
+from checks.models import FilingCheck
 from indicators.models import Indicator
 from projects.models import Department, Filing
-from projects.services.imports import import_filings, read_source
+from projects.services.imports import SourceFile, import_filings, read_source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "parsers" / "fixtures"
 GANSU = FIXTURES / "gansu_jiayuguan_2023.txt"
@@ -100,3 +101,33 @@ def test_importing_the_same_form_again_changes_nothing(empty_database):
         rows_before
     )
     assert Department.objects.count() == 2
+
+
+def _findings(filing: Filing) -> list[tuple[str, str, str]]:
+    """The stored findings of an imported filing: rule, severity and what they are about."""
+    check = FilingCheck.objects.get(filing=filing)
+    return [(finding.rule_id, finding.severity, finding.subject) for finding in check.finding_list()]
+
+
+def test_the_gansu_form_is_checked_in_its_layout(empty_database):
+    (filing,) = import_filings(sources=[read_source(GANSU)], year=2023).created
+    found = _findings(filing)
+    # 经济成本 =100百分比 is no amount; 社会成本 长远 is vague, but no cost to be money.
+    assert ("cost_target", "error", "成本/经济成本 · 资金使用效率") in found
+    assert ("vague_value", "warning", "成本/社会成本 · 对当地文物保护、文化传承影响") in found
+    assert not [f for f in found if f[0] == "cost_target" and "社会成本" in f[2]]
+    # The layout has neither 实施期限 nor 指标解释 nor weights: none is asked for.
+    assert not [f for f in found if f[0] in ("weights_total",) or "实施期限" in f[2] or "指标解释" in f[2]]
+
+
+def test_the_sichuan_weights_of_90_are_right_and_100_would_not_be(empty_database):
+    (filing,) = import_filings(sources=[read_source(SICHUAN)], year=2023).created
+    assert not [f for f in _findings(filing) if f[0] == "weights_total"]
+    text = SICHUAN.read_text(encoding="utf-8").replace("≥\t1\t年\t20", "≥\t1\t年\t30")
+    (changed,) = import_filings(sources=[SourceFile("sichuan.txt", text)], year=2023).updated
+    (weights,) = [f for f in _findings(changed) if f[0] == "weights_total"]
+    assert weights[1] == "error"
+    message = next(
+        f.message for f in FilingCheck.objects.get(filing=changed).finding_list() if f.rule_id == "weights_total"
+    )
+    assert "100" in message and "90" in message and "预算执行率" in message
