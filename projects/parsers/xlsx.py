@@ -6,12 +6,19 @@ its title (``projects.kinds``), and its definition supplies the labels and colum
 
 * a header cell holding a known label (``项目编码：``, ``项目总金额（中期规划，万元）``…) opens a
   field whose value is the non-empty cells to its right, up to the next label; a row without a
-  label continues the free text above (a label merged over several rows);
+  label continues the free text above (a label merged over several rows); a cell of words ending in
+  a colon (``项目负责人及电话：``) is a label no layout knows, kept with the filing as written, unless it
+  sits where the value of the label before it goes;
 * the 部门整体 form's 年度主要任务 start at the row of its headings (任务名称 · 主要内容 · 总额…)
   and end at the 合计 row;
 * the indicator table starts at the row that holds ``一级指标``; its columns are found by their
-  headings; a blank 一级 or 二级 cell means "same as above", as in the merged cells of the form;
+  headings, wherever they sit (``projects.parsers.columns``); a blank 一级 or 二级 cell means "same as
+  above", as in the merged cells of the form;
 * a row whose first cell starts with ``备注`` ends the table.
+
+A sheet is read in every layout its kind may be in (``projects.parsers.filing.Layout``: the header
+fields a layout adds, relabels or leaves out, the columns of its table) and the reading that fits best
+is kept, as the text parser does: a 甘肃 or 四川 sheet is told from a Shenzhen one by itself.
 
 Every problem is reported with its sheet and cell; formulas are refused, never evaluated. The file is
 scanned before openpyxl reads it (``workbook_guard``), and what a form holds is bounded as its kind
@@ -35,10 +42,36 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from budgetperf.deadline import time_limit
-from indicators.taxonomy import Vocabulary, is_not_applicable
+from indicators.taxonomy import EXTRA_COLUMNS, TemplateSpec, Vocabulary, is_not_applicable
 from projects.kinds import all_kinds, kind_named
-from projects.kinds.base import Amount, Code, Column, FormKind, HeaderField, Years, amount_problem, excerpt
-from projects.parsers.filing import FilingParseError, ParsedFiling, ParsedIndicator, ParsedTask
+from projects.kinds.base import (
+    LONG_TEXT,
+    Amount,
+    Code,
+    Column,
+    FormKind,
+    HeaderField,
+    Unit,
+    Years,
+    amount_problem,
+    excerpt,
+    length_problem,
+    read_amount,
+    read_number,
+    split_unit_code,
+)
+from projects.kinds.layouts import is_extra, kind_in_layout
+from projects.parsers.columns import column_of
+from projects.parsers.filing import (
+    FilingParseError,
+    Layout,
+    Layouts,
+    ParsedFiling,
+    ParsedIndicator,
+    ParsedTask,
+    plain_layouts,
+    read_in_best_layout,
+)
 from projects.parsers.labels import Label, compact, matcher, title_of
 from projects.parsers.workbook_guard import SheetSize, WorkbookLimits, WorkbookRejected, check_workbook_file
 
@@ -61,7 +94,18 @@ _READ_ERRORS = (
     NotImplementedError,  # a member compressed in a way zipfile does not read
 )
 _NOTE = re.compile(r"备注\s*[:：]?")
-_LEVELS = ("一级指标", "二级指标")
+_LEVEL1, _LEVEL2 = "一级指标", "二级指标"
+_TABLE_TITLES = {"绩效指标", "年度绩效指标"}  # a title cell beside the table's headings
+_EVERY_LAYOUTS_COLUMNS = ("name", "value")  # 三级指标 (指标内容) and 指标值 (目标值)
+# A label no layout knows, as a cell of its own (资金来源：): words and brackets ending in a colon, so that
+# a numbered goal (目标1：) or a sentence is no label. The same shape as the text parser's.
+_UNKNOWN_LABEL = re.compile(r"((?:其中[:：])?[\u4e00-\u9fff（）()、/]{2,40}?)[:：]")
+# The text beside an amount that a file wrote with a remark (854万(…)), kept under the amount's label with
+# this suffix (as the text parser keeps it): a label of its own, never the amount's.
+_KEPT_TEXT = ("（原文）", "(原文)")
+_BRACKET = re.compile(r"[（(][^（()）]*[)）]")
+# A weight is a share of the form's 100 points, kept to the hundredth.
+_MAX_WEIGHT = Decimal(100)
 
 
 @dataclass
@@ -84,25 +128,34 @@ class ParsedWorkbook:
 
 
 class WorkbookParseError(FilingParseError):
-    """Every problem found, each naming its sheet and cell; nothing may be stored."""
+    """Every problem found, each naming its sheet and cell; nothing may be stored. ``misfit``: the layout
+    the sheet was read in has not all of its categories, so another layout may fit it."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], *, misfit: bool = False):
         self.problems = problems
-        super().__init__("\n".join(problems))
+        super().__init__("\n".join(problems), misfit=misfit)
 
 
 def parse_workbook(
-    data: bytes, *, vocabularies: Mapping[str, Vocabulary], limits: WorkbookLimits | None = None
+    data: bytes,
+    *,
+    vocabularies: Mapping[str, Vocabulary] | None = None,
+    layouts: Layouts | None = None,
+    limits: WorkbookLimits | None = None,
 ) -> ParsedWorkbook:
-    """Every form sheet of an .xlsx file, of the kinds ``vocabularies`` names; WorkbookParseError on bad
-    input. ``vocabularies`` maps each kind's code to the vocabulary of its template's categories."""
+    """Every form sheet of an .xlsx file, of the kinds ``layouts`` names; WorkbookParseError on bad
+    input. ``layouts`` maps each kind's code to the layouts its forms may be in, preferred first; each
+    sheet is read in the one it fits best. ``vocabularies`` instead reads every kind in its own layout
+    with the given categories."""
+    if layouts is None:
+        layouts = plain_layouts(vocabularies or {})
     limits = limits or WorkbookLimits()
     stopped = f"读取工作簿超过 {limits.max_seconds:g} 秒仍未完成，已停止：请删去与申报表无关的工作表和内容后重新上传"
     with time_limit(limits.max_seconds, lambda: WorkbookParseError([stopped])):
-        return _parse_workbook(data, vocabularies, limits)
+        return _parse_workbook(data, layouts, limits)
 
 
-def _parse_workbook(data: bytes, vocabularies: Mapping[str, Vocabulary], limits: WorkbookLimits) -> ParsedWorkbook:
+def _parse_workbook(data: bytes, layouts: Layouts, limits: WorkbookLimits) -> ParsedWorkbook:
     try:
         scan = check_workbook_file(data, limits)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
@@ -116,7 +169,7 @@ def _parse_workbook(data: bytes, vocabularies: Mapping[str, Vocabulary], limits:
         sheets, skipped, problems = [], [], []
         for worksheet in workbook.worksheets:
             try:
-                parsed = _read_sheet(worksheet, vocabularies, limits, scan.size_of(worksheet.title))
+                parsed = _read_sheet(worksheet, layouts, limits, scan.size_of(worksheet.title))
             except WorkbookRejected as error:
                 raise WorkbookParseError(error.problems) from error
             except _SheetProblems as error:
@@ -167,15 +220,38 @@ class _Field:
     def value_ref(self) -> str:
         return self.values[0].ref if self.values else self.ref
 
+    @property
+    def is_long(self) -> bool:
+        return self.label.field.is_long
+
+
+@dataclass
+class _Unknown:
+    """A label no layout knows (``written`` without its colon) and the cells of its text."""
+
+    written: str
+    ref: str
+    values: list[_Cell] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(cell.text for cell in self.values if cell.text)
+
+    @property
+    def is_long(self) -> bool:
+        return True  # as in the text parser: its text may go on below, as a long field's does
+
 
 class _Problems:
-    def __init__(self, sheet: str):
+    def __init__(self, sheet: str, found: list[str] | None = None):
         self.sheet = sheet
-        self.found: list[str] = []
+        self.found: list[str] = list(found or [])
+        self.misfit = False  # a category the layout does not have
 
-    def add(self, ref: str | None, message: str) -> None:
+    def add(self, ref: str | None, message: str, *, misfit: bool = False) -> None:
         where = f"工作表「{self.sheet}」" + (f"单元格 {ref}" if ref else "")
         self.found.append(f"{where}：{message}")
+        self.misfit = self.misfit or misfit
 
 
 def _rows(worksheet: Any, limits: WorkbookLimits, problems: _Problems, size: SheetSize) -> list[list[_Cell]]:
@@ -244,23 +320,30 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _read_sheet(
-    worksheet: Any, vocabularies: Mapping[str, Vocabulary], limits: WorkbookLimits, size: SheetSize
-) -> ParsedSheet | None:
-    problems = _Problems(worksheet.title)
-    rows = _rows(worksheet, limits, problems, size)
-    kind, title_row = _kind_of(rows, [kind for kind in all_kinds() if kind.code in vocabularies])
-    reader = _SheetReader(kind, vocabularies[kind.code], problems)
-    reader.read(rows)
-    if not reader.fields and reader.table_row is None:
-        return None  # instructions, lists…: nothing on it is read, so its formulas do no harm
-    if reader.table_row is None:
-        headings = " ".join(kind.indicators.headings)
-        problems.add(None, f"没有找到指标表（表头应为“{headings}”）")
-    parsed = reader.build(worksheet.title, title_row)
-    if problems.found:
-        raise _SheetProblems(problems.found)
-    return parsed
+def _read_sheet(worksheet: Any, layouts: Layouts, limits: WorkbookLimits, size: SheetSize) -> ParsedSheet | None:
+    """The form a sheet holds, in the layout it fits best; None for a sheet that holds no form."""
+    found = _Problems(worksheet.title)
+    rows = _rows(worksheet, limits, found, size)
+    kind, title_row = _kind_of(rows, [kind for kind in all_kinds() if kind.code in layouts])
+
+    def read(layout: Layout) -> tuple[ParsedSheet | None | FilingParseError, int]:
+        problems = _Problems(worksheet.title, found.found)  # a formula is a problem in every layout
+        reader = _SheetReader(layout, problems)
+        reader.read(rows)
+        if not reader.fields and reader.table_row is None:
+            return None, reader.fit  # instructions, lists…: nothing on it is read, so its formulas do no harm
+        if reader.table_row is None:
+            headings = " ".join(layout.kind.indicators.headings)
+            problems.add(None, f"没有找到指标表（表头应为“{headings}”）")
+        parsed = reader.build(worksheet.title, title_row)
+        if problems.found:
+            return WorkbookParseError(problems.found, misfit=problems.misfit), reader.fit
+        return parsed, reader.fit
+
+    try:
+        return read_in_best_layout(layouts[kind.code], read)
+    except WorkbookParseError as error:
+        raise _SheetProblems(error.problems) from error
 
 
 def _kind_of(rows: list[list[_Cell]], kinds: list[FormKind]) -> tuple[FormKind, int]:
@@ -286,34 +369,66 @@ def _headings(cells: list[_Cell], wanted: tuple[str, ...]) -> dict[str, str]:
     return {compact(cell.text): _column_of(cell.ref) for cell in cells if compact(cell.text) in wanted}
 
 
-class _SheetReader:
-    """Reads one sheet: header fields, then the 年度主要任务 (部门整体), then the indicator table."""
+def _heading(cell: _Cell) -> str:
+    return _heading_key(cell.text)
 
-    def __init__(self, kind: FormKind, vocabulary: Vocabulary, problems: _Problems):
-        self.kind = kind
-        self.vocabulary = vocabulary
+
+def _heading_key(heading: str) -> str:
+    return compact(heading).lstrip("*＊")
+
+
+def _is_table_heading(cells: list[_Cell]) -> bool:
+    return any(_heading(cell) == _LEVEL1 for cell in cells)
+
+
+def _unknown_label(cell: _Cell) -> str | None:
+    """The label a cell holds if it looks like one no layout knows (资金来源：), without its colon."""
+    match = _UNKNOWN_LABEL.fullmatch(compact(cell.text))
+    return match.group(1) if match else None
+
+
+def _kept_text_label(cell: _Cell) -> str | None:
+    """The label of the text kept beside an amount (本年度项目金额（原文）：), which the amount's own label
+    would otherwise take."""
+    label = _unknown_label(cell)
+    return label if label is not None and label.endswith(_KEPT_TEXT) else None
+
+
+class _SheetReader:
+    """Reads one sheet in one layout: header fields, then the 年度主要任务 (部门整体), then the indicator
+    table; ``fit`` says how well the sheet fits the layout."""
+
+    def __init__(self, layout: Layout, problems: _Problems):
+        self.layout = layout
+        self.kind = kind = layout.kind
+        self.vocabulary = layout.vocabulary
         self.problems = problems
         self.labels = matcher(kind)
         self.fields: dict[str, _Field] = {}
+        self.unknown: list[_Unknown] = []  # labels no layout knows, in the sheet's order
         self.other_bases: list[_Field] = []
         self.table_row: int | None = None
+        self.column_fit = 0
         self.indicators: list[ParsedIndicator] = []
         self.tasks: list[ParsedTask] = []
         self.task_totals: dict[str, tuple[_Cell, Column]] = {}
         self.task_title: _Cell | None = None
 
+    @property
+    def fit(self) -> int:
+        """How well the sheet fits the layout: its labels and columns the layout knows, less the rest."""
+        return len(self.fields) - len(self.unknown) + self.column_fit
+
     def read(self, rows: list[list[_Cell]]) -> None:
-        table_headings = tuple(compact(heading) for heading in self.kind.indicators.headings)
         task_headings = tuple(compact(c.label) for c in self.kind.tasks.columns) if self.kind.tasks else ()
         header: list[list[_Cell]] = []
         index = 0
         while index < len(rows):
             cells = rows[index]
-            columns = _headings(cells, table_headings)
-            if "一级指标" in columns:
+            if _is_table_heading(cells):
                 self._read_header(header)
                 self.table_row = _row_of(cells[0].ref)
-                self._read_table(cells, columns, rows[index + 1 :])
+                self._read_table(cells, rows[index + 1 :])
                 return
             if self.kind.tasks and cells and compact(cells[0].text).startswith(self.kind.tasks.title):
                 # 年度主要任务（金额单位：万元）: the title of the task table says the unit of its amounts.
@@ -330,20 +445,28 @@ class _SheetReader:
     # -- header ---------------------------------------------------------------------------------
 
     def _read_header(self, rows: list[list[_Cell]]) -> None:
-        last: _Field | None = None
+        last: _Field | _Unknown | None = None
         for cells in rows:
             opened = False
             for cell in cells:
                 if title_of(cell.text, [self.kind]):
                     continue
-                label = self.labels.whole(cell.text)
+                # Right after a label, before any of its value, a cell is that value (年度目标：| 如下：).
+                value_slot = opened and last is not None and not last.values
+                kept = _kept_text_label(cell)
+                label = None if kept else self.labels.whole(cell.text)
+                unknown = kept or (None if label is not None or value_slot else _unknown_label(cell))
                 if label is not None:
                     last = self._open(label, cell.ref)
                     opened = True
-                elif last is not None and (opened or last.label.field.is_long):
+                elif unknown is not None:
+                    last = _Unknown(unknown, cell.ref)
+                    self.unknown.append(last)
+                    opened = True
+                elif last is not None and (opened or last.is_long):
                     # Right of a label, or below a free-text label merged over several rows.
                     last.values.append(cell)
-            if not opened and last is not None and not last.label.field.is_long:
+            if not opened and last is not None and not last.is_long:
                 last = None
 
     def _open(self, label: Label, ref: str) -> _Field:
@@ -406,43 +529,89 @@ class _SheetReader:
 
     # -- indicator table ----------------------------------------------------------------------------
 
-    def _read_table(self, header: list[_Cell], columns: dict[str, str], rows: list[list[_Cell]]) -> None:
-        wanted = [compact(heading) for heading in self.kind.indicators.headings]
-        missing = [heading for heading in wanted if heading not in columns]
+    def _columns(self, heading: list[_Cell]) -> dict[str, str] | None:
+        """The column letter of each column the heading row names (一级指标, 二级指标 and the row
+        attributes: name, value, nature…), wherever it sits; None when the table cannot be read."""
+        own = {_heading_key(column.label): column.name for column in self.kind.indicators.columns}
+        letters: dict[str, str] = {}
+        refs: dict[str, str] = {}
+        for cell in heading:
+            text = _heading(cell)
+            if text in _TABLE_TITLES:
+                continue
+            name = text if text in (_LEVEL1, _LEVEL2) else own.get(text) or column_of(cell.text)
+            if name is None:
+                self.problems.add(cell.ref, f"指标表的栏目「{excerpt(cell.text)}」无法识别")
+            elif name in letters:
+                self.problems.add(cell.ref, f"指标表的栏目「{excerpt(cell.text)}」重复出现（上一次在 {refs[name]}）")
+            else:
+                letters[name], refs[name] = _column_of(cell.ref), cell.ref
+        found = set(letters) - {_LEVEL1, _LEVEL2}
+        layout = {column.name for column in self.kind.indicators.columns}
+        self.column_fit = len(found & layout) - len(found ^ layout)
+        # A column of the layout that the sheet lacks only makes it fit the layout less (its rows are blank
+        # there, as the text parser reads them); what a row measures and its target, every layout has.
+        missing = [heading for heading in (_LEVEL1, _LEVEL2) if heading not in letters]
+        missing += [
+            column.label
+            for column in self.kind.indicators.columns
+            if column.name in _EVERY_LAYOUTS_COLUMNS and column.name not in letters
+        ]
         if missing:
-            self.problems.add(header[0].ref, "指标表表头缺少「" + "」「".join(missing) + "」列")
+            self.problems.add(heading[0].ref, "指标表表头缺少「" + "」「".join(missing) + "」列")
+            return None
+        return letters
+
+    def _read_table(self, heading: list[_Cell], rows: list[list[_Cell]]) -> None:
+        letters = self._columns(heading)
+        if letters is None:
             return
+        level1_at, level2_at = letters.pop(_LEVEL1), letters.pop(_LEVEL2)
+        own = {column.name: column for column in self.kind.indicators.columns}
+        columns = {name: own.get(name) or _catalogue_column(self.kind, name) for name in letters}
+        # Cells under a heading that is reported already (unknown, twice) are no further problem.
+        in_table = {_column_of(cell.ref) for cell in heading}
         category: tuple[str, str] | None = None
-        table = self.kind.indicators.columns
         for cells in rows:
             if not cells:
                 continue
             by_column = {_column_of(cell.ref): cell for cell in cells}
-            if _NOTE.match(cells[0].text) and cells[0] is by_column.get(columns["一级指标"]):
-                break  # the note spans the table's width, so it starts in the first column
+            if _NOTE.match(cells[0].text) and _column_of(cells[0].ref) not in letters.values():
+                break  # the note spans the table's width, so it starts left of the columns of content
             row = _row_of(cells[0].ref)
-            level1_cell, level2_cell = by_column.get(columns["一级指标"]), by_column.get(columns["二级指标"])
+            for cell in cells:
+                if _column_of(cell.ref) not in in_table:
+                    self.problems.add(
+                        cell.ref, f"「{excerpt(cell.text)}」不在指标表的任何栏目下：请填在有栏目名称的列中，或删去"
+                    )
+            level1_cell, level2_cell = by_column.get(level1_at), by_column.get(level2_at)
             found = len(self.problems.found)
-            category = self._category(level1_cell, level2_cell, category, row, columns)
+            category = self._category(level1_cell, level2_cell, category, row, level2_at)
             if len(self.problems.found) > found:
                 continue  # the row's category is already reported; its content cannot be placed
-            content = {column.name: by_column.get(columns[compact(column.label)]) for column in table}
+            content = {name: by_column.get(letter) for name, letter in letters.items()}
             if not any(content.values()):
                 continue  # a blank line left under a category
             if category is None:
-                self.problems.add(f"{columns['一级指标']}{row}", "该行没有一级、二级指标，上方也没有可以沿用的指标类别")
+                self.problems.add(
+                    f"{level1_at}{row}", "该行没有一级、二级指标，上方也没有可以沿用的指标类别", misfit=True
+                )
                 continue
-            for column in table:
-                _check_length(column, content[column.name], self.problems)
-            texts = {name: cell.text if cell else "" for name, cell in content.items()}
+            for name, written in content.items():
+                _check_length(columns[name], written, self.problems)
+            texts = {name: written.text if written else "" for name, written in content.items()}
+            not_applicable = is_not_applicable(texts.get("name", ""))
+            if "weight" in texts:
+                texts["weight"] = _weight(content["weight"], not_applicable, self.problems)
             self.indicators.append(
                 ParsedIndicator(
                     *category,
                     texts.get("name", ""),
                     texts.get("value", ""),
                     texts.get("explanation", ""),
-                    not_applicable=is_not_applicable(texts.get("name", "")),
+                    not_applicable=not_applicable,
                     line=row,
+                    extras={name: texts[name] for name in EXTRA_COLUMNS if name in texts},
                 )
             )
 
@@ -452,25 +621,25 @@ class _SheetReader:
         level2_cell: _Cell | None,
         above: tuple[str, str] | None,
         row: int,
-        columns: dict[str, str],
+        level2_at: str,
     ) -> tuple[str, str] | None:
         """The (一级, 二级) of a row: as written, or, for blank cells under a merged label, from above."""
         level1 = None
         if level1_cell is not None:
             level1 = self.vocabulary.level1_of(level1_cell.text.lstrip(_CATEGORY_MARKS))
             if level1 is None:
-                self.problems.add(level1_cell.ref, f"无法识别的一级指标「{excerpt(level1_cell.text)}」")
+                self.problems.add(level1_cell.ref, f"无法识别的一级指标「{excerpt(level1_cell.text)}」", misfit=True)
                 return above  # reported once; the rows below need no second message
         if level2_cell is not None:
             pair = self.vocabulary.level2_of(level2_cell.text.lstrip(_CATEGORY_MARKS))
             if pair is None:
-                self.problems.add(level2_cell.ref, f"无法识别的二级指标「{excerpt(level2_cell.text)}」")
+                self.problems.add(level2_cell.ref, f"无法识别的二级指标「{excerpt(level2_cell.text)}」", misfit=True)
                 return above
             if level1 is not None and pair[0] != level1:
-                self.problems.add(level2_cell.ref, f"二级指标「{pair[1]}」不属于一级指标「{level1}」")
+                self.problems.add(level2_cell.ref, f"二级指标「{pair[1]}」不属于一级指标「{level1}」", misfit=True)
             return pair
         if level1 is not None and (above is None or above[0] != level1):
-            self.problems.add(f"{columns['二级指标']}{row}", f"一级指标「{level1}」下缺少二级指标")
+            self.problems.add(f"{level2_at}{row}", f"一级指标「{level1}」下缺少二级指标", misfit=True)
         return above
 
     # -- the form -----------------------------------------------------------------------------------
@@ -487,10 +656,32 @@ class _SheetReader:
         unit = self._amount_unit()
         values: dict[str, Any] = {}
         labels: dict[str, str] = {}
+        # The fields the layout adds, and labels no layout knows, {label: text} in the sheet's order.
+        extra_fields: dict[str, str] = {}
+        unit_codes: dict[str, str] = {}
         for name, item in self.fields.items():
-            values[name] = self._value(item, unit)
-            if item.label.field.label_field:
+            header_field = item.label.field
+            value = self._value(item, unit)
+            if is_extra(name):
+                extra_fields[header_field.label] = value or ""
+                continue
+            values[name] = value
+            if header_field.is_amount and _BRACKET.search(item.text) and isinstance(item.values[0].raw, str):
+                # 854万(高标准农田建设400万元,…): the remark beside the amount is kept as written.
+                extra_fields[f"{header_field.plain_label}{_KEPT_TEXT[0]}"] = item.text
+            if header_field.label_field:
                 labels[name] = item.label.canonical
+            if isinstance(header_field.type, Unit) and value and (code := split_unit_code(item.text)[0]):
+                unit_codes[value] = code
+        remarks = set(extra_fields) - {field.label for field in self.kind.header if is_extra(field.name)}
+        for other in self.unknown:
+            if other.written in remarks:
+                continue  # the amount's cell says its remark itself: the one written beside it is older
+            text = other.text
+            if problem := length_problem(text, LONG_TEXT, other.written):
+                self.problems.add(other.values[0].ref if other.values else other.ref, problem)
+            before = extra_fields.get(other.written)
+            extra_fields[other.written] = f"{before}\n{text}" if before else text
         for name, (cell, column) in self.task_totals.items():
             values[name] = _amount_of(cell, f"合计（{column.label}）", self.problems, unit)
         year = values.pop("fiscal_year", None)
@@ -504,6 +695,9 @@ class _SheetReader:
             fiscal_year=year,
             labels=labels,
             other_bases={item.label.canonical: item.text for item in self.other_bases},
+            template=self.layout.code,
+            extra_fields=extra_fields,
+            unit_codes=unit_codes,
         )
         cells = {name: item.value_ref for name, item in self.fields.items()}
         return ParsedSheet(sheet, filing, year, cells)
@@ -535,7 +729,7 @@ class _SheetReader:
             )
             return ""
         if isinstance(header_field.type, Amount):
-            return _amount_of(cell, header_field.plain_label, self.problems, unit)
+            return _header_amount(cell, header_field.plain_label, self.problems, unit)
         if (
             isinstance(header_field.type, Years)
             and isinstance(cell.raw, int | float)
@@ -546,7 +740,8 @@ class _SheetReader:
 
     def _amount_unit(self) -> str:
         """元 or 万元, as the amount labels (项目总金额（中期规划，万元）) or the task table's title
-        (年度主要任务（金额单位：万元）) say; 元 when they do not say."""
+        (年度主要任务（金额单位：万元）) say, or else as the amounts themselves say (20万元); 元 when
+        nothing says."""
         labelled = [
             (item.label.field.plain_label, item.label.written, item.ref)
             for item in self.fields.values()
@@ -560,7 +755,47 @@ class _SheetReader:
         if len(units) > 1:
             names = "与".join(name for name, _, _ in labelled)
             self.problems.add(labelled[-1][2], f"{names}的单位不一致（一个是元，一个是万元）")
-        return "万元" if units == {"万元"} else "元"
+        if units:
+            return "万元" if units == {"万元"} else "元"
+        written = {
+            _written_unit(item.values[0])
+            for item in self.fields.values()
+            if item.label.field.is_amount and len(item.values) == 1
+        }
+        written.discard("")
+        return written.pop() if len(written) == 1 else "元"
+
+
+def _catalogue_column(kind: FormKind, name: str) -> Column:
+    """A column of the catalogue the layout does not have, as a layout that has it prints it (its
+    heading, its longest text): a sheet may keep it, and nothing it holds is left out."""
+    return kind_in_layout(kind, TemplateSpec(code="", name="", levels=(), columns=(name,))).indicators.columns[0]
+
+
+def _weight(cell: _Cell | None, not_applicable: bool, problems: _Problems) -> str:
+    """A weight as written, without its % or 分; a number from 0 to 100 to the hundredth, else reported.
+    A 不适用 row may say 不适用 there too: it has no weight."""
+    if cell is None or (not_applicable and is_not_applicable(cell.text)):
+        return ""
+    text = cell.text.strip().rstrip("%％分").strip()
+    try:
+        weight = read_number(text)
+    except ValueError:
+        problems.add(cell.ref, f"权重「{excerpt(cell.text)}」不是数字")
+        return ""
+    if weight is not None and not (Decimal(0) <= weight <= _MAX_WEIGHT and weight == round(weight, 2)):
+        problems.add(cell.ref, f"权重「{excerpt(cell.text)}」应为 0 到 {_MAX_WEIGHT} 之间、最多两位小数的数")
+        return ""
+    return text
+
+
+def _written_unit(cell: _Cell) -> str:
+    if not isinstance(cell.raw, str):
+        return ""
+    try:
+        return read_amount(cell.text)[1]
+    except ValueError:
+        return ""
 
 
 def _parse(header_field: HeaderField, text: str, ref: str, problems: _Problems) -> Any:
@@ -599,6 +834,37 @@ def _amount_of(cell: _Cell, label: str, problems: _Problems, unit: str = "元") 
         return None
     if amount < 0:
         problems.add(cell.ref, f"{label}不能为负数")
+        return None
+    if (problem := amount_problem(amount, unit, label)) is not None:
+        problems.add(cell.ref, problem)
+        return None
+    return amount
+
+
+def _header_amount(cell: _Cell, label: str, problems: _Problems, unit: str) -> Decimal | None:
+    """A header amount: a number, or a text as forms write one (``3,703,703.67``, ``20万元``, prose whose
+    figure outside brackets is one, ``854万(…)``); a text with no single figure, or naming another unit
+    than the sheet's, is refused with its cell rather than guessed."""
+    if isinstance(cell.raw, int | float | Decimal) and not isinstance(cell.raw, bool):
+        return _amount_of(cell, label, problems, unit)
+    try:
+        amount, written = read_amount(cell.text)
+    except ValueError:
+        if not any(character.isdigit() for character in cell.text):
+            problems.add(cell.ref, f"{label}「{excerpt(cell.text)}」不是数字")
+        else:
+            problems.add(
+                cell.ref,
+                f"{label}「{excerpt(cell.text)}」写有多个数字，无法确定金额：请只写一个金额，说明放在括号内",
+            )
+        return None
+    if amount is None:
+        return None
+    if amount < 0:
+        problems.add(cell.ref, f"{label}不能为负数")
+        return None
+    if written and written != unit:
+        problems.add(cell.ref, f"{label}「{excerpt(cell.text)}」的单位与申报表的金额单位（{unit}）不一致")
         return None
     if (problem := amount_problem(amount, unit, label)) is not None:
         problems.add(cell.ref, problem)

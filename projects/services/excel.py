@@ -4,8 +4,10 @@ The sheet looks like the printed form: the title, a header grid of label/value p
 texts across the width, the 部门整体 form's 年度主要任务, the indicator table with its 一级/二级
 cells merged over their rows, and the platforms' 备注. Grey cells hold what the system fills in
 (codes, units, amounts, the categories); a unit types into the white ones. Everything on the sheet
-comes from the kind's definition (``projects.kinds``); ``projects.parsers.xlsx`` reads the same
-layout back, by labels and headings rather than addresses.
+comes from the kind's definition as the filing's layout prints it (``Filing.form_kind``: the header
+fields the layout adds, relabels or leaves out, the columns of its table), then the header labels a
+file wrote that no layout knows (``Filing.extra_fields``); ``projects.parsers.xlsx`` reads the same
+layout back, by labels and headings rather than addresses, and finds the layout from the sheet.
 """
 
 from __future__ import annotations
@@ -33,13 +35,18 @@ from indicators.models import FormTemplate, Indicator
 from indicators.taxonomy import TemplateSpec
 from projects.kinds import header_relations, kind_named
 from projects.kinds.base import Amount, Choice, Code, FormKind, Row, Wide, Years, YesNo
+from projects.kinds.layouts import is_extra, kind_in_layout
 from projects.models import AmountUnit, Department, Filing
 
 NOTE = "备注：作为导入模板，置灰信息无需录入，作为导出模板，置灰信息系统自动带出。"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# Column widths by the number of columns the kind's sheet has.
+# Column widths by the number of columns the kind's sheet has; a wider table shares out its columns'
+# widths (``table_widths``).
 WIDTHS = {5: (18, 18, 26, 18, 40), 6: (16, 16, 22, 16, 22, 30)}
+_CATEGORY_WIDTH = 14  # 一级指标 and 二级指标, beside a table of many columns
+_TABLE_WIDTH = 96  # what the other columns of such a table share
+TEXT_FORMAT = "@"  # a cell Excel keeps as typed: =100%, 95, ≥ stay text
 FONT = Font(name="宋体", size=11)
 BOLD = Font(name="宋体", size=11, bold=True)
 TITLE_FONT = Font(name="宋体", size=16, bold=True)
@@ -65,14 +72,16 @@ class SheetData:
     values: dict[str, Any] = field(default_factory=dict)  # header field name → value as written
     labels: dict[str, str] = field(default_factory=dict)  # the label a filing used (政策依据 / 项目概况)
     # (一级, 二级) → rows of the kind's column values
-    rows: dict[tuple[str, str], list[tuple[str, ...]]] = field(default_factory=dict)
+    rows: dict[tuple[str, str], list[tuple[Any, ...]]] = field(default_factory=dict)
     tasks: list[tuple[Any, ...]] = field(default_factory=list)
+    # Header labels a file wrote that no field of the layout has, {label: text}: shown after its fields.
+    other_fields: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, filing: Filing) -> SheetData:
         kind = filing.form_kind
         columns = [column.name for column in kind.indicators.columns]
-        rows: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+        rows: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
         for indicator in filing.indicators.all():
             key = (indicator.category.parent.name, indicator.category.name)
             rows.setdefault(key, []).append(tuple(getattr(indicator, name) for name in columns))
@@ -92,7 +101,10 @@ class SheetData:
                         for column in kind.tasks.columns
                     )
                 )
-        return cls(kind, filing.fiscal_year, filing.amount_unit or AmountUnit.YUAN, values, labels, rows, tasks)
+        known = {header_field.label for header_field in kind.header if is_extra(header_field.name)}
+        others = {label: str(text) for label, text in (filing.extra_fields or {}).items() if label not in known}
+        unit = filing.amount_unit or AmountUnit.YUAN
+        return cls(kind, filing.fiscal_year, unit, values, labels, rows, tasks, others)
 
 
 def filings_to_workbook(*, filings: Iterable[Filing]) -> bytes:
@@ -115,10 +127,19 @@ def filings_to_workbook(*, filings: Iterable[Filing]) -> bytes:
 
 
 def blank_template_workbook(
-    *, kind: str = "project", department: Department | None = None, year: int | None = None
+    *,
+    kind: str = "project",
+    department: Department | None = None,
+    year: int | None = None,
+    template: FormTemplate | None = None,
 ) -> bytes:
-    """The template of ``kind`` to fill offline, with the department's header fields filled in when given."""
-    form_kind = kind_named(kind)
+    """The template of ``kind`` to fill offline, with the department's header fields filled in when given;
+    in the layout of ``template`` (one of the kind's), by default the kind's default one."""
+    template = template or FormTemplate.default(kind)
+    if template.kind != kind:
+        raise ValueError(f"template {template.code} is not a layout of {kind}")
+    spec = template.spec()
+    form_kind = kind_in_layout(kind_named(kind), spec)
     data = SheetData(form_kind, year=year)
     if department is not None:
         data.values["department"] = department
@@ -127,7 +148,7 @@ def blank_template_workbook(
             data.values[form_kind.parent_unit] = parent
     workbook = Workbook()
     sheet = workbook.worksheets[0]
-    _write_form(sheet, data, FormTemplate.default(kind).spec(), system_filled=False)
+    _write_form(sheet, data, spec, system_filled=False)
     sheet.title = form_kind.short_name
     return _save(workbook)
 
@@ -160,6 +181,18 @@ def sheet_width(kind: FormKind) -> int:
     return max(2 * pairs + (1 if pairs == 2 else 0), 2 + len(kind.indicators.columns), tasks, 5)
 
 
+def table_widths(kind: FormKind, width: int) -> tuple[float, ...]:
+    """The widths of a sheet's columns: the kind's own, or, for a table of more columns than a kind
+    has (四川: 指标性质 · 指标值 · 度量单位 · 权重 · 指标方向性), its columns' shares of the width."""
+    if width in WIDTHS:
+        return WIDTHS[width]
+    columns = kind.indicators.columns
+    if width != 2 + len(columns):
+        return (18,) * width
+    share = _TABLE_WIDTH / sum(column.width for column in columns)
+    return (_CATEGORY_WIDTH, _CATEGORY_WIDTH, *(max(8, round(column.width * share)) for column in columns))
+
+
 def spans(width: int, parts: int) -> list[int]:
     """How many columns each of ``parts`` takes of ``width``, the first ones the widest."""
     base, extra = divmod(width, parts)
@@ -168,8 +201,11 @@ def spans(width: int, parts: int) -> list[int]:
 
 def _write_form(sheet: Worksheet, data: SheetData, spec: TemplateSpec, *, system_filled: bool) -> None:
     kind = data.kind
-    writer = _SheetWriter(sheet, sheet_width(kind))
+    width = sheet_width(kind)
+    writer = _SheetWriter(sheet, width, table_widths(kind, width))
     writer.title(kind.title)
+    if spec.title:  # the layout's own title (省级部门预算项目支出绩效目标表), under the kind's
+        writer.subtitle(spec.title)
 
     # Grey marks what the platform fills in; in the blank template only what is already filled.
     def grey(value: Any) -> bool:
@@ -182,6 +218,8 @@ def _write_form(sheet: Worksheet, data: SheetData, spec: TemplateSpec, *, system
         elif isinstance(item, Wide):
             label, value, _, _ = _pair(data, item.name, grey)
             writer.text_row(label, value)
+    for label, text in data.other_fields.items():
+        writer.text_row(f"{label}：", text)
     if kind.tasks is not None:
         writer.tasks(kind, data.tasks, [_excel(data.values.get(name)) for name in kind.tasks.totals], data.amount_unit)
     writer.table(kind, spec, data.rows)
@@ -215,6 +253,7 @@ def _excel(value: Any) -> Any:
 # much cheaper than assigning fonts, fills and borders cell by cell.
 _STYLES: dict[str, dict[str, Any]] = {
     "申报表-标题": {"font": TITLE_FONT, "alignment": CENTRE},
+    "申报表-副标题": {"font": BOLD, "alignment": CENTRE},
     "申报表-栏目": {"font": BOLD, "alignment": WRAP, "border": BORDER},
     "申报表-表头": {"font": BOLD, "alignment": CENTRE, "border": BORDER},
     "申报表-填写": {"font": FONT, "alignment": WRAP, "border": BORDER},
@@ -239,13 +278,14 @@ def _value_style(grey: bool, number_format: str | None) -> str:
 class _SheetWriter:
     """Writes the form top to bottom, remembering where the cells that need validation are."""
 
-    def __init__(self, sheet: Worksheet, width: int):
+    def __init__(self, sheet: Worksheet, width: int, widths: tuple[float, ...]):
         self.sheet = sheet
         self.width = width
         self.letters = [get_column_letter(index) for index in range(1, width + 1)]
-        self.widths = WIDTHS.get(width) or (18,) * width
+        self.widths = widths
         self.row = 0
         self.cells: dict[str, str] = {}  # label → value cell, for data validation
+        self.weights = ""  # the cells of the table's 权重 column, if it has one
 
     @property
     def last(self) -> str:
@@ -282,6 +322,11 @@ class _SheetWriter:
         self.row += 1
         self._put(f"A{self.row}", text, "申报表-标题", through=f"{self.last}{self.row}")
         self.sheet.row_dimensions[self.row].height = 36
+
+    def subtitle(self, text: str) -> None:
+        self.row += 1
+        self._put(f"A{self.row}", text, "申报表-副标题", through=f"{self.last}{self.row}")
+        self.sheet.row_dimensions[self.row].height = 22
 
     def pair_row(self, pairs: Sequence[tuple[str, Any, bool, str | None]]) -> None:
         """Label and value side by side, the values sharing what the labels leave of the width."""
@@ -330,11 +375,18 @@ class _SheetWriter:
             self._put(f"{self.letters[index]}{self.row}", value, _value_style(False, amount_format))
         self.cells[f"{table.total_label}："] = f"{self.letters[amount_columns[0]]}{self.row}"
 
-    def table(self, kind: FormKind, spec: TemplateSpec, rows: dict[tuple[str, str], list[tuple[str, ...]]]) -> None:
+    def table(self, kind: FormKind, spec: TemplateSpec, rows: dict[tuple[str, str], list[tuple[Any, ...]]]) -> None:
         columns = kind.indicators.columns
         widths = spans(self.width - 2, len(columns))
         starts = [2 + sum(widths[:index]) for index in range(len(columns))]
+        # A layout of its own columns splits the target (≥ · 95 · %): its cells are text, as typed, and
+        # its weight a number. The kind's own table is written as it always was.
+        styles = [
+            "申报表-填写" if not spec.columns or column.name == "weight" else _value_style(False, TEXT_FORMAT)
+            for column in columns
+        ]
         self.row += 1
+        first_row = self.row + 1
         for letter, heading in zip("AB", ("一级指标", "二级指标"), strict=True):
             self._put(f"{letter}{self.row}", heading, "申报表-表头")
         for start, span, column in zip(starts, widths, columns, strict=True):
@@ -351,9 +403,9 @@ class _SheetWriter:
                 for values in rows.get((level1.name, level2.name)) or [("",) * len(columns)]:
                     self.row += 1
                     heights = []
-                    for start, span, value in zip(starts, widths, values, strict=True):
+                    for start, span, value, style in zip(starts, widths, values, styles, strict=True):
                         self._put(
-                            f"{self.letters[start]}{self.row}", value, "申报表-填写",
+                            f"{self.letters[start]}{self.row}", value, style,
                             through=f"{self.letters[start + span - 1]}{self.row}",
                         )  # fmt: skip
                         heights.append((value, self._span_width(start, span)))
@@ -361,6 +413,9 @@ class _SheetWriter:
                 marked = f"*{level2.name}" if level2.required else level2.name
                 self._put(f"B{level2_first}", marked, "申报表-类别", through=f"B{self.row}")
             self._put(f"A{level1_first}", level1.name, "申报表-类别", through=f"A{self.row}")
+        if any(column.name == "weight" for column in columns):
+            letter = self.letters[starts[[column.name for column in columns].index("weight")]]
+            self.weights = f"{letter}{first_row}:{letter}{self.row}"
 
     def note(self) -> None:
         self.row += 1
@@ -385,6 +440,11 @@ class _SheetWriter:
             if label.startswith("合计"):
                 amounts.add(ref)
         self.sheet.add_data_validation(amounts)
+        if self.weights:
+            weights = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
+            weights.error, weights.errorTitle, weights.showErrorMessage = "权重应为 0 到 100 之间的数", "填写有误", True
+            weights.add(self.weights)
+            self.sheet.add_data_validation(weights)
 
     def page_setup(self) -> None:
         sheet = self.sheet
@@ -405,8 +465,8 @@ class _SheetWriter:
 
 def _validation(field_type: Any, label: str) -> DataValidation | None:
     if isinstance(field_type, YesNo):
-        check = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
-        message = "请选择“是”或“否”"
+        check = DataValidation(type="list", formula1=f'"{field_type.yes},{field_type.no}"', allow_blank=True)
+        message = f"请选择“{field_type.yes}”或“{field_type.no}”"
     elif isinstance(field_type, Choice):
         check = DataValidation(type="list", formula1=f'"{",".join(field_type.choices)}"', allow_blank=True)
         message = f"请选择{'、'.join(field_type.choices)}"

@@ -1,7 +1,8 @@
 """Import of workbooks in the application's template: read every sheet, check who may file what, then
 preview or store everything in one transaction.
 
-Reading is ``projects.parsers.xlsx``; storing is ``store_filings``, shared with the text import.
+Reading is ``projects.parsers.xlsx``, in every layout a kind's templates describe (each sheet in the one
+it fits best); storing is ``store_filings``, shared with the text import.
 This module adds what an upload by a person needs: the budget year of each sheet, the scope of a
 填报人 (only their own units, never another unit's filing), and a preview that lists what would
 be created and changed.
@@ -31,9 +32,9 @@ from projects.services.imports import (
     existing_filings,
     hierarchy_mismatch,
     key_of,
+    layouts,
     store_filings,
     visible_to_filer,
-    vocabularies,
 )
 from projects.services.previews import FilingChange, ImportChanges, filing_changes, hidden_keys
 from projects.typing import AnyUser
@@ -82,7 +83,7 @@ def workbook_import(
     WorkbookImportError, having written nothing, on any problem in any sheet.
     """
     try:
-        book = parse_workbook(data, vocabularies=vocabularies(), limits=upload_limits())
+        book = parse_workbook(data, layouts=layouts(), limits=upload_limits())
     except WorkbookParseError as error:
         raise WorkbookImportError([f"{file_name}：{problem}" for problem in error.problems]) from error
     years = _sheet_years(book.sheets, year)
