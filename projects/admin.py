@@ -17,7 +17,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from indicators.models import Indicator
+from indicators.models import FormTemplate, Indicator
 from indicators.values import PARSED_VALUE_FIELDS
 from projects import selectors
 from projects.admin_filters import (
@@ -31,6 +31,7 @@ from projects.admin_filters import (
     search_unit_filings,
 )
 from projects.admin_lists import ListImportExportMixin
+from projects.kinds.base import weight_problem
 from projects.models import (
     EDITABLE_STATUSES,
     Assignment,
@@ -72,7 +73,16 @@ class DepartmentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Department
-        fields = ["name", "district", "parent"]
+        fields = ["name", "code", "district", "template", "parent"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if "template" in self.fields:
+            # The unit's layout of the 二级 form: one of that kind's templates.
+            field = self.fields["template"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = FormTemplate.objects.filter(kind="project").order_by("-is_default", "pk")
+            field.empty_label = "（默认表样）"
 
     def clean(self):
         cleaned = super().clean() or {}
@@ -112,16 +122,17 @@ class DepartmentAdmin(_VisibleHistory):
     it, when and why. No import changes it."""
 
     form = DepartmentAdminForm
-    list_display = ["name", "district", "parent"]
-    list_filter = ["district"]
-    search_fields = ["name"]
+    list_display = ["name", "code", "district", "template", "parent"]
+    list_filter = ["district", "template"]
+    search_fields = ["name", "code"]
     autocomplete_fields = ["parent"]
+    list_select_related = ["template", "parent"]
 
     def get_queryset(self, request):
         return super().get_queryset(request) & selectors.departments_for(request.user)
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "district", "parent"]
+        fields = ["name", "code", "district", "template", "parent"]
         return [*fields, "change_reason"] if "parent" not in self.get_readonly_fields(request, obj) else fields
 
     def get_readonly_fields(self, request, obj=None):
@@ -183,10 +194,31 @@ class _VersionCheckedChanges:
                 return redirect(request.path)
 
 
+# A row's columns as the page edits them: those of every layout (指标性质, 度量单位, 权重…) after its own.
+ROW_COLUMNS = ["name", "nature", "value", "measure", "weight", "direction", "explanation", "basis", "score", "remark"]
+
+
+def _clean_weight(form: forms.ModelForm) -> Any:
+    weight = form.cleaned_data.get("weight")
+    if (problem := weight_problem(weight)) is not None:
+        raise forms.ValidationError(problem)
+    return weight
+
+
+class IndicatorInlineForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["category", "position", *ROW_COLUMNS, "not_applicable"]
+
+    def clean_weight(self) -> Any:
+        return _clean_weight(self)
+
+
 class IndicatorInline(_EditableFilingInline, admin.TabularInline):
     model = Indicator
+    form = IndicatorInlineForm
     extra = 0
-    fields = ["category", "position", "name", "value", "explanation", "not_applicable"]
+    fields = ["category", "position", *ROW_COLUMNS, "not_applicable"]
     ordering = ["category__parent__order", "category__order", "position"]
 
     def get_queryset(self, request):
@@ -505,6 +537,9 @@ class IndicatorAdminForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["opened_version"].initial = self.instance.filing.version
 
+    def clean_weight(self) -> Any:
+        return _clean_weight(self)
+
     def clean(self):
         cleaned = super().clean() or {}
         filing = self.instance.filing if self.instance.pk is not None else cleaned.get("filing")
@@ -533,7 +568,7 @@ class IndicatorAdmin(CappedCount, _VersionCheckedChanges, ListImportExportMixin,
     # A filing's rows together, in the order of the index on (filing, position), not by their categories.
     ordering = ["filing_id", "position", "id"]
     raw_id_fields = ["filing"]
-    fields = ["filing", "category", "position", "name", "value", "explanation", "not_applicable", "opened_version"]
+    fields = ["filing", "category", "position", *ROW_COLUMNS, "not_applicable", "opened_version"]
     readonly_fields = ["comparator", "number", "unit", "source_line"]
 
     def get_queryset(self, request):

@@ -1,12 +1,16 @@
 """Forms of the filing page (header fields, indicator rows, tasks) and of the review decisions.
 
-The header form of each kind is built from the kind's definition (``projects.kinds``): a field of
-the right type for each header field, in the order of the form, so that a field declared in a
-kind's definition appears on its page with no other change.
+The header form of each kind is built from the kind's definition as the filing's layout has it
+(``Filing.form_kind``): a field of the right type for each header field, in the order of the form, so
+that a field declared in a kind's definition, or added by a layout (``extra_1``…), appears on its page
+with no other change. The labels a filing keeps that no layout knows are edited below the grid
+(``FilingHeaderForm.other_cells``); the rows editor has the layout's columns and any other column a row
+of the filing fills (``services.rows.shown_columns``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar, cast
@@ -17,6 +21,8 @@ from django.db.models import Case, F, Q, QuerySet
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 
+from indicators.models import Indicator
+from indicators.taxonomy import EXTRA_COLUMNS, TemplateSpec
 from indicators.values import decimal_places
 from projects import selectors
 from projects.choices import filing_years, project_types
@@ -43,10 +49,18 @@ from projects.kinds.base import (
     YesNo,
     amount_problem,
     excerpt,
+    weight_problem,
 )
+from projects.kinds.layouts import other_labels
 from projects.models import AmountUnit, Department, Filing, Status, in_yuan
 from projects.search import search_filings
-from projects.services.rows import RowInput
+from projects.services.filing import OTHER_FIELDS
+from projects.services.rows import (
+    EXTRA_TEXT,
+    RowInput,
+    shown_columns,
+    weight_text,
+)
 from projects.services.tasks import TaskInput
 from projects.typing import AnyUser
 
@@ -100,9 +114,11 @@ class AmountField(forms.DecimalField):
 
 
 class YesNoSelect(forms.NullBooleanSelect):
-    def __init__(self, attrs: dict[str, Any] | None = None):
+    """请选择 / 是 / 否, or the words a layout asks it in (甘肃's 项目类型: 新增项目 / 延续项目)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, yes: str = "是", no: str = "否"):
         super().__init__(attrs)
-        self.choices = [("unknown", "请选择"), ("true", "是"), ("false", "否")]
+        self.choices = [("unknown", "请选择"), ("true", yes), ("false", no)]
 
 
 def next_budget_year() -> int:
@@ -119,12 +135,12 @@ def _too_long(label: str) -> dict[str, str]:
     return {"max_length": f"{label}超过 %(limit_value)d 个字（%(show_value)d 个字）"}
 
 
-def _form_field(header_field: HeaderField, user: AnyUser) -> forms.Field:
-    """The form field of one header field, from its type."""
+def _form_field(header_field: HeaderField, user: AnyUser, layout: TemplateSpec | None = None) -> forms.Field:
+    """The form field of one header field, from its type; a project code of the shape ``layout`` says."""
     label = header_field.plain_label
     field_type = header_field.type
     field: forms.Field
-    if isinstance(field_type, Code):
+    if isinstance(field_type, Code):  # of the shape the filing's layout gives it (projects.kinds.layouts)
         field = forms.CharField(
             label=label,
             required=False,
@@ -150,7 +166,9 @@ def _form_field(header_field: HeaderField, user: AnyUser) -> forms.Field:
     elif isinstance(field_type, Amount):
         field = AmountField(label=label, required=False, min_value=0)
     elif isinstance(field_type, YesNo):
-        field = forms.NullBooleanField(label=label, required=False, widget=YesNoSelect)
+        field = forms.NullBooleanField(
+            label=label, required=False, widget=YesNoSelect(yes=field_type.yes, no=field_type.no)
+        )
     elif isinstance(field_type, Choice):
         field = forms.ChoiceField(
             label=label, required=False, choices=[("", "请选择"), *((c, c) for c in field_type.choices)]
@@ -175,14 +193,36 @@ class FilingHeaderForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, kind: FormKind, user: AnyUser, filing: Filing | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        kind: FormKind,
+        user: AnyUser,
+        filing: Filing | None = None,
+        layout: TemplateSpec | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.filing = filing
+        self.layout = layout
         for header_field in kind.header:
             if header_field.name in kind.derived:
                 continue
-            self.fields[header_field.name] = _form_field(header_field, user)
+            self.fields[header_field.name] = _form_field(header_field, user, layout)
+        # The labels the filing keeps that no layout knows, each under a name made from its label.
+        self.others: dict[str, str] = {}
+        if filing is not None:
+            for label in other_labels(kind, filing.extra_fields):
+                name = _other_name(label)
+                self.others[name] = label
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=LONG_TEXT,
+                    error_messages=_too_long(label),
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
         if kind.amount_fields:
             self.fields["amount_unit"] = forms.ChoiceField(
                 label="金额单位", choices=AmountUnit.choices, initial=AmountUnit.WAN_YUAN, widget=forms.RadioSelect
@@ -225,6 +265,9 @@ class FilingHeaderForm(forms.Form):
             if name == "version":
                 self.initial[name] = filing.version
                 continue
+            if name in self.others:
+                self.initial[name] = filing.extra_fields.get(self.others[name], "")
+                continue
             value = filing.value(name) if name != "amount_unit" else filing.amount_unit
             if self.kind.has_field(name) and self.kind.field(name).is_amount:
                 value = _grouped(filing.in_filing_unit(cast(Decimal | None, value)))
@@ -252,6 +295,11 @@ class FilingHeaderForm(forms.Form):
                 cells[-1]["span"] = 1 + 2 * (pairs - len(cells))
                 rows.append(cells)
         return rows
+
+    @property
+    def other_cells(self) -> list[dict[str, Any]]:
+        """The labels no layout knows, label | field, for the rows below the grid."""
+        return [{"name": name, "label": label, "field": self[name]} for name, label in self.others.items()]
 
     @property
     def grid_span(self) -> int:
@@ -289,7 +337,7 @@ class FilingHeaderForm(forms.Form):
                     self.add_error(name, f"以{unit}为单位时最多保留 {places} 位小数" if too_precise else problem)
             elif isinstance(header_field.type, Code) and value:
                 try:
-                    cleaned[name] = header_field.parse(value)
+                    cleaned[name] = header_field.type.parse(value, header_field.plain_label)
                 except ValueError as error:
                     self.add_error(name, str(error))
         self._check_identity(cleaned)
@@ -306,8 +354,12 @@ class FilingHeaderForm(forms.Form):
                 self.add_error("code", f"预算年度 {year} 已有项目编码为 {code} 的项目，请核对")
 
     def header(self) -> dict[str, Any]:
-        """The cleaned header for the filing service, amounts converted to 元."""
-        data = {name: self.cleaned_data.get(name) for name in self.fields if name != "version"}
+        """The cleaned header for the filing service, amounts converted to 元; the labels no layout knows
+        under ``OTHER_FIELDS``."""
+        data = {
+            name: self.cleaned_data.get(name) for name in self.fields if name != "version" and name not in self.others
+        }
+        data[OTHER_FIELDS] = {label: self.cleaned_data.get(name) or "" for name, label in self.others.items()}
         unit = data.get("amount_unit") or AmountUnit.YUAN
         if "amount_unit" in data:
             data["amount_unit"] = unit
@@ -317,6 +369,12 @@ class FilingHeaderForm(forms.Form):
             if header_field.name in data and data[header_field.name] is None and header_field.type.empty == "":
                 data[header_field.name] = ""
         return data
+
+
+def _other_name(label: str) -> str:
+    """The name of the input of a label no layout knows: made from the label, so that it names the same
+    label however the filing's other labels change."""
+    return "other_" + hashlib.blake2s(label.encode(), digest_size=6).hexdigest()
 
 
 def _shown_value(filing: Filing | None, name: str) -> str:
@@ -340,18 +398,72 @@ def _limit(field: forms.Field, column: Column) -> None:
 
 def _limited(form: forms.Form, columns: Sequence[Column]) -> None:
     for column in columns:
-        if column.name in form.fields and not column.amount:
-            _limit(form.fields[column.name], column)
+        field = form.fields.get(column.name)
+        if isinstance(field, forms.CharField) and not column.amount:
+            _limit(field, column)
+        elif field is not None:
+            field.label = column.label
     # A row's inputs have no <label> of their own (the column heading says it): name them for screen readers.
     for field in form.fields.values():
         if not field.widget.is_hidden:
             field.widget.attrs.setdefault("aria-label", str(field.label))
 
 
+class WeightField(forms.DecimalField):
+    """A row's 权重 as people type it: ``10``, ``１０``, ``12.5%``; from 0 to 100 with two decimals at most
+    (``services.rows.weight_problem``, which the filing service checks again)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.translate(_FULL_WIDTH).replace(" ", "").removesuffix("%").removesuffix("分")
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            message = f"权重「{excerpt(str(value))}」不是数字：请只填写数字，如 10"
+            raise forms.ValidationError(message, code="invalid") from None
+
+    def validate(self, value: Any) -> None:
+        if value is not None and (problem := weight_problem(value)) is not None:
+            raise forms.ValidationError(problem, code="invalid")
+        super().validate(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {"inputmode": "decimal", "class": "weight"}
+
+
+# What the columns other layouts add usually hold, offered as the filer types (any text is kept).
+COLUMN_SUGGESTIONS = {
+    "nature": ("≥", "≤", "=", "＞", "＜", "定性", "定量（其他）"),
+    "direction": ("正向指标", "反向指标"),
+    "basis": ("计划标准", "行业标准", "历史标准", "其他标准"),
+}
+
+
+def _short(label: str, max_length: int, placeholder: str = "", suggestions: str = "") -> forms.CharField:
+    attrs = {"placeholder": placeholder} if placeholder else {}
+    if suggestions:
+        attrs["list"] = suggestions
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        error_messages=_too_long(label),
+        widget=forms.TextInput(attrs=attrs),
+    )
+
+
+def _max_length(name: str) -> int:
+    """The longest text the row's column of that name stores."""
+    return int(getattr(Indicator._meta.get_field(name), "max_length", None) or SHORT_TEXT)
+
+
 class IndicatorRowForm(forms.Form):
     """One indicator row; ``category`` and ``position`` are set by the page, not typed.
 
-    The texts are bounded by the longest column of any kind; given its kind's ``columns``, by theirs."""
+    The texts are bounded by the longest column of any kind; given its kind's ``columns``, by theirs.
+    ``cells`` are the row's inputs in those columns, for the page."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     category = forms.IntegerField(widget=forms.HiddenInput)
@@ -363,6 +475,7 @@ class IndicatorRowForm(forms.Form):
         error_messages=_too_long("三级指标"),
         widget=forms.TextInput(attrs={"placeholder": "三级指标名称"}),
     )
+    nature = _short("指标性质", _max_length("nature"), "≥ ≤ = 或 定性", "column-nature")
     value = forms.CharField(
         label="指标值",
         max_length=SHORT_TEXT,
@@ -370,6 +483,9 @@ class IndicatorRowForm(forms.Form):
         error_messages=_too_long("指标值"),
         widget=forms.TextInput(attrs={"placeholder": "如 ≥90%"}),
     )
+    measure = _short("度量单位", _max_length("measure"), "如 %、个")
+    weight = WeightField(label="权重", required=False)
+    direction = _short("指标方向性", _max_length("direction"), "", "column-direction")
     explanation = forms.CharField(
         label="指标解释",
         max_length=2000,
@@ -377,13 +493,26 @@ class IndicatorRowForm(forms.Form):
         error_messages=_too_long("指标解释"),
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "指标解释"}),
     )
+    basis = _short("指标值设定依据", _max_length("basis"), "", "column-basis")
+    score = _short("分值", _max_length("score"))
+    remark = _short("备注", _max_length("remark"))
     not_applicable = forms.BooleanField(
         label="不适用", required=False, widget=forms.CheckboxInput(attrs={"data-not-applicable": ""})
     )
 
     def __init__(self, *args: Any, columns: Sequence[Column] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.columns = tuple(columns)
         _limited(self, columns)
+        if any(column.name in ("nature", "measure") for column in self.columns):
+            # Where a layout splits the target over columns, its 指标值 is the bare figure.
+            self.fields["value"].widget.attrs["placeholder"] = "如 90"
+
+    @property
+    def cells(self) -> list[forms.BoundField]:
+        """The row's inputs in the page's columns (the kind's own when none were given)."""
+        names = [column.name for column in self.columns] or ["name", "value", "explanation"]
+        return [self[name] for name in names if name in self.fields]
 
 
 class BaseRowFormSet(forms.BaseFormSet):
@@ -403,9 +532,7 @@ class BaseRowFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "columns": self.columns}
 
     def clean(self) -> None:
-        kept = [
-            form for form in self.forms if _kept(self, form) and _has_content(form, ("name", "value", "explanation"))
-        ]
+        kept = [form for form in self.forms if _kept(self, form) and _has_content(form, ROW_CONTENT)]
         if len(kept) > self.max_rows:
             raise forms.ValidationError(
                 f"指标表最多 {self.max_rows} 行，本页有 {len(kept)} 行有内容，请删除多余的行", code="too_many_rows"
@@ -434,9 +561,15 @@ class BaseRowFormSet(forms.BaseFormSet):
                 explanation=data.get("explanation") or "",
                 not_applicable=bool(data.get("not_applicable")),
                 id=data.get("id"),
+                weight=data.get("weight"),
+                **{name: data.get(name) or "" for name in EXTRA_TEXT},
             )
             kept.append((data.get("position") or 10_000 + index, index, row, form))
         return [(row, form) for _, _, row, form in sorted(kept, key=lambda item: item[:2])]
+
+
+# What makes a row worth keeping: any of its texts or its weight.
+ROW_CONTENT = ("name", "value", "explanation", *EXTRA_COLUMNS)
 
 
 def _kept(formset: forms.BaseFormSet, form: forms.Form) -> bool:
@@ -466,12 +599,15 @@ def row_formset(
     blank_categories: list[int] | tuple[()] = (),
     kind: FormKind | None = None,
 ) -> BaseRowFormSet:
-    """The rows of ``filing``; a new filing starts with one blank row under each 二级指标. The rows'
-    texts are bounded by the columns of ``kind`` (the filing's kind if not given)."""
+    """The rows of ``filing``; a new filing starts with one blank row under each 二级指标. The rows have
+    the columns of ``kind`` (the filing's kind if not given) and any other a row of the filing fills,
+    their texts bounded by those columns."""
     kind = kind or (filing.form_kind if filing is not None else None)
     table = kind.indicators if kind is not None else None
     initial: list[dict[str, Any]] = [{"category": category_id} for category_id in blank_categories]
+    stored: list[Indicator] = []
     if filing is not None and filing.pk:
+        stored = list(filing.indicators.order_by("position", "pk"))
         initial = [
             {
                 "id": row.pk,
@@ -481,14 +617,16 @@ def row_formset(
                 "value": row.value,
                 "explanation": row.explanation,
                 "not_applicable": row.not_applicable,
+                "weight": weight_text(row.weight),
+                **{name: getattr(row, name) for name in EXTRA_TEXT},
             }
-            for row in filing.indicators.order_by("position", "pk")
+            for row in stored
         ]
     return RowFormSet(
         data,
         initial=initial,
         prefix="rows",
-        columns=table.columns if table else (),
+        columns=shown_columns(table.columns, stored) if table else (),
         max_rows=table.max_rows if table else MAX_ROWS,
     )
 

@@ -3,18 +3,21 @@
 The history records of the filing, its header row, its indicator rows and its tasks are replayed in
 time order; the writers give all records of one change the same time, so each time is one entry.
 After each entry the filing is rebuilt as a snapshot (``services.snapshots``) and compared with
-the one before by the same diff engine the review page uses. A fixed number of queries, however
-long the history.
+the one before by the same diff engine the review page uses, in the filing's layout: a change of a
+header field the layout adds, of a label no layout knows, or of a row's 权重 or 指标性质 shows as any
+other. A fixed number of queries, however long the history.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 from typing import Any
 
 from indicators.models import Indicator, Level2Category
+from indicators.taxonomy import EXTRA_COLUMNS
 from projects.kinds import header_model
 from projects.kinds.base import FilingLink, Unit
 from projects.kinds.overall import OverallTask
@@ -70,13 +73,16 @@ def user_label(user: Any) -> str:
     return user.get_full_name() or user.username
 
 
-def _summary(row: dict[str, Any], columns: dict[str, str]) -> str:
+def _summary(row: dict[str, Any], columns: dict[str, str], own: Iterable[str] = ()) -> str:
+    """What a row holds: the layout's columns (``own``; all of ``columns`` when not given), blank or not,
+    and the others it fills."""
     if row.get("not_applicable"):
         return "不适用"
+    own = set(own) or set(columns)
     shown = [
         f"{label}：{row.get(name) or '（空）'}"
         for name, label in columns.items()
-        if name not in ("name", "not_applicable")
+        if name not in ("name", "not_applicable") and (name in own or row.get(name))
     ]
     return "；".join(shown)
 
@@ -147,6 +153,8 @@ class _Replay:
         return {
             "kind": self.kind.code,
             "fields": header_snapshot(self.kind, self.value),
+            # Records made before filings kept these have none: then nothing is compared.
+            "extra_fields": dict(self.own.get("extra_fields") or {}),
             "rows": [row_snapshot(_Row(row), self.categories.get(row["category_id"], ("", None))[0]) for row in rows],
             "tasks": [
                 {"id": task["id"], **{name: show(task[name]) for name in TASK_COLUMNS}}
@@ -163,6 +171,9 @@ class _Row:
         self.category_id = values["category_id"]
         self.name, self.value, self.explanation = values["name"], values["value"], values["explanation"]
         self.not_applicable = values["not_applicable"]
+        # Records made before rows kept these columns have none: blank.
+        for name in EXTRA_COLUMNS:
+            setattr(self, name, values.get(name))
 
 
 def _place(places: tuple[int, int] | None, side: int) -> str:
@@ -180,7 +191,9 @@ def _moves(change: RowChange | TaskChange) -> list[Change]:
     return moves
 
 
-def _row_events(changes: list[RowChange], columns: dict[str, str], unrecorded: set[int]) -> list[RowEvent]:
+def _row_events(
+    changes: list[RowChange], columns: dict[str, str], unrecorded: set[int], own: Iterable[str] = ()
+) -> list[RowEvent]:
     events = []
     for change in changes:
         row = change.row
@@ -188,8 +201,8 @@ def _row_events(changes: list[RowChange], columns: dict[str, str], unrecorded: s
             # A row first seen in a change was written without a history record: show what it now holds
             # (and, if its content paired it with a row this change removed, that removal).
             if (gone := change.before) is not None:
-                events.append(RowEvent("删除", gone["category"], gone["name"], summary=_summary(gone, columns)))
-            events.append(RowEvent("修改", change.category, row["name"], summary=_summary(row, columns)))
+                events.append(RowEvent("删除", gone["category"], gone["name"], summary=_summary(gone, columns, own)))
+            events.append(RowEvent("修改", change.category, row["name"], summary=_summary(row, columns, own)))
         elif change.kind in ("changed", "moved"):
             assert change.before is not None and change.after is not None
             details = _moves(change) + [
@@ -199,7 +212,8 @@ def _row_events(changes: list[RowChange], columns: dict[str, str], unrecorded: s
             ]
             events.append(RowEvent(change.kind_label, change.category, row["name"], details))
         else:
-            events.append(RowEvent(change.kind_label, change.category, row["name"], summary=_summary(row, columns)))
+            summary = _summary(row, columns, own)
+            events.append(RowEvent(change.kind_label, change.category, row["name"], summary=summary))
     return events
 
 
@@ -232,7 +246,9 @@ def filing_timeline(filing: Filing) -> list[Event]:
         records += OverallTask.history.filter(filing_id=filing.pk).select_related("history_user")
     records.sort(key=lambda record: (record.history_date, record.history_id))
     replay.load_names(records)
-    columns = row_columns(kind)
+    # Every column of the catalogue (the replayed rows record them all); summaries show the layout's
+    # columns and any other a row fills.
+    columns, own = row_columns(kind, []), [column.name for column in kind.indicators.columns]
     timeline: list[Event] = []
     previous: Snapshot | None = None
     seen_rows: set[int] = set()
@@ -255,14 +271,14 @@ def filing_timeline(filing: Filing) -> list[Event]:
             source = replay.own.get("source_file") or ""
             event = Event(at, user, f"导入（{source}）" if source else "新建申报表", "save")
             event.rows = [
-                RowEvent("新增", row["category"], row["name"], summary=_summary(row, columns))
+                RowEvent("新增", row["category"], row["name"], summary=_summary(row, columns, own))
                 for row in current["rows"]
             ]
         else:
-            diff = filing_diff(previous, current)
+            diff = filing_diff(previous, current, kind=kind)
             event = Event(at, user, "保存修改", "save")
             event.fields = [Change(change.label, change.before, change.after) for change in diff.fields]
-            event.rows = _row_events(diff.rows, columns, unrecorded)
+            event.rows = _row_events(diff.rows, columns, unrecorded, own)
             event.tasks = _task_events(diff.tasks)
             if not (event.fields or event.rows or event.tasks):
                 event.title = "保存（内容无变化）"

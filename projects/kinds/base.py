@@ -190,6 +190,33 @@ def read_number(text: str) -> Decimal | None:
         raise ValueError(text) from error
 
 
+# A weight is a share of the form's 100 points, kept to the hundredth.
+MAX_WEIGHT = Decimal(100)
+WEIGHT_PLACES = 2
+
+
+def weight_problem(weight: Decimal | None) -> str | None:
+    """Why a weight cannot be stored, or None: every path that writes one asks this."""
+    if weight is None:
+        return None
+    if not weight.is_finite() or not Decimal(0) <= weight <= MAX_WEIGHT:
+        return f"权重应为 0 到 {MAX_WEIGHT} 之间的数"
+    if weight != weight.quantize(Decimal(1).scaleb(-WEIGHT_PLACES)):
+        return f"权重最多保留 {WEIGHT_PLACES} 位小数"
+    return None
+
+
+def read_weight(text: str) -> Decimal | None:
+    """A 权重 as files write it (10, 10%, 10分); ValueError with a message in Chinese when it is none."""
+    try:
+        weight = read_number(text.strip().rstrip("%％分"))
+    except ValueError:
+        raise ValueError(f"权重「{excerpt(text)}」不是数字") from None
+    if (problem := weight_problem(weight)) is not None:
+        raise ValueError(f"权重「{excerpt(text)}」{problem.removeprefix('权重')}")
+    return weight
+
+
 def format_amount(amount: Decimal | None) -> str:
     """49235800 → 49,235,800.00; keeps every significant decimal a 万元 amount carries."""
     if amount is None:

@@ -12,11 +12,14 @@ keeps their values, with any label no layout knows, in ``Filing.extra_fields`` u
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from indicators.taxonomy import INDICATOR_COLUMNS, ExtraField, TemplateSpec
 from projects.kinds.base import (
     CELL_TEXT,
+    Code,
     Column,
     FormKind,
     HeaderField,
@@ -34,7 +37,7 @@ _WIDTHS = {
     "value": 12,
     "measure": 7,
     "weight": 6,
-    "direction": 8,
+    "direction": 10,
     "explanation": 30,
     "basis": 10,
     "score": 6,
@@ -62,6 +65,12 @@ def _extra_field(number: int, extra: ExtraField) -> HeaderField:
     return HeaderField(f"{EXTRA_PREFIX}{number}", extra.label, Text(long=extra.long), spellings=extra.spellings)
 
 
+def _with_code_shape(header_field: HeaderField, spec: TemplateSpec) -> HeaderField:
+    """The project code as the layout writes it (一体化: 51092324T000010263357)."""
+    code = Code(pattern=spec.code_pattern, shape=spec.code_shape, max_length=40)
+    return dataclasses.replace(header_field, type=code, hint=f"请填写{spec.code_shape}的项目编码。")
+
+
 def _relabelled(header_field: HeaderField, label: str) -> HeaderField:
     kind_type = header_field.type
     if isinstance(kind_type, YesNo) and header_field.name == "is_new":
@@ -72,7 +81,9 @@ def _relabelled(header_field: HeaderField, label: str) -> HeaderField:
 @cache
 def kind_in_layout(kind: FormKind, spec: TemplateSpec) -> FormKind:
     """``kind`` as ``spec`` prints it; the kind itself when the layout changes nothing."""
-    if not (spec.columns or spec.extra_header or spec.field_labels or spec.omitted):
+    own_code = Code()
+    new_code = (spec.code_pattern, spec.code_shape) != (own_code.pattern, own_code.shape)
+    if not (spec.columns or spec.extra_header or spec.field_labels or spec.omitted or new_code):
         return kind
     labels = dict(spec.field_labels)
     omitted = set(spec.omitted)
@@ -81,6 +92,8 @@ def kind_in_layout(kind: FormKind, spec: TemplateSpec) -> FormKind:
         for item in kind.header
         if item.name not in omitted
     ]
+    if new_code:
+        header = [_with_code_shape(item, spec) if isinstance(item.type, Code) else item for item in header]
     extras = [_extra_field(number, extra) for number, extra in enumerate(spec.extra_header, start=1)]
     layout: list[Row | Wide] = []
     for item in kind.layout:
@@ -89,11 +102,18 @@ def kind_in_layout(kind: FormKind, spec: TemplateSpec) -> FormKind:
                 layout.append(item)
             continue
         kept = [name for name in item.names if name not in omitted]
-        if kept:
+        if len(kept) == 1 and layout and isinstance(layout[-1], Row) and len(layout[-1].names) == 1:
+            # Two rows each left with one field (甘肃: 项目分类 and 项目类型) share one row.
+            layout[-1] = Row(*layout[-1].names, *kept)
+        elif kept:
             layout.append(Row(*kept))
     # The fields the layout adds: short ones two to a row before the long texts, long ones across.
     short = [item.name for item, extra in zip(extras, spec.extra_header, strict=True) if not extra.long]
     first_wide = next((index for index, item in enumerate(layout) if isinstance(item, Wide)), len(layout))
+    before = layout[first_wide - 1] if first_wide else None
+    if short and isinstance(before, Row) and len(before.names) == 1:
+        # A field left alone on its row (四川: 本年度项目金额) takes the first added one beside it.
+        layout[first_wide - 1] = Row(*before.names, short.pop(0))
     rows: list[Row | Wide] = [Row(*short[index : index + 2]) for index in range(0, len(short), 2)]
     layout[first_wide:first_wide] = rows
     layout += [Wide(item.name) for item, extra in zip(extras, spec.extra_header, strict=True) if extra.long]
@@ -124,6 +144,8 @@ def kind_in_layout(kind: FormKind, spec: TemplateSpec) -> FormKind:
     )
 
 
-def amount_extras(spec: TemplateSpec) -> set[str]:
-    """The labels of the fields a layout adds that hold money."""
-    return {extra.label for extra in spec.extra_header if extra.amount}
+def other_labels(kind: FormKind, extra_fields: Mapping[str, Any]) -> list[str]:
+    """The labels a filing keeps (``Filing.extra_fields``) that its layout does not know, in its order:
+    an import found them under labels no layout has."""
+    known = {header_field.label for header_field in kind.header if is_extra(header_field.name)}
+    return [label for label in extra_fields if label not in known]

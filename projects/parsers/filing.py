@@ -8,6 +8,7 @@ are in the unit the form used (``amount_unit``), units and linked filings are na
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +18,14 @@ from indicators.taxonomy import TemplateSpec, Vocabulary
 from projects.kinds import kind_named
 from projects.kinds.base import FormKind
 from projects.kinds.layouts import kind_in_layout
+
+# A header label no layout knows, as a cell of its own before its value (资金来源：): Chinese words and
+# brackets ending in a colon, so that a numbered goal (目标1：) or a sentence with a colon is no label.
+UNKNOWN_LABEL = re.compile(r"\s*((?:其中[:：])?[\u4e00-\u9fff（）()、/]{2,40}?)\s*[:：]\s*")
+# The text an amount was written in, when it carried a remark (854万(高标准农田建设400万元,…)): kept under
+# the amount's label with this suffix, beside the amount read from it.
+ORIGINAL_TEXT = "（原文）"
+BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 
 
 class FilingParseError(ValueError):

@@ -48,11 +48,15 @@ from projects.kinds.base import (
     length_problem,
     read_amount,
     read_number,
+    read_weight,
     split_unit_code,
 )
 from projects.kinds.layouts import is_extra
 from projects.parsers.columns import column_of
 from projects.parsers.filing import (
+    BRACKETED,
+    ORIGINAL_TEXT,
+    UNKNOWN_LABEL,
     FilingParseError,
     Layout,
     Layouts,
@@ -70,9 +74,6 @@ _DEADLINE = re.compile(r"((?:19|20)[0-9]{2})\s*年\s*[0-9]{1,2}\s*月(?:\s*[0-9]
 _CODE = re.compile(r"[0-9]{21}")
 _YEAR_LINE = re.compile(r"[(（]?\s*((?:19|20)[0-9]{2})\s*年度\s*[)）]?")
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
-# A label no layout knows, as a cell of its own before its value (资金来源:): Chinese words and brackets
-# only, so that a numbered goal (目标1：) or a sentence with a colon is no label.
-_UNKNOWN_LABEL = re.compile(r"\s*((?:其中[:：])?[\u4e00-\u9fff（）()、/]{2,20}?)\s*[:：]\s*")
 # The indicator columns every kind has: a table of these alone is read as before, cell by cell.
 _OWN_COLUMNS = {"name", "value", "explanation"}
 _HEADING = re.compile(r"\s*(?:#+\s*(.+)|表\s*[0-9]+|[*]{2}(.+)[*]{2})\s*")
@@ -81,7 +82,6 @@ _TASK_TITLE = "年度主要任务"
 _TASK_HEADINGS = {"总额", "其中：财政拨款", "其中:财政拨款", "其中：其他资金", "其中:其他资金", "预算金额（万元）"}
 _LIST_ITEM = re.compile(r"[0-9]{1,2}\s*[.、．]")
 _OPEN_BRACKETS = "（(《“"
-_BRACKET = re.compile(r"[（(][^（()）]*[)）]")
 _CLOSE_BRACKETS = "）)》”"
 
 _SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -348,7 +348,7 @@ class _FormReader:
         if any(_category_of(cells[0], self.vocabulary)):  # a table whose header row got lost
             self._table_line(number, cells)
             return "table"
-        if self.labels.at_start(cells[0]) or _UNKNOWN_LABEL.fullmatch(cells[0]):
+        if self.labels.at_start(cells[0]) or UNKNOWN_LABEL.fullmatch(cells[0]):
             self.last_field = self._header_cells(cells, number)
         elif self.last_field is not None and self.last_field.is_long:
             self.last_field.lines.append(cells)
@@ -367,7 +367,7 @@ class _FormReader:
                 cell = cell[label.end :].strip()
                 if not cell:
                     continue
-            elif unknown := _UNKNOWN_LABEL.fullmatch(cell):
+            elif unknown := UNKNOWN_LABEL.fullmatch(cell):
                 other = current = _Unknown(line, written=unknown.group(1))
                 self.unknown.append(other)
                 continue
@@ -478,9 +478,9 @@ class _FormReader:
             return  # a category printed on a line of its own
         if values.get("weight"):
             try:
-                read_number(values["weight"].rstrip("%％分"))
-            except ValueError:
-                raise FilingParseError(f"权重「{excerpt(values['weight'])}」不是数字", number) from None
+                read_weight(values["weight"])
+            except ValueError as error:
+                raise FilingParseError(str(error), number) from None
             values["weight"] = values["weight"].rstrip("%％分").strip()
         name = values.get("name", "")
         self.indicators.append(
@@ -587,9 +587,9 @@ class _FormReader:
                 continue
             if header_field.is_amount:
                 values[name] = _amount(header_field, item.text, item.line, amount_unit)
-                if _BRACKET.search(item.text):
+                if BRACKETED.search(item.text):
                     # 854万(高标准农田建设400万元,…): the remark beside the amount is kept as written.
-                    extra_fields[f"{item.label.field.plain_label}（原文）"] = item.text
+                    extra_fields[f"{item.label.field.plain_label}{ORIGINAL_TEXT}"] = item.text
             else:
                 values[name] = _parse(header_field, item.text, item.line)
             if header_field.label_field:

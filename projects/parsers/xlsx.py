@@ -57,12 +57,15 @@ from projects.kinds.base import (
     excerpt,
     length_problem,
     read_amount,
-    read_number,
+    read_weight,
     split_unit_code,
 )
 from projects.kinds.layouts import is_extra, kind_in_layout
 from projects.parsers.columns import column_of
 from projects.parsers.filing import (
+    BRACKETED,
+    ORIGINAL_TEXT,
+    UNKNOWN_LABEL,
     FilingParseError,
     Layout,
     Layouts,
@@ -97,15 +100,8 @@ _NOTE = re.compile(r"备注\s*[:：]?")
 _LEVEL1, _LEVEL2 = "一级指标", "二级指标"
 _TABLE_TITLES = {"绩效指标", "年度绩效指标"}  # a title cell beside the table's headings
 _EVERY_LAYOUTS_COLUMNS = ("name", "value")  # 三级指标 (指标内容) and 指标值 (目标值)
-# A label no layout knows, as a cell of its own (资金来源：): words and brackets ending in a colon, so that
-# a numbered goal (目标1：) or a sentence is no label. The same shape as the text parser's.
-_UNKNOWN_LABEL = re.compile(r"((?:其中[:：])?[\u4e00-\u9fff（）()、/]{2,40}?)[:：]")
-# The text beside an amount that a file wrote with a remark (854万(…)), kept under the amount's label with
-# this suffix (as the text parser keeps it): a label of its own, never the amount's.
-_KEPT_TEXT = ("（原文）", "(原文)")
-_BRACKET = re.compile(r"[（(][^（()）]*[)）]")
-# A weight is a share of the form's 100 points, kept to the hundredth.
-_MAX_WEIGHT = Decimal(100)
+# The text kept beside an amount, as the parsers label it (and as a sheet may have it half-width).
+_KEPT_TEXT = (ORIGINAL_TEXT, "(原文)")
 
 
 @dataclass
@@ -383,7 +379,7 @@ def _is_table_heading(cells: list[_Cell]) -> bool:
 
 def _unknown_label(cell: _Cell) -> str | None:
     """The label a cell holds if it looks like one no layout knows (资金来源：), without its colon."""
-    match = _UNKNOWN_LABEL.fullmatch(compact(cell.text))
+    match = UNKNOWN_LABEL.fullmatch(compact(cell.text))
     return match.group(1) if match else None
 
 
@@ -666,7 +662,7 @@ class _SheetReader:
                 extra_fields[header_field.label] = value or ""
                 continue
             values[name] = value
-            if header_field.is_amount and _BRACKET.search(item.text) and isinstance(item.values[0].raw, str):
+            if header_field.is_amount and BRACKETED.search(item.text) and isinstance(item.values[0].raw, str):
                 # 854万(高标准农田建设400万元,…): the remark beside the amount is kept as written.
                 extra_fields[f"{header_field.plain_label}{_KEPT_TEXT[0]}"] = item.text
             if header_field.label_field:
@@ -777,16 +773,12 @@ def _weight(cell: _Cell | None, not_applicable: bool, problems: _Problems) -> st
     A 不适用 row may say 不适用 there too: it has no weight."""
     if cell is None or (not_applicable and is_not_applicable(cell.text)):
         return ""
-    text = cell.text.strip().rstrip("%％分").strip()
     try:
-        weight = read_number(text)
-    except ValueError:
-        problems.add(cell.ref, f"权重「{excerpt(cell.text)}」不是数字")
+        read_weight(cell.text)
+    except ValueError as error:
+        problems.add(cell.ref, str(error))
         return ""
-    if weight is not None and not (Decimal(0) <= weight <= _MAX_WEIGHT and weight == round(weight, 2)):
-        problems.add(cell.ref, f"权重「{excerpt(cell.text)}」应为 0 到 {_MAX_WEIGHT} 之间、最多两位小数的数")
-        return ""
-    return text
+    return cell.text.strip().rstrip("%％分").strip()
 
 
 def _written_unit(cell: _Cell) -> str:

@@ -1,6 +1,9 @@
 """What the printed form shows, for every kind: the header grid, the kind's other tables, and the
-indicator table cut into page blocks. Everything comes from the kind's definition (``projects.kinds``):
-its title, the fields of its grid and their labels, its task table, the headings of its columns."""
+indicator table cut into page blocks. Everything comes from the kind's definition as the filing's layout
+prints it (``Filing.form_kind``): its title, the fields of its grid and their labels, its task table, the
+headings and widths of its columns. Nothing a filing stores is left off: the header fields no layout
+knows (``Filing.extra_fields``) print after the grid's long texts, and a column of the catalogue that
+some row fills prints after the layout's own (``services.rows.shown_columns``)."""
 
 from __future__ import annotations
 
@@ -14,9 +17,10 @@ from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
-from indicators.models import Indicator, Level1Category
+from indicators.models import Indicator, Level1Category, layout_of
 from projects.kinds import header_relations
-from projects.kinds.base import FormKind, Row, format_amount
+from projects.kinds.base import Column, FormKind, Row, format_amount
+from projects.kinds.layouts import other_labels
 from projects.models import Filing, Status, Transition
 from projects.printing.paging import (
     Block,
@@ -24,10 +28,12 @@ from projects.printing.paging import (
     Level1Rows,
     Level2Rows,
     header_height_mm,
+    heading_height_mm,
     page_blocks,
     pair_shares,
     table_height_mm,
 )
+from projects.services.rows import EXTRA_TEXT, shown_columns, weight_text
 
 TEMPLATE = "print/form.html"
 # Control characters (text extracted from PDFs carries form feeds and the like) and the two
@@ -114,7 +120,15 @@ def indicator_levels(indicators: Iterable[Indicator], categories: dict[int, Cate
     rows: dict[int, list[IndicatorRow]] = {pk: [] for pk in categories}
     for indicator in sorted(indicators, key=lambda i: (i.position, i.pk)):
         rows[indicator.category_id].append(
-            IndicatorRow(indicator.name, indicator.value, indicator.explanation, indicator.pk, indicator.not_applicable)
+            IndicatorRow(
+                indicator.name,
+                indicator.value,
+                indicator.explanation,
+                indicator.pk,
+                indicator.not_applicable,
+                weight=weight_text(indicator.weight),
+                **{name: getattr(indicator, name) for name in EXTRA_TEXT},
+            )
         )
     levels: list[Level1Rows] = []
     for pk, category in categories.items():
@@ -157,6 +171,13 @@ def _label(filing: Filing, name: str) -> str:
     if header_field.label_field:
         return filing.value(header_field.label_field) or header_field.plain_label
     return header_field.label_for(filing.amount_unit)
+
+
+def other_fields(filing: Filing) -> list[Cell]:
+    """The header fields of ``other_labels``, label | value, in the order the form wrote them."""
+    return [
+        Cell(label, str(filing.extra_fields[label])) for label in other_labels(filing.form_kind, filing.extra_fields)
+    ]
 
 
 def header_rows(filing: Filing) -> tuple[list[list[Cell]], list[Cell], int]:
@@ -203,10 +224,36 @@ def _task_table(filing: Filing, kind: FormKind) -> dict[str, Any] | None:
     }
 
 
-def _shares(kind: FormKind) -> tuple[tuple[str, float], ...]:
+def _shares(columns: tuple[Column, ...]) -> tuple[tuple[str, float], ...]:
     rest = 100 - sum(LEVEL_WIDTHS)
-    total = sum(column.width for column in kind.indicators.columns)
-    return tuple((column.name, column.width / total * rest / 100) for column in kind.indicators.columns)
+    total = sum(column.width for column in columns)
+    return tuple((column.name, column.width / total * rest / 100) for column in columns)
+
+
+def _heading_mm(columns: tuple[Column, ...], shares: tuple[tuple[str, float], ...]) -> float:
+    """The table's heading row, whose narrow columns may wrap their headings."""
+    headings = [(column.label, share) for column, (_, share) in zip(columns, shares, strict=True)]
+    return heading_height_mm([("一级指标", LEVEL_WIDTHS[0] / 100), ("二级指标", LEVEL_WIDTHS[1] / 100), *headings])
+
+
+def printed_columns(filing: Filing, levels: list[Level1Rows]) -> tuple[Column, ...]:
+    """The columns of the filing's layout, and any other the rows fill."""
+    rows = [row for level1 in levels for group in level1.groups for row in group.rows]
+    return shown_columns(filing.form_kind.indicators.columns, rows)
+
+
+def form_title(filing: Filing) -> str:
+    """The title the form prints: its layout's own (甘肃: 省级部门预算项目支出绩效目标表), or its kind's."""
+    layout = layout_of(filing.template_id) if filing.template_id is not None else None
+    return (layout.title if layout is not None else "") or filing.form_kind.title
+
+
+def layout_name(filing: Filing) -> str:
+    """The name of the filing's layout where it is not its kind's own (the pages say which 表样 it is)."""
+    if filing.template_id is None:
+        return ""
+    layout = layout_of(filing.template_id)
+    return "" if layout.code == filing.form_kind.template else layout.name
 
 
 def form_context(
@@ -217,13 +264,14 @@ def form_context(
     kind = filing.form_kind
     rows, texts, pairs = header_rows(filing)
     tasks = _task_table(filing, kind)
-    grid_texts = [(cell.label, cell.value) for cell in texts]
+    grid_texts = [(cell.label, cell.value) for cell in (*texts, *other_fields(filing))]
     above = header_height_mm(
         [[t for cell in row for t in (cell.label, cell.value)] for row in rows], grid_texts, pairs=pairs
     )
     if tasks is not None:
         above += table_height_mm(tasks["rows"], tasks["shares"])
-    shares = _shares(kind)
+    columns = printed_columns(filing, levels)
+    shares = _shares(columns)
     grid = [round(share * 100, 2) for share in pair_shares(pairs)]
     if rows:
         rows[0] = [
@@ -233,16 +281,20 @@ def form_context(
     return {
         "filing": filing,
         "kind": kind,
+        "title": form_title(filing),
         "rows": rows,
         "texts": grid_texts,
         "text_span": 2 * pairs - 1,
         "tasks": tasks,
         "columns": [
             (column.label, round(share * 100, 2), _CELL_CLASSES.get(column.name, ""))
-            for column, (_, share) in zip(kind.indicators.columns, shares, strict=True)
+            for column, (_, share) in zip(columns, shares, strict=True)
         ],
         "level_widths": LEVEL_WIDTHS,
-        "blocks": [_printed(block, kind) for block in page_blocks(levels, above_mm=above, shares=shares)],
+        "blocks": [
+            _printed(block, columns)
+            for block in page_blocks(levels, above_mm=above, shares=shares, heading_mm=_heading_mm(columns, shares))
+        ],
         "status": filing.get_status_display(),
         "review": review,
         "reviewer": person_name(review.user) if review and review.user else "",
@@ -250,8 +302,19 @@ def form_context(
     }
 
 
-# How each column's cells are set: the value centred, long explanations with their line breaks.
-_CELL_CLASSES = {"value": "target", "explanation": "text"}
+# How each column's cells are set: the value and the short columns beside it centred, long texts with
+# their line breaks.
+_CELL_CLASSES = {
+    "value": "target",
+    "nature": "target",
+    "measure": "target",
+    "weight": "target",
+    "direction": "target",
+    "score": "target",
+    "explanation": "text",
+    "basis": "text",
+    "remark": "text",
+}
 
 
 def _widths(cells: list[Cell], grid: list[float]) -> list[tuple[float, float]]:
@@ -264,16 +327,13 @@ def _widths(cells: list[Cell], grid: list[float]) -> list[tuple[float, float]]:
     return widths
 
 
-def _printed(block: Block, kind: FormKind) -> dict[str, Any]:
-    """A page block with each row's cells in the kind's columns."""
+def _printed(block: Block, columns: tuple[Column, ...]) -> dict[str, Any]:
+    """A page block with each row's cells in the printed columns."""
     rows = [
         {
             "level1": printed.level1,
             "level2": printed.level2,
-            "cells": [
-                (getattr(printed.row, column.name), _CELL_CLASSES.get(column.name, ""))
-                for column in kind.indicators.columns
-            ],
+            "cells": [(getattr(printed.row, column.name), _CELL_CLASSES.get(column.name, "")) for column in columns],
         }
         for printed in block.rows
     ]

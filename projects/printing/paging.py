@@ -49,6 +49,14 @@ class IndicatorRow:
     # Not printed: which stored row it is (None for the blank line of an empty category), for the web page.
     indicator_id: int | None = None
     not_applicable: bool = False
+    # The columns other layouts add (指标性质 · 度量单位 · 权重 …), as printed.
+    nature: str = ""
+    measure: str = ""
+    weight: str = ""
+    direction: str = ""
+    basis: str = ""
+    score: str = ""
+    remark: str = ""
 
 
 @dataclass
@@ -121,6 +129,12 @@ def pair_shares(pairs: int) -> tuple[float, ...]:
     return (label, value) * pairs
 
 
+def heading_height_mm(headings: Sequence[tuple[str, float]]) -> float:
+    """The indicator table's heading row, (heading, share of the width) for each column: a layout of
+    many narrow columns wraps some headings (指标方向性) over two lines."""
+    return _row_mm(list(headings))
+
+
 def header_height_mm(rows: Sequence[Sequence[str]], texts: Sequence[tuple[str, str]], *, pairs: int = 2) -> float:
     """The title and the header grid above the indicator table; ``rows`` hold label, value, label…"""
     height = TITLE_MM
@@ -151,10 +165,11 @@ def _block(level1: str, groups: list[Level2Rows], shares: Shares, *, continued: 
 class _Pager:
     """Fills estimated pages with the rows of one 一级 group after another."""
 
-    def __init__(self, above_mm: float, shares: Shares):
+    def __init__(self, above_mm: float, shares: Shares, heading_mm: float = TABLE_HEADER_MM):
         self.shares = shares
+        self.heading_mm = heading_mm
         self.blocks: list[Block] = []
-        self.used = above_mm % PAGE_BODY_MM + TABLE_HEADER_MM
+        self.used = above_mm % PAGE_BODY_MM + heading_mm
         self.label = ""
         self.pieces = 0  # blocks made of the current 一级 group
         self.pending: list[Level2Rows] = []
@@ -167,7 +182,7 @@ class _Pager:
 
     def add(self, group: Level2Rows, rows: list[IndicatorRow]) -> None:
         height = _height(rows, self.shares)
-        on_a_fresh_page = not self.pending and self.used <= TABLE_HEADER_MM
+        on_a_fresh_page = not self.pending and self.used <= self.heading_mm
         if self.used + self.pending_height + height > PAGE_BODY_MM and not on_a_fresh_page:
             self._next_page()
         if self.pending and self.last_group is group:
@@ -188,16 +203,23 @@ class _Pager:
         # What is pending stays on this page, unless it is a single row: then it moves along.
         if sum(len(group.rows) for group in self.pending) >= MIN_ROWS_BEFORE_A_CUT:
             self.finish()
-        self.used = TABLE_HEADER_MM
+        self.used = self.heading_mm
 
 
-def page_blocks(levels: list[Level1Rows], *, above_mm: float = 0.0, shares: Shares = PROJECT_SHARES) -> list[Block]:
+def page_blocks(
+    levels: list[Level1Rows],
+    *,
+    above_mm: float = 0.0,
+    shares: Shares = PROJECT_SHARES,
+    heading_mm: float = TABLE_HEADER_MM,
+) -> list[Block]:
     """The blocks, laid out on estimated pages; ``above_mm`` is what the form prints before the table,
-    ``shares`` the widths of the kind's own columns.
+    ``shares`` the widths of the kind's own columns, ``heading_mm`` the height of the table's heading row
+    (repeated on every page).
 
     A 二级 group that fits a page is never cut; a taller one fills each page row by row.
     """
-    pager = _Pager(above_mm, shares)
+    pager = _Pager(above_mm, shares, heading_mm)
     for level1 in levels:
         pager.start(level1.label)
         for group in level1.groups:

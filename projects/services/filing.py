@@ -5,6 +5,11 @@ Saves are guarded by ``Filing.version``: the form carries the version it was ope
 against an older version is refused, so two people editing at once never overwrite each other. The
 header, the rows and the tasks of one save share one history timestamp, which lets the filing's
 page show a save as one entry.
+
+The header holds the kind's fields as the filing's layout has them (the fields a layout adds are
+``extra_1``, ``extra_2``…, kept in ``Filing.extra_fields`` under their labels) and, under
+``OTHER_FIELDS``, the texts of the labels no layout knows that the filing already keeps (an import
+found them): those are changed in place, never added or dropped by a save.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from django.utils import timezone
 
 from indicators.models import FormTemplate, Level2Category
 from projects import selectors
-from projects.kinds.base import FormKind
+from projects.kinds.base import LONG_TEXT, FormKind, length_problem
+from projects.kinds.layouts import other_labels
 from projects.models import Filing, Status
 from projects.services.changes import filings_changed
 from projects.services.prerender import exported_under
@@ -38,6 +44,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 __all__ = [
+    "OTHER_FIELDS",
     "FilingError",
     "RowInput",
     "StaleFilingError",
@@ -48,8 +55,27 @@ __all__ = [
 ]
 
 
+# The key of the header mapping that holds {label: text} of the labels no layout knows.
+OTHER_FIELDS = "other_fields"
+
+
 def _unit_label(kind: FormKind) -> str:
     return kind.field("department").label
+
+
+def _assign_other_fields(kind: FormKind, filing: Filing, header: Mapping[str, Any]) -> None:
+    """Sets the texts of the labels no layout knows that the filing keeps; other labels are ignored."""
+    others: Mapping[str, Any] = header.get(OTHER_FIELDS) or {}
+    kept = set(other_labels(kind, filing.extra_fields))
+    fields = dict(filing.extra_fields)
+    for label, text in others.items():
+        if label not in kept:
+            continue
+        text = str(text or "").strip()
+        if problem := length_problem(text, LONG_TEXT, label):
+            raise FilingError(problem)
+        fields[label] = text
+    filing.extra_fields = fields
 
 
 def filing_create(
@@ -67,6 +93,7 @@ def filing_create(
     filing = Filing(kind=kind.code, template=template or FormTemplate.default(kind.code), status=Status.DRAFT)
     head = new_header(filing)
     assign_header(kind, filing, head, {**header, **totals_or_sums(kind, header, tasks or [])})
+    _assign_other_fields(kind, filing, header)
     when = timezone.now()
     with transaction.atomic():
         save_filing(filing, head, user=user, when=when)
@@ -111,6 +138,7 @@ def filing_update(
         if tasks is not None:
             header = {**header, **totals_or_sums(kind, header, tasks)}
         assign_header(kind, filing, head, header)
+        _assign_other_fields(kind, filing, header)
         save_filing(filing, head, user=user, when=when)
         save_rows(filing=filing, rows=rows, user=user, when=when)
         if kind.tasks is not None and tasks is not None:

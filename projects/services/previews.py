@@ -18,7 +18,6 @@ from django.utils.html import format_html, format_html_join
 
 from checks.services import check_filing
 from checks.sources import filing_from_parsed
-from indicators.models import FormTemplate
 from projects.kinds import kind_named
 from projects.models import Filing
 from projects.parsers.filing import ParsedFiling
@@ -104,9 +103,10 @@ def filing_changes(
     with ``checked`` what the checks will find on it. The checks read the form itself, not a trial
     store, so a form whose code another unit holds is answered for as any new one."""
     before = {key: filing_snapshot(filing) for key, filing in existing.items()}
-    templates = {kind: FormTemplate.default(kind) for kind in {key[0] for key in forms}} if checked else {}
-    specs = {kind: template.spec() for kind, template in templates.items()}
     unsaved = unsaved_filings(filings={key: form for key, (_, _, form) in forms.items()})
+    # Each form is checked in the layout it was read in, as it will be once stored.
+    templates = {unsaved[key].filing.template_id: unsaved[key].filing.template for key in forms} if checked else {}
+    specs = {pk: template.spec() for pk, template in templates.items()}
     changes = []
     for key, (place, year_source, form) in forms.items():
         after = filing_snapshot(unsaved[key].filing, unsaved[key].rows, unsaved[key].tasks, header=unsaved[key].header)
@@ -122,12 +122,13 @@ def filing_changes(
             created=key not in before,
         )
         if checked:
-            plain = filing_from_parsed(form, template=specs[key[0]], fiscal_year=key[1])
-            findings = check_filing(plain, template=templates[key[0]])
+            template_id = unsaved[key].filing.template_id
+            plain = filing_from_parsed(form, template=specs[template_id], fiscal_year=key[1])
+            findings = check_filing(plain, template=templates[template_id])
             change.findings = sorted(findings, key=lambda finding: not finding.is_error)
         # A new filing reads as every field filled in and every row and task added: its contents.
         empty = {"kind": after["kind"], "fields": dict.fromkeys(new, ""), "rows": [], "tasks": []}
-        diff = filing_diff(empty if change.created else before[key], after)
+        diff = filing_diff(empty if change.created else before[key], after, kind=unsaved[key].filing.form_kind)
         change.fields, change.rows, change.tasks = diff.fields, diff.rows, diff.tasks
         changes.append(change)
     return changes

@@ -5,9 +5,11 @@ field by field and row by row. The workbook upload's preview compares a stored f
 snapshot of the uploaded sheet, whose rows have no ids yet. The history (``projects.history``)
 rebuilds the snapshot after every recorded change and compares each with the one before.
 
-A snapshot holds each header field of the filing's kind as displayed, its indicator rows and, for
-the 部门整体 form, its tasks. Snapshots stored before a field was added lack it; such a field is
-left out of the comparison rather than shown as changed.
+A snapshot holds each header field of the filing's kind as displayed, the header fields its layout
+adds and the labels no layout knows (``extra_fields``, by label), its indicator rows with every column
+of the catalogue (指标性质, 度量单位, 权重… beside 三级指标 · 指标值 · 指标解释) and, for the 部门整体
+form, its tasks. Snapshots stored before a field or a column was added lack it; such a field or column
+is left out of the comparison rather than shown as changed.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from indicators.taxonomy import EXTRA_COLUMNS, INDICATOR_COLUMNS
 from projects.kinds import kind_named
 from projects.kinds.base import FilingLink, FormKind, Unit
+from projects.kinds.layouts import is_extra
 from projects.models import Filing, normalise_unit_name
+from projects.services.rows import weight_text
 
 Snapshot = dict[str, Any]
 ROW_CONTENT = ("name", "value", "explanation")
@@ -46,9 +51,12 @@ def show(value: Any) -> str:
 
 
 def header_snapshot(kind: FormKind, value: Any) -> dict[str, str]:
-    """The kind's header fields (and the labels some forms vary), each as displayed."""
+    """The kind's header fields (and the labels some forms vary), each as displayed. The fields a layout
+    adds are in the snapshot's ``extra_fields``, by label."""
     fields = {}
     for header_field in kind.header:
+        if is_extra(header_field.name):
+            continue
         fields[header_field.name] = show(value(header_field.name))
         if header_field.label_field:
             fields[header_field.label_field] = show(value(header_field.label_field))
@@ -57,6 +65,7 @@ def header_snapshot(kind: FormKind, value: Any) -> dict[str, str]:
 
 
 def row_snapshot(row: Any, category_label: str) -> dict[str, Any]:
+    """A row as displayed: every column of the catalogue (blank where the row has none), 不适用."""
     return {
         "id": row.pk,
         "category_id": row.category_id,
@@ -65,6 +74,8 @@ def row_snapshot(row: Any, category_label: str) -> dict[str, Any]:
         "value": row.value,
         "explanation": row.explanation,
         "not_applicable": row.not_applicable,
+        **{name: getattr(row, name, "") or "" for name in EXTRA_COLUMNS if name != "weight"},
+        "weight": weight_text(getattr(row, "weight", None)),
     }
 
 
@@ -96,6 +107,7 @@ def filing_snapshot(
         "version": filing.version,
         "kind": kind.code,
         "fields": header_snapshot(kind, value),
+        "extra_fields": {label: str(text) for label, text in (filing.extra_fields or {}).items()},
         "rows": [row_snapshot(row, f"{row.category.parent.name} / {row.category.name}") for row in rows],
         "tasks": [task_snapshot(task) for task in tasks],
     }
@@ -151,6 +163,8 @@ class FilingDiff:
     fields: list[FieldChange]
     rows: list[RowChange]
     tasks: list[TaskChange] = field(default_factory=list)
+    # The row columns the changes show, (key, heading): the layout's, then any other a changed row fills.
+    columns: list[tuple[str, str]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.fields or self.rows or self.tasks)
@@ -175,12 +189,45 @@ def _differs(name: str, before: str, after: str, units: set[str]) -> bool:
     return before != after
 
 
-def row_columns(kind: FormKind) -> dict[str, str]:
-    """The row attributes a person sees, with the kind's headings, and 不适用."""
-    return {**{column.name: column.label for column in kind.indicators.columns}, "not_applicable": "不适用"}
+def row_columns(kind: FormKind, rows: list[dict[str, Any]] | None = None) -> dict[str, str]:
+    """The row attributes a person sees, with the kind's headings, and 不适用. Given ``rows`` (snapshot
+    rows), every column of the catalogue that they all record, the kind's first: a snapshot stored
+    before a column was added lacks it, and the column is left out rather than shown as changed."""
+    own = {column.name: column.label for column in kind.indicators.columns}
+    if rows is None:
+        return {**own, "not_applicable": "不适用"}
+    catalogue = {**own, **{name: heading for name, (heading, _) in INDICATOR_COLUMNS.items() if name not in own}}
+    recorded = {name: label for name, label in catalogue.items() if all(name in row for row in rows)}
+    return {**recorded, "not_applicable": "不适用"}
 
 
-def filing_diff(before: Snapshot, after: Snapshot) -> FilingDiff:
+def _shown_row_columns(
+    columns: Mapping[str, str], own: Mapping[str, str], rows: list[RowChange]
+) -> list[tuple[str, str]]:
+    """The columns a table of row changes shows: the layout's, and any other that a changed row fills."""
+    items = [row for change in rows for row in (change.before, change.after) if row]
+    return [
+        (name, label)
+        for name, label in columns.items()
+        if name != "not_applicable" and (name in own or any(item.get(name) for item in items))
+    ]
+
+
+def _extra_changes(before: Snapshot, after: Snapshot) -> list[FieldChange]:
+    """The header fields kept by label (those a layout adds, those no layout knows), when both snapshots
+    record them: a label only one side has is blank on the other."""
+    if "extra_fields" not in before or "extra_fields" not in after:
+        return []
+    old, new = before["extra_fields"] or {}, after["extra_fields"] or {}
+    labels = [*new, *(label for label in old if label not in new)]
+    return [
+        FieldChange(label, str(old.get(label, "")), str(new.get(label, "")))
+        for label in labels
+        if str(old.get(label, "")) != str(new.get(label, ""))
+    ]
+
+
+def filing_diff(before: Snapshot, after: Snapshot, *, kind: FormKind | None = None) -> FilingDiff:
     """What changed from ``before`` to ``after``: the header fields, the rows and the tasks.
 
     Rows are paired as a person reading both forms would pair them (``_pairs``): by id where a row
@@ -188,8 +235,11 @@ def filing_diff(before: Snapshot, after: Snapshot) -> FilingDiff:
     category. So the rows an import replaced with new ids, or an upload's rows that have no ids yet,
     pair with the stored rows they repeat, and only what really changed is listed. A paired row out
     of its order, or under another 二级 category, is a move. Tasks are paired the same way.
+
+    ``kind`` is the filing's kind as its layout has it (``Filing.form_kind``), for the labels and the
+    columns; by default the kind the snapshots name.
     """
-    kind = kind_named(after.get("kind") or before.get("kind") or "project")
+    kind = kind or kind_named(after.get("kind") or before.get("kind") or "project")
     old, new = before["fields"], after["fields"]
     labels, units = _labels(kind), _unit_fields(kind)
     names = [*labels, *(name for name in new if name not in labels)]
@@ -198,15 +248,18 @@ def filing_diff(before: Snapshot, after: Snapshot) -> FilingDiff:
         for name in names
         if name in old and name in new and _differs(name, old[name], new[name], units)
     ]
+    fields += _extra_changes(before, after)
+    columns = row_columns(kind, [*before["rows"], *after["rows"]])
     rows = [
         RowChange(change.kind, _category(change.after or change.before or {}), *change.parts)
-        for change in _changes(before["rows"], after["rows"], row_columns(kind), _category)
+        for change in _changes(before["rows"], after["rows"], columns, _category)
     ]
     tasks = [
         TaskChange(change.kind, *change.parts)
         for change in _changes(before.get("tasks", []), after.get("tasks", []), TASK_COLUMNS, lambda task: "")
     ]
-    return FilingDiff(fields, rows, tasks)
+    own = {column.name: column.label for column in kind.indicators.columns}
+    return FilingDiff(fields, rows, tasks, _shown_row_columns(columns, own, rows))
 
 
 Item = dict[str, Any]

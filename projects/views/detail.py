@@ -13,12 +13,22 @@ from checks.services import Finding, findings_for
 from projects import selectors
 from projects.history import Event, filing_timeline
 from projects.models import Filing, Status
-from projects.printing.form import header_rows, indicator_levels, template_categories, web_rows
+from projects.printing.form import (
+    form_title,
+    header_rows,
+    indicator_levels,
+    layout_name,
+    other_fields,
+    template_categories,
+    web_rows,
+)
+from projects.services.rows import shown_columns
 
 
 def filing_context(filing: Filing) -> dict[str, Any]:
-    """What the read-only filing include needs: the form as printed, and the check findings beside its
-    fields and rows."""
+    """What the read-only filing include needs: the form as its layout prints it (the header fields no
+    layout knows after the grid, the catalogue columns some row fills after the layout's), and the check
+    findings beside its fields and rows."""
     kind = filing.form_kind
     rows, texts, pairs = header_rows(filing)
     # In the order of a snapshot, with their categories: the review page compares them with the
@@ -32,10 +42,13 @@ def filing_context(filing: Filing) -> dict[str, Any]:
     return {
         "filing": filing,
         "kind": kind,
+        "title": form_title(filing),
+        "layout_name": layout_name(filing),
         "header_rows": rows,
         "header_texts": texts,
+        "other_fields": other_fields(filing),
         "text_span": 2 * pairs - 1,
-        "columns": kind.indicators.columns,
+        "columns": shown_columns(kind.indicators.columns, indicators),
         "tasks": list(filing.tasks.all()) if kind.tasks is not None else None,
         "indicators": indicators,
         "indicator_rows": web_rows(levels),

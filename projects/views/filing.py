@@ -1,4 +1,9 @@
-"""The filing page: create or edit a filing of any kind, its header, rows and tasks, on one form."""
+"""The filing page: create or edit a filing of any kind, its header, rows and tasks, on one form.
+
+The page follows the filing's layout (``Filing.form_kind``): its header fields, the fields it adds, the
+columns of its indicator table. A new filing is made in the layout (表样) the filer chooses among the
+kind's templates, by default the one of the filer's unit (``Department.template``) or the kind's own.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from indicators.models import FormTemplate, Level1Category, Level2Category
+from indicators.models import FormTemplate, Level1Category, Level2Category, layout_of
 from projects import selectors
 from projects.forms import (
+    COLUMN_SUGGESTIONS,
     PROJECT_TYPES,
     BaseRowFormSet,
     BaseTaskFormSet,
@@ -25,6 +31,7 @@ from projects.forms import (
 from projects.history import user_label
 from projects.kinds import kind_named
 from projects.kinds.base import FormKind
+from projects.kinds.layouts import kind_in_layout
 from projects.layout import category_levels
 from projects.models import AmountUnit, Filing, Role, Status, Transition
 from projects.notes import Note, Notes, notes_from
@@ -116,10 +123,11 @@ class _Page:
 
 def _page(request: HttpRequest, kind: FormKind, filing: Filing | None, template_id: int) -> _Page:
     data = request.POST if request.method == "POST" else None
-    form = FilingHeaderForm(data, kind=kind, user=request.user, filing=filing)
+    layout = layout_of(template_id)
+    form = FilingHeaderForm(data, kind=kind, user=request.user, filing=filing, layout=layout)
     if filing is None:
         blank = [c.pk for level in category_levels(template_id) for c in level.children.all()]
-        rows = row_formset(None, data, blank_categories=blank)
+        rows = row_formset(None, data, blank_categories=blank, kind=kind)
     else:
         rows = row_formset(filing, data)
     tasks = task_formset(filing, data) if kind.tasks is not None else None
@@ -140,6 +148,7 @@ def _render(
 ) -> HttpResponse:
     notes = notes or notes_from([])
     levels = category_levels(template_id)
+    layout = layout_of(template_id)
     context = {
         # A page posted and not saved: leaving it asks first (static/js/filing_form.js).
         "unsaved": request.method == "POST",
@@ -149,7 +158,12 @@ def _render(
         "form": page.form,
         "formset": page.rows,
         "tasks": page.tasks,
-        "columns": page.kind.indicators.columns,
+        "columns": page.rows.columns,
+        "layout": layout,
+        "title": layout.title or page.kind.title,
+        "layout_choices": _layout_choices(page.kind) if filing is None else [],
+        "suggestions": COLUMN_SUGGESTIONS,
+        "narrow_columns": NARROW_COLUMNS,
         "levels": _indicator_blocks(levels, page.rows, notes, row_notes or {}),
         "notes": notes,
         "notes_block_submission": notes_block_submission,
@@ -215,7 +229,31 @@ def _refused(
     return _render(request, page, filing=filing, template_id=template_id, notes=notes, row_notes=row_notes)
 
 
+# The columns of a short word or figure (≥, %, 10, 正向指标): narrow, leaving the width to the texts.
+NARROW_COLUMNS = frozenset({"nature", "measure", "weight", "direction", "score"})
+
 _UNSAVED = "未能保存：请按提示修改标红的栏目，您填写的内容仍在本页"
+
+
+def _layout_choices(kind: FormKind) -> list[FormTemplate]:
+    """The layouts a new filing of the kind may be made in; none to choose from when there is one."""
+    templates = list(FormTemplate.objects.filter(kind=kind.code).order_by("-is_default", "pk"))
+    return templates if len(templates) > 1 else []
+
+
+def _new_filing_template(request: SignedInRequest, kind_code: str) -> FormTemplate:
+    """The layout of a new filing: the one the page chose (``layout``, posted with the page or asked for
+    in its address), otherwise that of the filer's units when they share one, otherwise the kind's own."""
+    templates = FormTemplate.objects.filter(kind=kind_code)
+    chosen = request.POST.get("layout") or request.GET.get("layout")
+    if chosen and (template := templates.filter(code=chosen).first()) is not None:
+        return template
+    if kind_code == "project":
+        units = selectors.filing_departments_for(request.user)
+        shared = set(units.order_by().values_list("template_id", flat=True).distinct()[:2])
+        if len(shared) == 1 and (template := templates.filter(pk=shared.pop()).first()) is not None:
+            return template
+    return FormTemplate.default(kind_code)
 
 
 @login_required
@@ -226,7 +264,8 @@ def filing_create_view(request: SignedInRequest, kind: str) -> HttpResponse:
         raise Http404("没有这种申报表") from None
     if not selectors.filing_departments_for(request.user).exists():
         raise PermissionDenied("您不是任何单位的填报人，不能新建申报表")
-    template = FormTemplate.default(form_kind.code)
+    template = _new_filing_template(request, form_kind.code)
+    form_kind = kind_in_layout(form_kind, layout_of(template.pk))
     page = _page(request, form_kind, None, template.pk)
     if request.method == "POST" and page.is_valid():
         try:

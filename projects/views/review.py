@@ -73,7 +73,7 @@ def changes_since_return(filing, *, rows=None, tasks=None):
     returned = filing.transitions.filter(to_status=Status.RETURNED).order_by("-at", "-pk").first()
     if returned is None:
         return None, None
-    return returned, filing_diff(returned.snapshot, filing_snapshot(filing, rows, tasks))
+    return returned, filing_diff(returned.snapshot, filing_snapshot(filing, rows, tasks), kind=filing.form_kind)
 
 
 def _review_page(request, filing, *, return_form=None, approve_form=None, status=200):

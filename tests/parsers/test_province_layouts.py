@@ -271,3 +271,12 @@ def test_split_columns_make_one_target(nature, value, measure, target):
 def test_percent_spelled_out_is_a_percentage():
     parsed = parse_value("=100百分比")
     assert (parsed.comparator, parsed.number, parsed.unit) == ("=", Decimal(100), "%")
+
+
+def test_a_layout_decides_the_shape_of_its_project_codes():
+    (filing,) = parse_text(FORM.replace("511124230000000000001", "51092324T000010263357"), layouts=LAYOUTS).filings
+    assert (filing.template, filing.code) == ("sc-2023", "51092324T000010263357")
+    shenzhen = (SAMPLES / "000_7eb1ee1bd71f2e66.txt").read_text(encoding="utf-8-sig")
+    code = next(line.split("\t")[1] for line in shenzhen.split("\n") if line.startswith("项目编码"))
+    with pytest.raises(FilingParseError, match="应为21位数字"):
+        parse_text(shenzhen.replace(code, code[:8] + "T" + code[9:], 1), layouts=LAYOUTS)

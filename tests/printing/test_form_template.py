@@ -19,7 +19,7 @@ def test_the_first_indicator_block_moves_whole_to_the_next_page_when_the_estimat
     levels = indicator_levels(project.indicators.all(), template_categories(project.template_id))
     # As if the header were short: the whole 产出 group is planned on the first page.
     monkeypatch.setattr(
-        form, "page_blocks", lambda levels, *, above_mm, shares: page_blocks(levels, above_mm=0, shares=shares)
+        form, "page_blocks", lambda levels, *, above_mm, **sizes: page_blocks(levels, above_mm=0, **sizes)
     )
     context = form_context(project, levels=levels)
     assert len(context["blocks"][0]["rows"]) == 4

@@ -7,6 +7,7 @@ from checks.models import FilingCheck
 from indicators.models import Indicator
 from projects.models import Department, Filing
 from projects.services.imports import SourceFile, import_filings, read_source
+from projects.services.previews import text_import
 
 FIXTURES = Path(__file__).resolve().parents[1] / "parsers" / "fixtures"
 GANSU = FIXTURES / "gansu_jiayuguan_2023.txt"
@@ -131,3 +132,12 @@ def test_the_sichuan_weights_of_90_are_right_and_100_would_not_be(empty_database
         f.message for f in FilingCheck.objects.get(filing=changed).finding_list() if f.rule_id == "weights_total"
     )
     assert "100" in message and "90" in message and "预算执行率" in message
+
+
+def test_the_import_preview_checks_a_form_in_its_own_layout(empty_database, django_user_model):
+    admin = django_user_model.objects.create_superuser("chief", password="x")
+    preview = text_import(sources=[read_source(SICHUAN)], user=admin, year=2023, dry_run=True)
+    (change,) = preview.changes
+    # Checked in 四川's layout: no 指标解释 asked for, no 实施期限, and the weights of 90 are right.
+    assert [finding.rule_id for finding in change.findings] == []
+    assert Filing.objects.count() == 0
