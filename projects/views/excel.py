@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from budgetperf.downloads import safe_filename
+from indicators.models import FormTemplate
 from jobs.services import job_start
 from projects.admin_lists import IMPORT_PERMISSION
 from projects.forms import form_field
@@ -49,6 +50,12 @@ class DepartmentYearForm(forms.Form):
 
 class BlankTemplateForm(DepartmentYearForm):
     kind = forms.ChoiceField(label="申报表", choices=[], initial="project")
+    template = forms.ModelChoiceField(
+        label="表样",
+        queryset=FormTemplate.objects.order_by("kind", "-is_default", "pk"),
+        required=False,
+        empty_label="（单位的表样，未设置时为默认表样）",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +64,16 @@ class BlankTemplateForm(DepartmentYearForm):
         department.required = False
         department.empty_label = "（不预填）"
         self.fields["year"].required = False
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        template, kind = cleaned.get("template"), cleaned.get("kind")
+        if template is not None and template.kind != kind:
+            self.add_error("template", f"表样“{template.name}”不是所选申报表的表样")
+        elif template is None and kind == "project" and (department := cleaned.get("department")) is not None:
+            # A unit that files on another layout gets its blank form in that layout.
+            cleaned["template"] = department.template
+        return cleaned
 
 
 def _too_large_message() -> str:
@@ -179,10 +196,12 @@ def department_xlsx(request):
 def blank_xlsx(request):
     form = BlankTemplateForm(request.GET, user=request.user)
     if not form.is_valid():
-        messages.error(request, "请选择您有权查看的预算单位")
+        problems = ["请选择您有权查看的预算单位"] if "department" in form.errors else []
+        problems += [str(error) for name, errors in form.errors.items() if name != "department" for error in errors]
+        messages.error(request, "；".join(problems))
         return redirect("projects:excel_home")
     department, year, kind = form.cleaned_data["department"], form.cleaned_data["year"], form.cleaned_data["kind"]
-    data = blank_template_workbook(kind=kind, department=department, year=year)
+    data = blank_template_workbook(kind=kind, department=department, year=year, template=form.cleaned_data["template"])
     stem = f"{department.name} " if department else ""
     title = next(k.title for k in all_kinds() if k.code == kind)
     return _xlsx_response(data, f"{stem}{title}（模板）.xlsx")

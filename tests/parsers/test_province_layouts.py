@@ -280,3 +280,57 @@ def test_a_layout_decides_the_shape_of_its_project_codes():
     code = next(line.split("\t")[1] for line in shenzhen.split("\n") if line.startswith("项目编码"))
     with pytest.raises(FilingParseError, match="应为21位数字"):
         parse_text(shenzhen.replace(code, code[:8] + "T" + code[9:], 1), layouts=LAYOUTS)
+
+
+NATIONAL = "\n".join(
+    [
+        "二级项目支出绩效目标申报表",
+        "项目编码:\t51092324T000010263357\t项目名称:\t农村公路养护",
+        "申请单位:\t大英县交通运输局\t一级预算单位:\t大英县交通运输局",
+        "本年度项目金额（万元）:\t120",
+        "年度目标:\t完成农村公路日常养护",
+        "一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t指标解释\t指标值设定依据\t权重",
+        "产出指标\t数量指标\t养护里程\t≥\t300\t公里\t年度养护里程\t计划标准\t30",
+        "\t时效指标\t完成时间\t≤\t12\t月\t\t计划标准\t20",
+        "成本指标\t经济成本指标\t养护成本\t≤\t120\t万元\t\t历史标准\t20",
+        "\t社会成本指标\t对交通的影响\t定性\t轻微\t\t\t其他标准\t10",
+        "效益指标\t社会效益指标\t公路优良路率\t≥\t80\t%\t\t行业标准\t10",
+        "满意度指标\t服务对象满意度指标\t群众满意度\t≥\t90\t%\t问卷调查\t历史标准\t10",
+    ]
+)
+
+
+def test_a_form_of_the_national_layout_is_read_in_it_with_cost_as_a_first_level_category():
+    (filing,) = parse_text(NATIONAL, layouts=LAYOUTS).filings
+    assert filing.template == "cn-2021"
+    assert [(row.level1, row.level2) for row in filing.indicators] == [
+        ("产出", "数量"),
+        ("产出", "时效"),
+        ("成本", "经济成本"),
+        ("成本", "社会成本"),
+        ("效益", "社会效益"),
+        ("满意度", "服务对象满意度"),
+    ]
+    social = filing.indicators[3]
+    # A blank cell stays blank: 定性 has no unit, and the next columns stay in their places.
+    assert social.extras == {"nature": "定性", "measure": "", "basis": "其他标准", "weight": "10"}
+    assert social.value == "轻微" and social.explanation == ""
+    assert combined_target("定性", social.value, "") == "轻微"
+
+
+def test_a_column_no_layout_lists_is_still_read_and_kept():
+    # 重庆's 分值 column and 湖南's 备注 column, in a form otherwise of the Shenzhen layout.
+    lines = [
+        "二级项目支出绩效目标申报表",
+        "项目编码:\t500236230000000000001\t项目名称:\t道路养护",
+        "申请单位:\t奉节县交通局\t一级预算单位:\t奉节县交通局",
+        "一级指标\t二级指标\t三级指标\t指标值\t分值(0-20)\t指标解释\t备注",
+        "产出指标\t数量指标\t养护里程\t≥300公里\t20\t年度养护里程\t按季度考核",
+        "满意度指标\t服务对象满意度指标\t群众满意度\t≥90%\t10\t问卷调查\t",
+    ]
+    (filing,) = parse_text("\n".join(lines), layouts=LAYOUTS).filings
+    assert filing.template == "sz-2020"
+    first, last = filing.indicators
+    assert (first.name, first.value, first.explanation) == ("养护里程", "≥300公里", "年度养护里程")
+    assert first.extras == {"score": "20", "remark": "按季度考核"}
+    assert last.extras == {"score": "10", "remark": ""}

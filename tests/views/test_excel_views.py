@@ -5,12 +5,14 @@ import tempfile
 import time
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from indicators.models import FormTemplate
 from projects.models import Department, Filing
 from projects.services.excel import filings_to_workbook
 from projects.uploads import CACHE_ALIAS, PendingUploadStorage
@@ -339,3 +341,25 @@ def test_an_upload_is_claimed_by_one_confirmation_only(filer_client, filing):
     assert storage.claim() is True
     assert storage.claim() is False
     assert PendingUploadStorage(name="unknown").claim() is False
+
+
+def test_the_blank_template_comes_in_the_chosen_layout_or_the_units(filer_client, filing):
+    sichuan = FormTemplate.objects.get(code="sc-2023")
+    response = filer_client.get(reverse("projects:blank_xlsx"), {"kind": "project", "template": sichuan.pk})
+
+    def headings(workbook):
+        rows = [[cell.value for cell in row if cell.value is not None] for row in workbook.active.iter_rows()]
+        assert ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重", "指标方向性"] in rows
+
+    edit_workbook(response.content, headings)
+    # A unit that files on 四川's layout gets it without choosing.
+    Department.objects.filter(pk=filing.department_id).update(template=sichuan)
+    response = filer_client.get(reverse("projects:blank_xlsx"), {"kind": "project", "department": filing.department_id})
+    edit_workbook(response.content, headings)
+
+
+def test_a_layout_of_another_kind_is_refused(filer_client):
+    national = FormTemplate.objects.get(code="cn-2021")
+    response = filer_client.get(reverse("projects:blank_xlsx"), {"kind": "overall", "template": national.pk})
+    assert response.status_code == 302
+    assert "不是所选申报表的表样" in [str(m) for m in get_messages(response.wsgi_request)][0]
