@@ -173,16 +173,7 @@ _NATIONAL_LEVELS = (
             Level2Spec("生态环境成本", aliases=("生态成本",)),
         ),
     ),
-    Level1Spec(
-        "效益",
-        (
-            Level2Spec("经济效益"),
-            Level2Spec("社会效益", required=True),
-            Level2Spec("生态效益", aliases=("生态环境效益",)),
-            Level2Spec("可持续影响"),
-        ),
-    ),
-    Level1Spec("满意度", (Level2Spec("服务对象满意度", required=True), Level2Spec("其他满意度"))),
+    *SHENZHEN_2020.levels[1:],  # 效益 and 满意度 as Shenzhen has them
 )
 NATIONAL_CODE = r"[0-9]{8}[0-9A-Z][0-9]{12}"
 NATIONAL_CODE_SHAPE = "21位：6位行政区划代码、2位年度、1位字母或数字和12位数字"
@@ -240,8 +231,7 @@ SICHUAN_2023 = TemplateSpec(
                 Level2Spec("成本"),
             ),
         ),
-        SHENZHEN_2020.levels[1],
-        Level1Spec("满意度", (Level2Spec("服务对象满意度", required=True), Level2Spec("其他满意度"))),
+        *SHENZHEN_2020.levels[1:],
     ),
     columns=("name", "nature", "value", "measure", "weight", "direction"),
     extra_header=(ExtraField("部门预算数", amount=True),),

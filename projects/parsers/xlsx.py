@@ -203,14 +203,24 @@ class _Cell:
 
 
 @dataclass
-class _Field:
-    label: Label
-    ref: str  # the label's cell
+class _Text:
+    """The cells of a header field's text, after its label's cell ``ref``."""
+
+    ref: str
     values: list[_Cell] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         return "\n".join(cell.text for cell in self.values if cell.text)
+
+    @property
+    def is_long(self) -> bool:
+        return True  # as in the text parser: its text may go on below, as a long field's does
+
+
+@dataclass
+class _Field(_Text):
+    label: Label = field(kw_only=True)
 
     @property
     def value_ref(self) -> str:
@@ -222,20 +232,10 @@ class _Field:
 
 
 @dataclass
-class _Unknown:
+class _Unknown(_Text):
     """A label no layout knows (``written`` without its colon) and the cells of its text."""
 
-    written: str
-    ref: str
-    values: list[_Cell] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(cell.text for cell in self.values if cell.text)
-
-    @property
-    def is_long(self) -> bool:
-        return True  # as in the text parser: its text may go on below, as a long field's does
+    written: str = field(kw_only=True)
 
 
 class _Problems:
@@ -456,7 +456,7 @@ class _SheetReader:
                     last = self._open(label, cell.ref)
                     opened = True
                 elif unknown is not None:
-                    last = _Unknown(unknown, cell.ref)
+                    last = _Unknown(cell.ref, written=unknown)
                     self.unknown.append(last)
                     opened = True
                 elif last is not None and (opened or last.is_long):
@@ -467,7 +467,7 @@ class _SheetReader:
 
     def _open(self, label: Label, ref: str) -> _Field:
         name = label.field.name
-        opened = _Field(label, ref)
+        opened = _Field(ref, label=label)
         known = self.fields.get(name)
         if known is None:
             self.fields[name] = opened

@@ -14,6 +14,7 @@ from indicators.taxonomy import PROJECT_LAYOUTS, SHENZHEN_2020_OVERALL, SHENZHEN
 from indicators.values import combined_target, parse_value
 from projects.parsers.filing import Layout
 from projects.parsers.text import FilingParseError, ParsedFiling, parse_text
+from tests.helpers.provinces import GANSU_EXTRA_FIELDS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -51,23 +52,7 @@ def test_the_gansu_form_is_read_in_its_layout_field_by_field():
         "policy_basis": "甘财科[2022]78号",
         "annual_goal": "进一步提高博物馆纪念馆运行效率和免费开放服务水平",
     }
-    assert filing.extra_fields == {
-        "资金用途": "业务类项目",
-        "项目开始日期": "2023-01-01",
-        "项目完成日期": "2023-12-31",
-        "中央补助安排": "0",
-        "省级财政安排": "0",
-        "其他资金": "20万元",
-        "资金性质": "一般公共预算",
-        "基本情况": "保障博物馆正常运转",
-        "项目立项必要性": "保障各项业务正常运行",
-        "保证项目实施的制度措施": "博物馆绩效考核",
-        "项目实施计划": "",
-        "组织实施单位": "甘肃省文物局",
-        "监督管理单位": "嘉峪关文旅局",
-        "其他依据": "",
-        "需要说明的其他问题": "",
-    }
+    assert filing.extra_fields == GANSU_EXTRA_FIELDS
     assert rows(filing) == [
         ("产出", "数量", "免费开放天数", "=300天", {}),
         ("产出", "质量", "博物馆绩效考核指标完成率", "=100百分比", {}),

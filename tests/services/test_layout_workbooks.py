@@ -19,14 +19,11 @@ from projects.parsers.xlsx import parse_workbook
 from projects.services.excel import blank_template_workbook, filings_to_workbook
 from projects.services.excel_import import WorkbookImportError, workbook_import
 from projects.services.imports import import_filings, layouts, read_source
+from tests.helpers.provinces import GANSU, GANSU_EXTRA_FIELDS, HUNAN, SICHUAN, SICHUAN_HEADINGS
 from tests.helpers.workbooks import edit_workbook, insert_rows_like_excel, row_of, value_cell
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).resolve().parents[1] / "parsers" / "fixtures"
-GANSU = FIXTURES / "gansu_jiayuguan_2023.txt"
-SICHUAN = FIXTURES / "sichuan_jingyan_2023.txt"
-HUNAN = FIXTURES / "unseen_layout_form.txt"  # a layout no template describes: its other labels are kept
 GANSU_CODE = "620200230000000000001"
 SICHUAN_CODE = "511124230000000000001"
 
@@ -50,24 +47,6 @@ ROW_FIELDS = [
     "unit",
     "deadline",
 ]
-GANSU_EXTRA_FIELDS = {
-    "资金用途": "业务类项目",
-    "项目开始日期": "2023-01-01",
-    "项目完成日期": "2023-12-31",
-    "中央补助安排": "0",
-    "省级财政安排": "0",
-    "其他资金": "20万元",
-    "资金性质": "一般公共预算",
-    "基本情况": "保障博物馆正常运转",
-    "项目立项必要性": "保障各项业务正常运行",
-    "保证项目实施的制度措施": "博物馆绩效考核",
-    "项目实施计划": "",
-    "组织实施单位": "甘肃省文物局",
-    "监督管理单位": "嘉峪关文旅局",
-    "其他依据": "",
-    "需要说明的其他问题": "",
-}
-SICHUAN_HEADINGS = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重", "指标方向性"]
 
 
 def imported(path: Path) -> Filing:

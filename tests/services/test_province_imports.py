@@ -1,18 +1,13 @@
 """Importing forms of other provinces stores them in their layout, with nothing they wrote left out."""
 
 from decimal import Decimal
-from pathlib import Path
 
 from checks.models import FilingCheck
 from indicators.models import Indicator
 from projects.models import Department, Filing
 from projects.services.imports import SourceFile, import_filings, read_source
 from projects.services.previews import text_import
-
-FIXTURES = Path(__file__).resolve().parents[1] / "parsers" / "fixtures"
-GANSU = FIXTURES / "gansu_jiayuguan_2023.txt"
-SICHUAN = FIXTURES / "sichuan_jingyan_2023.txt"
-HUNAN = FIXTURES / "unseen_layout_form.txt"
+from tests.helpers.provinces import GANSU, HUNAN, SICHUAN
 
 
 def _row(indicator: Indicator) -> tuple:

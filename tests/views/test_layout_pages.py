@@ -15,13 +15,9 @@ from projects.services.accounts import assignment_grant
 from projects.services.imports import import_filings, read_source
 from projects.services.snapshots import filing_snapshot
 from tests.helpers.page_forms import filing_post_data
+from tests.helpers.provinces import GANSU, HUNAN, SICHUAN
 
 pytestmark = pytest.mark.django_db
-
-FIXTURES = Path(__file__).resolve().parents[1] / "parsers" / "fixtures"
-SICHUAN = FIXTURES / "sichuan_jingyan_2023.txt"
-GANSU = FIXTURES / "gansu_jiayuguan_2023.txt"
-UNSEEN = FIXTURES / "unseen_layout_form.txt"  # 岳阳县: a layout the application does not know
 
 
 def _imported(path: Path, people, year: int = 2023) -> Filing:
@@ -96,7 +92,7 @@ def test_a_gansu_filing_shows_the_fields_its_layout_adds_renames_and_leaves_out(
 
 
 def test_the_labels_no_layout_knows_show_as_other_fields(owner_client, people):
-    filing = _imported(UNSEEN, people, year=2022)
+    filing = _imported(HUNAN, people, year=2022)
     html = _detail(owner_client, filing)
     others = html[html.index('id="other-fields"') : html.index('class="indicator-sheet')]
     assert "<th>项目负责人及电话</th>" in others and "彭兵" in others
@@ -232,7 +228,7 @@ def test_the_fields_a_layout_adds_are_edited_on_the_page(owner_client, people):
 
 
 def test_the_labels_no_layout_knows_are_edited_under_their_label(owner_client, people):
-    filing = _imported(UNSEEN, people, year=2022)
+    filing = _imported(HUNAN, people, year=2022)
     page = owner_client.get(_edit_url(filing))
     cells = {cell["label"]: cell["field"] for cell in page.context["form"].other_cells}
     assert cells["项目负责人及电话"].value() == "彭兵"
