@@ -36,6 +36,7 @@ LONG_TEXT = 5000  # free text over several lines: 政策依据, 测算依据, �
 CELL_TEXT = 2000  # a table cell of free text: 指标解释, 指标内容 (the 一级 form's cost build-up), 主要内容
 MAX_ROWS = 100  # indicator rows of one form
 MAX_TASKS = 50  # 年度主要任务 of one form
+MAX_OTHER_FIELDS = 40  # header fields beyond the kind's own: a layout's added ones (甘肃: 15) and unknown labels
 
 
 def length_limits(prefix: str, limits: dict[str, int]) -> list[models.BaseConstraint]:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from indicators.taxonomy import TemplateSpec, Vocabulary
 from projects.kinds import kind_named
-from projects.kinds.base import FormKind
+from projects.kinds.base import MAX_OTHER_FIELDS, FormKind
 from projects.kinds.layouts import kind_in_layout
 
 # A header label no layout knows, as a cell of its own before its value (资金来源：): Chinese words and
@@ -26,6 +26,10 @@ UNKNOWN_LABEL = re.compile(r"\s*((?:其中[:：])?[\u4e00-\u9fff（）()、/]{2,
 # the amount's label with this suffix, beside the amount read from it.
 ORIGINAL_TEXT = "（原文）"
 BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
+
+
+def other_fields_problem() -> str:
+    return f"表头栏目过多：表样以外的栏目超过 {MAX_OTHER_FIELDS} 个，请核对文件是否为申报表"
 
 
 class FilingParseError(ValueError):

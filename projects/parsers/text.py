@@ -42,6 +42,7 @@ from indicators.taxonomy import EXTRA_COLUMNS, Vocabulary, is_not_applicable
 from projects.kinds import all_kinds
 from projects.kinds.base import (
     LONG_TEXT,
+    MAX_OTHER_FIELDS,
     HeaderField,
     Unit,
     excerpt,
@@ -63,6 +64,7 @@ from projects.parsers.filing import (
     ParsedFiling,
     ParsedIndicator,
     ParsedTask,
+    other_fields_problem,
     plain_layouts,
     read_in_best_layout,
 )
@@ -597,11 +599,13 @@ class _FormReader:
             if isinstance(header_field.type, Unit) and values[name] and (code := split_unit_code(item.text)[0]):
                 unit_codes[values[name]] = code
         for other in self.unknown:
-            text = other.text
+            before = extra_fields.get(other.written)
+            text = f"{before}\n{other.text}" if before else other.text
             if problem := length_problem(text, LONG_TEXT, other.written):
                 raise FilingParseError(problem, other.line)
-            before = extra_fields.get(other.written)
-            extra_fields[other.written] = f"{before}\n{text}" if before else text
+            extra_fields[other.written] = text
+            if len(extra_fields) > MAX_OTHER_FIELDS:
+                raise FilingParseError(other_fields_problem(), other.line)
         for name in self.kind.identity:
             header_field = self.kind.field(name)
             if not values.get(name):

@@ -46,6 +46,7 @@ from indicators.taxonomy import EXTRA_COLUMNS, TemplateSpec, Vocabulary, is_not_
 from projects.kinds import all_kinds, kind_named
 from projects.kinds.base import (
     LONG_TEXT,
+    MAX_OTHER_FIELDS,
     Amount,
     Code,
     Column,
@@ -72,6 +73,7 @@ from projects.parsers.filing import (
     ParsedFiling,
     ParsedIndicator,
     ParsedTask,
+    other_fields_problem,
     plain_layouts,
     read_in_best_layout,
 )
@@ -673,11 +675,14 @@ class _SheetReader:
         for other in self.unknown:
             if other.written in remarks:
                 continue  # the amount's cell says its remark itself: the one written beside it is older
-            text = other.text
+            before = extra_fields.get(other.written)
+            text = f"{before}\n{other.text}" if before else other.text
             if problem := length_problem(text, LONG_TEXT, other.written):
                 self.problems.add(other.values[0].ref if other.values else other.ref, problem)
-            before = extra_fields.get(other.written)
-            extra_fields[other.written] = f"{before}\n{text}" if before else text
+            extra_fields[other.written] = text
+            if len(extra_fields) > MAX_OTHER_FIELDS:
+                self.problems.add(other.ref, other_fields_problem())
+                break
         for name, (cell, column) in self.task_totals.items():
             values[name] = _amount_of(cell, f"合计（{column.label}）", self.problems, unit)
         year = values.pop("fiscal_year", None)

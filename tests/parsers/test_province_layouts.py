@@ -319,3 +319,21 @@ def test_a_column_no_layout_lists_is_still_read_and_kept():
     assert (first.name, first.value, first.explanation) == ("养护里程", "≥300公里", "年度养护里程")
     assert first.extras == {"score": "20", "remark": "按季度考核"}
     assert last.extras == {"score": "10", "remark": ""}
+
+
+def test_a_form_with_more_other_labels_than_any_layout_has_is_refused_at_the_line():
+    lines = FORM.split("\n")
+    lines[4:4] = [f"栏目{'甲乙丙丁戊己庚辛壬癸'[n // 10]}{'甲乙丙丁戊己庚辛壬癸'[n % 10]}:\t值" for n in range(41)]
+    with pytest.raises(FilingParseError) as raised:
+        parse_text("\n".join(lines), layouts=LAYOUTS)
+    assert str(raised.value) == "第45行：表头栏目过多：表样以外的栏目超过 40 个，请核对文件是否为申报表"
+
+
+def test_a_label_written_twice_keeps_both_texts_within_the_length_limit():
+    lines = FORM.split("\n")
+    lines[4:4] = ["联系人:\t张三", "联系人:\t李四"]
+    (filing,) = parse_text("\n".join(lines), layouts=LAYOUTS).filings
+    assert filing.extra_fields == {"联系人": "张三\n李四"}
+    lines[4:6] = ["说明:\t" + "甲" * 3000, "说明:\t" + "乙" * 3000]
+    with pytest.raises(FilingParseError, match="第6行：说明超过 5000 个字"):
+        parse_text("\n".join(lines), layouts=LAYOUTS)
