@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -113,6 +113,16 @@ class _VisibleHistory(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+
+class _FilingHistory(_VisibleHistory):
+    """A filing's 历史 is its 修改记录 on the filing page: every kind's admin is a proxy of ``Filing``,
+    whose history simple-history's page cannot read through a proxy, and the filing page's record
+    already shows each change of the header, the rows and the status, field by field."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.visible_or_404(request, object_id)
+        return redirect(reverse("projects:filing_detail", args=[object_id]) + "#history")
 
 
 @admin.register(Department)
@@ -302,7 +312,7 @@ def _cut(text: str, length: int):
     return text if cut == text else format_html('<span title="{}">{}</span>', text, cut)
 
 
-class FilingAdmin(CappedCount, _VersionCheckedChanges, ListImportExportMixin, ImportExportModelAdmin, _VisibleHistory):
+class FilingAdmin(CappedCount, _VersionCheckedChanges, ListImportExportMixin, ImportExportModelAdmin, _FilingHistory):
     """One kind's filings (through its proxy model): the filing, its header, its rows and tasks.
 
     The status is never edited here, nor restored from the history: it changes through the review

@@ -274,3 +274,13 @@ def test_renaming_a_department_queues_the_departments_whose_forms_print_its_name
     with django_capture_on_commit_callbacks(execute=True):
         assert staff.post(url, data).status_code == 302  # unchanged name: nothing to print again
     assert prerender_queue == expected
+
+
+@pytest.mark.parametrize("kind", ["project", "program", "overall"])
+def test_a_filings_history_in_the_admin_is_its_record_on_the_filing_page(staff, samples, kind):
+    filing = Filing.objects.filter(kind=kind).earliest("pk")
+    url = reverse(f"admin:projects_{kind}filing_history", args=[filing.pk])
+    response = staff.get(url)
+    assert response.status_code == 302
+    assert response.url == reverse("projects:filing_detail", args=[filing.pk]) + "#history"
+    assert 'id="history"' in staff.get(response.url).content.decode()

@@ -299,6 +299,18 @@ def header_values(
     return values
 
 
+def kept_fields(kind: FormKind, filing: ParsedFiling, values: Mapping[str, Any]) -> dict[str, str]:
+    """What the filing keeps beside its header fields (``Filing.extra_fields``): the fields its layout
+    adds and the labels no layout knows, and a linked filing the form names that is not there (a 一级项目
+    not filed yet), under its label marked 未关联, so that the name it wrote is not lost."""
+    kept = dict(filing.extra_fields)
+    for header_field in kind.header:
+        written = filing.values.get(header_field.name)
+        if isinstance(header_field.type, FilingLink) and written and values.get(header_field.name) is None:
+            kept[f"{header_field.plain_label}（未关联）"] = str(written)
+    return kept
+
+
 def printed_places(filing: ParsedFiling) -> int | None:
     """The decimals the form printed its task amounts and 合计 with (``1,097`` → 0, ``13.10`` → 2)."""
     names = ("total_amount", "fiscal_amount", "other_amount")
@@ -387,13 +399,16 @@ def unsaved_filings(*, filings: dict[Key, ParsedFiling]) -> dict[Key, Unsaved]:
                 names.setdefault(normalise_unit_name(written), written)
     departments = {d.normalised_name: d for d in Department.objects.filter(normalised_name__in=names)}
     departments.update({key: Department(name=name) for key, name in names.items() if key not in departments})
+    links = _program_links({key: ("", parsed) for key, parsed in filings.items()})
     unsaved = {}
     for key, parsed in filings.items():
         kind = kind_named(parsed.kind)
         template = templates.of(parsed)
-        filing = Filing(kind=kind.code, template=template, extra_fields=parsed.extra_fields)
+        filing = Filing(kind=kind.code, template=template)
         header = header_model(kind.code)(filing=filing)
-        _assign(kind, filing, header, header_values(parsed, departments, {}, key[1]))
+        values = header_values(parsed, departments, links, key[1])
+        _assign(kind, filing, header, values)
+        filing.extra_fields = kept_fields(kind, parsed, values)
         rows = _rows(filing, parsed, categories[template.pk])
         unsaved[key] = Unsaved(filing, header, rows, _tasks(filing, parsed))
     return unsaved
@@ -443,8 +458,9 @@ def store_filings(
                 result.updated.append(filing)
             # The form says its layout; the fields that layout adds, and labels none knows, come with it.
             filing.template = templates.of(parsed_filing)
-            filing.extra_fields = parsed_filing.extra_fields
-            _assign(kind, filing, header, header_values(parsed_filing, departments, links, key[1]))
+            values = header_values(parsed_filing, departments, links, key[1])
+            _assign(kind, filing, header, values)
+            filing.extra_fields = kept_fields(kind, parsed_filing, values)
             filing.source_file, filing.source_line = source, parsed_filing.line
             headers[key] = header
         _create(result.created, incoming, user=user, when=when)

@@ -25,4 +25,6 @@ GANSU_EXTRA_FIELDS = {
     "其他依据": "",
     "需要说明的其他问题": "",
 }
+# What the stored 甘肃 filing keeps besides: the 一级项目 its form names, not filed (so not linked) yet.
+GANSU_KEPT_FIELDS = {**GANSU_EXTRA_FIELDS, "一级项目名称（未关联）": "文化事业发展专项资金"}
 SICHUAN_HEADINGS = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重", "指标方向性"]

@@ -19,7 +19,7 @@ from projects.parsers.xlsx import parse_workbook
 from projects.services.excel import blank_template_workbook, filings_to_workbook
 from projects.services.excel_import import WorkbookImportError, workbook_import
 from projects.services.imports import import_filings, layouts, read_source
-from tests.helpers.provinces import GANSU, GANSU_EXTRA_FIELDS, HUNAN, SICHUAN, SICHUAN_HEADINGS
+from tests.helpers.provinces import GANSU, GANSU_KEPT_FIELDS, HUNAN, SICHUAN, SICHUAN_HEADINGS
 from tests.helpers.workbooks import edit_workbook, insert_rows_like_excel, row_of, value_cell
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,7 @@ def test_the_gansu_form_is_stored_in_its_layout_with_the_fields_it_adds(empty_da
         "进一步提高博物馆纪念馆运行效率和免费开放服务水平",
     )
     assert (header.duration_years, header.allocation, header.calculation_basis) == (None, "", "")
-    assert filing.extra_fields == GANSU_EXTRA_FIELDS
+    assert filing.extra_fields == GANSU_KEPT_FIELDS
     assert rows_of(filing) == [
         ("产出", "数量", "免费开放天数", "", "=300天", "", None, "", ""),
         ("产出", "质量", "博物馆绩效考核指标完成率", "", "=100百分比", "", None, "", ""),
@@ -315,7 +315,7 @@ def test_a_header_label_no_layout_knows_is_kept(empty_database, admin_user):
     reimported(edit_workbook(export(filing), add_label), admin_user)
 
     filing.refresh_from_db()
-    assert filing.extra_fields == {**GANSU_EXTRA_FIELDS, "项目负责人及电话": "张三 0937-1234567"}
+    assert filing.extra_fields == {**GANSU_KEPT_FIELDS, "项目负责人及电话": "张三 0937-1234567"}
     assert filing.template.code == "gs-2023"
     assert ["项目负责人及电话：", "张三 0937-1234567"] in cells(export(filing))
 

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from checks.models import FilingCheck
-from indicators.models import Indicator
+from indicators.models import FormTemplate, Indicator
 from projects.models import Department, Filing
 from projects.services.imports import SourceFile, import_filings, read_source
 from projects.services.previews import text_import
@@ -65,7 +65,10 @@ def test_a_gansu_form_is_stored_with_the_fields_its_layout_adds(empty_database):
     assert not kind.has_field("duration_years")
     added = {kind.field(name).label: filing.value(name) for name in kind.layout_names if name.startswith("extra_")}
     assert added["资金用途"] == "业务类项目" and added["其他资金"] == "20万元"
-    assert set(filing.extra_fields) == set(added)  # in the form's own order
+    assert set(filing.extra_fields) == {*added, "一级项目名称（未关联）"}  # in the form's own order
+    # The 一级项目 it names is not filed yet: its name is kept, not lost, until it is.
+    assert filing.value("program") is None
+    assert filing.extra_fields["一级项目名称（未关联）"] == "文化事业发展专项资金"
     rows = filing.indicators.select_related("category__parent").order_by("position")
     assert [(row.category.parent.name, row.category.name) for row in rows][3:6] == [
         ("成本", "经济成本"),
@@ -136,3 +139,19 @@ def test_the_import_preview_checks_a_form_in_its_own_layout(empty_database, djan
     # Checked in 四川's layout: no 指标解释 asked for, no 实施期限, and the weights of 90 are right.
     assert [finding.rule_id for finding in change.findings] == []
     assert Filing.objects.count() == 0
+
+
+def test_the_named_first_level_project_is_linked_once_it_is_filed(empty_database):
+    (filing,) = import_filings(sources=[read_source(GANSU)], year=2023).created
+    unit = Filing.objects.get(pk=filing.pk).department
+    program = Filing.objects.create(
+        kind="program",
+        template=FormTemplate.default("program"),
+        department=unit,
+        fiscal_year=2023,
+        name="文化事业发展专项资金",
+    )
+    import_filings(sources=[read_source(GANSU)], year=2023)
+    filing = Filing.objects.get(pk=filing.pk)
+    assert filing.value("program") == program
+    assert "一级项目名称（未关联）" not in filing.extra_fields

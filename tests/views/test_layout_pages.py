@@ -86,7 +86,8 @@ def test_a_gansu_filing_shows_the_fields_its_layout_adds_renames_and_leaves_out(
     ]:
         assert f"<th>{label}</th><td" in html and value in html
     assert "是否新增项目" not in html and "实施期限" not in html and "长期目标" not in html
-    assert "其他栏目" not in html  # every label the form wrote is one of its layout's
+    # Every label the form wrote is one of its layout's; only the 一级项目 it names, not filed yet, is kept beside.
+    assert "其他栏目" in html and "一级项目名称（未关联）" in html and "文化事业发展专项资金" in html
     table = _table(html)
     assert 'class="level1">成本指标</th>' in table and "经济成本指标" in table
 
