@@ -61,6 +61,8 @@ class FilingChange:
     findings: list[Finding] = field(default_factory=list)
     # The stored filing, once there is one to link to (the filing updated, or created by the import).
     filing_id: int | None = None
+    # The row columns the changes show, (key, heading): the layout's, then any other a changed row fills.
+    columns: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def sheet(self) -> str:
@@ -127,9 +129,15 @@ def filing_changes(
             findings = check_filing(plain, template=templates[template_id])
             change.findings = sorted(findings, key=lambda finding: not finding.is_error)
         # A new filing reads as every field filled in and every row and task added: its contents.
-        empty = {"kind": after["kind"], "fields": dict.fromkeys(new, ""), "rows": [], "tasks": []}
+        empty = {
+            "kind": after["kind"],
+            "fields": dict.fromkeys(new, ""),
+            "extra_fields": dict.fromkeys(after.get("extra_fields", {}), ""),
+            "rows": [],
+            "tasks": [],
+        }
         diff = filing_diff(empty if change.created else before[key], after, kind=unsaved[key].filing.form_kind)
-        change.fields, change.rows, change.tasks = diff.fields, diff.rows, diff.tasks
+        change.fields, change.rows, change.tasks, change.columns = diff.fields, diff.rows, diff.tasks, diff.columns
         changes.append(change)
     return changes
 

@@ -57,7 +57,9 @@ def header_snapshot(kind: FormKind, value: Any) -> dict[str, str]:
     for header_field in kind.header:
         if is_extra(header_field.name):
             continue
-        fields[header_field.name] = show(value(header_field.name))
+        found = value(header_field.name)
+        # A yes/no in the layout's own words (甘肃's 项目类型: 新增项目 / 延续项目).
+        fields[header_field.name] = header_field.show(found, "") if isinstance(found, bool) else show(found)
         if header_field.label_field:
             fields[header_field.label_field] = show(value(header_field.label_field))
     fields["amount_unit"] = show(value("amount_unit"))

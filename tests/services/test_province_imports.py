@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.template.loader import render_to_string
+
 from checks.models import FilingCheck
 from indicators.models import FormTemplate, Indicator
 from projects.models import Department, Filing
@@ -155,3 +157,23 @@ def test_the_named_first_level_project_is_linked_once_it_is_filed(empty_database
     filing = Filing.objects.get(pk=filing.pk)
     assert filing.value("program") == program
     assert "一级项目名称（未关联）" not in filing.extra_fields
+
+
+def test_the_preview_of_a_new_gansu_filing_lists_every_field_in_its_layouts_words(empty_database, admin_user):
+    (change,) = text_import(sources=[read_source(GANSU)], user=admin_user, year=2023, dry_run=True).changes
+    shown = {field.label: field.after for field in change.fields}
+    assert shown["项目类型"] == "新增项目" and shown["项目分类"] == "专项工作经费"
+    assert shown["资金用途"] == "业务类项目" and shown["其他资金"] == "20万元"
+    assert shown["一级项目名称（未关联）"] == "文化事业发展专项资金"
+
+
+def test_the_preview_of_a_changed_weight_shows_the_weight(empty_database, admin_user):
+    import_filings(sources=[read_source(SICHUAN)], year=2023)
+    text = SICHUAN.read_text(encoding="utf-8").replace("≥\t1\t年\t20", "≥\t1\t年\t30")
+    preview = text_import(sources=[SourceFile("sichuan.txt", text)], user=admin_user, year=2023, dry_run=True)
+    (change,) = preview.changes
+    (row,) = change.rows
+    assert (row.kind, row.columns) == ("changed", ["权重"])
+    assert ("weight", "权重") in change.columns and ("nature", "指标性质") in change.columns
+    html = render_to_string("projects/excel/_change.html", {"change": change})
+    assert "<th>权重</th>" in html and "<td>20</td>" in html and "<td>30</td>" in html
