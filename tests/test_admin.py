@@ -114,6 +114,8 @@ def test_the_admin_upload_previews_a_file_and_imports_it_once_confirmed(staff, e
     assert preview.status_code == 200
     assert len(preview.context["preview"].created) == 21
     assert Filing.objects.count() == 0
+    # What the checks will find on each form, as the Excel upload's preview says it.
+    assert preview.content.decode().count("<strong>检查结果</strong>：导入后") == 21
 
     response = staff.post(reverse("admin:projects_import_filings_confirm"), {"token": preview.context["token"]})
 
