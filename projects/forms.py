@@ -44,6 +44,7 @@ from projects.kinds.base import (
     Text,
     Unit,
     Wide,
+    WrittenAmount,
     Year,
     Years,
     YesNo,
@@ -335,7 +336,7 @@ class FilingHeaderForm(forms.Form):
                     places = AMOUNT_PLACES.get(unit, 2)
                     too_precise = decimal_places(value) > places
                     self.add_error(name, f"以{unit}为单位时最多保留 {places} 位小数" if too_precise else problem)
-            elif isinstance(header_field.type, Code) and value:
+            elif isinstance(header_field.type, Code | WrittenAmount) and value:
                 try:
                     cleaned[name] = header_field.type.parse(value, header_field.plain_label)
                 except ValueError as error:

@@ -286,6 +286,20 @@ class Amount:
 
 
 @dataclass(frozen=True)
+class WrittenAmount(Text):
+    """An amount a layout adds to the header (四川's 部门预算数, 甘肃's 中央补助安排): kept as written
+    (``20万元``, ``8,827,620.53``), shown and printed as such, but it must be one amount."""
+
+    def parse(self, text: str, label: str) -> str:
+        text = super().parse(text, label)
+        try:
+            read_amount(text)
+        except ValueError:
+            raise ValueError(f"{label}「{excerpt(text)}」不是一个金额，请只填写一个数字（可带“元”或“万元”）") from None
+        return text
+
+
+@dataclass(frozen=True)
 class YesNo:
     """是 / 否; a layout that asks 是否新增 as 项目类型 writes 新增项目 / 延续项目 (``yes`` / ``no``)."""
 
@@ -400,7 +414,7 @@ class Year:
         return f"{value}年" if value else ""
 
 
-FieldType = Text | Goals | Code | Years | Amount | YesNo | Choice | Unit | FilingLink | Year
+FieldType = Text | WrittenAmount | Goals | Code | Years | Amount | YesNo | Choice | Unit | FilingLink | Year
 
 
 # ---------------------------------------------------------------------------------------------

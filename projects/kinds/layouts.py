@@ -26,6 +26,7 @@ from projects.kinds.base import (
     Row,
     Text,
     Wide,
+    WrittenAmount,
     YesNo,
 )
 
@@ -61,8 +62,10 @@ def is_extra(name: str) -> bool:
 
 
 def _extra_field(number: int, extra: ExtraField) -> HeaderField:
-    # An amount the layout adds is kept as written (20万元), not converted: it is shown, not summed.
-    return HeaderField(f"{EXTRA_PREFIX}{number}", extra.label, Text(long=extra.long), spellings=extra.spellings)
+    # An amount the layout adds is kept as written (20万元), not converted: it is shown, not summed; but
+    # it must be one amount.
+    kind_type = WrittenAmount() if extra.amount else Text(long=extra.long)
+    return HeaderField(f"{EXTRA_PREFIX}{number}", extra.label, kind_type, spellings=extra.spellings)
 
 
 def _with_code_shape(header_field: HeaderField, spec: TemplateSpec) -> HeaderField:

@@ -337,3 +337,14 @@ def test_a_label_written_twice_keeps_both_texts_within_the_length_limit():
     lines[4:6] = ["说明:\t" + "甲" * 3000, "说明:\t" + "乙" * 3000]
     with pytest.raises(FilingParseError, match="第6行：说明超过 5000 个字"):
         parse_text("\n".join(lines), layouts=LAYOUTS)
+
+
+def test_an_amount_a_layout_adds_is_kept_as_written_but_must_be_one_amount():
+    lines = FORM.split("\n")
+    lines.insert(3, "部门预算数（元）:\t8,827,620.53")
+    (filing,) = parse_text("\n".join(lines), layouts=LAYOUTS).filings
+    assert filing.extra_fields == {"部门预算数": "8,827,620.53"}
+    lines[3] = "部门预算数（元）:\t很多钱"
+    with pytest.raises(FilingParseError) as raised:
+        parse_text("\n".join(lines), layouts=LAYOUTS)
+    assert str(raised.value) == "第4行：部门预算数「很多钱」不是一个金额，请只填写一个数字（可带“元”或“万元”）"

@@ -228,6 +228,19 @@ def test_the_fields_a_layout_adds_are_edited_on_the_page(owner_client, people):
     assert list(stored.extra_fields) == list(filing.extra_fields)  # in the form's order
 
 
+def test_an_amount_the_layout_adds_must_be_one_amount_on_the_page_too(owner_client, people):
+    filing = _imported(GANSU, people)
+    page = owner_client.get(_edit_url(filing))
+    names = {page.context["form"].fields[name].label: name for name in page.context["form"].fields}
+    refused = owner_client.post(_edit_url(filing), filing_post_data(page, **{names["其他资金"]: "很多钱"}))
+    assert refused.status_code == 200
+    assert "其他资金「很多钱」不是一个金额" in refused.content.decode()
+    assert Filing.objects.get(pk=filing.pk).extra_fields["其他资金"] == "20万元"
+    saved = owner_client.post(_edit_url(filing), filing_post_data(page, **{names["其他资金"]: "18.5万元"}))
+    assert saved.status_code == 302
+    assert Filing.objects.get(pk=filing.pk).extra_fields["其他资金"] == "18.5万元"
+
+
 def test_the_labels_no_layout_knows_are_edited_under_their_label(owner_client, people):
     filing = _imported(HUNAN, people, year=2022)
     page = owner_client.get(_edit_url(filing))
