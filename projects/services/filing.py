@@ -88,6 +88,8 @@ def filing_create(
     template: FormTemplate | None = None,
 ) -> Filing:
     """A new draft. Only the identity fields are required: a draft may be saved incomplete."""
+    if header.get("department") is None:
+        raise FilingError(f"请选择{_unit_label(kind)}")
     if not selectors.may_file_for(user, header.get("department")):
         raise FilingError(f"您不是所选{_unit_label(kind)}的填报人，不能为其新建{kind.short_name}申报表")
     filing = Filing(kind=kind.code, template=template or FormTemplate.default(kind.code), status=Status.DRAFT)

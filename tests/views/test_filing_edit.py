@@ -250,6 +250,16 @@ def test_a_new_filing_missing_its_code_is_not_saved_and_the_input_is_kept(owner_
     assert not Filing.objects.filter(name="没有编码").exists()
 
 
+def test_a_new_filing_without_its_unit_asks_for_the_unit(admin_client):
+    url = _create_url()
+    data = filing_post_data(admin_client.get(url), code="440306000000000000125", name="没有单位", department="")
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "请选择申请单位" in html and "不是所选申请单位的填报人" not in html
+    assert not Filing.objects.filter(name="没有单位").exists()
+
+
 def test_an_unknown_kind_of_filing_has_no_creation_page(owner_client):
     assert owner_client.get("/filings/new/unknown/").status_code == 404
 
