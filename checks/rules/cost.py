@@ -5,13 +5,14 @@ from collections.abc import Iterator
 from checks.filing import Filing, Row
 from checks.findings import Note, error, warning
 from checks.rules.common import is_money_cost, quoted
-from indicators.values import Kind
+from indicators.values import MONEY_UNITS, Kind
 
 _UPPER_OR_EXACT = ("≤", "=", "")
 
 
 def cost_target(filing: Filing) -> Iterator[Note]:
-    """Rule 8: 成本 is money (or a cost-control rate ≤100 %) with ≤ or =, and not above the year's budget.
+    """Rule 8: 成本 is money (a total, or a cost per unit such as 1600元/亩) or a cost-control rate ≤100 %, with
+    ≤ or =, and a total not above the year's budget.
 
     Only the costs that are money: 社会成本 and 生态环境成本 are left to the rules on every value."""
     rows = [row for row in filing.real_rows if is_money_cost(row)]
@@ -26,6 +27,14 @@ def cost_target(filing: Filing) -> Iterator[Note]:
                     row=row,
                 )
             yield from _against_budget(filing, row, is_total=len(money) == 1 or "总" in row.name)
+        elif _is_unit_cost(row):
+            # 1600元/亩, ≤3万元/人: a cost per unit of output, money too, but not comparable with the budget.
+            if parsed.comparator not in _UPPER_OR_EXACT:
+                yield error(
+                    f"成本指标{quoted(row.name)}写成{quoted(row.value)}：单位成本是不应超过的金额，请用“≤”或“=”，"
+                    f"如“≤{parsed.number}{parsed.unit}”。",
+                    row=row,
+                )
         elif _is_cost_control_rate(row):
             if parsed.comparator not in _UPPER_OR_EXACT or (parsed.number is not None and parsed.number > 100):
                 yield error(
@@ -38,6 +47,11 @@ def cost_target(filing: Filing) -> Iterator[Note]:
                 f"项目金额的成本金额{_budget_example(filing)}，或成本控制率（“≤100%”）。",
                 row=row,
             )
+
+
+def _is_unit_cost(row: Row) -> bool:
+    parsed = row.parsed
+    return parsed.kind == Kind.QUANTITY and parsed.unit.split("/", 1)[0] in MONEY_UNITS and "/" in parsed.unit
 
 
 def _is_cost_control_rate(row: Row) -> bool:

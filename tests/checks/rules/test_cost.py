@@ -65,3 +65,13 @@ def test_a_cost_that_is_neither_money_nor_a_cost_control_rate_is_an_error(name, 
 
 def test_a_money_target_against_a_zero_budget_is_an_error():
     assert severities(cost("≤10万元", current_amount=Decimal("0")), "cost_target") == ["error"]
+
+
+@pytest.mark.parametrize("value", ["1600元/亩", "≤3万元/人", "=120元/人次"])
+def test_a_cost_per_unit_is_money_and_not_compared_with_the_budget(value):
+    assert findings(cost(value, name="财政资金补助"), "cost_target") == []
+
+
+def test_a_cost_per_unit_written_as_a_lower_bound_is_an_error():
+    (finding,) = findings(cost("≥1600元/亩", name="财政资金补助"), "cost_target")
+    assert finding.severity == "error" and "单位成本" in finding.message
