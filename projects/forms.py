@@ -64,6 +64,7 @@ from projects.services.rows import (
 )
 from projects.services.tasks import TaskInput
 from projects.typing import AnyUser
+from projects.widgets import PlainSelect
 
 # Full-width digits and punctuation as typed with a Chinese input method → ASCII.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -771,7 +772,9 @@ class FilingFilterForm(forms.Form):
 
     q = forms.CharField(label="搜索", required=False, widget=forms.SearchInput(attrs={"placeholder": "项目编码或名称"}))
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
-    department = forms.TypedChoiceField(label="填报单位", required=False, coerce=int, empty_value=None)
+    department = forms.TypedChoiceField(
+        label="填报单位", required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
     status = forms.ChoiceField(label="状态", required=False)
     project_type = forms.ChoiceField(label="项目类型", required=False)
     sort = forms.CharField(label="排序", required=False, widget=forms.HiddenInput)
@@ -817,6 +820,13 @@ class FilingFilterForm(forms.Form):
         if data["project_type"]:
             filings = filings.filter(project_header__project_type=data["project_type"])
         return filings
+
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter leaves out some of the filings the user may see (a sort does not)."""
+        if not self.is_valid():
+            return False
+        return any(self.cleaned_data[name] for name in ("q", "year", "department", "status", "project_type"))
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data["sort"].strip()

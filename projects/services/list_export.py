@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from projects.kinds import header_relation
+from projects.kinds import header_model, header_relation
 from projects.kinds.base import FormKind
 from projects.models import FILING_FIELDS, WAN, AmountUnit, Filing, Status
 from projects.services.excel import WAN_FORMAT, YUAN_FORMAT
@@ -114,10 +114,17 @@ class ListTotals:
         return shown
 
 
-def filing_list_totals(*, filings: QuerySet[Filing], kind: FormKind) -> ListTotals:
-    """The 合计 of the filings (every page of them) in one query."""
+def filing_list_totals(*, filings: QuerySet[Filing], kind: FormKind, every_filing: bool = False) -> ListTotals:
+    """The 合计 of the filings (every page of them) in one query.
+
+    ``every_filing``: the list is every filing of the kind (an administrator's, unfiltered). Each filing
+    has one header row, so the 合计 is read from the headers alone (an index-only scan of
+    ``project_listed`` on PostgreSQL) rather than by joining 100,000 filings to their headers."""
     paths = [_path(kind, name) for name in kind.list_amounts]
-    sums = filings.aggregate(count=Count("pk"), **{f"amount_{index}": Sum(path) for index, path in enumerate(paths)})
+    rows: QuerySet[Any] = filings
+    if every_filing and all(name not in FILING_FIELDS for name in kind.list_amounts):
+        rows, paths = header_model(kind.code)._default_manager.all(), list(kind.list_amounts)
+    sums = rows.aggregate(count=Count("pk"), **{f"amount_{index}": Sum(path) for index, path in enumerate(paths)})
     return ListTotals(sums["count"], [sums[f"amount_{index}"] or Decimal(0) for index in range(len(paths))])
 
 

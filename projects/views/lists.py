@@ -117,7 +117,8 @@ def filing_list_view(request: HttpRequest) -> HttpResponse:
         return redirect("projects:review_queue")
     listing = _listing(request)
     kind, columns = listing.kind, listing.columns
-    totals = filing_list_totals(filings=listing.filings, kind=kind)
+    every_filing = not listing.filters.narrows and selectors.department_ids_for(request.user) is None
+    totals = filing_list_totals(filings=listing.filings, kind=kind, every_filing=every_filing)
     paginator = TwoStepPaginator(
         listing.filings,
         PAGE_SIZE,

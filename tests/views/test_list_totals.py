@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects import selectors
-from projects.models import Status
+from projects.kinds import header_relation, kind_named
+from projects.models import Filing, Status
 from tests.helpers.filings import make_overall, make_program
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +171,22 @@ def test_the_totals_come_from_one_aggregate_query_however_many_filings(client, p
     assert len(many) == len(few)
     sums = [sql for sql in many if "SUM(" in sql.upper()]
     assert len(sums) == 1 and "COUNT(" in sums[0].upper()
+
+
+@pytest.mark.parametrize("kind", ["project", "program", "overall"])
+def test_an_administrators_unfiltered_totals_are_read_from_the_headers_alone(admin_client, samples, kind):
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(URL, {"kind": kind, "sort": "name"})  # a sort filters nothing
+    totals = response.context["totals"]
+    (aggregate,) = [q["sql"] for q in queries.captured_queries if "SUM(" in q["sql"]]
+    assert "projects_filing" not in aggregate.split("FROM", 1)[1]
+    kind_def = kind_named(kind)
+    paths = [f"{header_relation(kind)}__{name}" for name in kind_def.list_amounts]
+    filings = Filing.objects.filter(kind=kind)
+    direct = filings.aggregate(**{path: Sum(path) for path in paths})
+    assert totals.count == filings.count() > 0
+    assert totals.amounts == [direct[path] or Decimal(0) for path in paths]
+    # Filtered, the totals join the filings again, and still agree with them.
+    year = filings.values_list("fiscal_year", flat=True).first()
+    filtered = admin_client.get(URL, {"kind": kind, "year": year}).context["totals"]
+    assert filtered.count == filings.filter(fiscal_year=year).count()
