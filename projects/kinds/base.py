@@ -250,7 +250,7 @@ def read_amount(text: str) -> tuple[Decimal | None, str]:
     prose whose figure outside brackets is one, ``854万(高标准农田建设400万元,…)``. ValueError when the
     text is not one amount (two figures, words), so that no amount is guessed."""
     outside = _BRACKETED.sub("", _BRACKETED.sub("", text))
-    digits = "".join(outside.split()).replace(",", "").replace("，", "")
+    digits = "".join(outside.split()).replace(",", "").replace("，", "").lstrip("￥¥").removesuffix("整")
     if not digits:
         if any(character.isdigit() for character in text):
             raise ValueError(text)
@@ -263,6 +263,30 @@ def read_amount(text: str) -> tuple[Decimal | None, str]:
     except InvalidOperation as error:  # pragma: no cover - the pattern lets only digits through
         raise ValueError(text) from error
     return amount, {"万": "万元"}.get(match.group(2) or "", match.group(2) or "")
+
+
+def read_written_amount(text: str, *, label: str, unit: str) -> Decimal | None:
+    """An amount as a file writes it (``1,069.86``, ``20万元``, ``￥200000``, ``854万(…)``), in the form's
+    unit ``unit`` (元 or 万元; "" when the form names none); ValueError with a message in Chinese when it
+    is not one amount, names another unit than the form's, or cannot be stored. Both parsers read a
+    header amount with it."""
+    try:
+        amount, written = read_amount(text)
+    except ValueError:
+        if not any(character.isdigit() for character in text):
+            raise ValueError(f"{label}「{excerpt(text)}」不是数字") from None
+        raise ValueError(
+            f"{label}「{excerpt(text)}」不是一个金额：请只写一个金额（可带“元”或“万元”），说明放在括号内"
+        ) from None
+    if amount is None:
+        return None
+    if amount < 0:
+        raise ValueError(f"{label}不能为负数")
+    if written and unit and written != unit:
+        raise ValueError(f"{label}「{excerpt(text)}」的单位与申报表的金额单位（{unit}）不一致")
+    if (problem := amount_problem(amount, unit or written or "元", label)) is not None:
+        raise ValueError(problem)
+    return amount
 
 
 @dataclass(frozen=True)

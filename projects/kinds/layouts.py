@@ -19,6 +19,7 @@ from typing import Any
 from indicators.taxonomy import INDICATOR_COLUMNS, ExtraField, TemplateSpec
 from projects.kinds.base import (
     CELL_TEXT,
+    SHORT_TEXT,
     Code,
     Column,
     FormKind,
@@ -55,6 +56,18 @@ _LENGTHS = {
 }
 # Columns a row need not fill: a 定性 target has no unit, and weights are checked as a whole.
 _OPTIONAL = {"measure", "weight", "direction", "basis", "score", "remark", "explanation", "nature"}
+
+
+def catalogue_column(name: str) -> Column:
+    """A column of the catalogue (``INDICATOR_COLUMNS``) as a layout that has it prints it: its heading,
+    its width and the longest text it holds (``Indicator``'s own limit)."""
+    return Column(
+        name,
+        INDICATOR_COLUMNS[name][0],
+        required=name not in _OPTIONAL,
+        max_length=_LENGTHS.get(name, SHORT_TEXT),
+        width=_WIDTHS.get(name, 10),
+    )
 
 
 def is_extra(name: str) -> bool:
@@ -124,19 +137,10 @@ def kind_in_layout(kind: FormKind, spec: TemplateSpec) -> FormKind:
     if spec.columns:
         own = {column.name: column for column in table.columns}
         columns = tuple(
-            own.get(name)
-            or Column(
-                name,
-                INDICATOR_COLUMNS[name][0],
-                required=name not in _OPTIONAL,
-                max_length=_LENGTHS.get(name, 200),
-                width=_WIDTHS.get(name, 10),
-            )
+            dataclasses.replace(own[name], required=name not in _OPTIONAL, width=_WIDTHS.get(name, 10))
+            if name in own
+            else catalogue_column(name)
             for name in spec.columns
-        )
-        columns = tuple(
-            dataclasses.replace(column, required=column.name not in _OPTIONAL, width=_WIDTHS.get(column.name, 10))
-            for column in columns
         )
         table = dataclasses.replace(table, columns=columns)
     return dataclasses.replace(

@@ -22,6 +22,8 @@ from projects.kinds.layouts import kind_in_layout
 # A header label no layout knows, as a cell of its own before its value (资金来源：): Chinese words and
 # brackets ending in a colon, so that a numbered goal (目标1：) or a sentence with a colon is no label.
 UNKNOWN_LABEL = re.compile(r"\s*((?:其中[:：])?[\u4e00-\u9fff（）()、/]{2,40}?)\s*[:：]\s*")
+# A label no layout knows and its value in one cell (联系人：张三), as the first cell of a header line.
+LABEL_WITH_VALUE = re.compile(r"\s*((?:其中[:：])?[\u4e00-\u9fff（）()、/]{2,12}?)\s*[:：]\s*(\S.*)", re.DOTALL)
 # The text an amount was written in, when it carried a remark (854万(高标准农田建设400万元,…)): kept under
 # the amount's label with this suffix, beside the amount read from it.
 ORIGINAL_TEXT = "（原文）"

@@ -50,12 +50,14 @@ from projects.kinds.base import (
     read_amount,
     read_number,
     read_weight,
+    read_written_amount,
     split_unit_code,
 )
-from projects.kinds.layouts import is_extra
+from projects.kinds.layouts import catalogue_column, is_extra
 from projects.parsers.columns import column_of
 from projects.parsers.filing import (
     BRACKETED,
+    LABEL_WITH_VALUE,
     ORIGINAL_TEXT,
     UNKNOWN_LABEL,
     FilingParseError,
@@ -303,7 +305,10 @@ class _FormReader:
         self.category: tuple[str, str] | None = None  # (一级, 二级) of the row above
         self.tasks: list[ParsedTask] = []
         self.totals: list[tuple[Decimal | None, int]] = []
-        self.columns = len(kind.indicators.columns)
+        # The columns a row's cells fill in order, read cell by cell: those the table's heading names, in
+        # its order, or else the layout's.
+        self.cell_columns = [column.name for column in kind.indicators.columns]
+        self.columns = len(self.cell_columns)
         self.last_line = title_line  # the last line with anything on it
 
     @property
@@ -352,13 +357,22 @@ class _FormReader:
             return "table"
         if self.labels.at_start(cells[0]) or UNKNOWN_LABEL.fullmatch(cells[0]):
             self.last_field = self._header_cells(cells, number)
+        elif (written := LABEL_WITH_VALUE.fullmatch(cells[0])) and (
+            len(cells) > 1 or self.last_field is None or not self.last_field.is_long
+        ):
+            # 联系人：张三 in one cell: a label no layout knows with its value. A line of one such cell
+            # below an open free text (年度目标) is more of that text, as any line there is.
+            other = _Unknown(number, written=written.group(1))
+            other.lines[-1].append(written.group(2))
+            self.unknown.append(other)
+            self.last_field = self._header_cells(cells[1:], number, current=other)
         elif self.last_field is not None and self.last_field.is_long:
             self.last_field.lines.append(cells)
         return "header"
 
-    def _header_cells(self, cells: list[str], line: int) -> _Text | None:
-        """Reads one header line, whose first cell is a label; returns the last field it opened."""
-        current: _Text | None = None
+    def _header_cells(self, cells: list[str], line: int, *, current: _Text | None = None) -> _Text | None:
+        """Reads one header line, whose first cell is a label (or whose cells go on with ``current``);
+        returns the last field it opened."""
         for cell in cells:
             label = self.labels.at_start(cell)
             if label is not None and _repeats_label(current, label):
@@ -451,6 +465,9 @@ class _FormReader:
         self.column_fit = len(set(columns) & set(own)) - len(set(columns) ^ set(own))
         if set(columns) - _OWN_COLUMNS:
             self.positions = (first, first + 1, columns)
+        elif columns:
+            self.cell_columns = sorted(columns, key=columns.__getitem__)
+            self.columns = len(self.cell_columns)
 
     def _positional_line(self, number: int, line: str) -> None:
         assert self.positions is not None
@@ -517,7 +534,7 @@ class _FormReader:
         self.category = category
         if not content:
             return  # a category printed on a line of its own
-        names = [column.name for column in self.kind.indicators.columns]
+        names = self.cell_columns
         values = dict(zip(names, content + [""] * (len(names) - len(content)), strict=True))
         level1, level2 = category
         self.indicators.append(
@@ -529,6 +546,7 @@ class _FormReader:
                 values.get("explanation", ""),
                 is_not_applicable(values.get("name", "")),
                 number,
+                extras={key: values[key] for key in EXTRA_COLUMNS if key in values},
             )
         )
 
@@ -549,7 +567,9 @@ class _FormReader:
             if cleaned := clean_text(cell):  # a cell of bare tags is as blank as an empty one
                 content.append(cleaned)
         if len(content) > self.columns:
-            raise FilingParseError(f"无法识别的指标类别「{excerpt(content[0])}」（该行多出单元格）", line, misfit=True)
+            # A bad row of this layout, not a sign of another: a layout with more columns would read the
+            # cells of every row in the wrong places.
+            raise FilingParseError(f"无法识别的指标类别「{excerpt(content[0])}」（该行多出单元格）", line)
         return _resolve_category(level1, level2, self.category, line), content
 
     def _continues_cost_build_up(self, content: list[str]) -> bool:
@@ -657,6 +677,10 @@ class _FormReader:
                 text = row.extras.get(column.name) or str(getattr(row, column.name, "") or "")
                 if problem := length_problem(text, column.max_length, column.label):
                     raise FilingParseError(problem, row.line)
+            for name, text in row.extras.items():  # and the columns the layout does not have
+                column = catalogue_column(name)
+                if problem := length_problem(text, column.max_length, column.label):
+                    raise FilingParseError(problem, row.line)
         if self.kind.tasks is None:
             return
         tasks = self.kind.tasks
@@ -680,9 +704,12 @@ class _FormReader:
             raise FilingParseError(f"{'与'.join(names)}的单位不一致", labelled[-1].line)
         if units or self.unit:
             return units.pop() if units else self.unit
-        written = {_written_unit(item.text) for item in self.fields.values() if item.label.field.is_amount}
-        written.discard("")
-        return written.pop() if len(written) == 1 else ""
+        amounts = [item for item in self.fields.values() if item.label.field.is_amount and _written_unit(item.text)]
+        written = {_written_unit(item.text) for item in amounts}
+        if len(written) > 1:
+            names = [item.label.field.plain_label for item in amounts]
+            raise FilingParseError(f"{'与'.join(names)}写的金额单位不一致（元和万元），请统一", amounts[-1].line)
+        return written.pop() if written else ""
 
 
 def _written_unit(text: str) -> str:
@@ -693,22 +720,11 @@ def _written_unit(text: str) -> str:
 
 
 def _amount(header_field: HeaderField, text: str, line: int, unit: str) -> Decimal | None:
-    """An amount as a file writes it (1,069.86 · 20万元 · 854万(…)), in the form's unit; a figure that
-    names another unit than the form's, or prose with no single figure, is refused with its line."""
-    label = header_field.plain_label
+    """An amount as a file writes it, in the form's unit (``read_written_amount``), or refused with its line."""
     try:
-        amount, written = read_amount(text)
-    except ValueError:
-        if not any(character.isdigit() for character in text):
-            raise FilingParseError(f"{label}「{excerpt(text)}」不是数字", line) from None
-        raise FilingParseError(
-            f"{label}「{excerpt(text)}」写有多个数字，无法确定金额：请只写一个金额，说明放在括号内", line
-        ) from None
-    if amount is not None and amount < 0:
-        raise FilingParseError(f"{label}不能为负数", line)
-    if written and unit and written != unit:
-        raise FilingParseError(f"{label}「{excerpt(text)}」的单位与申报表的金额单位（{unit}）不一致", line)
-    return amount
+        return read_written_amount(text, label=header_field.plain_label, unit=unit)
+    except ValueError as error:
+        raise FilingParseError(str(error), line) from None
 
 
 def _parse(header_field: HeaderField, text: str, line: int) -> Any:

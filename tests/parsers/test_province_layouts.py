@@ -209,7 +209,7 @@ def test_the_small_form_reads():
         (
             4,
             "本年度项目金额（元）:\t300万元或330万元",
-            "第4行：本年度项目金额「300万元或330万元」写有多个数字，无法确定金额：请只写一个金额，说明放在括号内",
+            "第4行：本年度项目金额「300万元或330万元」不是一个金额：请只写一个金额（可带“元”或“万元”），说明放在括号内",
         ),
     ],
 )
@@ -227,6 +227,39 @@ def test_a_label_no_layout_knows_is_kept_with_the_form():
     (filing,) = parse_text("\n".join(lines), layouts=LAYOUTS).filings
     assert filing.extra_fields == {"联系人": "张三", "资金来源": "一般公共预算"}
     assert filing.values["annual_goal"] == "按时发放"
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("约3309840元", "不是一个金额"),
+        ("99999999999999999999", "超出可保存的范围"),
+        ("3309840.123", "最多保留 2 位小数"),
+    ],
+)
+def test_an_amount_that_cannot_be_one_stored_amount_is_refused_at_its_line(written, message):
+    lines = FORM.split("\n")
+    lines[3] = f"本年度项目金额（元）:\t{written}"
+    with pytest.raises(FilingParseError) as raised:
+        parse_text("\n".join(lines), layouts=LAYOUTS)
+    assert raised.value.line == 4 and message in raised.value.message
+
+
+@pytest.mark.parametrize("written", ["￥3,309,840", "3309840元整"])
+def test_an_amount_with_a_currency_sign_or_zheng_is_read(written):
+    lines = FORM.split("\n")
+    lines[3] = f"本年度项目金额（元）:\t{written}"
+    (filing,) = parse_text("\n".join(lines), layouts=LAYOUTS).filings
+    assert filing.values["current_amount"] == Decimal("3309840")
+
+
+def test_amounts_that_name_different_units_with_none_in_their_labels_are_refused():
+    lines = NATIONAL.split("\n")
+    lines[3] = "本年度项目金额:\t3000元"
+    lines.insert(3, "项目总金额:\t20万元")
+    with pytest.raises(FilingParseError) as raised:
+        parse_text("\n".join(lines), layouts=LAYOUTS)
+    assert str(raised.value) == "第5行：项目总金额与本年度项目金额写的金额单位不一致（元和万元），请统一"
 
 
 def test_an_amount_in_prose_is_read_when_it_has_one_figure():
@@ -348,3 +381,67 @@ def test_an_amount_a_layout_adds_is_kept_as_written_but_must_be_one_amount():
     with pytest.raises(FilingParseError) as raised:
         parse_text("\n".join(lines), layouts=LAYOUTS)
     assert str(raised.value) == "第4行：部门预算数「很多钱」不是一个金额，请只填写一个数字（可带“元”或“万元”）"
+
+
+def _first_sample_form() -> tuple[list[str], int]:
+    """The first form of sample 000 as lines, and the index of its first indicator row."""
+    text = (SAMPLES / "000_7eb1ee1bd71f2e66.txt").read_text(encoding="utf-8-sig")
+    lines = text.split("\n")
+    heading = next(index for index, line in enumerate(lines) if line.lstrip().startswith("一级指标"))
+    return lines, heading + 1
+
+
+def test_a_shenzhen_row_with_a_cell_too_many_is_refused_not_read_in_a_wider_layout():
+    lines, row = _first_sample_form()
+    lines[row] = lines[row] + "\t多出的单元格"
+    with pytest.raises(FilingParseError) as raised:
+        parse_text("\n".join(lines), layouts=LAYOUTS)
+    assert raised.value.line == row + 1 and "该行多出单元格" in raised.value.message
+
+
+def test_columns_read_cell_by_cell_follow_the_headings_order():
+    lines = FORM_SHENZHEN.split("\n")
+    lines[7] = "一级指标\t二级指标\t三级指标\t指标解释\t指标值"
+    lines[8] = "产出\t*数量\t服务次数\t考察次数\t≥3次"
+    (filing,) = parse_text("\n".join(lines), layouts=LAYOUTS).filings
+    first = filing.indicators[0]
+    assert (first.name, first.value, first.explanation) == ("服务次数", "≥3次", "考察次数")
+
+
+FORM_SHENZHEN = "\n".join(
+    [
+        "## 二级项目支出绩效目标申报表",
+        "项目编码:\t440306210601500000540\t项目名称:\t测试项目",
+        "申请单位:\t甲单位\t一级预算单位:\t甲单位",
+        "实施期限:\t3\t项目类型:\t15 其他经费",
+        "是否新增项目:\t是\t分配方式:\t项目法",
+        "项目总金额(中期规划,元):\t1,000.50\t本年度项目金额(元):\t500.00",
+        "政策依据:\t依据",
+        "一级指标\t二级指标\t三级指标\t指标值\t指标解释",
+        "产出\t*数量\t服务次数\t≥3次\t考察次数",
+        "\t*时效\t完成时间\t2025年12月前\t按时完成",
+        "满意度\t*服务对象满意度\t群众满意度\t≥90%\t问卷调查",
+    ]
+)
+
+
+def test_a_column_no_layout_lists_is_bounded_too():
+    lines = [
+        "二级项目支出绩效目标申报表",
+        "项目编码:\t500236230000000000001\t项目名称:\t道路养护",
+        "申请单位:\t奉节县交通局\t一级预算单位:\t奉节县交通局",
+        "一级指标\t二级指标\t三级指标\t指标值\t指标解释\t备注",
+        f"产出指标\t数量指标\t养护里程\t≥300公里\t年度养护里程\t{'长' * 201}",
+        "满意度指标\t服务对象满意度指标\t群众满意度\t≥90%\t问卷调查\t",
+    ]
+    with pytest.raises(FilingParseError) as raised:
+        parse_text("\n".join(lines), layouts=LAYOUTS)
+    assert str(raised.value) == "第5行：备注超过 200 个字（201 个字）"
+
+
+def test_a_label_and_its_value_in_one_cell_are_kept():
+    lines = FORM.split("\n")
+    lines[4:4] = ["联系人：张三\t13800000000", "经办人：李四\t电话:\t0833-1234567"]
+    (filing,) = parse_text("\n".join(lines), layouts=LAYOUTS).filings
+    assert filing.extra_fields == {"联系人": "张三 13800000000", "经办人": "李四", "电话": "0833-1234567"}
+    assert filing.values["annual_goal"] == "按时发放"
