@@ -339,7 +339,17 @@ class FilingAdmin(CappedCount, _VersionCheckedChanges, ListImportExportMixin, Im
     import_export_change_list_template = "admin/projects/project/change_list.html"
 
     def get_fields(self, request, obj=None):
-        return [*self.fields, *self.readonly_fields]
+        return [*self.fields, *(name for name in self.get_readonly_fields(request, obj) if name not in self.fields)]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A filing's rows are in its layout's categories and its added fields under its layout's labels:
+        # the layout is chosen when the filing is made and stays.
+        return [*self.readonly_fields, "template"] if obj is not None else self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "template":  # a new filing takes a layout of its own kind
+            kwargs["queryset"] = FormTemplate.objects.filter(kind=getattr(self, "kind", "project"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="名称", ordering="name")
     def short_name(self, obj):

@@ -286,3 +286,14 @@ def test_a_filings_history_in_the_admin_is_its_record_on_the_filing_page(staff, 
     assert response.status_code == 302
     assert response.url == reverse("projects:filing_detail", args=[filing.pk]) + "#history"
     assert 'id="history"' in staff.get(response.url).content.decode()
+
+
+def test_a_filings_layout_is_chosen_when_it_is_made_and_stays(staff, samples):
+    from indicators.models import FormTemplate
+
+    filing = Filing.objects.filter(kind="project").earliest("pk")
+    page = staff.get(reverse("admin:projects_projectfiling_change", args=[filing.pk]))
+    assert "template" not in page.context["adminform"].form.fields  # shown, not editable
+    added = staff.get(reverse("admin:projects_projectfiling_add")).context["adminform"].form.fields["template"]
+    assert set(added.queryset) == set(FormTemplate.objects.filter(kind="project"))
+    assert FormTemplate.objects.exclude(kind="project").exists()

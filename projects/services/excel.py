@@ -5,8 +5,9 @@ texts across the width, the 部门整体 form's 年度主要任务, the indicato
 cells merged over their rows, and the platforms' 备注. Grey cells hold what the system fills in
 (codes, units, amounts, the categories); a unit types into the white ones. Everything on the sheet
 comes from the kind's definition as the filing's layout prints it (``Filing.form_kind``: the header
-fields the layout adds, relabels or leaves out, the columns of its table), then the header labels a
-file wrote that no layout knows (``Filing.extra_fields``); ``projects.parsers.xlsx`` reads the same
+fields the layout adds, relabels or leaves out, the columns of its table, and any other column of the
+catalogue a row fills, as the pages show them: ``shown_columns``), then the header labels a file wrote
+that no layout knows (``Filing.extra_fields``); ``projects.parsers.xlsx`` reads the same
 layout back, by labels and headings rather than addresses, and finds the layout from the sheet.
 """
 
@@ -34,9 +35,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from indicators.models import FormTemplate, Indicator
 from indicators.taxonomy import TemplateSpec
 from projects.kinds import header_relations, kind_named
-from projects.kinds.base import Amount, Choice, Code, FormKind, Row, Wide, Years, YesNo
+from projects.kinds.base import Amount, Choice, Code, Column, FormKind, Row, Wide, Years, YesNo
 from projects.kinds.layouts import is_extra, kind_in_layout
 from projects.models import AmountUnit, Department, Filing
+from projects.services.rows import shown_columns
 
 NOTE = "备注：作为导入模板，置灰信息无需录入，作为导出模板，置灰信息系统自动带出。"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,15 +78,24 @@ class SheetData:
     tasks: list[tuple[Any, ...]] = field(default_factory=list)
     # Header labels a file wrote that no field of the layout has, {label: text}: shown after its fields.
     other_fields: dict[str, str] = field(default_factory=dict)
+    # The table's columns: the layout's, then any other column of the catalogue a row fills (``rows``
+    # holds their values in this order); by default the layout's.
+    columns: tuple[Column, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.columns = self.columns or self.kind.indicators.columns
 
     @classmethod
     def of(cls, filing: Filing) -> SheetData:
         kind = filing.form_kind
-        columns = [column.name for column in kind.indicators.columns]
+        indicators = list(filing.indicators.all())
+        # As the pages and the printed form show them: a column the layout lacks but a row fills (四川's
+        # rows with 备注 or 分值) is written too, so that importing the workbook back keeps it.
+        columns = shown_columns(kind.indicators.columns, indicators)
         rows: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
-        for indicator in filing.indicators.all():
+        for indicator in indicators:
             key = (indicator.category.parent.name, indicator.category.name)
-            rows.setdefault(key, []).append(tuple(getattr(indicator, name) for name in columns))
+            rows.setdefault(key, []).append(tuple(getattr(indicator, column.name) for column in columns))
         values: dict[str, Any] = {}
         for header_field in kind.header:
             value = filing.value(header_field.name)
@@ -104,7 +115,7 @@ class SheetData:
         known = {header_field.label for header_field in kind.header if is_extra(header_field.name)}
         others = {label: str(text) for label, text in (filing.extra_fields or {}).items() if label not in known}
         unit = filing.amount_unit or AmountUnit.YUAN
-        return cls(kind, filing.fiscal_year, unit, values, labels, rows, tasks, others)
+        return cls(kind, filing.fiscal_year, unit, values, labels, rows, tasks, others, columns)
 
 
 def filings_to_workbook(*, filings: Iterable[Filing]) -> bytes:
@@ -174,19 +185,21 @@ def _unique_title(workbook: Workbook, wanted: str) -> str:
     return title
 
 
-def sheet_width(kind: FormKind) -> int:
-    """How many columns the kind's sheet has: enough for its widest header row, its tables."""
+def sheet_width(kind: FormKind, columns: Sequence[Column] | None = None) -> int:
+    """How many columns the kind's sheet has: enough for its widest header row, its tables (the indicator
+    table in ``columns``, by default the kind's)."""
+    columns = kind.indicators.columns if columns is None else columns
     pairs = max((len(item.names) for item in kind.layout if isinstance(item, Row)), default=2)
     tasks = len(kind.tasks.columns) if kind.tasks else 0
-    return max(2 * pairs + (1 if pairs == 2 else 0), 2 + len(kind.indicators.columns), tasks, 5)
+    return max(2 * pairs + (1 if pairs == 2 else 0), 2 + len(columns), tasks, 5)
 
 
-def table_widths(kind: FormKind, width: int) -> tuple[float, ...]:
+def table_widths(kind: FormKind, width: int, columns: Sequence[Column] | None = None) -> tuple[float, ...]:
     """The widths of a sheet's columns: the kind's own, or, for a table of more columns than a kind
     has (四川: 指标性质 · 指标值 · 度量单位 · 权重 · 指标方向性), its columns' shares of the width."""
     if width in WIDTHS:
         return WIDTHS[width]
-    columns = kind.indicators.columns
+    columns = kind.indicators.columns if columns is None else columns
     if width != 2 + len(columns):
         return (18,) * width
     share = _TABLE_WIDTH / sum(column.width for column in columns)
@@ -201,8 +214,8 @@ def spans(width: int, parts: int) -> list[int]:
 
 def _write_form(sheet: Worksheet, data: SheetData, spec: TemplateSpec, *, system_filled: bool) -> None:
     kind = data.kind
-    width = sheet_width(kind)
-    writer = _SheetWriter(sheet, width, table_widths(kind, width))
+    width = sheet_width(kind, data.columns)
+    writer = _SheetWriter(sheet, width, table_widths(kind, width, data.columns))
     writer.title(kind.title)
     if spec.title:  # the layout's own title (省级部门预算项目支出绩效目标表), under the kind's
         writer.subtitle(spec.title)
@@ -222,7 +235,7 @@ def _write_form(sheet: Worksheet, data: SheetData, spec: TemplateSpec, *, system
         writer.text_row(f"{label}：", text)
     if kind.tasks is not None:
         writer.tasks(kind, data.tasks, [_excel(data.values.get(name)) for name in kind.tasks.totals], data.amount_unit)
-    writer.table(kind, spec, data.rows)
+    writer.table(kind, spec, data.columns, data.rows)
     writer.note()
     writer.validations(kind)
     writer.page_setup()
@@ -375,14 +388,20 @@ class _SheetWriter:
             self._put(f"{self.letters[index]}{self.row}", value, _value_style(False, amount_format))
         self.cells[f"{table.total_label}："] = f"{self.letters[amount_columns[0]]}{self.row}"
 
-    def table(self, kind: FormKind, spec: TemplateSpec, rows: dict[tuple[str, str], list[tuple[Any, ...]]]) -> None:
-        columns = kind.indicators.columns
+    def table(
+        self,
+        kind: FormKind,
+        spec: TemplateSpec,
+        columns: Sequence[Column],
+        rows: dict[tuple[str, str], list[tuple[Any, ...]]],
+    ) -> None:
         widths = spans(self.width - 2, len(columns))
         starts = [2 + sum(widths[:index]) for index in range(len(columns))]
         # A layout of its own columns splits the target (≥ · 95 · %): its cells are text, as typed, and
-        # its weight a number. The kind's own table is written as it always was.
+        # its weight a number; so are the columns a row adds. The kind's own table is written as it always was.
+        own = kind.indicators.columns if not spec.columns else ()
         styles = [
-            "申报表-填写" if not spec.columns or column.name == "weight" else _value_style(False, TEXT_FORMAT)
+            "申报表-填写" if column in own or column.name == "weight" else _value_style(False, TEXT_FORMAT)
             for column in columns
         ]
         self.row += 1

@@ -25,11 +25,10 @@ from typing import TYPE_CHECKING, Any
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators.models import Indicator, Level2Category
-from indicators.taxonomy import EXTRA_COLUMNS, INDICATOR_COLUMNS, TemplateSpec, is_not_applicable
+from indicators.taxonomy import EXTRA_COLUMNS, INDICATOR_COLUMNS, is_not_applicable
 from indicators.values import combined_target, value_parts
-from projects.kinds import kind_named
 from projects.kinds.base import Column, IndicatorTable, length_problem, weight_problem
-from projects.kinds.layouts import kind_in_layout
+from projects.kinds.layouts import catalogue_column
 from projects.models import Filing
 from projects.services.writing import FilingError, delete_with_history
 
@@ -86,12 +85,6 @@ class RowInput:
     def is_empty(self) -> bool:
         texts = (self.name, self.value, self.explanation, *(getattr(self, name) for name in EXTRA_TEXT))
         return not (self.not_applicable or self.weight is not None or any(text.strip() for text in texts))
-
-
-def catalogue_column(name: str) -> Column:
-    """A column of the catalogue as a layout that has it prints it (heading, width, longest text)."""
-    layout = TemplateSpec(code="", name="", levels=(), columns=(name,))
-    return kind_in_layout(kind_named("project"), layout).indicators.columns[0]
 
 
 def shown_columns(columns: Sequence[Column], rows: Iterable[Any]) -> tuple[Column, ...]:
