@@ -9,6 +9,19 @@ from projects.models import Filing
 from projects.selectors import visible_filing_rows
 
 
+def refresh_template_checks(request, template_id: int, *, reason: str) -> None:
+    """Re-checks every filing of a template in the background, and says so with a link to the job."""
+    job = job_start(
+        kind="recheck",
+        title=f"{reason}重新检查（模板 {template_id}）",
+        key=f"recheck:{template_id}",
+        params={"template_id": template_id},
+        user=request.user,
+    )
+    link = format_html('<a href="{}">{}</a>', reverse("jobs:job", args=[job.pk]), "查看进度")
+    messages.info(request, format_html("正在后台{}重新检查该模板的申报表（{}）。", reason, link))
+
+
 @admin.register(RuleSetting)
 class RuleSettingAdmin(admin.ModelAdmin):
     """Switching a rule off or changing its severity re-checks every filing of the template."""
@@ -32,15 +45,7 @@ class RuleSettingAdmin(admin.ModelAdmin):
             self._refresh(request, template_id)
 
     def _refresh(self, request, template_id):
-        job = job_start(
-            kind="recheck",
-            title=f"按新的规则设置重新检查（模板 {template_id}）",
-            key=f"recheck:{template_id}",
-            params={"template_id": template_id},
-            user=request.user,
-        )
-        link = format_html('<a href="{}">{}</a>', reverse("jobs:job", args=[job.pk]), "查看进度")
-        messages.info(request, format_html("正在后台按新的规则设置重新检查该模板的申报表（{}）。", link))
+        refresh_template_checks(request, template_id, reason="按新的规则设置")
 
 
 @admin.register(FilingCheck)

@@ -56,7 +56,7 @@ def check_report_workbook(*, checks: QuerySet[FilingCheck], rule: Rule | None = 
     running = RunningTotals()
     for row in report_rows(checks, rule=rule):
         filing = row.check.filing
-        described = [filing.form_kind.short_name, filing.code, filing.name, filing.department.name, filing.fiscal_year]
+        described = [filing.kind_name, filing.code, filing.name, filing.department.name, filing.fiscal_year]
         filings.append(_cells(filings, [*described, row.check.errors, row.check.warnings]))
         running.add(row.findings)
         for finding in row.findings:

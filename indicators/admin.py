@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
 
+from checks.admin import refresh_template_checks
 from indicators.models import FormTemplate, Level1Category, Level2Category
 from indicators.taxonomy import INDICATOR_COLUMNS
 
@@ -139,6 +140,11 @@ class FormTemplateAdmin(admin.ModelAdmin):
         ("项目编码", {"fields": ["code_pattern", "code_shape"]}),
     ]
     inlines = [Level1Inline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:  # its categories, weights or code shape may have changed what the checks find
+            refresh_template_checks(request, form.instance.pk, reason="按修改后的表样")
 
     @admin.display(description="指标表栏目（打印）")
     def indicator_columns(self, template: FormTemplate) -> str:

@@ -99,23 +99,6 @@ class FormTemplate(models.Model):
         )
 
 
-# Each template's layout by id, for ``layout_of``: templates are a handful of rows that change only in
-# the admin, so a process reads them all at once and again after one of them is saved or deleted.
-_LAYOUTS: dict[int, TemplateSpec] = {}
-
-
-def layout_of(template_id: int) -> TemplateSpec:
-    """The layout of the template with that id (one query for all of them, the first time)."""
-    if template_id not in _LAYOUTS:
-        _LAYOUTS.clear()
-        _LAYOUTS.update({template.pk: template.layout() for template in FormTemplate.objects.all()})
-    return _LAYOUTS[template_id]
-
-
-def forget_layouts(**kwargs) -> None:
-    _LAYOUTS.clear()
-
-
 class Level1Category(models.Model):
     template = models.ForeignKey(
         FormTemplate, on_delete=models.CASCADE, related_name="level1_categories", verbose_name="模板"

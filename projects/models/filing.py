@@ -21,7 +21,6 @@ from django.db import models
 from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from simple_history.models import HistoricalRecords
 
-from indicators.models import layout_of
 from projects.kinds import header_relation, kind_named
 from projects.kinds.base import CELL_TEXT, FormKind, length_limits
 from projects.kinds.layouts import is_extra, kind_in_layout
@@ -29,6 +28,8 @@ from projects.models.units import Department
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from indicators.taxonomy import TemplateSpec
 
 WAN = Decimal(10000)
 
@@ -152,7 +153,7 @@ class Filing(models.Model):
         if named:
             return named
         unit = self.department.name if self.department_id else ""
-        return f"{unit} {self.form_kind.short_name}".strip()
+        return f"{unit} {self.kind_name}".strip()
 
     def in_filing_unit(self, amount: Decimal | None) -> Decimal | None:
         """An amount in the unit the filing used (元 or 万元)."""
@@ -165,12 +166,22 @@ class Filing(models.Model):
         return self.status in EDITABLE_STATUSES
 
     @property
+    def kind_name(self) -> str:
+        """二级项目, 一级项目, 部门整体: the kind's short name, the same in every layout (no query)."""
+        return kind_named(self.kind).short_name
+
+    @property
+    def layout(self) -> TemplateSpec | None:
+        """The filing's layout (its template without the categories); read with the template, so pages
+        that show many filings read them ``select_related("template")``."""
+        return self.template.layout() if self.template_id is not None else None
+
+    @property
     def form_kind(self) -> FormKind:
         """The kind of form as the filing's layout prints it (``projects.kinds.layouts``)."""
         kind = kind_named(self.kind)
-        if self.template_id is None:
-            return kind
-        return kind_in_layout(kind, layout_of(self.template_id))
+        layout = self.layout
+        return kind if layout is None else kind_in_layout(kind, layout)
 
     @property
     def header(self) -> Any:

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
-from indicators.models import Indicator, Level1Category, layout_of
+from indicators.models import Indicator, Level1Category
 from projects.kinds import header_relations
 from projects.kinds.base import Column, FormKind, Row, format_amount
 from projects.kinds.layouts import other_labels
@@ -244,16 +244,14 @@ def printed_columns(filing: Filing, levels: list[Level1Rows]) -> tuple[Column, .
 
 def form_title(filing: Filing) -> str:
     """The title the form prints: its layout's own (甘肃: 省级部门预算项目支出绩效目标表), or its kind's."""
-    layout = layout_of(filing.template_id) if filing.template_id is not None else None
+    layout = filing.layout
     return (layout.title if layout is not None else "") or filing.form_kind.title
 
 
 def layout_name(filing: Filing) -> str:
     """The name of the filing's layout where it is not its kind's own (the pages say which 表样 it is)."""
-    if filing.template_id is None:
-        return ""
-    layout = layout_of(filing.template_id)
-    return "" if layout.code == filing.form_kind.template else layout.name
+    layout = filing.layout
+    return "" if layout is None or layout.code == filing.form_kind.template else layout.name
 
 
 def form_context(
@@ -352,7 +350,7 @@ def forms_html(filings: Iterable[Filing], reviews: dict[int, Any] | None = None)
     filings = list(filings)
     ids = [filing.pk for filing in filings]
     loaded = (
-        Filing.objects.select_related("department", *header_relations())
+        Filing.objects.select_related("department", "template", *header_relations())
         .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk")), "tasks")
         .in_bulk(ids)
     )

@@ -72,7 +72,7 @@ class ImportResult:
         """``2 张一级项目、1 张部门整体`` for the filings of each kind among ``filings``."""
         by_kind: dict[str, int] = defaultdict(int)
         for filing in filings:
-            by_kind[filing.form_kind.short_name] += 1
+            by_kind[filing.kind_name] += 1
         return "、".join(f"{count} 张{name}" for name, count in by_kind.items()) or "0 张"
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from indicators.models import FormTemplate, Level1Category, Level2Category, layout_of
+from indicators.models import FormTemplate, Level1Category, Level2Category
 from projects import selectors
 from projects.forms import (
     COLUMN_SUGGESTIONS,
@@ -121,12 +121,12 @@ class _Page:
         return self.tasks.tasks(self.form.cleaned_data.get("amount_unit") or AmountUnit.YUAN)
 
 
-def _page(request: HttpRequest, kind: FormKind, filing: Filing | None, template_id: int) -> _Page:
+def _page(request: HttpRequest, kind: FormKind, filing: Filing | None, template: FormTemplate) -> _Page:
     data = request.POST if request.method == "POST" else None
-    layout = layout_of(template_id)
+    layout = template.layout()
     form = FilingHeaderForm(data, kind=kind, user=request.user, filing=filing, layout=layout)
     if filing is None:
-        blank = [c.pk for level in category_levels(template_id) for c in level.children.all()]
+        blank = [c.pk for level in category_levels(template.pk) for c in level.children.all()]
         rows = row_formset(None, data, blank_categories=blank, kind=kind)
     else:
         rows = row_formset(filing, data)
@@ -139,7 +139,7 @@ def _render(
     page: _Page,
     *,
     filing: Filing | None,
-    template_id: int,
+    template: FormTemplate,
     notes: Notes | None = None,
     overwrite: OverwriteForm | None = None,
     status: int = 200,
@@ -147,8 +147,8 @@ def _render(
     row_notes: dict[str, list[Note]] | None = None,
 ) -> HttpResponse:
     notes = notes or notes_from([])
-    levels = category_levels(template_id)
-    layout = layout_of(template_id)
+    levels = category_levels(template.pk)
+    layout = template.layout()
     context = {
         # A page posted and not saved: leaving it asks first (static/js/filing_form.js).
         "unsaved": request.method == "POST",
@@ -216,7 +216,7 @@ def _saved(request: SignedInRequest, filing: Filing) -> HttpResponse:
 
 
 def _refused(
-    request: SignedInRequest, page: _Page, error: TransitionError, *, filing: Filing | None, template_id: int
+    request: SignedInRequest, page: _Page, error: TransitionError, *, filing: Filing | None, template: FormTemplate
 ) -> HttpResponse:
     """A refused 保存并送审: nothing was saved; the page comes back as it was sent, with every problem."""
     messages.error(request, f"未能送审：{error.message}。本页内容尚未保存：请按提示修改后再送审，或先保存草稿")
@@ -226,7 +226,7 @@ def _refused(
     for problem, note in zip(error.problems, notes.all, strict=True):
         if problem.row is not None and problem.row < len(forms):
             row_notes.setdefault(str(forms[problem.row].prefix), []).append(note)
-    return _render(request, page, filing=filing, template_id=template_id, notes=notes, row_notes=row_notes)
+    return _render(request, page, filing=filing, template=template, notes=notes, row_notes=row_notes)
 
 
 # The columns of a short word or figure (≥, %, 10, 正向指标): narrow, leaving the width to the texts.
@@ -265,20 +265,20 @@ def filing_create_view(request: SignedInRequest, kind: str) -> HttpResponse:
     if not selectors.filing_departments_for(request.user).exists():
         raise PermissionDenied("您不是任何单位的填报人，不能新建申报表")
     template = _new_filing_template(request, form_kind.code)
-    form_kind = kind_in_layout(form_kind, layout_of(template.pk))
-    page = _page(request, form_kind, None, template.pk)
+    form_kind = kind_in_layout(form_kind, template.layout())
+    page = _page(request, form_kind, None, template)
     if request.method == "POST" and page.is_valid():
         try:
             filing = _save(request, page, filing=None, template=template, version=0)
         except FilingError as error:
             messages.error(request, error.message)
         except TransitionError as error:
-            return _refused(request, page, error, filing=None, template_id=template.pk)
+            return _refused(request, page, error, filing=None, template=template)
         else:
             return _saved(request, filing)
     elif request.method == "POST":
         messages.error(request, _UNSAVED)
-    return _render(request, page, filing=None, template_id=template.pk)
+    return _render(request, page, filing=None, template=template)
 
 
 @login_required
@@ -287,18 +287,18 @@ def filing_edit_view(request: SignedInRequest, pk: int) -> HttpResponse:
     if not filing.is_editable:
         messages.warning(request, f"该申报表{filing.get_status_display()}，不能修改")
         return redirect("projects:filing_detail", pk=filing.pk)
-    page = _page(request, filing.form_kind, filing, filing.template_id)
+    page = _page(request, filing.form_kind, filing, filing.template)
     if request.method != "POST":
         after_submit = bool(request.GET.get("check"))
         notes = filing_notes(filing) if after_submit else check_notes(filing)
         return _render(
-            request, page, filing=filing, template_id=filing.template_id, notes=notes,
+            request, page, filing=filing, template=filing.template, notes=notes,
             notes_block_submission=after_submit,
         )  # fmt: skip
     overwrite = OverwriteForm(request.POST)
     if not page.is_valid():
         messages.error(request, _UNSAVED)
-        return _render(request, page, filing=filing, template_id=filing.template_id)
+        return _render(request, page, filing=filing, template=filing.template)
     version = page.form.cleaned_data["version"]
     if overwrite.is_valid() and overwrite.cleaned_data["overwrite"] and overwrite.cleaned_data["latest_version"]:
         # The filer has seen the newer version and chose to save this page over it; still refused
@@ -310,10 +310,10 @@ def filing_edit_view(request: SignedInRequest, pk: int) -> HttpResponse:
     except StaleFilingError as error:
         messages.error(request, error.message)
         offer = OverwriteForm(initial={"latest_version": error.current_version})
-        return _render(request, page, filing=filing, template_id=filing.template_id, overwrite=offer, status=409)
+        return _render(request, page, filing=filing, template=filing.template, overwrite=offer, status=409)
     except FilingError as error:
         messages.error(request, error.message)
-        return _render(request, page, filing=filing, template_id=filing.template_id)
+        return _render(request, page, filing=filing, template=filing.template)
     except TransitionError as error:
-        return _refused(request, page, error, filing=filing, template_id=filing.template_id)
+        return _refused(request, page, error, filing=filing, template=filing.template)
     return _saved(request, saved)

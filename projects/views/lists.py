@@ -189,7 +189,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
     # Sorted ids first, then the page's rows (projects.paging): not every waiting filing joined and sorted.
     paginator = TwoStepPaginator(queue, PAGE_SIZE, count=queue.count(), rows=selectors.review_queue_rows)
     page = paginator.get_page(request.GET.get("page"))
-    rows = [(filing, filing.value(filing.form_kind.list_amounts[0])) for filing in page.object_list]
+    rows = [(filing, filing.value(kind_named(filing.kind).list_amounts[0])) for filing in page.object_list]
     return render(
         request,
         "projects/review_queue.html",

@@ -63,7 +63,7 @@ class Command(DatabaseCommand):
             for start in range(0, len(ids), CHUNK):
                 chunk = (
                     Filing.objects.filter(pk__in=ids[start : start + CHUNK])
-                    .select_related("department", *header_relations())
+                    .select_related("department", "template", *header_relations())
                     .order_by(*order)
                 )
                 for check in filing_check_refresh(filings=chunk):
@@ -83,7 +83,7 @@ class Command(DatabaseCommand):
     def _print_findings(self, filing: Filing, findings: list) -> None:
         if not findings:
             return
-        kind = filing.form_kind.short_name
+        kind = filing.kind_name
         self.stdout.write(f"\n{filing.title}（{kind}，{filing.department.name}，{filing.fiscal_year}年）")
         for finding in findings:
             rule = RULES_BY_ID[finding.rule_id]
@@ -106,7 +106,7 @@ def _csv_row(filing: Filing, finding: Any) -> list:
     rule = RULES_BY_ID[finding.rule_id]
     return [
         filing.fiscal_year,
-        filing.form_kind.short_name,
+        filing.kind_name,
         filing.code,
         filing.name,
         filing.department.name,
