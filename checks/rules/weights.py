@@ -15,10 +15,13 @@ def weights_total(filing: Filing) -> Iterator[Note]:
     """Rule 20: in a weighted layout each real row has a weight, and the weights add up to the layout's total."""
     total = filing.template.weights_total
     rows = filing.real_rows
-    # A filing that gives no weight at all was written without the column: nothing to add up.
-    if total is None or not any(row.weight is not None or row.weight_text for row in rows):
+    if total is None or not rows:
         return
     note = f"（{filing.template.weights_note}）" if filing.template.weights_note else ""
+    if not any(row.weight is not None or row.weight_text for row in rows):
+        # One finding for a table without a single weight, rather than one for each of its rows.
+        yield error(f"本表样的各三级指标都须填写权重，合计为{total}{note}：目前都没有填写。", subject="权重合计")
+        return
     for row in rows:
         if row.weight is not None:
             continue

@@ -134,8 +134,13 @@ def test_a_weight_that_is_no_number_is_an_error_quoting_it():
     assert "权重“二十”不是数字" in found[0].message
 
 
-def test_a_filing_without_any_weight_or_a_layout_without_weights_has_no_weight_findings():
-    assert findings(sichuan(None, None, None, None, None), "weights_total") == []
+def test_a_weighted_layout_without_any_weight_has_one_finding_for_the_table():
+    (finding,) = findings(sichuan(None, None, None, None, None), "weights_total")
+    assert finding.severity == "error" and finding.subject == "权重合计"
+    assert finding.message == "本表样的各三级指标都须填写权重，合计为90（另 10 分为预算执行率）：目前都没有填写。"
+
+
+def test_a_layout_without_weights_has_no_weight_findings():
     unweighted = with_weights(national(template=GANSU_2023), 1, 1, 1, 1, 1, 1)
     assert findings(unweighted, "weights_total") == []
     assert findings(with_weights(clean_filing(), 1, 2, 3, 4, 5, 6), "weights_total") == []
