@@ -95,6 +95,8 @@ class ParsedFiling:
     extra_fields: dict[str, str] = field(default_factory=dict)
     # Units the form wrote with their code (820001-井研县马踏镇人民政府): {name: code}.
     unit_codes: dict[str, str] = field(default_factory=dict)
+    # The other layouts the form fits exactly as well as ``template``'s.
+    also_fits: tuple[str, ...] = ()
 
     def value(self, name: str, default: Any = "") -> Any:
         found = self.values.get(name)
@@ -156,7 +158,14 @@ def read_in_best_layout(
     """
     readings = [(fit, -order, found) for order, layout in enumerate(layouts) for found, fit in [read(layout)]]
     fitting = [reading for reading in readings if not (isinstance(reading[2], FilingParseError) and reading[2].misfit)]
-    best = max(fitting or readings, key=lambda reading: reading[:2])[2]
+    best_fit, _, best = max(fitting or readings, key=lambda reading: reading[:2])
     if isinstance(best, FilingParseError):
         raise best
+    if isinstance(best, ParsedFiling):
+        # The other layouts that read it as well: an import keeps a stored filing's layout among them.
+        best.also_fits = tuple(
+            found.template
+            for fit, _, found in readings
+            if fit == best_fit and found is not best and isinstance(found, ParsedFiling)
+        )
     return best

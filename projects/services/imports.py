@@ -376,7 +376,11 @@ class _Templates:
         self.by_code = {template.code: template for template in templates}
         self.defaults = {template.kind: template for template in templates if template.is_default}
 
-    def of(self, parsed: ParsedFiling) -> FormTemplate:
+    def of(self, parsed: ParsedFiling, *, keep: FormTemplate | None = None) -> FormTemplate:
+        """``keep`` (a stored filing's layout) when the form fits it as well as any: a form that fits
+        two layouts alike does not move its filing from one to the other."""
+        if keep is not None and keep.code in (parsed.template, *parsed.also_fits):
+            return keep
         found = self.by_code.get(parsed.template)
         return found if found is not None and found.kind == parsed.kind else self.defaults[parsed.kind]
 
@@ -457,7 +461,7 @@ def store_filings(
                 moved_from |= exported_under(filing)
                 result.updated.append(filing)
             # The form says its layout; the fields that layout adds, and labels none knows, come with it.
-            filing.template = templates.of(parsed_filing)
+            filing.template = templates.of(parsed_filing, keep=stored.template if stored is not None else None)
             values = header_values(parsed_filing, departments, links, key[1])
             _assign(kind, filing, header, values)
             filing.extra_fields = kept_fields(kind, parsed_filing, values)
@@ -602,7 +606,7 @@ def existing_filings(keys: Iterable[Key]) -> dict[Key, Filing]:
         else:
             condition |= Q(kind=kind_code, fiscal_year__in=years, code__in={k[2] for k in of_kind})
     relations = [header_relation(code) for code in {key[0] for key in keys}]
-    found = Filing.objects.filter(condition).select_related("department__parent", *relations)
+    found = Filing.objects.filter(condition).select_related("department__parent", "template", *relations)
     return {key: filing for filing in found if (key := stored_key(filing)) in keys}
 
 

@@ -177,3 +177,28 @@ def test_the_preview_of_a_changed_weight_shows_the_weight(empty_database, admin_
     assert ("weight", "权重") in change.columns and ("nature", "指标性质") in change.columns
     html = render_to_string("projects/excel/_change.html", {"change": change})
     assert "<th>权重</th>" in html and "<td>20</td>" in html and "<td>30</td>" in html
+
+
+def test_a_form_that_fits_two_layouts_alike_keeps_its_filings_layout(empty_database):
+    # A second layout exactly like 四川's (a county's copy of it): a 四川 form fits both alike.
+    sichuan = FormTemplate.objects.get(code="sc-2023")
+    copy = FormTemplate.objects.get(pk=sichuan.pk)
+    copy.pk, copy.code, copy.name = None, "sc-2023-county", "四川（县级）"
+    copy.save()
+    for level1 in sichuan.level1_categories.prefetch_related("children"):
+        children = list(level1.children.all())
+        level1.pk, level1.template = None, copy
+        level1.save()
+        for child in children:
+            child.pk, child.parent = None, level1
+            child.save()
+    (filing,) = import_filings(sources=[read_source(SICHUAN)], year=2023).created
+    assert Filing.objects.get(pk=filing.pk).template == sichuan  # the first of the two alike
+    Filing.objects.filter(pk=filing.pk).update(template=copy)
+    Indicator.objects.filter(filing_id=filing.pk).delete()
+    import_filings(sources=[read_source(SICHUAN)], year=2023)
+    stored = Filing.objects.get(pk=filing.pk)
+    assert stored.template == copy
+    assert {row.category.parent.template_id for row in stored.indicators.select_related("category__parent")} == {
+        copy.pk
+    }
