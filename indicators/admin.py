@@ -17,6 +17,8 @@ from django.utils.html import format_html_join
 from checks.admin import refresh_template_checks
 from indicators.models import FormTemplate, Level1Category, Level2Category
 from indicators.taxonomy import INDICATOR_COLUMNS
+from projects.kinds.base import MAX_OTHER_FIELDS
+from projects.parsers.filing import UNKNOWN_LABEL
 
 
 class Level2Inline(admin.TabularInline):
@@ -97,6 +99,10 @@ class FormTemplateAdminForm(forms.ModelForm):
         labels = [str(item["label"]) for item in items]
         if len(set(labels)) != len(labels):
             raise forms.ValidationError("增加的表头栏目重名")
+        if len(items) > MAX_OTHER_FIELDS:
+            raise forms.ValidationError(f"增加的表头栏目最多 {MAX_OTHER_FIELDS} 个")
+        if too_long := [label for label in labels if len(label) > 40 or not UNKNOWN_LABEL.fullmatch(f"{label}：")]:
+            raise forms.ValidationError(f"栏目名称应为不超过 40 个字的中文（可带括号）：{'、'.join(too_long)}")
         return items
 
     def clean(self) -> dict[str, Any]:
@@ -116,8 +122,21 @@ class FormTemplateAdminForm(forms.ModelForm):
             self.add_error("omitted_fields", "请填写栏目代码的列表")
         elif unknown := sorted(set(omitted) - names):
             self.add_error("omitted_fields", f"{kind.short_name}申报表没有这些栏目：{'、'.join(map(str, unknown))}")
-        elif required := sorted(set(omitted) & set(kind.identity)):
-            self.add_error("omitted_fields", f"不能去掉用来识别申报表的栏目：{'、'.join(required)}")
+        elif required := sorted(set(omitted) & set(kind.needed_to_store)):
+            self.add_error("omitted_fields", f"不能去掉识别和保存申报表必需的栏目：{'、'.join(required)}")
+        added = {str(item["label"]) for item in cleaned.get("extra_header") or [] if isinstance(item, dict)}
+        renamed = labels if isinstance(labels, dict) else {}
+        left_out = set(omitted) if isinstance(omitted, list) else set()
+        kept = {
+            renamed.get(header_field.name, header_field.plain_label)
+            for header_field in kind.header
+            if header_field.name not in left_out
+        }
+        if clash := sorted(added & kept):
+            self.add_error("extra_header", f"与本类申报表已有的栏目同名：{'、'.join(clash)}")
+        changed_kind = self.instance.pk is not None and cleaned.get("kind") != self.instance.kind
+        if changed_kind and self.instance.filing_set.exists():
+            self.add_error("kind", "已有申报表使用该表样，不能改变其申报表类型")
         pattern = cleaned.get("code_pattern") or ""
         try:
             re.compile(pattern)
