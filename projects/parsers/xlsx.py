@@ -8,7 +8,8 @@ its title (``projects.kinds``), and its definition supplies the labels and colum
   field whose value is the non-empty cells to its right, up to the next label; a row without a
   label continues the free text above (a label merged over several rows); a cell of words ending in
   a colon (``项目负责人及电话：``) is a label no layout knows, kept with the filing as written, unless it
-  sits where the value of the label before it goes;
+  sits where the value of the label before it goes; a label and its value in one cell (``联系人：张三``,
+  ``年度目标：…``) are read as the two cells would be, unless the cell continues a free text below its label;
 * the 部门整体 form's 年度主要任务 start at the row of its headings (任务名称 · 主要内容 · 总额…)
   and end at the 合计 row;
 * the indicator table starts at the row that holds ``一级指标``; its columns are found by their
@@ -38,11 +39,11 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from budgetperf.deadline import time_limit
-from indicators.taxonomy import EXTRA_COLUMNS, TemplateSpec, Vocabulary, is_not_applicable
+from indicators.taxonomy import EXTRA_COLUMNS, Vocabulary, is_not_applicable
 from projects.kinds import all_kinds, kind_named
 from projects.kinds.base import (
     LONG_TEXT,
@@ -59,12 +60,14 @@ from projects.kinds.base import (
     length_problem,
     read_amount,
     read_weight,
+    read_written_amount,
     split_unit_code,
 )
-from projects.kinds.layouts import is_extra, kind_in_layout
+from projects.kinds.layouts import catalogue_column, is_extra
 from projects.parsers.columns import column_of
 from projects.parsers.filing import (
     BRACKETED,
+    LABEL_WITH_VALUE,
     ORIGINAL_TEXT,
     UNKNOWN_LABEL,
     FilingParseError,
@@ -385,6 +388,14 @@ def _unknown_label(cell: _Cell) -> str | None:
     return match.group(1) if match else None
 
 
+def _at_label_place(cell: _Cell, last: _Text | None, opened: bool) -> bool:
+    """Whether a cell sits where a label may: not in the value columns of a free text whose label is on a
+    row above (those cells are more of its text, whatever they say)."""
+    if last is None or opened or not last.is_long:
+        return True
+    return column_index_from_string(_column_of(cell.ref)) <= column_index_from_string(_column_of(last.ref))
+
+
 def _kept_text_label(cell: _Cell) -> str | None:
     """The label of the text kept beside an amount (本年度项目金额（原文）：), which the amount's own label
     would otherwise take."""
@@ -461,11 +472,37 @@ class _SheetReader:
                     last = _Unknown(cell.ref, written=unknown)
                     self.unknown.append(last)
                     opened = True
+                elif (
+                    not value_slot
+                    and _at_label_place(cell, last, opened)
+                    and (split := self._label_with_value(cell)) is not None
+                ):
+                    last = split
+                    opened = True
                 elif last is not None and (opened or last.is_long):
                     # Right of a label, or below a free-text label merged over several rows.
                     last.values.append(cell)
             if not opened and last is not None and not last.is_long:
                 last = None
+
+    def _label_with_value(self, cell: _Cell) -> _Field | _Unknown | None:
+        """A label and its value in one cell (联系人：张三, 项目名称：…), opened with the value; None for a
+        cell that does not start with a label (Chinese words and brackets, no digits, then a colon)."""
+        written = LABEL_WITH_VALUE.fullmatch(cell.text)
+        label = None
+        if written is None or not written.group(1).endswith(_KEPT_TEXT):  # 本年度项目金额（原文）：… is no amount
+            label = self.labels.at_start(cell.text)
+        opened: _Field | _Unknown
+        if label is not None and (rest := cell.text[label.end :].strip()):
+            opened = self._open(label, cell.ref)
+        elif written is not None:
+            rest = written.group(2).strip()
+            opened = _Unknown(cell.ref, written=written.group(1))
+            self.unknown.append(opened)
+        else:
+            return None
+        opened.values.append(_Cell(cell.ref, rest, rest))
+        return opened
 
     def _open(self, label: Label, ref: str) -> _Field:
         name = label.field.name
@@ -566,7 +603,9 @@ class _SheetReader:
             return
         level1_at, level2_at = letters.pop(_LEVEL1), letters.pop(_LEVEL2)
         own = {column.name: column for column in self.kind.indicators.columns}
-        columns = {name: own.get(name) or _catalogue_column(self.kind, name) for name in letters}
+        # A column of the catalogue the layout does not have (备注, 分值) is read as a layout that has it
+        # prints it, bounded by the same limit: a sheet may keep it, and nothing it holds is left out.
+        columns = {name: own.get(name) or catalogue_column(name) for name in letters}
         # Cells under a heading that is reported already (unknown, twice) are no further problem.
         in_table = {_column_of(cell.ref) for cell in heading}
         category: tuple[str, str] | None = None
@@ -651,12 +690,13 @@ class _SheetReader:
                 self.problems.add(None, f"缺少必填栏目「{header_field.plain_label}」")
             elif not item.text:
                 self.problems.add(item.value_ref, f"「{header_field.plain_label}」未填写")
-        unit = self._amount_unit()
+        unit = self._amount_unit()  # "" when the amounts name different units, which is reported
         values: dict[str, Any] = {}
         labels: dict[str, str] = {}
         # The fields the layout adds, and labels no layout knows, {label: text} in the sheet's order.
         extra_fields: dict[str, str] = {}
         unit_codes: dict[str, str] = {}
+        remarks: dict[str, str] = {}  # the label of the text kept beside an amount → the amount's cell
         for name, item in self.fields.items():
             header_field = item.label.field
             value = self._value(item, unit)
@@ -667,14 +707,23 @@ class _SheetReader:
             if header_field.is_amount and BRACKETED.search(item.text) and isinstance(item.values[0].raw, str):
                 # 854万(高标准农田建设400万元,…): the remark beside the amount is kept as written.
                 extra_fields[f"{header_field.plain_label}{_KEPT_TEXT[0]}"] = item.text
+                remarks[f"{header_field.plain_label}{_KEPT_TEXT[0]}"] = item.value_ref
             if header_field.label_field:
                 labels[name] = item.label.canonical
             if isinstance(header_field.type, Unit) and value and (code := split_unit_code(item.text)[0]):
                 unit_codes[value] = code
-        remarks = set(extra_fields) - {field.label for field in self.kind.header if is_extra(field.name)}
         for other in self.unknown:
             if other.written in remarks:
-                continue  # the amount's cell says its remark itself: the one written beside it is older
+                # The amount's cell says its remark itself (854万(…)), and so does the row of the text kept
+                # beside it: the same text (or none) there is no problem, but another one is also what the
+                # person typed, and which of the two is meant is theirs to say.
+                if other.text and other.text != extra_fields[other.written]:
+                    self.problems.add(
+                        other.values[0].ref if other.values else other.ref,
+                        f"「{other.written}」与单元格 {remarks[other.written]} 中金额所带的说明不同，"
+                        "无法确定保留哪一个：请删去其中一处的说明，或使两处相同",
+                    )
+                continue
             before = extra_fields.get(other.written)
             text = f"{before}\n{other.text}" if before else other.text
             if problem := length_problem(text, LONG_TEXT, other.written):
@@ -690,7 +739,7 @@ class _SheetReader:
             kind=self.kind.code,
             line=title_row,
             values=values,
-            amount_unit=unit,
+            amount_unit=unit or "元",
             indicators=self.indicators,
             tasks=self.tasks,
             fiscal_year=year,
@@ -758,19 +807,18 @@ class _SheetReader:
             self.problems.add(labelled[-1][2], f"{names}的单位不一致（一个是元，一个是万元）")
         if units:
             return "万元" if units == {"万元"} else "元"
-        written = {
-            _written_unit(item.values[0])
+        amounts = [
+            item
             for item in self.fields.values()
-            if item.label.field.is_amount and len(item.values) == 1
-        }
-        written.discard("")
-        return written.pop() if len(written) == 1 else "元"
-
-
-def _catalogue_column(kind: FormKind, name: str) -> Column:
-    """A column of the catalogue the layout does not have, as a layout that has it prints it (its
-    heading, its longest text): a sheet may keep it, and nothing it holds is left out."""
-    return kind_in_layout(kind, TemplateSpec(code="", name="", levels=(), columns=(name,))).indicators.columns[0]
+            if item.label.field.is_amount and len(item.values) == 1 and _written_unit(item.values[0])
+        ]
+        written = {_written_unit(item.values[0]) for item in amounts}
+        if len(written) > 1:
+            # 项目总金额 20万元 and 本年度项目金额 3000元: neither unit is the sheet's, so neither is guessed.
+            names = "与".join(item.label.field.plain_label for item in amounts)
+            self.problems.add(amounts[-1].value_ref, f"{names}写的金额单位不一致（元和万元），请统一")
+            return ""
+        return written.pop() if written else "元"
 
 
 def _weight(cell: _Cell | None, not_applicable: bool, problems: _Problems) -> str:
@@ -829,41 +877,25 @@ def _amount_of(cell: _Cell, label: str, problems: _Problems, unit: str = "元") 
             return None
     if amount is None:
         return None
-    if amount < 0:
+    if amount.is_finite() and amount < 0:  # a NaN is not compared, but refused as out of range below
         problems.add(cell.ref, f"{label}不能为负数")
         return None
-    if (problem := amount_problem(amount, unit, label)) is not None:
+    if (problem := amount_problem(amount, unit or "元", label)) is not None:
         problems.add(cell.ref, problem)
         return None
     return amount
 
 
 def _header_amount(cell: _Cell, label: str, problems: _Problems, unit: str) -> Decimal | None:
-    """A header amount: a number, or a text as forms write one (``3,703,703.67``, ``20万元``, prose whose
-    figure outside brackets is one, ``854万(…)``); a text with no single figure, or naming another unit
-    than the sheet's, is refused with its cell rather than guessed."""
+    """A header amount: a number, or a text as forms write one (``3,703,703.67``, ``20万元``, ``￥200000``,
+    prose whose figure outside brackets is one, ``854万(…)``), read as the text parser reads it
+    (``read_written_amount``); a text with no single figure, naming another unit than the sheet's (``unit``;
+    "" when the sheet's amounts disagree, which is reported already) or too large to store is refused with
+    its cell rather than guessed."""
     if isinstance(cell.raw, int | float | Decimal) and not isinstance(cell.raw, bool):
         return _amount_of(cell, label, problems, unit)
     try:
-        amount, written = read_amount(cell.text)
-    except ValueError:
-        if not any(character.isdigit() for character in cell.text):
-            problems.add(cell.ref, f"{label}「{excerpt(cell.text)}」不是数字")
-        else:
-            problems.add(
-                cell.ref,
-                f"{label}「{excerpt(cell.text)}」写有多个数字，无法确定金额：请只写一个金额，说明放在括号内",
-            )
+        return read_written_amount(cell.text, label=label, unit=unit)
+    except ValueError as error:
+        problems.add(cell.ref, str(error))
         return None
-    if amount is None:
-        return None
-    if amount < 0:
-        problems.add(cell.ref, f"{label}不能为负数")
-        return None
-    if written and written != unit:
-        problems.add(cell.ref, f"{label}「{excerpt(cell.text)}」的单位与申报表的金额单位（{unit}）不一致")
-        return None
-    if (problem := amount_problem(amount, unit, label)) is not None:
-        problems.add(cell.ref, problem)
-        return None
-    return amount

@@ -365,7 +365,7 @@ def test_an_amount_in_prose_with_several_figures_is_refused_naming_its_cell(empt
 
     message = problems_of(edit_workbook(export(filing), write_prose), admin_user)
 
-    assert f"工作表「{GANSU_CODE}」单元格 {where['cell']}：本年度项目金额「20万元或25万元」写有多个数字" in message
+    assert f"工作表「{GANSU_CODE}」单元格 {where['cell']}：本年度项目金额「20万元或25万元」不是一个金额" in message
     assert stored(filing) == before
 
 
