@@ -545,6 +545,13 @@ class OverallFilingAdmin(FilingAdmin):
     resource_classes = [RESOURCES["overall"]]
 
 
+class _CategoryOfLayout(forms.ModelChoiceField):
+    """A 二级指标 named with its layout: the layouts share the names of their categories."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.parent.template.name}：{obj}"
+
+
 class IndicatorAdminForm(forms.ModelForm):
     """A 三级指标 row on its own page, with the version of its filing the page was opened on: a row's
     change is a change of its filing, checked and recorded as every other (``IndicatorAdmin``)."""
@@ -605,8 +612,20 @@ class IndicatorAdmin(CappedCount, _VersionCheckedChanges, ListImportExportMixin,
         return [*self.readonly_fields, "filing"] if obj is not None else self.readonly_fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        made = super().get_form(request, obj, change=change, **kwargs)
+        # Made again as a subclass knowing its user: the form's fields come out new, so they are set after.
+        form: type[forms.ModelForm] = type(made.__name__, (made,), {"user": request.user})
+        category = form.base_fields.get("category")
+        if isinstance(category, forms.ModelChoiceField) and category.queryset is not None:
+            if obj is not None:  # the categories of its filing's layout
+                category.queryset = category.queryset.filter(parent__template_id=obj.filing.template_id)
+            else:  # a new row: every layout's, each named with its layout (they share their names)
+                form.base_fields["category"] = _CategoryOfLayout(
+                    queryset=category.queryset.select_related("parent__template"),
+                    label=category.label,
+                    widget=category.widget,
+                )
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "filing":

@@ -297,3 +297,12 @@ def test_a_filings_layout_is_chosen_when_it_is_made_and_stays(staff, samples):
     added = staff.get(reverse("admin:projects_projectfiling_add")).context["adminform"].form.fields["template"]
     assert set(added.queryset) == set(FormTemplate.objects.filter(kind="project"))
     assert FormTemplate.objects.exclude(kind="project").exists()
+
+
+def test_a_rows_category_is_chosen_among_its_filings_layout(staff, samples):
+    row = Indicator.objects.filter(filing__kind="project").select_related("filing").first()
+    field = staff.get(reverse("admin:indicators_indicator_change", args=[row.pk])).context["adminform"].form.fields
+    assert {category.parent.template_id for category in field["category"].queryset} == {row.filing.template_id}
+    added = staff.get(reverse("admin:indicators_indicator_add")).context["adminform"].form.fields["category"]
+    labels = [label for _, label in added.choices][1:]
+    assert len(labels) == len(set(labels))  # each named with its layout
