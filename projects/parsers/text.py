@@ -77,6 +77,7 @@ _REQUIRED_MARKS = "•●·"  # some files print the required-marker * as a bull
 _DEADLINE = re.compile(r"((?:19|20)[0-9]{2})\s*年\s*[0-9]{1,2}\s*月(?:\s*[0-9]{1,2}\s*日)?\s*(?:之前|以前|前|底|末)")
 _CODE = re.compile(r"[0-9]{21}")
 _YEAR_LINE = re.compile(r"[(（]?\s*((?:19|20)[0-9]{2})\s*年度\s*[)）]?")
+_TITLE_YEAR = re.compile(r"\D{4,60}[(（]\s*((?:19|20)[0-9]{2})\s*年度?\s*[)）]\s*")
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
 # The indicator columns every kind has: a table of these alone is read as before, cell by cell.
 _OWN_COLUMNS = {"name", "value", "explanation"}
@@ -343,6 +344,10 @@ class _FormReader:
     def _header_line(self, number: int, cells: list[str]) -> str:
         if len(cells) == 1 and (year := _YEAR_LINE.fullmatch(cells[0])):
             self.year = int(year.group(1))
+            return "header"
+        if len(cells) == 1 and not self.fields and (year := _TITLE_YEAR.fullmatch(cells[0])):
+            # The form's own title, above its fields, ending in its year: 省级部门预算项目支出绩效目标表(2023年度).
+            self.year = self.year or int(year.group(1))
             return "header"
         if len(cells) == 1 and (unit := _UNIT_LINE.fullmatch(cells[0])):
             self.unit = unit.group(1)

@@ -445,3 +445,11 @@ def test_a_label_and_its_value_in_one_cell_are_kept():
     (filing,) = parse_text("\n".join(lines), layouts=LAYOUTS).filings
     assert filing.extra_fields == {"联系人": "张三 13800000000", "经办人": "李四", "电话": "0833-1234567"}
     assert filing.values["annual_goal"] == "按时发放"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "year"),
+    [("gansu_jiayuguan_2023.txt", 2023), ("sichuan_jingyan_2023.txt", 2023), ("unseen_layout_form.txt", 2022)],
+)
+def test_the_year_a_forms_own_title_prints_is_its_year(fixture, year):
+    assert read(fixture).fiscal_year == year
