@@ -6,11 +6,17 @@ are keyed the way people name a filing (a 二级 project by 项目编码 + 预�
 submitted or approved filing is never overwritten; every changed filing's version moves, so an open
 filing page does not save over the import. The checks run per row, so the preview names the row,
 and a single failing row rolls the whole import back.
+
+Each filing is read and shown in its own layout (``Filing.form_kind``): its code shape, the words it
+answers yes/no fields with, the fields it adds (one 其他栏目 column) and, for a 三级指标 row, the
+categories of its template and the columns it has (指标性质 · 度量单位 · 权重…). A new filing takes its
+unit's layout (``Department.template``), as on the filing page.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Any
@@ -28,10 +34,12 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from indicators.models import FormTemplate, Indicator, Level2Category
-from indicators.taxonomy import is_not_applicable
+from indicators.taxonomy import INDICATOR_COLUMNS, Vocabulary, is_not_applicable
 from projects import selectors
 from projects.kinds import all_kinds, header_relation
 from projects.kinds.base import (
+    CELL_TEXT,
+    LONG_TEXT,
     Amount,
     Choice,
     Code,
@@ -46,13 +54,17 @@ from projects.kinds.base import (
     amount_problem,
     excerpt,
     format_amount,
+    length_problem,
     read_number,
+    read_weight,
 )
+from projects.kinds.layouts import is_extra, other_labels
 from projects.models import FILING_FIELDS, Department, Filing, normalise_unit_name
 from projects.parsers.text import decode_text
 from projects.parsers.workbook_guard import WorkbookLimits, WorkbookRejected, check_sheet_size, check_workbook_file
 from projects.selectors import is_administrator
 from projects.services.changes import filings_changed
+from projects.services.rows import shown_columns, weight_text
 from projects.services.writing import (
     FilingError,
     StaleFilingError,
@@ -82,17 +94,23 @@ class DepartmentWidget(widgets.ForeignKeyWidget):
 
 
 class YesNoWidget(widgets.Widget):
-    _VALUES = {"是": True, "否": False, "1": True, "0": False, "TRUE": True, "FALSE": False}
+    """是 / 否, or the words the filing's layout answers with (``yes_no``: 甘肃 asks 是否新增 as 新增项目 /
+    延续项目); 1 / 0 and TRUE / FALSE too."""
 
-    def clean(self, value, row=None, **kwargs):
+    _VALUES = {"1": True, "0": False, "TRUE": True, "FALSE": False}
+
+    def clean(self, value, row=None, yes_no: YesNo | None = None, **kwargs):
         if value in (None, ""):
             return None
         if isinstance(value, bool):
             return value
+        words, text = yes_no or YesNo(), str(value).strip()
+        if text.upper() in self._VALUES:
+            return self._VALUES[text.upper()]
         try:
-            return self._VALUES[str(value).strip().upper()]
-        except KeyError:
-            raise ValueError(f"「{value}」应填“是”或“否”") from None
+            return words.parse(text, "")
+        except ValueError:
+            raise ValueError(f"「{excerpt(text)}」应填“{words.yes}”或“{words.no}”") from None
 
     def render(self, value, obj=None, **kwargs):
         return {True: "是", False: "否"}.get(value, "")
@@ -138,6 +156,41 @@ class TextWidget(widgets.CharWidget):
         if isinstance(value, float):
             raise ValueError("该栏被保存成了数字，请设为文本格式后重新填写")
         return "" if value is None else str(value).strip()
+
+
+def _in_row(number: int | None, message: str) -> str:
+    """A message about a 三级指标 row, naming the row of the file (as the preview numbers them)."""
+    return f"第 {number} 行：{message}" if number else message
+
+
+class RowTextWidget(TextWidget):
+    """A text column of the 三级指标 rows, of at most ``limit`` characters (its model field's max_length)."""
+
+    def __init__(self, label: str, limit: int):
+        super().__init__()
+        self.label, self.limit = label, limit
+
+    def clean(self, value, row=None, row_number: int | None = None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if (problem := length_problem(text, self.limit, self.label)) is not None:
+            raise ValueError(_in_row(row_number, problem))
+        return text
+
+
+class WeightWidget(widgets.Widget):
+    """A 权重 as the forms write it (10, 12.5, 10%, 10分), read as every path reads one (``read_weight``);
+    exported as a number, without trailing zeros."""
+
+    def clean(self, value, row=None, row_number: int | None = None, **kwargs):
+        if value is None or not str(value).strip():
+            return None
+        try:
+            return read_weight(str(value))
+        except ValueError as error:
+            raise ValueError(_in_row(row_number, str(error))) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return Decimal(weight_text(value)) if value is not None else ""
 
 
 def _scope_error(user: Any, kind: FormKind, instance: Filing) -> dict[str, str]:
@@ -280,19 +333,120 @@ class _ScopedResource(resources.ModelResource):
         instance.full_clean(exclude=exclude, validate_unique=validate_unique)
 
 
+def _form_kind(filing: Filing) -> FormKind:
+    """``filing.form_kind``, worked out once per filing and template: a list asks it for every column."""
+    known = filing.__dict__.get("_list_form_kind")
+    if known is None or known[0] != (filing.kind, filing.template_id):
+        known = filing.__dict__["_list_form_kind"] = ((filing.kind, filing.template_id), filing.form_kind)
+    return known[1]
+
+
+def _layout_field(filing: Filing, name: str) -> HeaderField | None:
+    """The header field as the filing's layout has it (relabelled, its own code shape…), or None when the
+    layout leaves it out."""
+    layout = _form_kind(filing)
+    return layout.field(name) if layout.has_field(name) else None
+
+
 class HeaderValue(fields.Field):
     """A header field of the filing's kind, wherever the kind stores it: on the filing, or in its
-    header row (which the resource saves after the filing)."""
+    header row (which the resource saves after the filing). ``owner`` is the header field a label
+    column belongs to (政策依据栏目名称: 政策依据).
+
+    The list has the kind's columns, whatever each filing's layout: a yes/no field is shown and read
+    with the words of the filing's layout (甘肃: 新增项目 / 延续项目), and a field the layout leaves out
+    (四川 has no 实施期限) keeps what it holds: a value written there is refused rather than stored out
+    of sight of the filing's pages."""
+
+    def __init__(self, *args, owner: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner or self.attribute
 
     def get_value(self, instance):
         return instance.value(self.attribute) if instance is not None else None
 
+    def export(self, instance, **kwargs):
+        value = self.get_value(instance)
+        if isinstance(self.widget, YesNoWidget) and (layout_field := _layout_field(instance, self.attribute)):
+            return layout_field.show(value, "")
+        return self.widget.render(value, **kwargs)
+
     def save(self, instance, row, is_m2m=False, **kwargs):
         if self.readonly:
             return
+        if _layout_field(instance, self.owner) is None:
+            self._keep_left_out(instance, row, **kwargs)
+            return
+        layout_field = _layout_field(instance, self.attribute)
+        if layout_field is not None and isinstance(layout_field.type, YesNo):
+            kwargs["yes_no"] = layout_field.type
         cleaned = self.clean(row, **kwargs)
         target = instance if self.attribute in FILING_FIELDS else instance.header
         setattr(target, self.attribute, cleaned)
+
+    def _keep_left_out(self, instance: Filing, row, **kwargs) -> None:
+        cleaned = self.clean(row, **kwargs)
+        if cleaned in (None, "") or cleaned == instance.value(self.attribute):
+            return
+        raise ValueError(f"该申报表的表样“{instance.template.name}”没有「{self.column_name}」栏目，请留空")
+
+
+class OtherFields(fields.Field):
+    """The header fields the filing's layout adds (甘肃: 资金用途, 基本情况…; 四川: 部门预算数) and the labels
+    a file wrote that no layout knows (``Filing.extra_fields``), in one column, one “栏目名称：内容” a
+    line; a line that does not start with one of those labels continues the text before it.
+
+    The labels are the layout's and those the filing keeps: an import changes their texts, as the
+    filing page does, and never adds a label or drops one; a label not written keeps its text, so a
+    list without this column, or with the cell left blank, changes nothing here."""
+
+    def __init__(self):
+        super().__init__("extra_fields", "其他栏目", TextWidget())
+
+    def get_value(self, instance):
+        return dict(instance.extra_fields or {}) if instance is not None else None
+
+    def export(self, instance, **kwargs):
+        return "\n".join(f"{label}：{text}" for label, text in (instance.extra_fields or {}).items())
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        text = self.clean(row, **kwargs)
+        if not text:
+            return
+        layout = _form_kind(instance)
+        own = [header_field.label for header_field in layout.header if is_extra(header_field.name)]
+        others = other_labels(layout, instance.extra_fields or {})
+        written = read_other_fields(text, [*own, *others])
+        for label in others:
+            # The layout's own fields are read as their type says (``_value_errors``); these are free text.
+            if label in written and (problem := length_problem(written[label], LONG_TEXT, label)):
+                raise ValueError(problem)
+        instance.extra_fields = {**(instance.extra_fields or {}), **written}
+
+
+def read_other_fields(text: str, labels: list[str]) -> dict[str, str]:
+    """``资金用途：业务类项目\n基本情况：…`` → {label: text} for ``labels``; ValueError naming what is not
+    one of them, or a label written twice."""
+    starts = [(label, re.compile(rf"\s*{re.escape(label)}\s*[：:]")) for label in sorted(labels, key=len, reverse=True)]
+    found: dict[str, list[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        match = next(((label, m) for label, pattern in starts if (m := pattern.match(line))), None)
+        if match is not None:
+            current, start = match[0], match[1]
+            if current in found:
+                raise ValueError(f"其他栏目中「{current}」写了两次")
+            found[current] = [line[start.end() :]]
+        elif current:
+            found[current].append(line)
+        elif line.strip():
+            if not labels:
+                raise ValueError("该申报表的表样没有其他栏目，「其他栏目」请留空")
+            raise ValueError(
+                f"其他栏目「{excerpt(line)}」不是该申报表的栏目：请逐行填写“栏目名称：内容”，"
+                f"栏目名称为{'、'.join(labels)}之一"
+            )
+    return {label: "\n".join(lines).strip() for label, lines in found.items()}
 
 
 def _widget(header_field: HeaderField) -> widgets.Widget:
@@ -327,9 +481,22 @@ class FilingResource(_ScopedResource):
         clean_model_instances = True
 
     def init_instance(self, row=None):
-        filing = Filing(kind=self.kind.code, template=FormTemplate.default(self.kind.code))
+        filing = Filing(kind=self.kind.code, template=self._new_template(row or {}))
         setattr(filing, header_relation(self.kind.code), new_header(filing))
         return filing
+
+    def _new_template(self, row) -> FormTemplate:
+        """A new filing's layout, as on the filing page: its unit's (``Department.template``) when that is
+        one of the kind's, else the kind's default."""
+        column = self.fields["department"].column_name if "department" in self.fields else None
+        try:
+            department = DepartmentWidget().clean(row.get(column)) if column else None
+        except ValueError:
+            department = None  # reported by the unit's column
+        template = department.template if department is not None and department.template_id is not None else None
+        if template is not None and template.kind == self.kind.code:
+            return template
+        return FormTemplate.default(self.kind.code)
 
     def get_instance(self, instance_loader, row):
         instance = super().get_instance(instance_loader, row)
@@ -342,6 +509,13 @@ class FilingResource(_ScopedResource):
         filings = Filing.objects.filter(kind=self.kind.code).select_related("department", "template", relation)
         return _filer_scope(filings, getattr(self, "user", None))
 
+    def filter_export(self, queryset, **kwargs):
+        # Each filing is shown in its layout and with its header row, read with it (the admin's list
+        # reads only the unit).
+        if isinstance(queryset, QuerySet):
+            queryset = queryset.select_related("department", "template", header_relation(self.kind.code))
+        return super().filter_export(queryset, **kwargs)
+
     def clean_instance(self, instance, *, exclude: list[str], validate_unique: bool) -> None:
         # The identity constraints are checked by ``_identity_error``, which knows whom to tell what.
         instance.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
@@ -351,7 +525,7 @@ class FilingResource(_ScopedResource):
             self._repeated_error(instance)
             or _locked_error(instance.pk)
             or _scope_error(self.user, self.kind, instance)
-            or _value_errors(self.kind, instance)
+            or _value_errors(_form_kind(instance), instance)
             or self._identity_error(instance)
         )
 
@@ -428,7 +602,8 @@ class FilingResource(_ScopedResource):
 
 
 def _value_errors(kind: FormKind, instance: Filing) -> dict[str, str]:
-    """What a header value may not be, as the filing page and the workbook refuse it too."""
+    """What a header value may not be, as the filing page and the workbook refuse it too; ``kind`` is the
+    kind as the filing's layout has it (its code shape, labels and added fields)."""
     errors = {}
     for header_field in kind.header:
         value = instance.value(header_field.name)
@@ -443,7 +618,8 @@ def _value_errors(kind: FormKind, instance: Filing) -> dict[str, str]:
                 if (problem := amount_problem(value, "元", header_field.plain_label)) is not None:
                     raise ValueError(problem)
         except ValueError as error:
-            errors[header_field.name] = str(error)
+            # A field the layout adds is a line of the 其他栏目 column.
+            errors["extra_fields" if is_extra(header_field.name) else header_field.name] = str(error)
     return errors
 
 
@@ -498,7 +674,7 @@ def _passages(before: str, after: str) -> SafeString:
 
 def filing_resource(kind: FormKind) -> type[FilingResource]:
     """The list import/export resource of ``kind``: its year, its header fields, the unit the amounts
-    were filed in, and its status (read only)."""
+    were filed in, the fields the filings' layouts add (其他栏目), and its status (read only)."""
     attrs: dict[str, Any] = {
         "kind": kind,
         "fiscal_year": fields.Field("fiscal_year", "预算年度", YearWidget()),
@@ -511,11 +687,15 @@ def filing_resource(kind: FormKind) -> type[FilingResource]:
         names.append(header_field.name)
         if header_field.label_field:
             label = f"{header_field.plain_label}栏目名称"
-            attrs[header_field.label_field] = HeaderValue(header_field.label_field, label, TextWidget())
+            attrs[header_field.label_field] = HeaderValue(
+                header_field.label_field, label, TextWidget(), owner=header_field.name
+            )
             names.append(header_field.label_field)
     if kind.amount_fields:
         attrs["amount_unit"] = fields.Field("amount_unit", "填报金额单位", TextWidget())
         names.append("amount_unit")
+    attrs["extra_fields"] = OtherFields()
+    names.append("extra_fields")
     attrs["status"] = fields.Field("get_status_display", "状态", readonly=True)
     names.append("status")
     identity = tuple("fiscal_year" if name == "fiscal_year" else name for name in ("fiscal_year", *kind.identity))
@@ -538,7 +718,7 @@ class FilingWidget(widgets.ForeignKeyWidget):
             return None
         year = widgets.IntegerWidget().clean((row or {}).get("预算年度"))
         try:
-            return _filer_scope(Filing.objects.select_related("department"), self.user).get(
+            return _filer_scope(Filing.objects.select_related("department", "template"), self.user).get(
                 kind="project", code=str(value).strip(), fiscal_year=year
             )
         except Filing.DoesNotExist:
@@ -546,45 +726,91 @@ class FilingWidget(widgets.ForeignKeyWidget):
 
 
 class CategoryWidget(widgets.ForeignKeyWidget):
-    """A 二级指标 by its name under the row's 一级指标, in any spelling the template knows."""
+    """A 二级指标 by its name under the row's 一级指标, among the categories of the template the row's
+    filing uses (``filing``), in any spelling that template knows."""
 
     def __init__(self):
         super().__init__(Level2Category, field="name")
-        self._categories = None
+        # Each template's vocabulary and categories, read once per import.
+        self._templates: dict[int, tuple[Vocabulary, dict[tuple[str, str], Level2Category]]] = {}
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value, row=None, filing: Filing | None = None, row_number: int | None = None, **kwargs):
+        if filing is None:
+            return None  # no project, no template: the 项目编码 column says what is missing
         if value in (None, ""):
-            return None
-        if self._categories is None:
-            template = FormTemplate.default("project")
-            self._vocabulary = template.vocabulary()
-            self._categories = {
-                (c.parent.name, c.name): c
-                for c in Level2Category.objects.select_related("parent").filter(parent__template=template)
-            }
-        pair = self._vocabulary.level2_of(str(value).lstrip("*＊"))
-        level1 = self._vocabulary.level1_of(str((row or {}).get("一级指标") or ""))
+            raise ValueError(_in_row(row_number, "未填写二级指标"))
+        vocabulary, categories = self._of(filing.template_id)
+        written_level1 = str((row or {}).get("一级指标") or "").strip()
+        pair = vocabulary.level2_of(str(value).lstrip("*＊"))
+        level1 = vocabulary.level1_of(written_level1)
         if pair is None or (level1 is not None and pair[0] != level1):
-            raise ValueError(f"无法识别的指标类别「{(row or {}).get('一级指标', '')}/{value}」")
-        return self._categories[pair]
+            written = f"{written_level1}/{value}" if written_level1 else str(value)
+            known = "、".join(f"{parent}/{name}" for parent, name in categories)
+            message = (
+                f"二级指标「{excerpt(written)}」不是 {filing.title} 所用表样“{filing.template.name}”的指标类别；"
+                f"该表样的二级指标为 {known}"
+            )
+            raise ValueError(_in_row(row_number, message))
+        return categories[pair]
+
+    def _of(self, template_id: int) -> tuple[Vocabulary, dict[tuple[str, str], Level2Category]]:
+        if template_id not in self._templates:
+            template = FormTemplate.objects.get(pk=template_id)
+            categories = Level2Category.objects.select_related("parent").filter(parent__template=template)
+            self._templates[template_id] = (
+                template.vocabulary(),
+                {(category.parent.name, category.name): category for category in categories},
+            )
+        return self._templates[template_id]
 
     def render(self, value, obj=None, **kwargs):
         return value.name if value else ""
 
 
+class CategoryField(fields.Field):
+    """The row's 二级指标, read among the categories of its filing's template."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        filing = instance.filing if instance.filing_id is not None else None
+        category = self.clean(row, filing=filing, **kwargs)
+        if category is not None:
+            instance.category = category
+
+
+def _row_column(name: str) -> fields.Field:
+    """A column of the catalogue (``INDICATOR_COLUMNS``) under its heading: a weight is a number, the
+    others text of at most their model field's length."""
+    label = INDICATOR_COLUMNS[name][0]
+    if name == "weight":
+        return fields.Field(name, label, WeightWidget())
+    limit = getattr(Indicator._meta.get_field(name), "max_length", None) or CELL_TEXT
+    return fields.Field(name, label, RowTextWidget(label, limit))
+
+
 class IndicatorResource(_ScopedResource):
-    """The 三级指标 rows of 二级 projects, keyed by 项目编码, 预算年度 and 顺序. (The rows of the 一级 and
-    部门整体 forms are edited on their pages and in their workbooks.)"""
+    """The 三级指标 rows of 二级 projects, keyed by 项目编码, 预算年度 and 顺序, with every column of the
+    catalogue (``indicators.taxonomy.INDICATOR_COLUMNS``): 指标性质 · 指标值 · 度量单位 · 权重… (The rows
+    of the 一级 and 部门整体 forms are edited on their pages and in their workbooks.)
+
+    A row's 二级指标 is one of its filing's template; it fills the columns of its filing's layout and
+    those a row of the filing fills already, as the filing page keeps them (``rows.shown_columns``)."""
 
     fiscal_year = fields.Field("filing__fiscal_year", "预算年度", YearWidget(), readonly=True)
     filing = fields.Field("filing", "项目编码", FilingWidget())
     filing_name = fields.Field("filing__name", "项目名称", readonly=True)
     level1 = fields.Field("category__parent__name", "一级指标", readonly=True)
-    category = fields.Field("category", "二级指标", CategoryWidget())
+    category = CategoryField("category", "二级指标", CategoryWidget())
     position = fields.Field("position", "顺序", widgets.IntegerWidget(coerce_to_string=False))
-    name = fields.Field("name", "三级指标", TextWidget())
-    value = fields.Field("value", "指标值", TextWidget())
-    explanation = fields.Field("explanation", "指标解释", TextWidget())
+    name = _row_column("name")
+    nature = _row_column("nature")
+    value = _row_column("value")
+    measure = _row_column("measure")
+    weight = _row_column("weight")
+    direction = _row_column("direction")
+    explanation = _row_column("explanation")
+    basis = _row_column("basis")
+    score = _row_column("score")
+    remark = _row_column("remark")
     not_applicable = fields.Field("not_applicable", "不适用", YesNoWidget())
 
     class Meta:
@@ -598,9 +824,7 @@ class IndicatorResource(_ScopedResource):
             "level1",
             "category",
             "position",
-            "name",
-            "value",
-            "explanation",
+            *INDICATOR_COLUMNS,
             "not_applicable",
         )
         use_transactions = True
@@ -609,15 +833,41 @@ class IndicatorResource(_ScopedResource):
         clean_model_instances = True
 
     def get_queryset(self):
-        return super().get_queryset().filter(filing__kind="project").select_related("filing", "category__parent")
+        filings = super().get_queryset().filter(filing__kind="project")
+        return filings.select_related("filing__template", "category__parent")
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self.fields["filing"].widget.user = self.user
+        self.filing_columns: dict[int, set[str]] = {}  # each filing → the columns its rows may fill
+
+    def clean_instance(self, instance, *, exclude: list[str], validate_unique: bool) -> None:
+        if instance.filing_id is None:
+            exclude = [*exclude, "category"]  # without its project, a row has no template to read it in
+        super().clean_instance(instance, exclude=exclude, validate_unique=validate_unique)
 
     def row_scope_errors(self, instance) -> dict[str, str]:
         errors = _locked_error(instance.filing.pk)
-        return {"filing": next(iter(errors.values()))} if errors else {}
+        if errors:
+            return {"filing": next(iter(errors.values()))}
+        return self._column_errors(instance)
+
+    def _column_errors(self, instance) -> dict[str, str]:
+        """A column the row's filing neither has in its layout nor fills in any row (a 权重 for a project
+        of the 深圳 layout) is left blank, as the filing page has no place for it."""
+        if instance.not_applicable:
+            return {}  # stored as 不适用, whatever the other columns say
+        filing = instance.filing
+        if filing.pk not in self.filing_columns:
+            shown = shown_columns(_form_kind(filing).indicators.columns, filing.indicators.all())
+            self.filing_columns[filing.pk] = {column.name for column in shown}
+        for name, (label, _) in INDICATOR_COLUMNS.items():
+            value = getattr(instance, name)
+            if name in self.filing_columns[filing.pk] or value is None or not str(value).strip():
+                continue
+            message = f"{filing.title} 所用表样“{filing.template.name}”没有「{label}」栏目，请留空"
+            return {name: _in_row(self.row_number, message)}
+        return {}
 
     def filing_of(self, instance) -> Filing | None:
         return instance.filing if instance.filing_id is not None else None
