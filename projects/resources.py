@@ -532,10 +532,25 @@ class FilingResource(_ScopedResource):
     def import_instance(self, instance, row, **kwargs):
         try:
             super().import_instance(instance, row, **kwargs)
+            self._derive(instance)
         finally:
             # Every row's filing, whether it changes or not (a row without changes is never validated).
             if (key := self._identity_key(instance)) is not None:
                 self.seen_rows.setdefault(key, self.row_number or 0)
+
+    def _derive(self, instance: Filing) -> None:
+        """The fields the application fills in (a 二级 project's 一级预算单位, from its unit), where the row
+        leaves them blank, as the filing page fills them."""
+        kind = self.kind
+        header = instance.header
+        if kind.derive is None or header is None:
+            return
+        blank = [name for name in kind.derived if instance.value(name) in (None, "")]
+        if blank:
+            derived = kind.derive(lambda name: instance.value(name))
+            for name in blank:
+                if name in derived:
+                    setattr(header, name, derived[name])
 
     def _identity_key(self, instance) -> tuple | None:
         values = [instance.fiscal_year, *(instance.value(name) for name in self.kind.identity)]

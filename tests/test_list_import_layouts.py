@@ -391,3 +391,16 @@ def test_a_new_project_of_a_unit_without_a_layout_takes_the_default_one(admin_us
 
     assert result.totals["new"] == 1 and not result.has_validation_errors()
     assert Filing.objects.get(code="440306230000000000777").template == FormTemplate.default("project")
+
+
+def test_a_new_project_without_its_top_unit_files_under_its_units_top_unit(admin_user, people):
+    unit = people.unit_a_child
+    row = {"预算年度": 2023, "项目编码": "440306230000000000778", "项目名称": "下属单位的新项目", "申请单位": unit.name}
+
+    result = ProjectResource().import_data(
+        tablib.Dataset(list(row.values()), headers=list(row)), dry_run=False, user=admin_user
+    )
+
+    assert result.totals["new"] == 1 and not result.has_validation_errors() and not result.has_errors()
+    created = Filing.objects.get(code="440306230000000000778")
+    assert created.project_header.top_unit == people.unit_a
