@@ -164,7 +164,7 @@ class Indicator(models.Model):
     measure = models.CharField("度量单位", max_length=20, blank=True)
     weight = models.DecimalField("权重", max_digits=6, decimal_places=2, null=True, blank=True)
     direction = models.CharField("指标方向性", max_length=20, blank=True)
-    basis = models.CharField("指标值设定依据", max_length=20, blank=True)
+    basis = models.CharField("指标值设定依据", max_length=100, blank=True)
     score = models.CharField("分值", max_length=20, blank=True)
     remark = models.CharField("备注", max_length=200, blank=True)
     not_applicable = models.BooleanField("不适用", default=False)

@@ -22,7 +22,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 
 from indicators.models import Indicator
-from indicators.taxonomy import EXTRA_COLUMNS, TemplateSpec
+from indicators.taxonomy import EXTRA_COLUMNS
 from indicators.values import decimal_places
 from projects import selectors
 from projects.choices import filing_years, project_types
@@ -137,8 +137,8 @@ def _too_long(label: str) -> dict[str, str]:
     return {"max_length": f"{label}超过 %(limit_value)d 个字（%(show_value)d 个字）"}
 
 
-def _form_field(header_field: HeaderField, user: AnyUser, layout: TemplateSpec | None = None) -> forms.Field:
-    """The form field of one header field, from its type; a project code of the shape ``layout`` says."""
+def _form_field(header_field: HeaderField, user: AnyUser) -> forms.Field:
+    """The form field of one header field, from its type (as the filing's layout has it)."""
     label = header_field.plain_label
     field_type = header_field.type
     field: forms.Field
@@ -201,17 +201,15 @@ class FilingHeaderForm(forms.Form):
         kind: FormKind,
         user: AnyUser,
         filing: Filing | None = None,
-        layout: TemplateSpec | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.filing = filing
-        self.layout = layout
         for header_field in kind.header:
             if header_field.name in kind.derived:
                 continue
-            self.fields[header_field.name] = _form_field(header_field, user, layout)
+            self.fields[header_field.name] = _form_field(header_field, user)
         # The labels the filing keeps that no layout knows, each under a name made from its label.
         self.others: dict[str, str] = {}
         if filing is not None:

@@ -50,7 +50,7 @@ _LENGTHS = {
     "measure": 20,
     "weight": 10,
     "direction": 20,
-    "basis": 20,
+    "basis": 100,
     "score": 20,
     "explanation": CELL_TEXT,
 }

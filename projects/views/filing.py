@@ -123,8 +123,7 @@ class _Page:
 
 def _page(request: HttpRequest, kind: FormKind, filing: Filing | None, template: FormTemplate) -> _Page:
     data = request.POST if request.method == "POST" else None
-    layout = template.layout()
-    form = FilingHeaderForm(data, kind=kind, user=request.user, filing=filing, layout=layout)
+    form = FilingHeaderForm(data, kind=kind, user=request.user, filing=filing)
     if filing is None:
         blank = [c.pk for level in category_levels(template.pk) for c in level.children.all()]
         rows = row_formset(None, data, blank_categories=blank, kind=kind)
