@@ -3,7 +3,7 @@ categories of its filing's template, with the columns other layouts add (指标�
 指标方向性…); a filing's header is read with its layout's code shape and words, and a new filing takes
 its unit's layout.
 
-The 四川 and 甘肃 filings are the published forms of ``tests/parsers/fixtures``, as the text import
+The 四川 and 甘肃 filings are the published forms of ``samples/provinces``, as the text import
 stores them.
 """
 

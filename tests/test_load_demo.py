@@ -22,14 +22,22 @@ def test_the_three_role_groups_exist_after_migrating():
     assert needed - held == set()
 
 
-def test_the_demo_loads_the_five_sample_files_into_an_empty_database(empty_database, capsys):
+def test_the_demo_loads_the_five_sample_files_and_the_other_provinces_forms_into_an_empty_database(
+    empty_database, capsys
+):
     call_command("load_demo")
-    assert "示例申报表：新建 100 张二级项目、2 张部门整体、7 张一级项目" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "示例申报表：新建 100 张二级项目、2 张部门整体、7 张一级项目" in out
+    assert "其他省份的申报表：新建 3 张二级项目" in out
     counts = {kind: Filing.objects.filter(kind=kind).count() for kind in ("project", "program", "overall")}
-    assert counts == {"project": 100, "program": 7, "overall": 2}
+    assert counts == {"project": 103, "program": 7, "overall": 2}
+    # Each in its own layout and the year its title prints.
+    provinces = Filing.objects.exclude(template__code__startswith="sz-").order_by("template__code")
+    assert [(f.template.code, f.fiscal_year) for f in provinces] == [("gs-2023", 2023), ("sc-2023", 2023)]
+    assert Filing.objects.get(code="430621220000000000001").fiscal_year == 2022
     call_command("load_demo")  # a restart keeps what is there
     assert "已有申报表数据，跳过示例申报表导入" in capsys.readouterr().out
-    assert Filing.objects.count() == FILING_COUNT
+    assert Filing.objects.count() == FILING_COUNT + 3
 
 
 def test_the_demo_has_one_account_per_role_with_the_readme_password(samples, capsys):

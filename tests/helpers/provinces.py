@@ -1,11 +1,11 @@
-"""The forms of other provinces the tests read (tests/parsers/fixtures) and what they hold."""
+"""The forms of other provinces (samples/provinces, also in the demo) and what they hold."""
 
 from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parents[1] / "parsers" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "samples" / "provinces"
 GANSU = FIXTURES / "gansu_jiayuguan_2023.txt"  # 甘肃 2023: 成本 as a 一级指标, fields of its own
 SICHUAN = FIXTURES / "sichuan_jingyan_2023.txt"  # 四川 2023: the target split over columns, weights
-HUNAN = FIXTURES / "unseen_layout_form.txt"  # 岳阳县 2022: a layout no template describes
+HUNAN = FIXTURES / "hunan_yueyang_2022.txt"  # 岳阳县 2022: a layout no template describes
 
 # The header fields 甘肃's layout adds, as its form fills them, in the form's order.
 GANSU_EXTRA_FIELDS = {

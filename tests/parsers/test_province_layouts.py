@@ -1,6 +1,6 @@
 """Forms from other provinces are read in their own layout, found from the form itself.
 
-The fixtures are real published forms re-laid in the text layout (see fixtures/*.md and
+The fixtures are real published forms re-laid in the text layout (see samples/provinces/*.md and
 ``../shared/provinces``): 甘肃 2023 (成本 as a 一级指标, added header fields), 四川 2023 (split target
 columns, weights, units with their code) and 湖南 岳阳县 2022, a layout no template describes.
 """
@@ -16,7 +16,7 @@ from projects.parsers.filing import Layout
 from projects.parsers.text import FilingParseError, ParsedFiling, parse_text
 from tests.helpers.provinces import GANSU_EXTRA_FIELDS
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "samples" / "provinces"
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 # Every layout the application seeds, Shenzhen's (the default) first, as the import passes them.
 LAYOUTS = {
@@ -144,7 +144,7 @@ def test_columns_are_found_by_their_headings_not_their_places():
 
 
 def test_a_form_in_a_layout_no_template_describes_keeps_every_row_and_header_value():
-    filing = read("unseen_layout_form.txt")
+    filing = read("hunan_yueyang_2022.txt")
     assert filing.values == {
         "code": "430621220000000000001",
         "name": "岳阳县2022年高标准农田建设项目",
@@ -449,7 +449,7 @@ def test_a_label_and_its_value_in_one_cell_are_kept():
 
 @pytest.mark.parametrize(
     ("fixture", "year"),
-    [("gansu_jiayuguan_2023.txt", 2023), ("sichuan_jingyan_2023.txt", 2023), ("unseen_layout_form.txt", 2022)],
+    [("gansu_jiayuguan_2023.txt", 2023), ("sichuan_jingyan_2023.txt", 2023), ("hunan_yueyang_2022.txt", 2022)],
 )
 def test_the_year_a_forms_own_title_prints_is_its_year(fixture, year):
     assert read(fixture).fiscal_year == year

@@ -15,7 +15,7 @@ from tests.helpers.pdfs import all_text, page_images
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).resolve().parents[1] / "parsers" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "samples" / "provinces"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
@@ -73,7 +73,7 @@ def test_a_gansu_form_prints_the_fields_its_layout_adds_and_renames(tmp_path):
 
 
 def test_the_labels_no_layout_knows_print_after_the_grid():
-    filing = _imported("unseen_layout_form.txt", year=2022)
+    filing = _imported("hunan_yueyang_2022.txt", year=2022)
     text = all_text(_pdf(filing))
     assert "项目负责人及电话彭兵" in text
     assert text.index("长期目标") < text.index("项目负责人及电话") < text.index("一级指标二级指标")

@@ -1,7 +1,7 @@
 """A filing's workbook follows its layout both ways: exported with the header fields, columns and headings
 of its layout (甘肃, 四川…), and read back in the layout the sheet itself shows, unchanged field by field.
 
-The forms are the real published ones of ``tests/parsers/fixtures`` (see ``../shared/provinces``),
+The forms are the real published ones of ``samples/provinces`` (see ``../shared/provinces``),
 imported as the text import stores them.
 """
 

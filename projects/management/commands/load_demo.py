@@ -15,6 +15,8 @@ SAMPLE_FILES = [
     "003_15669124a94b334e.txt",  # 大鹏 2021: its 部门整体 form and 7 一级 forms, in its budget publication
     "004_4e22398a020d32fe.txt",  # 宝安 2023: its 部门整体 form, in its budget publication
 ]
+# Forms of other provinces, each in its own layout (samples/provinces/README.md).
+PROVINCE_FILES = ["gansu_jiayuguan_2023.txt", "sichuan_jingyan_2023.txt", "hunan_yueyang_2022.txt"]
 DEMO_PASSWORD = "budgetperf-demo"
 BAOAN = "深圳市宝安区政务服务数据管理局(本级)"
 FUTIAN = "深圳市福田区政务服务数据管理局（本级）"
@@ -37,6 +39,10 @@ class Command(DatabaseCommand):
             samples = Path(settings.BASE_DIR) / "samples"
             result = import_filings(sources=[read_source(samples / name) for name in SAMPLE_FILES])
             self.stdout.write(f"示例申报表：新建 {result.count(result.created)}")
+            # Each file prints its own year in its title.
+            provinces = [read_source(samples / "provinces" / name) for name in PROVINCE_FILES]
+            result = import_filings(sources=provinces)
+            self.stdout.write(f"其他省份的申报表：新建 {result.count(result.created)}")
             if settings.PDF_PRERENDER:
                 self.stdout.write("已排队预先生成示例申报表的 PDF，由后台任务进程（db_worker）完成")
         admin = self._account("admin", "系统管理员", is_staff=True, is_superuser=True)
