@@ -522,7 +522,8 @@ class FilingResource(_ScopedResource):
 
     def row_scope_errors(self, instance) -> dict[str, str]:
         return (
-            self._repeated_error(instance)
+            self._missing_error(instance)
+            or self._repeated_error(instance)
             or _locked_error(instance.pk)
             or _scope_error(self.user, self.kind, instance)
             or _value_errors(_form_kind(instance), instance)
@@ -537,6 +538,14 @@ class FilingResource(_ScopedResource):
             # Every row's filing, whether it changes or not (a row without changes is never validated).
             if (key := self._identity_key(instance)) is not None:
                 self.seen_rows.setdefault(key, self.row_number or 0)
+
+    def _missing_error(self, instance: Filing) -> dict[str, str]:
+        """A new filing lacks what finds it again and whose it is, as the other imports refuse it."""
+        if instance.pk is not None:
+            return {}
+        kind = _form_kind(instance)
+        missing = [name for name in kind.needed_to_store if instance.value(name) in (None, "")]
+        return {name: f"新建{kind.short_name}须填写{kind.field(name).plain_label}" for name in missing[:1]}
 
     def _derive(self, instance: Filing) -> None:
         """The fields the application fills in (a 二级 project's 一级预算单位, from its unit), where the row

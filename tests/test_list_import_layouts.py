@@ -404,3 +404,14 @@ def test_a_new_project_without_its_top_unit_files_under_its_units_top_unit(admin
     assert result.totals["new"] == 1 and not result.has_validation_errors() and not result.has_errors()
     created = Filing.objects.get(code="440306230000000000778")
     assert created.project_header.top_unit == people.unit_a
+
+
+def test_a_new_project_without_its_code_is_refused_as_the_other_imports_refuse_it(admin_user, people):
+    row = {"预算年度": 2023, "项目编码": "", "项目名称": "没有编码的新项目", "申请单位": people.unit_a.name}
+
+    result = ProjectResource().import_data(
+        tablib.Dataset(list(row.values()), headers=list(row)), dry_run=False, user=admin_user
+    )
+
+    assert [invalid.error_dict for invalid in result.invalid_rows] == [{"项目编码": ["新建二级项目须填写项目编码"]}]
+    assert not Filing.objects.filter(name="没有编码的新项目").exists()
