@@ -10,11 +10,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property
 
 from indicators.taxonomy import SHENZHEN_2020, TemplateSpec
 from indicators.values import ParsedValue, parse_value
+from projects.kinds.base import weight_number
 
 WAN = Decimal(10000)
 
@@ -137,15 +138,12 @@ class Filing:
 
 
 def read_weight(text: str) -> Decimal | None:
-    """A 权重 as written (10, 10.5, １０, 10%, 10分) as a number; None when blank or not a number."""
-    text = "".join(unicodedata.normalize("NFKC", text or "").split()).removesuffix("%").removesuffix("分")
-    if not text:
-        return None
+    """A 权重 as written (10, 10.5, １０, 10%, 10分) as a number; None when blank or not a number (the
+    rule then reports it as written)."""
     try:
-        weight = Decimal(text.replace(",", ""))
-    except InvalidOperation:
+        return weight_number(unicodedata.normalize("NFKC", text or ""))
+    except ValueError:
         return None
-    return weight if weight.is_finite() else None
 
 
 def _plain(amount: Decimal) -> Decimal:

@@ -411,7 +411,7 @@ def _limited(form: forms.Form, columns: Sequence[Column]) -> None:
 
 class WeightField(forms.DecimalField):
     """A row's 权重 as people type it: ``10``, ``１０``, ``12.5%``; from 0 to 100 with two decimals at most
-    (``services.rows.weight_problem``, which the filing service checks again)."""
+    (``kinds.base.weight_problem``, which the filing service checks again)."""
 
     widget = forms.TextInput
 

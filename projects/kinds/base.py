@@ -207,10 +207,15 @@ def weight_problem(weight: Decimal | None) -> str | None:
     return None
 
 
+def weight_number(text: str) -> Decimal | None:
+    """The number a 权重 writes (10, 10%, 10分), None when blank; ValueError when it writes none."""
+    return read_number(text.strip().rstrip("%％分"))
+
+
 def read_weight(text: str) -> Decimal | None:
     """A 权重 as files write it (10, 10%, 10分); ValueError with a message in Chinese when it is none."""
     try:
-        weight = read_number(text.strip().rstrip("%％分"))
+        weight = weight_number(text)
     except ValueError:
         raise ValueError(f"权重「{excerpt(text)}」不是数字") from None
     if (problem := weight_problem(weight)) is not None:
@@ -287,6 +292,14 @@ def read_written_amount(text: str, *, label: str, unit: str) -> Decimal | None:
     if (problem := amount_problem(amount, unit or written or "元", label)) is not None:
         raise ValueError(problem)
     return amount
+
+
+def written_unit(text: str) -> str:
+    """The unit an amount as written names (20万元 → 万元), "" when it names none or is no amount."""
+    try:
+        return read_amount(text)[1]
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)

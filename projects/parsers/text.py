@@ -47,11 +47,11 @@ from projects.kinds.base import (
     Unit,
     excerpt,
     length_problem,
-    read_amount,
     read_number,
     read_weight,
     read_written_amount,
     split_unit_code,
+    written_unit,
 )
 from projects.kinds.layouts import catalogue_column, is_extra
 from projects.parsers.columns import column_of
@@ -709,19 +709,12 @@ class _FormReader:
             raise FilingParseError(f"{'与'.join(names)}的单位不一致", labelled[-1].line)
         if units or self.unit:
             return units.pop() if units else self.unit
-        amounts = [item for item in self.fields.values() if item.label.field.is_amount and _written_unit(item.text)]
-        written = {_written_unit(item.text) for item in amounts}
+        amounts = [item for item in self.fields.values() if item.label.field.is_amount and written_unit(item.text)]
+        written = {written_unit(item.text) for item in amounts}
         if len(written) > 1:
             names = [item.label.field.plain_label for item in amounts]
             raise FilingParseError(f"{'与'.join(names)}写的金额单位不一致（元和万元），请统一", amounts[-1].line)
         return written.pop() if written else ""
-
-
-def _written_unit(text: str) -> str:
-    try:
-        return read_amount(text)[1]
-    except ValueError:
-        return ""
 
 
 def _amount(header_field: HeaderField, text: str, line: int, unit: str) -> Decimal | None:

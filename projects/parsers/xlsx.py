@@ -58,10 +58,10 @@ from projects.kinds.base import (
     amount_problem,
     excerpt,
     length_problem,
-    read_amount,
     read_weight,
     read_written_amount,
     split_unit_code,
+    written_unit,
 )
 from projects.kinds.layouts import catalogue_column, is_extra
 from projects.parsers.columns import column_of
@@ -835,12 +835,8 @@ def _weight(cell: _Cell | None, not_applicable: bool, problems: _Problems) -> st
 
 
 def _written_unit(cell: _Cell) -> str:
-    if not isinstance(cell.raw, str):
-        return ""
-    try:
-        return read_amount(cell.text)[1]
-    except ValueError:
-        return ""
+    """The unit a cell's amount names; a number cell names none."""
+    return written_unit(cell.text) if isinstance(cell.raw, str) else ""
 
 
 def _parse(header_field: HeaderField, text: str, ref: str, problems: _Problems) -> Any:
