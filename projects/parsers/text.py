@@ -677,13 +677,13 @@ class _FormReader:
                 f"指标表有 {len(self.indicators)} 行，超过上限 {table.max_rows} 行",
                 self.indicators[table.max_rows].line,
             )
+        own = [column for column in table.columns if column.name not in EXTRA_COLUMNS]
         for row in self.indicators:
-            for column in table.columns:
-                text = row.extras.get(column.name) or str(getattr(row, column.name, "") or "")
-                if problem := length_problem(text, column.max_length, column.label):
-                    raise FilingParseError(problem, row.line)
-            for name, text in row.extras.items():  # and the columns the layout does not have
-                column = catalogue_column(name)
+            # The row's own columns as its layout bounds them; the others it has, layout's or not, as the
+            # catalogue does.
+            texts = [(column, str(getattr(row, column.name, "") or "")) for column in own]
+            texts += [(catalogue_column(name), text) for name, text in row.extras.items()]
+            for column, text in texts:
                 if problem := length_problem(text, column.max_length, column.label):
                     raise FilingParseError(problem, row.line)
         if self.kind.tasks is None:
