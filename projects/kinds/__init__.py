@@ -6,9 +6,10 @@ of every kind asks this registry for the definition and the header model of a fi
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from projects.kinds.base import FormKind
+from projects.kinds.base import FormKind, Unit
 
 _KINDS: dict[str, FormKind] = {}
 _HEADER_MODELS: dict[str, type[models.Model]] = {}
@@ -45,3 +46,22 @@ def header_relation(code: str) -> str:
 def header_relations() -> list[str]:
     """Every kind's header relation, for reading filings of several kinds with their headers at once."""
     return [header_relation(code) for code in _KINDS]
+
+
+def header_unit_relations() -> list[str]:
+    """Every kind's header fields that name a unit, as reached from a filing
+    (``project_header__top_unit``): the filing page shows their names."""
+    return [
+        f"{header_relation(code)}__{field.name}"
+        for code, kind in _KINDS.items()
+        for field in kind.header
+        # A kind may show the filing's own unit as a header field: that one is no column of the header.
+        if isinstance(field.type, Unit) and _is_link(_HEADER_MODELS[code], field.name)
+    ]
+
+
+def _is_link(model: type[models.Model], name: str) -> bool:
+    try:
+        return isinstance(model._meta.get_field(name), models.ForeignKey)
+    except FieldDoesNotExist:
+        return False

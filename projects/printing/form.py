@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
-from indicators.models import Indicator, Level1Category
+from indicators.models import Indicator, Level2Category
 from projects.kinds import header_relations
 from projects.kinds.base import Column, FormKind, Row, format_amount
 from projects.kinds.layouts import other_labels
@@ -105,11 +105,11 @@ def last_submissions(ids: Iterable[int]) -> dict[int, Transition]:
 
 def template_categories(template_id: int) -> dict[int, Category]:
     """The template's 二级 categories by id, in the official order."""
-    categories = {}
-    for level1 in Level1Category.objects.filter(template_id=template_id).prefetch_related("children"):
-        for level2 in level1.children.all():
-            categories[level2.pk] = Category(level1.name, level2.name, level2.required)
-    return categories
+    chosen = Level2Category.objects.filter(parent__template_id=template_id).select_related("parent")
+    return {
+        level2.pk: Category(level2.parent.name, level2.name, level2.required)
+        for level2 in chosen.order_by("parent__order", "order")
+    }
 
 
 def indicator_levels(indicators: Iterable[Indicator], categories: dict[int, Category]) -> list[Level1Rows]:

@@ -38,8 +38,10 @@ def filing_context(filing: Filing) -> dict[str, Any]:
             "category__parent__order", "category__order", "position", "pk"
         )
     )
-    levels = indicator_levels(indicators, template_categories(filing.template_id))
+    categories = template_categories(filing.template_id)
+    levels = indicator_levels(indicators, categories)
     return {
+        "categories": categories,
         "filing": filing,
         "kind": kind,
         "title": form_title(filing),
@@ -74,7 +76,7 @@ def last_return(timeline: list[Event]) -> Event | None:
 def filing_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     filing = selectors.filing_for(request.user, pk)
     context = filing_context(filing)
-    timeline = filing_timeline(filing)
+    timeline = filing_timeline(filing, categories=context["categories"])
     may_file = selectors.can_file_for(request.user, filing)
     may_review = selectors.can_review(request.user, filing)
     context.update(
