@@ -22,6 +22,10 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 # WeasyPrint's caches grow with the forms a worker has printed: a worker is replaced now and then.
 max_requests = 1000
+# The application is imported once, in the master, and each worker is forked from it: a worker
+# replaced by max_requests starts serving at once instead of importing Django and the app again
+# (about 1.2 s of CPU each time). Nothing opens a database connection or a thread at import.
+preload_app = True
 max_requests_jitter = 100
 # The heartbeat file on memory, not on the container's overlay file system.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
