@@ -5,13 +5,35 @@
 {% include "checks/_findings.html" with findings=findings|for_indicator:indicator.pk compact=True %}
 {% include "checks/_findings.html" with findings=findings|about_table %}
 {% for group in findings|grouped %}…{% endfor %}
+{% check_counts filing.filing_check %}
 """
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from checks.grouping import FindingGroup, grouped_findings
 
 register = template.Library()
+
+_COUNTS = (
+    ("errors", "badge-error", "错误：须修改后才能送审", "错误"),
+    ("warnings", "badge-warning", "提示：建议修改", "提示"),
+)
+
+
+@register.simple_tag
+def check_counts(check) -> SafeString:
+    """The error and warning counts of a filing's stored check (``checks.FilingCheck``; empty when it
+    was never checked), as a list row shows them. A tag, not an included template: a list has a row per
+    filing, and an include costs ten times as much."""
+    if not check:
+        return format_html('<span class="badge badge-none">{}</span>', "未检查")
+    shown = [(css, title, label, getattr(check, name)) for name, css, title, label in _COUNTS if getattr(check, name)]
+    if not shown:
+        return format_html('<span class="badge badge-ok">{}</span>', "无问题")
+    badges = format_html_join("", '<span class="badge {}" title="{}">{} {}</span>', shown)
+    return format_html('<span class="check-counts">{}</span>', badges)
 
 
 @register.filter

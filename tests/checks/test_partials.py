@@ -37,22 +37,26 @@ def test_the_filters_pick_the_findings_of_one_field_one_row_or_the_table():
     )
 
 
+def _counts(check) -> str:
+    return Template("{% load checks %}{% check_counts check %}").render(Context({"check": check}))
+
+
 def test_the_counts_badge_shows_errors_and_warnings():
-    html = render_to_string("checks/_counts.html", {"check": FilingCheck(errors=2, warnings=5)})
-    assert "错误 2" in html and "提示 5" in html
-    html = render_to_string("checks/_counts.html", {"check": FilingCheck(errors=0, warnings=3)})
+    html = _counts(FilingCheck(errors=2, warnings=5))
+    assert 'title="错误：须修改后才能送审">错误 2</span>' in html and "提示 5" in html
+    html = _counts(FilingCheck(errors=0, warnings=3))
     assert "错误" not in html and "提示 3" in html
-    assert "无问题" in render_to_string("checks/_counts.html", {"check": FilingCheck(errors=0, warnings=0)})
+    assert "无问题" in _counts(FilingCheck(errors=0, warnings=0))
 
 
 def test_a_filing_never_checked_shows_as_unchecked():
-    assert "未检查" in render_to_string("checks/_counts.html", {"check": None})
+    assert "未检查" in _counts(None)
 
 
 @pytest.mark.django_db
 def test_a_list_row_can_pass_the_filings_check_even_when_there_is_none(samples):
     filing = Filing.objects.get(code="440306210601500000540")
-    template = Template('{% include "checks/_counts.html" with check=filing.filing_check %}')
+    template = Template("{% load checks %}{% check_counts filing.filing_check %}")
     assert "错误 1" in template.render(Context({"filing": filing}))
     filing.filing_check.delete()
     filing = Filing.objects.get(pk=filing.pk)

@@ -160,3 +160,15 @@ def test_an_unknown_kind_lists_the_2nd_level_projects(every_kind):
     response = client.get(URL, {"kind": "nonsense"})
     assert response.context["kind"].code == "project"
     assert [filing.pk for filing in response.context["page"].object_list] == [filings["project"].pk]
+
+
+def test_every_cell_of_a_row_escapes_what_the_filer_wrote(client, people, make_filing):
+    client.force_login(people.owner)
+    written = '<img src=x onerror="alert(1)">'
+    filing = make_filing(people.unit_a, name=written, code=f"C{written}"[:40], project_type=written)
+    html = client.get(URL + "?kind=project").content.decode()
+    assert "<img" not in html
+    shown = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+    assert f'<td class="code">C{shown}</td>' in html
+    assert f'<td><a href="{reverse("projects:filing_detail", args=[filing.pk])}">{shown}</a></td>' in html
+    assert f"<td>{shown}</td>" in html  # 项目类型
