@@ -254,11 +254,9 @@ def filing_timeline(filing: Filing, *, categories: dict[int, Category] | None = 
     template's 二级 categories (``template_categories``), when the caller has read them already."""
     kind = filing.form_kind
     replay = _Replay(filing, template_categories(filing.template_id) if categories is None else categories)
-    records: list[Any] = list(Filing.history.filter(id=filing.pk).select_related("history_user"))
-    records += header_model(kind.code).history.filter(filing_id=filing.pk).select_related("history_user")  # type: ignore[attr-defined]
-    records += Indicator.history.filter(filing_id=filing.pk).select_related("history_user")
-    if kind.tasks is not None:
-        records += OverallTask.history.filter(filing_id=filing.pk).select_related("history_user")
+    records: list[Any] = list(_records_of(Filing).objects.filter(id=filing.pk).select_related("history_user"))
+    for model in (header_model(kind.code), Indicator) + ((OverallTask,) if kind.tasks is not None else ()):
+        records += _records_of(model).objects.filter(filing_id=filing.pk).select_related("history_user")
     records.sort(key=lambda record: (record.history_date, record.history_id))
     replay.load_names(records)
     # Every column of the catalogue (the replayed rows record them all); summaries show the layout's
@@ -295,7 +293,8 @@ def filing_timeline(filing: Filing, *, categories: dict[int, Category] | None = 
                 event.title = "保存（内容无变化）"
         timeline.append(event)
         previous = current
-    for transition in filing.transitions.select_related("user"):
+    # Not the snapshot each step keeps (the whole filing, for the review page to compare with).
+    for transition in filing.transitions.select_related("user").defer("snapshot"):
         title = f"{Status(transition.from_status).label} → {Status(transition.to_status).label}"
         timeline.append(
             Event(
