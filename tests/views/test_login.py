@@ -1,4 +1,7 @@
+import logging
+
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from tests.helpers.people import TEST_PASSWORD
@@ -21,3 +24,16 @@ def test_a_wrong_password_is_refused_with_a_message(client, people):
     response = client.post(reverse("login"), {"username": "owner", "password": "wrong"})
     assert response.status_code == 200
     assert "请输入一个正确的" in response.content.decode()
+
+
+def test_a_failed_sign_in_is_logged_and_a_successful_one_is_not(client, people, caplog):
+    with caplog.at_level(logging.INFO):
+        client.post(reverse("login"), {"username": "owner", "password": "wrong"})
+        client.post(reverse("login"), {"username": "owner", "password": TEST_PASSWORD})
+    logged = [record for record in caplog.records if record.name.startswith("axes")]
+    assert [record.levelname for record in logged] == ["WARNING"]
+    assert "login failure" in logged[0].getMessage()
+    # The account and address are masked in the log (a password typed as the name stays out of it) and
+    # kept with the attempt.
+    assert "owner" not in logged[0].getMessage()
+    assert AccessAttempt.objects.get().username == "owner"
