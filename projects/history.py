@@ -17,12 +17,14 @@ from functools import cache
 from itertools import groupby
 from typing import Any
 
+from django.db.models import ForeignKey
+
 from indicators.models import Indicator
 from indicators.taxonomy import EXTRA_COLUMNS
 from projects.kinds import header_model
 from projects.kinds.base import FilingLink, Unit
 from projects.kinds.overall import OverallTask
-from projects.models import Department, Filing, Status
+from projects.models import FILING_FIELDS, Department, Filing, Status
 from projects.printing.form import Category, template_categories
 from projects.services.snapshots import (
     CATEGORY,
@@ -114,21 +116,38 @@ class _Replay:
         self.names: dict[tuple[str, Any], str] = {}
 
     def load_names(self, records: list[Any]) -> None:
-        """The names of the units and linked filings the records point at (two queries)."""
+        """The names of the units and linked filings the records point at. Those the filing points at
+        now were read with it (``selectors.filing_for``); any other, once a record points elsewhere, is
+        read here (a query for units, one for filings)."""
         unit_fields = [f.name for f in self.kind.header if isinstance(f.type, Unit)]
         link_fields = [f.name for f in self.kind.header if isinstance(f.type, FilingLink)]
-        units = {getattr(r, f"{name}_id", None) for r in records for name in unit_fields}
-        links = {getattr(r, f"{name}_id", None) for r in records for name in link_fields}
-        self.names.update(
-            {("unit", pk): name for pk, name in Department.objects.filter(pk__in=units).values_list("pk", "name")}
-        )
-        self.names.update(
-            {("filing", pk): name for pk, name in Filing.objects.filter(pk__in=links).values_list("pk", "name")}
-        )
+        self._name_current(unit_fields, link_fields)
+        units = {getattr(r, f"{name}_id", None) for r in records for name in unit_fields} - {None}
+        links = {getattr(r, f"{name}_id", None) for r in records for name in link_fields} - {None}
+        if units := {pk for pk in units if ("unit", pk) not in self.names}:
+            named = Department.objects.filter(pk__in=units).order_by().values_list("pk", "name")
+            self.names.update({("unit", pk): name for pk, name in named})
+        if links := {pk for pk in links if ("filing", pk) not in self.names}:
+            linked = Filing.objects.filter(pk__in=links).order_by().values_list("pk", "name")
+            self.names.update({("filing", pk): name for pk, name in linked})
+
+    def _name_current(self, unit_fields: list[str], link_fields: list[str]) -> None:
+        """The names of what the filing points at now, from the rows read with it (no query: a field
+        whose row was not read with it is left to ``load_names``' queries)."""
+        filing, header = self.filing, self.filing.header
+        for names, fields in (("unit", unit_fields), ("filing", link_fields)):
+            for name in fields:
+                owner = filing if name in FILING_FIELDS else header
+                link = None if owner is None else owner._meta.get_field(name)
+                if not isinstance(link, ForeignKey) or not link.is_cached(owner):
+                    continue
+                if (target := getattr(owner, name)) is not None:
+                    self.names[(names, target.pk)] = target.name
 
     def value(self, name: str) -> Any:
         header_field = self.kind.field(name) if self.kind.has_field(name) else None
-        source = self.own if name in self.own else self.header
+        # The filing's own fields (its unit among them, recorded as ``department_id``), or the header's.
+        source = self.own if name in self.own or f"{name}_id" in self.own else self.header
         if header_field is not None and isinstance(header_field.type, Unit):
             pk = source.get(f"{name}_id")
             return self.names.get(("unit", pk), "" if pk is None else str(pk))

@@ -170,3 +170,20 @@ def test_the_page_of_each_kind_shows_its_form_with_its_history(client, people, m
     assert f"<h2>{title}</h2>" in html
     assert f'href="{reverse("projects:filing_list")}?kind={filing.kind}">{crumb}</a>' in html
     assert reverse("projects:filing_edit", args=[filing.pk]) in html  # a draft its 填报人 may change
+
+
+def test_a_move_to_another_unit_shows_both_units_before_and_after(client, people, make_filing):
+    filing = _filed(people.owner, make_filing(people.unit_a_child))
+    filing_update(
+        filing=filing,
+        user=people.administrator,
+        header={"department": people.unit_b},  # its 一级预算单位 follows
+        rows=row_inputs(filing),
+        version=filing.version,
+    )
+    client.force_login(people.administrator)
+    timeline = client.get(reverse("projects:filing_detail", args=[filing.pk])).context["timeline"]
+    changes = {c.label: (c.before, c.after) for c in timeline[0].fields}
+    # The units the filing points at now are read with it; those it pointed at before, by the history.
+    assert changes["一级预算单位"] == (people.unit_a.name, people.unit_b.name)
+    assert changes["申请单位"] == (people.unit_a_child.name, people.unit_b.name)
