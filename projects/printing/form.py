@@ -108,7 +108,8 @@ def template_categories(template_id: int) -> dict[int, Category]:
     chosen = Level2Category.objects.filter(parent__template_id=template_id).select_related("parent")
     return {
         level2.pk: Category(level2.parent.name, level2.name, level2.required)
-        for level2 in chosen.order_by("parent__order", "order")
+        # Two 一级 of one order keep their own 二级 together (the order is not unique).
+        for level2 in chosen.order_by("parent__order", "parent_id", "order", "pk")
     }
 
 

@@ -1,3 +1,4 @@
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -125,3 +126,14 @@ def test_the_program_forms_categories_are_its_own_templates(samples):
     assert calculation.label.lstrip("*") == "测算明细"
     assert calculation.rows[0].name.startswith("1.综合窗口岗位人员购买服务经费 164.4 万元")
     assert sum(len(group.rows) for level in levels for group in level.groups) >= program.indicators.count()
+
+
+@pytest.mark.django_db
+def test_two_level1_categories_of_one_order_keep_their_own_level2_together(samples):
+    project = Filing.objects.filter(kind="project").first()
+    first, second = project.template.level1_categories.order_by("order")[:2]
+    second.order = first.order
+    second.save()
+    labels = [category.level1 for category in template_categories(project.template_id).values()]
+    runs = [label for label, _ in itertools.groupby(labels)]
+    assert len(runs) == len(set(labels)) == 3  # each 一级 once, with its 二级 in one run
