@@ -2,6 +2,7 @@ import pytest
 
 from projects import selectors
 from projects.models import Department, Role
+from projects.services.accounts import assignment_grant
 from tests.helpers.filings import make_overall, make_program
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +101,10 @@ def test_a_command_names_a_unit_by_id_full_name_either_brackets_or_a_part_only_i
         match="“宝安区测试”对应多个预算单位：深圳市宝安区测试数据管理局（本级）、深圳市宝安区测试服务中心；请写出单位全称",
     ):
         selectors.department_named("宝安区测试")
+
+
+def test_a_role_granted_to_a_user_counts_at_once_for_the_same_user_object(people):
+    assert selectors.roles_of(people.outsider) == set()  # remembered on the object
+    assignment_grant(user=people.outsider, department=people.unit_b, role=Role.REVIEWER)
+    assert selectors.roles_of(people.outsider) == {Role.REVIEWER}
+    assert selectors.department_ids_for(people.outsider) == [people.unit_b.pk]

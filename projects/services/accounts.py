@@ -4,7 +4,13 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from projects.models import Assignment, Department, Role
-from projects.selectors import ADMIN_GROUP, FILER_GROUP, REMEMBERED_ADMINISTRATOR, REVIEWER_GROUP
+from projects.selectors import (
+    ADMIN_GROUP,
+    FILER_GROUP,
+    REMEMBERED_ADMINISTRATOR,
+    REMEMBERED_DEPARTMENTS,
+    REVIEWER_GROUP,
+)
 
 # Keyed by str: a role arrives as the plain string a form or a command gives (Role members equal it).
 GROUP_OF_ROLE: dict[str, str] = {Role.FILER: FILER_GROUP, Role.REVIEWER: REVIEWER_GROUP}
@@ -19,6 +25,7 @@ def assignment_grant(*, user: User, department: Department, role: str) -> Assign
     with transaction.atomic():
         assignment, _ = Assignment.objects.get_or_create(user=user, department=department, role=role)
         user.groups.add(role_group(role))
+    user.__dict__.pop(REMEMBERED_DEPARTMENTS, None)  # the units and roles remembered for the request
     return assignment
 
 
