@@ -84,8 +84,9 @@ class Filing(models.Model):
 
     kind = models.CharField("申报表类型", max_length=20, editable=False)
     template = models.ForeignKey("indicators.FormTemplate", on_delete=models.PROTECT, verbose_name="申报表模板")
+    # No index of its own: ``filing_status_by_unit`` (department, status) serves every lookup by unit.
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="filings", verbose_name="填报单位"
+        Department, on_delete=models.PROTECT, related_name="filings", verbose_name="填报单位", db_index=False
     )
     fiscal_year = models.PositiveSmallIntegerField("预算年度", validators=[MinValueValidator(2000)])
     # What people call a filing by: a 二级 project's code and name, a 一级 project's name. A kind
