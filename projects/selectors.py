@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from django.contrib.auth.models import User
-from django.db.models import Case, F, Model, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from projects.kinds import all_kinds, header_relations, header_unit_relations
-from projects.models import Assignment, Department, Filing, Role, Status, Transition, normalise_unit_name
+from projects.models import Department, Filing, Role, Status, Transition, normalise_unit_name
 from projects.typing import AnyUser
 
 ADMIN_GROUP = "管理员"
@@ -27,8 +27,10 @@ T = TypeVar("T", bound=Model)
 
 def is_administrator(user: AnyUser) -> bool:
     # Asked several times per page; remembered on the user object, which lives for one request.
+    if user.is_superuser:
+        return True
     if not hasattr(user, REMEMBERED_ADMINISTRATOR):
-        setattr(user, REMEMBERED_ADMINISTRATOR, user.is_superuser or user.groups.filter(name=ADMIN_GROUP).exists())
+        _read_scope(user)
     return bool(getattr(user, REMEMBERED_ADMINISTRATOR))
 
 
@@ -50,17 +52,26 @@ def department_ids_for(user: AnyUser, *, role: str | None = None) -> list[int] |
 
 
 def _units_by_role(user: AnyUser) -> dict[str, set[int]]:
-    """For each role the user holds, the units assigned to them and those directly under them: one
-    query for every role, remembered on the user object (which lives for one request)."""
+    """For each role the user holds, the units assigned to them and those directly under them."""
     if not hasattr(user, REMEMBERED_DEPARTMENTS):
-        units: dict[str, set[int]] = {}
-        assigned = Assignment.objects.filter(user_id=user.pk or 0).values_list(
-            "role", "department_id", "department__children"
-        )
-        for role, department, child in assigned:
-            units.setdefault(role, set()).update(pk for pk in (department, child) if pk is not None)
-        setattr(user, REMEMBERED_DEPARTMENTS, units)
+        _read_scope(user)
     return getattr(user, REMEMBERED_DEPARTMENTS)
+
+
+def _read_scope(user: AnyUser) -> None:
+    """Whether the user is an administrator, and the units of each role they hold: one query for
+    both, asked by every page, remembered on the user object (which lives for one request)."""
+    in_admin_group = Exists(User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=ADMIN_GROUP))
+    assigned = ("assignments__role", "assignments__department", "assignments__department__children")
+    people = User.objects.filter(pk=user.pk) if user.is_authenticated else User.objects.none()
+    rows = people.annotate(admin=in_admin_group).values_list("admin", *assigned)
+    administrator, units = bool(user.is_superuser), dict[str, set[int]]()
+    for in_group, role, department, child in rows:
+        administrator = administrator or in_group
+        if role is not None:
+            units.setdefault(role, set()).update(pk for pk in (department, child) if pk is not None)
+    setattr(user, REMEMBERED_ADMINISTRATOR, administrator)
+    setattr(user, REMEMBERED_DEPARTMENTS, units)
 
 
 def departments_for(user: AnyUser, *, role: str | None = None) -> QuerySet[Department]:

@@ -15,14 +15,14 @@ pytestmark = pytest.mark.django_db
 
 # The count of unread notices in the navigation (notices.context_processors).
 NAV_QUERIES = 1
-# Session and user, scope (groups, the units of every role, which also tell the menu's roles and
-# whether the user files anywhere), filter choices (years, types, units), count, the page's ids then
-# its rows.
-FILING_LIST_QUERIES = 11 + NAV_QUERIES
-# Session and user, scope (which also tells the menu's roles), the filing with its header, the
+# Session and user, scope (the administrator group and the units of every role in one query, which
+# also tell the menu's roles and whether the user files anywhere), filter choices (years, types,
+# units), count, the page's ids then its rows.
+FILING_LIST_QUERIES = 10 + NAV_QUERIES
+# Session and user, scope (one query, which also tells the menu's roles), the filing with its header, the
 # template's categories, rows, unit choices (two), the 一级项目 choices, the stored filing checks shown
 # beside fields and rows, and the step that returned it, if it was.
-EDIT_PAGE_QUERIES = 11 + NAV_QUERIES
+EDIT_PAGE_QUERIES = 10 + NAV_QUERIES
 
 
 def _queries(client, url) -> int:
