@@ -93,6 +93,8 @@ TEMPLATES = [
         },
     },
 ]
+# Inputs and text areas written without a template each (the edit page has a hundred of them).
+FORM_RENDERER = "budgetperf.form_rendering.FastWidgets"
 
 # A process keeps its connection for a minute of requests; before the first query of each request
 # the connection is checked and, if the server closed it (a restart, a failover, an idle timeout),
