@@ -24,7 +24,8 @@ graceful_timeout = 30
 max_requests = 1000
 # The application is imported once, in the master, and each worker is forked from it: a worker
 # replaced by max_requests starts serving at once instead of importing Django and the app again
-# (about 1.2 s of CPU each time). Nothing opens a database connection or a thread at import.
+# (about 1.2 s of CPU each time). Nothing opens a database connection or a thread at import. A HUP
+# therefore does not reload the code: a deploy restarts the container.
 preload_app = True
 max_requests_jitter = 100
 # The heartbeat file on memory, not on the container's overlay file system.
