@@ -64,7 +64,6 @@ from projects.services.rows import (
 )
 from projects.services.tasks import TaskInput
 from projects.typing import AnyUser
-from projects.widgets import PlainSelect
 
 # Full-width digits and punctuation as typed with a Chinese input method → ASCII.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -770,9 +769,7 @@ class FilingFilterForm(forms.Form):
 
     q = forms.CharField(label="搜索", required=False, widget=forms.SearchInput(attrs={"placeholder": "项目编码或名称"}))
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
-    department = forms.TypedChoiceField(
-        label="填报单位", required=False, coerce=int, empty_value=None, widget=PlainSelect
-    )
+    department = forms.TypedChoiceField(label="填报单位", required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label="状态", required=False)
     project_type = forms.ChoiceField(label="项目类型", required=False)
     sort = forms.CharField(label="排序", required=False, widget=forms.HiddenInput)

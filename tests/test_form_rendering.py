@@ -9,7 +9,13 @@ from django.forms.renderers import DjangoTemplates, get_default_renderer
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetperf.form_rendering import INPUT_TEMPLATES, TEXTAREA_TEMPLATE, FastWidgets
+from budgetperf.form_rendering import (
+    INPUT_TEMPLATES,
+    OPTION_TEMPLATE,
+    SELECT_TEMPLATE,
+    TEXTAREA_TEMPLATE,
+    FastWidgets,
+)
 
 TEMPLATES = Path(django.forms.__file__).parent / "templates"
 # The templates FastWidgets writes in Python, as Django 5.2 ships them.
@@ -21,6 +27,13 @@ SHIPPED = {
     "{{ name }}{% if value is not True %}=\"{{ value|stringformat:'s' }}\"{% endif %}{% endif %}{% endfor %}",
     TEXTAREA_TEMPLATE: '<textarea name="{{ widget.name }}"{% include "django/forms/widgets/attrs.html" %}>\n'
     "{% if widget.value %}{{ widget.value }}{% endif %}</textarea>\n",
+    SELECT_TEMPLATE: '<select name="{{ widget.name }}"{% include "django/forms/widgets/attrs.html" %}>'
+    "{% for group_name, group_choices, group_index in widget.optgroups %}{% if group_name %}\n"
+    '  <optgroup label="{{ group_name }}">{% endif %}{% for option in group_choices %}\n'
+    "  {% include option.template_name with widget=option %}{% endfor %}{% if group_name %}\n"
+    "  </optgroup>{% endif %}{% endfor %}\n</select>\n",
+    OPTION_TEMPLATE: "<option value=\"{{ widget.value|stringformat:'s' }}\""
+    '{% include "django/forms/widgets/attrs.html" %}>{{ widget.label }}</option>\n',
 }
 INCLUDE_INPUT = '{% include "django/forms/widgets/input.html" %}\n'
 
@@ -70,6 +83,28 @@ def test_each_widget_is_written_as_its_template_writes_it(widget_class, value, a
     assert written == widget.render(name, value, renderer=DjangoTemplates())
 
 
-def test_a_select_is_still_rendered_by_its_template():
-    select = forms.Select(choices=[("1", "一"), ("2", "二")])
-    assert select.render("n", "2", renderer=FastWidgets()) == select.render("n", "2", renderer=DjangoTemplates())
+labels = st.text(alphabet=st.sampled_from("甲乙丙<>&\"' 单位(本级)"), min_size=1, max_size=12)
+choices = st.lists(
+    st.one_of(
+        st.tuples(st.integers(0, 99), labels),
+        st.tuples(labels, st.lists(st.tuples(st.integers(0, 99), labels), max_size=4)),  # an option group
+    ),
+    max_size=12,
+)
+
+
+@pytest.mark.parametrize("widget_class", [forms.Select, forms.SelectMultiple, forms.NullBooleanSelect])
+@given(options=choices, chosen=st.one_of(st.none(), st.integers(0, 99)), attrs=attributes)
+def test_a_select_is_written_as_its_templates_write_it(widget_class, options, chosen, attrs):
+    widget = widget_class(attrs=attrs) if widget_class is forms.NullBooleanSelect else widget_class(attrs, options)
+    value = [chosen] if widget_class is forms.SelectMultiple else chosen
+    written = widget.render("department", value, renderer=FastWidgets())
+    assert written == widget.render("department", value, renderer=DjangoTemplates())
+
+
+def test_radio_buttons_are_still_rendered_by_their_templates():
+    radios = forms.RadioSelect(choices=[("万元", "万元"), ("元", "元")])
+    assert radios.render("unit", "元", renderer=FastWidgets()) == radios.render(
+        "unit", "元", renderer=DjangoTemplates()
+    )
+    assert 'type="radio"' in radios.render("unit", "元", renderer=FastWidgets())
