@@ -13,13 +13,10 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet, Value
-from django.utils.html import format_html
-from django.utils.translation import gettext
 
 from indicators.models import Indicator
 from projects import choices, selectors
@@ -170,20 +167,11 @@ class CappedPaginator(Paginator):
 
 
 class CappedCount:
-    """A ModelAdmin mixin: the list counted up to ``CappedPaginator.CAP``, never counted twice, and its
-    rows' check boxes written directly (the admin renders a form widget's template for each)."""
+    """A ModelAdmin mixin: the list counted up to ``CappedPaginator.CAP``, never counted twice. (Its rows'
+    check boxes are written without a template each by the form renderer, ``budgetperf.form_rendering``.)"""
 
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-
-    def action_checkbox(self, obj):
-        label = format_html(gettext("Select this object for an action - {}"), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            label,
-        )
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         return CappedPaginator(

@@ -6,6 +6,9 @@ import django.forms
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -108,3 +111,12 @@ def test_radio_buttons_are_still_rendered_by_their_templates():
         "unit", "元", renderer=DjangoTemplates()
     )
     assert 'type="radio"' in radios.render("unit", "元", renderer=FastWidgets())
+
+
+@pytest.mark.django_db
+def test_an_admin_lists_row_check_boxes_are_djangos_written_directly(admin_client, people):
+    html = admin_client.get(reverse("admin:projects_department_changelist")).content.decode()
+    unit = people.unit_a
+    label = format_html(gettext("Select this object for an action - {}"), str(unit))
+    check_box = f'<input type="checkbox" name="_selected_action" value="{unit.pk}" class="action-select"'
+    assert f'{check_box} aria-label="{label}">' in html
