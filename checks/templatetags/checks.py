@@ -1,14 +1,15 @@
 """Filters that pick the findings about one field or one indicator row out of a project's list.
 
 {% load checks %}
-{% include "checks/_findings.html" with findings=findings|for_field:"code" compact=True %}
-{% include "checks/_findings.html" with findings=findings|for_indicator:indicator.pk compact=True %}
+{% findings_beside findings|for_field:"code" %}
+{% findings_beside findings|for_indicator:indicator.pk %}
 {% include "checks/_findings.html" with findings=findings|about_table %}
 {% for group in findings|grouped %}…{% endfor %}
 {% check_counts filing.filing_check %}
 """
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -34,6 +35,16 @@ def check_counts(check) -> SafeString:
         return format_html('<span class="badge badge-ok">{}</span>', "无问题")
     badges = format_html_join("", '<span class="badge {}" title="{}">{} {}</span>', shown)
     return format_html('<span class="check-counts">{}</span>', badges)
+
+
+@register.simple_tag
+def findings_beside(findings) -> str:
+    """The findings about one field or row, listed beside it (``checks/_findings.html``, compact), and
+    nothing where there are none: a form has a cell for each field and row, most of them without
+    findings, and an include costs as much for an empty list as for a full one."""
+    if not findings:
+        return ""
+    return render_to_string("checks/_findings.html", {"findings": findings, "compact": True})
 
 
 @register.filter

@@ -37,6 +37,20 @@ def test_the_filters_pick_the_findings_of_one_field_one_row_or_the_table():
     )
 
 
+def test_findings_beside_a_field_are_the_compact_list_and_nothing_when_there_are_none():
+    template = Template("{% load checks %}<td>{% findings_beside findings|for_field:'code' %}</td>")
+    assert template.render(Context({"findings": [COST, TABLE]})) == "<td></td>"
+    html = template.render(Context({"findings": [COST, CODE]}))
+    assert html == "<td>" + render_to_string("checks/_findings.html", {"findings": [CODE], "compact": True}) + "</td>"
+    assert 'class="findings findings-compact"' in html and "项目编码为空。" in html and "成本指标" not in html
+
+
+def test_findings_beside_a_field_escape_the_message():
+    hostile = Finding("header_complete", "error", "code", None, "<script>alert(1)</script>", subject="项目编码")
+    html = Template("{% load checks %}{% findings_beside findings %}").render(Context({"findings": [hostile]}))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
 def _counts(check) -> str:
     return Template("{% load checks %}{% check_counts check %}").render(Context({"check": check}))
 
