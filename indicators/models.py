@@ -186,7 +186,7 @@ class Indicator(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "三级指标"
-        ordering = ["filing", "category__parent__order", "category__order", "position"]
+        ordering = ["filing_id", "category__parent__order", "category__order", "position"]
         indexes = [models.Index(fields=["filing", "position"])]
         constraints = length_limits("indicator", {"explanation": CELL_TEXT})
 

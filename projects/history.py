@@ -273,9 +273,12 @@ def filing_timeline(filing: Filing, *, categories: dict[int, Category] | None = 
     template's 二级 categories (``template_categories``), when the caller has read them already."""
     kind = filing.form_kind
     replay = _Replay(filing, template_categories(filing.template_id) if categories is None else categories)
-    records: list[Any] = list(_records_of(Filing).objects.filter(id=filing.pk).select_related("history_user"))
+    # Unordered in the query: the records of every model are sorted together here.
+    records: list[Any] = list(
+        _records_of(Filing).objects.filter(id=filing.pk).select_related("history_user").order_by()
+    )
     for model in (header_model(kind.code), Indicator) + ((OverallTask,) if kind.tasks is not None else ()):
-        records += _records_of(model).objects.filter(filing_id=filing.pk).select_related("history_user")
+        records += _records_of(model).objects.filter(filing_id=filing.pk).select_related("history_user").order_by()
     records.sort(key=lambda record: (record.history_date, record.history_id))
     replay.load_names(records)
     # Every column of the catalogue (the replayed rows record them all); summaries show the layout's
@@ -313,7 +316,9 @@ def filing_timeline(filing: Filing, *, categories: dict[int, Category] | None = 
         timeline.append(event)
         previous = current
     # Not the snapshot each step keeps (the whole filing, for the review page to compare with).
-    for transition in filing.transitions.select_related("user").defer("snapshot"):
+    # Unordered in the query too: sorting a handful of steps here costs less than compiling an ORDER BY.
+    steps = filing.transitions.select_related("user").defer("snapshot").order_by()
+    for transition in sorted(steps, key=lambda step: (step.at, step.pk)):
         title = f"{Status(transition.from_status).label} → {Status(transition.to_status).label}"
         timeline.append(
             Event(

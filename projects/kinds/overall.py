@@ -84,7 +84,7 @@ class OverallTask(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "年度主要任务"
-        ordering = ["filing", "position", "pk"]
+        ordering = ["filing_id", "position", "pk"]
         constraints = length_limits("overall_task", {"content": CELL_TEXT})
 
     def __str__(self) -> str:

@@ -226,7 +226,7 @@ class Transition(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "流转记录"
-        ordering = ["filing", "at", "pk"]
+        ordering = ["filing_id", "at", "pk"]
         indexes = [models.Index(fields=["filing", "to_status", "at"])]
         constraints = length_limits("transition", {"comment": CELL_TEXT})
 
