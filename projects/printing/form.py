@@ -158,17 +158,17 @@ def web_rows(levels: list[Level1Rows]) -> list[dict[str, Any]]:
     return table
 
 
-def _shown(filing: Filing, name: str) -> str:
+def _shown(filing: Filing, kind: FormKind, name: str) -> str:
     """A header value as the form prints it: amounts in the filing's unit with separators."""
-    header_field = filing.form_kind.field(name)
+    header_field = kind.field(name)
     value = filing.value(name)
     if header_field.is_amount:
         return format_amount(filing.in_filing_unit(value))
     return header_field.show(value, filing.amount_unit)
 
 
-def _label(filing: Filing, name: str) -> str:
-    header_field = filing.form_kind.field(name)
+def _label(filing: Filing, kind: FormKind, name: str) -> str:
+    header_field = kind.field(name)
     if header_field.label_field:
         return filing.value(header_field.label_field) or header_field.plain_label
     return header_field.label_for(filing.amount_unit)
@@ -189,13 +189,13 @@ def header_rows(filing: Filing) -> tuple[list[list[Cell]], list[Cell], int]:
     rows, texts = [], []
     for item in kind.layout:
         if isinstance(item, Row):
-            cells = [Cell(_label(filing, name), _shown(filing, name), name=name) for name in item.names]
+            cells = [Cell(_label(filing, kind, name), _shown(filing, kind, name), name=name) for name in item.names]
             last = cells[-1]
             # A row with fewer pairs than the widest one lets its last value take the rest.
             cells[-1] = Cell(last.label, last.value, span=1 + 2 * (pairs - len(cells)), name=last.name)
             rows.append(cells)
         else:
-            texts.append(Cell(_label(filing, item.name), _shown(filing, item.name), name=item.name))
+            texts.append(Cell(_label(filing, kind, item.name), _shown(filing, kind, item.name), name=item.name))
     return rows, texts, pairs
 
 
