@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from checks.templatetags.checks import check_counts
+from checks.templatetags.checks import check_counts, findings_beside, for_indicator
 from projects import selectors
 from projects.models import WAN
 
@@ -81,9 +81,23 @@ def marked_deleted(form) -> bool:
 
 
 @register.simple_tag
-def cell(row: object, name: str) -> object:
-    """``{% cell row column.name %}``: a row's value in a column named by a variable."""
-    return getattr(row, name, "")
+def indicator_cells(row, columns, findings) -> SafeString:
+    """``{% indicator_cells entry.row columns findings %}``: the cells of a filed indicator row, in the
+    layout's columns, with the findings about the row in the last one. A table of more columns than
+    the Shenzhen form's three labels each cell, for phones, where the cells stack. One tag per row,
+    as ``list_cells``: a loop in the template looked up a dozen variables per cell."""
+    labelled, last = len(columns) > 3, len(columns) - 1
+    beside = findings_beside(for_indicator(findings, row.indicator_id))
+    cells = (
+        _indicator_cell(getattr(row, column.name, ""), column.label if labelled else None, beside if at == last else "")
+        for at, column in enumerate(columns)
+    )
+    return mark_safe("".join(cells))
+
+
+def _indicator_cell(value, label: str | None, beside: str) -> str:
+    data_label = "" if label is None else f' data-label="{conditional_escape(label)}"'
+    return f"<td{data_label}>{conditional_escape(value)}{beside}</td>"
 
 
 @register.simple_tag(takes_context=True)
