@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import Case, Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
-from projects.kinds import all_kinds, header_relations, header_unit_relations
+from projects.kinds import all_kinds, header_model, header_relation, header_relations, header_units
 from projects.models import Department, Filing, Role, Status, Transition, normalise_unit_name
 from projects.typing import AnyUser
 
@@ -103,15 +103,18 @@ def filings_for(user: AnyUser, *, role: str | None = None, kind: str | None = No
 
 def filing_for(user: AnyUser, pk: int | str, *, role: str | None = None) -> Filing:
     """The filing with its header row, if the user may see it; 404 otherwise, whether it exists or not."""
-    # Every kind's header relation: the filing's kind is not known before it is read, and one query
-    # with a join per kind costs less than a second query.
-    filings = filings_for(user, role=role).select_related(
-        "department", "template", *header_relations(), *header_unit_relations()
-    )
     try:
-        return filings.get(pk=pk)
+        filing = filings_for(user, role=role).select_related("department", "template").get(pk=pk)
     except (Filing.DoesNotExist, ValueError):
         raise Http404("没有找到该申报表，或您无权查看") from None
+    # The header and the units it names in a second query, once the kind is known: joined to the filing
+    # (every kind's header, as the kind is not known before), PostgreSQL spent 0.6 ms planning the one
+    # query, four times as long as planning both.
+    code = filing.kind
+    header = header_model(code)._default_manager.select_related(*header_units(code)).filter(filing=filing).first()
+    if header is not None:
+        setattr(filing, header_relation(code), header)
+    return filing
 
 
 def may_file_for(user: AnyUser, department: Department | int | None) -> bool:

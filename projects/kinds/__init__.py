@@ -48,13 +48,11 @@ def header_relations() -> list[str]:
     return [header_relation(code) for code in _KINDS]
 
 
-def header_unit_relations() -> list[str]:
-    """Every kind's header fields that name a unit, as reached from a filing
-    (``project_header__top_unit``): the filing page shows their names."""
+def header_units(code: str) -> list[str]:
+    """The header fields of a kind that name a unit (``top_unit``): the filing page shows their names."""
     return [
-        f"{header_relation(code)}__{field.name}"
-        for code, kind in _KINDS.items()
-        for field in kind.header
+        field.name
+        for field in _KINDS[code].header
         # A kind may show the filing's own unit as a header field: that one is no column of the header.
         if isinstance(field.type, Unit) and _is_link(_HEADER_MODELS[code], field.name)
     ]

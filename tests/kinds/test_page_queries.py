@@ -24,13 +24,14 @@ FILER_NAV, REVIEWER_NAV = 1, 2
 # Session and user, scope (the administrator group and the units of every role in one query, which
 # also tell the menu's roles), filter choices (years, units), count, the page's ids then its rows.
 LIST_QUERIES = 9 + FILER_NAV
-# The 部门整体 pages read its tasks and its 主管部门 besides what the 一级 pages read. Each page shows the
-# findings stored by the last check (one query), not the rules run again (for a 部门整体 form, with the
-# unit-year's projects it is compared with).
-DETAIL_QUERIES = {"program": 11 + FILER_NAV, "overall": 13 + FILER_NAV}
+# The filing, then its header with the units it names (selectors.filing_for). The 部门整体 pages read its
+# tasks and its 主管部门 besides what the 一级 pages read. Each page shows the findings stored by the last
+# check (one query), not the rules run again (for a 部门整体 form, with the unit-year's projects it is
+# compared with).
+DETAIL_QUERIES = {"program": 12 + FILER_NAV, "overall": 14 + FILER_NAV}
 # The edit page also reads the step that returned the filing, if it was (its reason is shown on top).
-EDIT_QUERIES = {"program": 9 + FILER_NAV, "overall": 11 + FILER_NAV}
-REVIEW_QUERIES = {"program": 8 + REVIEWER_NAV, "overall": 9 + REVIEWER_NAV}
+EDIT_QUERIES = {"program": 10 + FILER_NAV, "overall": 12 + FILER_NAV}
+REVIEW_QUERIES = {"program": 9 + REVIEWER_NAV, "overall": 10 + REVIEWER_NAV}
 
 
 def _queries(client, url) -> int:

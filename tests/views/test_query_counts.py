@@ -19,10 +19,10 @@ NAV_QUERIES = 1
 # also tell the menu's roles and whether the user files anywhere), filter choices (years, types,
 # units), count, the page's ids then its rows.
 FILING_LIST_QUERIES = 10 + NAV_QUERIES
-# Session and user, scope (one query, which also tells the menu's roles), the filing with its header, the
+# Session and user, scope (one query, which also tells the menu's roles), the filing, its header, the
 # template's categories, rows, unit choices (two), the 一级项目 choices, the stored filing checks shown
 # beside fields and rows, and the step that returned it, if it was.
-EDIT_PAGE_QUERIES = 10 + NAV_QUERIES
+EDIT_PAGE_QUERIES = 11 + NAV_QUERIES
 
 
 def _queries(client, url) -> int:
