@@ -17,6 +17,7 @@ from functools import cache
 from itertools import groupby
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import ForeignKey
 
 from indicators.models import Indicator
@@ -274,12 +275,15 @@ def filing_timeline(filing: Filing, *, categories: dict[int, Category] | None = 
     kind = filing.form_kind
     replay = _Replay(filing, template_categories(filing.template_id) if categories is None else categories)
     # Unordered in the query: the records of every model are sorted together here.
-    records: list[Any] = list(
-        _records_of(Filing).objects.filter(id=filing.pk).select_related("history_user").order_by()
-    )
+    records: list[Any] = list(_records_of(Filing).objects.filter(id=filing.pk).order_by())
     for model in (header_model(kind.code), Indicator) + ((OverallTask,) if kind.tasks is not None else ()):
-        records += _records_of(model).objects.filter(filing_id=filing.pk).select_related("history_user").order_by()
+        records += _records_of(model).objects.filter(filing_id=filing.pk).order_by()
     records.sort(key=lambda record: (record.history_date, record.history_id))
+    # Unordered in the query too: sorting a handful of steps here costs less than compiling an ORDER BY.
+    steps = sorted(filing.transitions.defer("snapshot").order_by(), key=lambda step: (step.at, step.pk))
+    # Who made the changes and the steps, in one query: joined to every record instead, each of the rows
+    # read a copy of its user (the history took a quarter longer).
+    people = User.objects.in_bulk({r.history_user_id for r in records} | {s.user_id for s in steps})
     replay.load_names(records)
     # Every column of the catalogue (the replayed rows record them all); summaries show the layout's
     # columns and any other a row fills.
@@ -297,7 +301,7 @@ def filing_timeline(filing: Filing, *, categories: dict[int, Category] | None = 
                 seen_rows.add(record.id)
             replay.apply(record)
         current = replay.snapshot()
-        user = next((record.history_user for record in batch if record.history_user is not None), None)
+        user = next((people[r.history_user_id] for r in batch if r.history_user_id in people), None)
         if previous is None:
             source = replay.own.get("source_file") or ""
             event = Event(at, user, f"导入（{source}）" if source else "新建申报表", "save")
@@ -316,14 +320,12 @@ def filing_timeline(filing: Filing, *, categories: dict[int, Category] | None = 
         timeline.append(event)
         previous = current
     # Not the snapshot each step keeps (the whole filing, for the review page to compare with).
-    # Unordered in the query too: sorting a handful of steps here costs less than compiling an ORDER BY.
-    steps = filing.transitions.select_related("user").defer("snapshot").order_by()
-    for transition in sorted(steps, key=lambda step: (step.at, step.pk)):
+    for transition in steps:
         title = f"{Status(transition.from_status).label} → {Status(transition.to_status).label}"
         timeline.append(
             Event(
                 transition.at,
-                transition.user,
+                people.get(transition.user_id),
                 title,
                 "transition",
                 comment=transition.comment,
