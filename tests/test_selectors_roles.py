@@ -108,3 +108,25 @@ def test_a_role_granted_to_a_user_counts_at_once_for_the_same_user_object(people
     assignment_grant(user=people.outsider, department=people.unit_b, role=Role.REVIEWER)
     assert selectors.roles_of(people.outsider) == {Role.REVIEWER}
     assert selectors.department_ids_for(people.outsider) == [people.unit_b.pk]
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit_field"), [("project", "top_unit"), ("program", None), ("overall", "competent_unit")]
+)
+def test_a_filing_is_read_with_its_header_and_the_units_the_header_names(
+    people, make_filing, django_assert_num_queries, kind, unit_field
+):
+    made = {"project": make_filing, "program": make_program, "overall": make_overall}[kind](people.unit_a_child)
+    selectors.department_ids_for(people.owner)  # the scope, read once per request
+    with django_assert_num_queries(2):  # the filing, then its header with its units
+        filing = selectors.filing_for(people.owner, made.pk)
+        assert filing.department == people.unit_a_child and filing.template.kind == kind
+        assert filing.header.filing is filing and filing.header.pk == made.header.pk
+        if unit_field:
+            assert getattr(filing.header, unit_field).name
+
+
+def test_a_filing_without_its_header_row_yet_is_read_with_none(people, make_filing):
+    made = make_filing(people.unit_a)
+    made.header.delete()
+    assert selectors.filing_for(people.owner, made.pk).header is None
