@@ -103,14 +103,20 @@ def last_submissions(ids: Iterable[int]) -> dict[int, Transition]:
     return latest
 
 
+def template_level2(template_id: int) -> dict[int, Level2Category]:
+    """The template's 二级 categories by id, each read with its 一级 (``parent``), in the official order."""
+    chosen = Level2Category.objects.filter(parent__template_id=template_id).select_related("parent")
+    # Two 一级 of one order keep their own 二级 together (the order is not unique).
+    return {level2.pk: level2 for level2 in chosen.order_by("parent__order", "parent_id", "order", "pk")}
+
+
+def category_labels(level2s: dict[int, Level2Category]) -> dict[int, Category]:
+    return {pk: Category(level2.parent.name, level2.name, level2.required) for pk, level2 in level2s.items()}
+
+
 def template_categories(template_id: int) -> dict[int, Category]:
     """The template's 二级 categories by id, in the official order."""
-    chosen = Level2Category.objects.filter(parent__template_id=template_id).select_related("parent")
-    return {
-        level2.pk: Category(level2.parent.name, level2.name, level2.required)
-        # Two 一级 of one order keep their own 二级 together (the order is not unique).
-        for level2 in chosen.order_by("parent__order", "parent_id", "order", "pk")
-    }
+    return category_labels(template_level2(template_id))
 
 
 def indicator_levels(indicators: Iterable[Indicator], categories: dict[int, Category]) -> list[Level1Rows]:

@@ -10,16 +10,18 @@ from django.shortcuts import render
 
 from checks.models import FilingCheck
 from checks.services import Finding, findings_for
+from indicators.models import Indicator, Level2Category
 from projects import selectors
 from projects.history import Event, filing_timeline
 from projects.models import Filing, Status
 from projects.printing.form import (
+    category_labels,
     form_title,
     header_rows,
     indicator_levels,
     layout_name,
     other_fields,
-    template_categories,
+    template_level2,
     web_rows,
 )
 from projects.services.rows import shown_columns
@@ -31,14 +33,9 @@ def filing_context(filing: Filing) -> dict[str, Any]:
     findings beside its fields and rows."""
     kind = filing.form_kind
     rows, texts, pairs = header_rows(filing)
-    # In the order of a snapshot, with their categories: the review page compares them with the
-    # snapshot taken when the filing was returned, without reading them again.
-    indicators = list(
-        filing.indicators.select_related("category__parent").order_by(
-            "category__parent__order", "category__order", "position", "pk"
-        )
-    )
-    categories = template_categories(filing.template_id)
+    level2s = template_level2(filing.template_id)
+    categories = category_labels(level2s)
+    indicators = filed_rows(filing, level2s)
     levels = indicator_levels(indicators, categories)
     return {
         "categories": categories,
@@ -56,6 +53,18 @@ def filing_context(filing: Filing) -> dict[str, Any]:
         "indicator_rows": web_rows(levels),
         "findings": stored_findings(filing),
     }
+
+
+def filed_rows(filing: Filing, level2s: dict[int, Level2Category]) -> list[Indicator]:
+    """The filing's rows in the order of a snapshot (``services.snapshots.filing_snapshot``), each with
+    its 二级 and 一级 category as read with the template: the review page compares them with the snapshot
+    taken when the filing was returned, without reading them again. Read without joining the categories,
+    which made the query two and a half times as long."""
+    indicators = list(filing.indicators.order_by())
+    for indicator in indicators:
+        if indicator.category_id in level2s:
+            indicator.category = level2s[indicator.category_id]
+    return sorted(indicators, key=lambda row: (row.category.parent.order, row.category.order, row.position, row.pk))
 
 
 def stored_findings(filing: Filing) -> list[Finding]:
