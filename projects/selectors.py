@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from django.contrib.auth.models import User
-from django.db.models import Case, Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, Model, OneToOneRel, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from projects.kinds import all_kinds, header_model, header_relation, header_relations, header_units
@@ -111,9 +111,15 @@ def filing_for(user: AnyUser, pk: int | str, *, role: str | None = None) -> Fili
     # (every kind's header, as the kind is not known before), PostgreSQL spent 0.6 ms planning the one
     # query, four times as long as planning both.
     code = filing.kind
-    header = header_model(code)._default_manager.select_related(*header_units(code)).filter(filing=filing).first()
+    units, headers = header_units(code), header_model(code)._default_manager.filter(filing=filing)
+    # Only the units: select_related() with no names would join every foreign key, the filing's again.
+    header = (headers.select_related(*units) if units else headers).first()
     if header is not None:
         setattr(filing, header_relation(code), header)
+    else:  # remembered as missing, as the joined read did: ``filing.header`` is None without a query
+        relation = Filing._meta.get_field(header_relation(code))
+        assert isinstance(relation, OneToOneRel)
+        relation.set_cached_value(filing, None)
     return filing
 
 

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from projects import selectors
 from projects.models import Department, Role
@@ -126,7 +128,19 @@ def test_a_filing_is_read_with_its_header_and_the_units_the_header_names(
             assert getattr(filing.header, unit_field).name
 
 
-def test_a_filing_without_its_header_row_yet_is_read_with_none(people, make_filing):
+def test_a_filing_without_its_header_row_yet_is_read_with_none(people, make_filing, django_assert_num_queries):
     made = make_filing(people.unit_a)
     made.header.delete()
-    assert selectors.filing_for(people.owner, made.pk).header is None
+    filing = selectors.filing_for(people.owner, made.pk)
+    with django_assert_num_queries(0):
+        assert filing.header is None and filing.value("total_amount") is None
+
+
+@pytest.mark.parametrize("kind", ["project", "program", "overall"])
+def test_the_header_is_read_without_reading_the_filing_again(people, make_filing, kind):
+    made = {"project": make_filing, "program": make_program, "overall": make_overall}[kind](people.unit_a)
+    selectors.department_ids_for(people.owner)
+    with CaptureQueriesContext(connection) as captured:
+        selectors.filing_for(people.owner, made.pk)
+    header_query = captured.captured_queries[-1]["sql"]
+    assert '"projects_filing"' not in header_query and '"indicators_formtemplate"' not in header_query

@@ -44,7 +44,7 @@ def _list_cell(filing, column, value, unit: str) -> str:
     whose checks cost more than a cell: a page of 50 rows took 2.6 ms that way."""
     role = column.role
     if role == "title":
-        url = reverse("projects:filing_detail", args=[filing.pk])
+        url = conditional_escape(reverse("projects:filing_detail", args=[filing.pk]))
         return f'<td><a href="{url}">{conditional_escape(value)}</a></td>'
     if role == "code":
         return f'<td class="code">{conditional_escape(value)}</td>'
