@@ -143,8 +143,16 @@ def _sessions(count: int) -> list[tuple[str, list[str]]]:
         paths = [reverse("projects:filing_list") + query for query in LIST_QUERIES] + [
             reverse("projects:filing_detail", args=[pk]) for pk in projects[:PROJECTS_PER_CLIENT]
         ]
-        sessions.append((client.cookies[settings.SESSION_COOKIE_NAME].value, paths))
+        sessions.append((client.cookies[settings.SESSION_COOKIE_NAME].value, _from_page(paths, index)))
     return sessions
+
+
+def _from_page(paths: list[str], index: int) -> list[str]:
+    """The pages of the ``index``-th client, from a page of its own on: wrk's clients take their next
+    page in step, and without this every client would ask for its lists at the same moment (four
+    rounds in every 24 of lists alone), which people at work do not."""
+    start = index % len(paths)
+    return paths[start:] + paths[:start]
 
 
 def _lua_clients(sessions: list[tuple[str, list[str]]]) -> str:
@@ -223,5 +231,5 @@ def _warm_up(port: int, sessions: list[tuple[str, list[str]]], workers: int) -> 
     """Every page once per worker before the clock starts: the first request of a worker loads the
     templates, the fonts and the rest, which is not what the run measures."""
     for session, paths in sessions[: max(workers, 1) * 2]:
-        for path in paths[: len(LIST_QUERIES) + 1]:
+        for path in paths:
             _get(port, path, session)
