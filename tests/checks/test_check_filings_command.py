@@ -1,5 +1,6 @@
 import csv
 import re
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -127,3 +128,23 @@ def test_filings_are_checked_a_chunk_at_a_time_with_the_same_totals(samples, tmp
     chunked, chunked_rows = run(tmp_path)
 
     assert totals(chunked) == totals(whole) and chunked_rows == whole_rows
+
+
+def test_with_debug_on_the_run_keeps_no_more_queries_than_one_chunk_makes(samples, monkeypatch, settings):
+    """DEBUG keeps each query's SQL: without letting it go after each chunk, a run over the city took 1 GB."""
+    from django.db import connection
+
+    from checks.management.commands import check_filings
+
+    settings.DEBUG = True
+    refresh, kept = check_filings.filing_check_refresh, []
+
+    def counting(**options):
+        kept.append(len(connection.queries))  # what the run holds as each chunk begins
+        return refresh(**options)
+
+    monkeypatch.setattr(check_filings, "filing_check_refresh", counting)
+    monkeypatch.setattr(check_filings, "CHUNK", 5)
+    call_command("check_filings", "--summary", stdout=StringIO())
+    assert len(kept) == -(-FILING_COUNT // 5)
+    assert max(kept) <= kept[0]  # nothing piles up from one chunk to the next
