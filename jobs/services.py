@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db import DatabaseError, IntegrityError, connections, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -139,6 +139,9 @@ def plan(job_id: str) -> None:
 
 
 def run_part(job_id: str, index: int) -> None:
+    # A worker runs part after part: with DEBUG on, the SQL of each part's queries would pile up in
+    # Django's log (up to 9,000 of them) as it does not across requests, which reset it as they start.
+    reset_queries()
     jobs_requeue_lost()
     job = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).first()
     part = JobPart.objects.filter(job_id=job_id, index=index, finished_at__isnull=True).first()

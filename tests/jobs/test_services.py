@@ -222,3 +222,16 @@ def test_a_long_step_is_not_taken_for_lost_while_its_worker_lives(people, settin
         services.finish(str(job.pk))
     job.refresh_from_db()
     assert seen == [0] and job.status == JobStatus.DONE and job.attempts == 0
+
+
+def test_each_part_starts_with_django_s_query_log_empty_as_a_request_does(settings):
+    """With DEBUG on, a worker running part after part would otherwise keep every part's SQL."""
+    from django.db import connection
+
+    settings.DEBUG = True
+    with connection.cursor() as cursor:
+        for _ in range(50):
+            cursor.execute("SELECT 1")
+    assert len(connection.queries) >= 50
+    services.run_part("00000000-0000-0000-0000-000000000000", 0)  # no such job: read and left alone
+    assert 0 < len(connection.queries) < 10
