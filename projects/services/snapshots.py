@@ -30,6 +30,8 @@ from projects.services.rows import weight_text
 
 Snapshot = dict[str, Any]
 ROW_CONTENT = ("name", "value", "explanation")
+# A snapshot's rows: in the official order of their categories, then in their place among them.
+ROW_ORDER = ("category__parent__order", "category__order", "position", "pk")
 TASK_COLUMNS = {
     "name": "任务名称",
     "content": "主要内容",
@@ -37,6 +39,11 @@ TASK_COLUMNS = {
     "fiscal_amount": "其中：财政拨款",
     "other_amount": "其中：其他资金",
 }
+
+
+def row_order(row: Any) -> tuple[Any, ...]:
+    """``ROW_ORDER`` for a row read with its category and that category's 一级."""
+    return (row.category.parent.order, row.category.order, row.position, row.pk)
 
 
 def show(value: Any) -> str:
@@ -100,9 +107,7 @@ def filing_snapshot(
         return getattr(filing, name) if hasattr(Filing, name) else getattr(head, name, None)
 
     if rows is None:
-        rows = filing.indicators.select_related("category__parent").order_by(
-            "category__parent__order", "category__order", "position", "pk"
-        )
+        rows = filing.indicators.select_related("category__parent").order_by(*ROW_ORDER)
     if tasks is None:
         tasks = filing.tasks.order_by("position", "pk") if kind.tasks is not None else []
     return {

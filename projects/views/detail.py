@@ -25,6 +25,7 @@ from projects.printing.form import (
     web_rows,
 )
 from projects.services.rows import shown_columns
+from projects.services.snapshots import row_order
 
 
 def filing_context(filing: Filing) -> dict[str, Any]:
@@ -64,7 +65,7 @@ def filed_rows(filing: Filing, level2s: dict[int, Level2Category]) -> list[Indic
     for indicator in indicators:
         if indicator.category_id in level2s:
             indicator.category = level2s[indicator.category_id]
-    return sorted(indicators, key=lambda row: (row.category.parent.order, row.category.order, row.position, row.pk))
+    return sorted(indicators, key=row_order)
 
 
 def stored_findings(filing: Filing) -> list[Finding]:
