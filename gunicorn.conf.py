@@ -6,7 +6,7 @@ Every process gunicorn starts ends with it: a worker killed by its timeout or by
 process of its own along (PDFs are rendered in the worker itself, large batches by ``db_worker``),
 and a worker whose master dies, however it dies, is stopped by the kernel (``post_fork``).
 gunicorn always sends ``Server: gunicorn`` and has no setting to leave it out: the reverse proxy in
-front removes it (README, 部署).
+front (deploy/Caddyfile, the only way in) removes it.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def gunicorn(transactional_db, process_mark, tmp_path) -> Iterator[Callable[...,
     started: list[Gunicorn] = []
     logs = []
 
-    def start(*, workers: int = 2) -> Gunicorn:
+    def start(*, workers: int = 2, settings_from_environment: dict[str, str] | None = None) -> Gunicorn:
         port = free_port()
         environment = {
             **os.environ,
@@ -43,6 +43,7 @@ def gunicorn(transactional_db, process_mark, tmp_path) -> Iterator[Callable[...,
             "BUDGETPERF_CACHE_DIR": str(tmp_path / "cache"),
             "BUDGETPERF_PDF_PRERENDER": "0",
             "WEB_CONCURRENCY": str(workers),
+            **(settings_from_environment or {}),
         }
         log = tmp_path / f"gunicorn-{port}.log"
         logs.append(open(log, "wb"))  # noqa: SIM115 - closed at the end
@@ -53,7 +54,7 @@ def gunicorn(transactional_db, process_mark, tmp_path) -> Iterator[Callable[...,
             stdout=subprocess.DEVNULL,
             stderr=logs[-1],
         )
-        server = Gunicorn(process, port, process_mark)
+        server = Gunicorn(port=port, process=process, mark=process_mark)
         started.append(server)
         wait_until(lambda: _answers(server, log), timeout=30, what="gunicorn serves the login page")
         wait_until(lambda: len(server.workers()) == workers, timeout=30, what=f"{workers} workers")

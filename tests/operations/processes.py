@@ -105,9 +105,53 @@ class Response:
 
 
 @dataclass
-class Gunicorn:
-    process: subprocess.Popen
+class Listening:
+    """A server on a port of 127.0.0.1, asked as a browser would."""
+
     port: int
+
+    def get(self, path: str, *, session: str = "", cookies: str = "", timeout: float = 30) -> Response:
+        cookie = "; ".join(part for part in (f"sessionid={session}" if session else "", cookies) if part)
+        return self.request("GET", path, headers={"Cookie": cookie} if cookie else {}, timeout=timeout)
+
+    def post(
+        self,
+        path: str,
+        fields: dict[str, str],
+        *,
+        session: str,
+        timeout: float = 30,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """A form posted as a browser would, with a CSRF token in its cookie and in the form."""
+        token = secrets.token_hex(16)
+        return self.request(
+            "POST",
+            path,
+            body=urlencode({**fields, "csrfmiddlewaretoken": token}),
+            headers={
+                "Cookie": f"sessionid={session}; csrftoken={token}",
+                "Content-Type": "application/x-www-form-urlencoded",
+                **(headers or {}),
+            },
+            timeout=timeout,
+        )
+
+    def request(
+        self, method: str, path: str, *, headers: dict[str, str], timeout: float = 30, body: str | bytes = ""
+    ) -> Response:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request(method, path, body=body or None, headers=headers)
+            response = connection.getresponse()
+            return Response(response.status, response.headers, response.read())
+        finally:
+            connection.close()
+
+
+@dataclass
+class Gunicorn(Listening):
+    process: subprocess.Popen
     mark: str
 
     @property
@@ -116,33 +160,6 @@ class Gunicorn:
 
     def workers(self) -> set[int]:
         return children(self.master)
-
-    def get(self, path: str, *, session: str = "", cookies: str = "", timeout: float = 30) -> Response:
-        cookie = "; ".join(part for part in (f"sessionid={session}" if session else "", cookies) if part)
-        return self._request("GET", path, headers={"Cookie": cookie} if cookie else {}, timeout=timeout)
-
-    def post(self, path: str, fields: dict[str, str], *, session: str, timeout: float = 30) -> Response:
-        """A form posted as a browser would, with a CSRF token in its cookie and in the form."""
-        token = secrets.token_hex(16)
-        return self._request(
-            "POST",
-            path,
-            body=urlencode({**fields, "csrfmiddlewaretoken": token}),
-            headers={
-                "Cookie": f"sessionid={session}; csrftoken={token}",
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-            timeout=timeout,
-        )
-
-    def _request(self, method: str, path: str, *, headers: dict[str, str], timeout: float, body: str = "") -> Response:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            connection.request(method, path, body=body or None, headers=headers)
-            response = connection.getresponse()
-            return Response(response.status, response.headers, response.read())
-        finally:
-            connection.close()
 
     def leftovers(self) -> set[int]:
         """Processes started by this gunicorn other than its master and the master's own workers."""
