@@ -45,7 +45,7 @@ def proxy_in_front(gunicorn, process_mark, tmp_path) -> Iterator[Callable[[Gunic
     """Starts the deployment's proxy, with the Caddyfile as it is, on a free port in front of a gunicorn."""
     started: list[subprocess.Popen] = []
 
-    def start(upstream: Gunicorn) -> Listening:
+    def start(upstream: Gunicorn, *, max_body: str = "64MB") -> Listening:
         port = free_port()
         log = tmp_path / f"caddy-{port}.log"
         with open(log, "wb") as output:
@@ -60,6 +60,7 @@ def proxy_in_front(gunicorn, process_mark, tmp_path) -> Iterator[Callable[[Gunic
                     # Plain HTTP on the loopback address: the file's HTTPS is for a real address.
                     "BUDGETPERF_SITE_ADDRESS": f"http://127.0.0.1:{port}",
                     "BUDGETPERF_UPSTREAM": f"127.0.0.1:{upstream.port}",
+                    "BUDGETPERF_PROXY_MAX_BODY": max_body,
                 },
                 stdout=subprocess.DEVNULL,
                 stderr=output,
@@ -185,16 +186,18 @@ def _upload(listening: Listening, *, session: str, megabytes: int) -> tuple[int,
 def test_an_upload_over_the_limit_gets_the_applications_message_and_one_far_over_it_stops_at_the_proxy(
     people, gunicorn, proxy_in_front
 ):
-    proxy = proxy_in_front(gunicorn(workers=1))
+    # Both limits made small, in the same proportion as the defaults (10 MB, 64 MB), to send less.
+    server = gunicorn(workers=1, settings_from_environment={"DJANGO_UPLOAD_MAX_BYTES": str(1024 * 1024)})
+    proxy = proxy_in_front(server, max_body="6MB")
     client = Client()
     client.force_login(make_filer(people.unit_a))
     session = client.cookies["sessionid"].value
 
-    status, headers, page = _upload(proxy, session=session, megabytes=15)
-    assert status == 400 and "文件大小超过上限 10 MB" in page
+    status, headers, page = _upload(proxy, session=session, megabytes=2)
+    assert status == 400 and "文件大小超过上限 1 MB" in page
     assert "Server" not in headers
 
-    status, headers, page = _upload(proxy, session=session, megabytes=70)
+    status, headers, page = _upload(proxy, session=session, megabytes=8)
     assert status >= 400 and "系统暂时无法处理这个请求" in page
     assert "Server" not in headers
 
