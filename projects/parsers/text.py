@@ -54,6 +54,7 @@ from projects.kinds.base import (
     written_unit,
 )
 from projects.kinds.layouts import catalogue_column, is_extra
+from projects.parsers.amount_units import UnitSaid, amount_unit, unit_in_label
 from projects.parsers.columns import column_of
 from projects.parsers.filing import (
     BRACKETED,
@@ -606,14 +607,14 @@ class _FormReader:
         labels: dict[str, str] = {}
         extra_fields: dict[str, str] = {}
         unit_codes: dict[str, str] = {}
-        amount_unit = self._amount_unit()
+        unit = self._amount_unit()
         for name, item in self.fields.items():
             header_field = item.label.field
             if is_extra(name):
                 extra_fields[header_field.label] = _parse(header_field, item.text, item.line)
                 continue
             if header_field.is_amount:
-                values[name] = _amount(header_field, item.text, item.line, amount_unit)
+                values[name] = _amount(header_field, item.text, item.line, unit)
                 if BRACKETED.search(item.text):
                     # 854万(高标准农田建设400万元,…): the remark beside the amount is kept as written.
                     extra_fields[f"{item.label.field.plain_label}{ORIGINAL_TEXT}"] = item.text
@@ -644,7 +645,7 @@ class _FormReader:
             kind=self.kind.code,
             line=self.title_line,
             values=values,
-            amount_unit=amount_unit,
+            amount_unit=unit,
             indicators=self.indicators,
             tasks=self.tasks,
             fiscal_year=year,
@@ -701,20 +702,19 @@ class _FormReader:
 
     def _amount_unit(self) -> str:
         """元 or 万元, as the amount labels say (项目总金额（中期规划，万元）) or a 单位：万元 line, or else
-        as the amounts themselves say (20万元)."""
-        labelled = [item for item in self.fields.values() if item.label.field.is_amount and "元" in item.label.written]
-        units = {"万元" if "万元" in item.label.written else "元" for item in labelled}
-        if len(units) > 1:
-            names = [item.label.field.plain_label for item in labelled]
-            raise FilingParseError(f"{'与'.join(names)}的单位不一致", labelled[-1].line)
-        if units or self.unit:
-            return units.pop() if units else self.unit
-        amounts = [item for item in self.fields.values() if item.label.field.is_amount and written_unit(item.text)]
-        written = {written_unit(item.text) for item in amounts}
-        if len(written) > 1:
-            names = [item.label.field.plain_label for item in amounts]
-            raise FilingParseError(f"{'与'.join(names)}写的金额单位不一致（元和万元），请统一", amounts[-1].line)
-        return written.pop() if written else ""
+        as the amounts themselves say (20万元); "" when nothing says."""
+        amounts = [item for item in self.fields.values() if item.label.field.is_amount]
+        found = amount_unit(
+            labels=[
+                UnitSaid(item.label.field.plain_label, unit_in_label(item.label.written), item.line) for item in amounts
+            ],
+            stated=self.unit,
+            amounts=[UnitSaid(item.label.field.plain_label, written_unit(item.text), item.line) for item in amounts],
+            when_silent="",
+        )
+        if found.problem:
+            raise FilingParseError(found.problem, found.where)
+        return found.unit
 
 
 def _amount(header_field: HeaderField, text: str, line: int, unit: str) -> Decimal | None:

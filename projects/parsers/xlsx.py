@@ -64,6 +64,7 @@ from projects.kinds.base import (
     written_unit,
 )
 from projects.kinds.layouts import catalogue_column, is_extra
+from projects.parsers.amount_units import UnitSaid, amount_unit, unit_in_label
 from projects.parsers.columns import column_of
 from projects.parsers.filing import (
     BRACKETED,
@@ -791,34 +792,26 @@ class _SheetReader:
     def _amount_unit(self) -> str:
         """元 or 万元, as the amount labels (项目总金额（中期规划，万元）) or the task table's title
         (年度主要任务（金额单位：万元）) say, or else as the amounts themselves say (20万元); 元 when
-        nothing says."""
-        labelled = [
-            (item.label.field.plain_label, item.label.written, item.ref)
-            for item in self.fields.values()
-            if item.label.field.is_amount and "元" in item.label.written
+        nothing says, "" when they disagree (reported: neither unit is guessed)."""
+        amounts = [item for item in self.fields.values() if item.label.field.is_amount]
+        labels = [
+            UnitSaid(item.label.field.plain_label, unit_in_label(item.label.written), item.ref) for item in amounts
         ]
-        if self.task_title is not None and "元" in self.task_title.text:
-            labelled.append(
-                (self.kind.tasks.title if self.kind.tasks else "", self.task_title.text, self.task_title.ref)
-            )
-        units = {"万元" if "万元" in written else "元" for _, written, _ in labelled}
-        if len(units) > 1:
-            names = "与".join(name for name, _, _ in labelled)
-            self.problems.add(labelled[-1][2], f"{names}的单位不一致（一个是元，一个是万元）")
-        if units:
-            return "万元" if units == {"万元"} else "元"
-        amounts = [
-            item
-            for item in self.fields.values()
-            if item.label.field.is_amount and len(item.values) == 1 and _written_unit(item.values[0])
-        ]
-        written = {_written_unit(item.values[0]) for item in amounts}
-        if len(written) > 1:
-            # 项目总金额 20万元 and 本年度项目金额 3000元: neither unit is the sheet's, so neither is guessed.
-            names = "与".join(item.label.field.plain_label for item in amounts)
-            self.problems.add(amounts[-1].value_ref, f"{names}写的金额单位不一致（元和万元），请统一")
-            return ""
-        return written.pop() if written else "元"
+        if self.task_title is not None and self.kind.tasks is not None:
+            labels.append(UnitSaid(self.kind.tasks.title, unit_in_label(self.task_title.text), self.task_title.ref))
+        found = amount_unit(
+            labels=labels,
+            stated="",
+            amounts=[
+                UnitSaid(item.label.field.plain_label, _written_unit(item.values[0]), item.value_ref)
+                for item in amounts
+                if len(item.values) == 1
+            ],
+            when_silent="元",
+        )
+        if found.problem:
+            self.problems.add(found.where, found.problem)
+        return found.unit
 
 
 def _weight(cell: _Cell | None, not_applicable: bool, problems: _Problems) -> str:

@@ -262,6 +262,14 @@ def test_amounts_that_name_different_units_with_none_in_their_labels_are_refused
     assert str(raised.value) == "第5行：项目总金额与本年度项目金额写的金额单位不一致（元和万元），请统一"
 
 
+def test_amount_labels_that_name_different_units_are_refused_at_the_second():
+    lines = NATIONAL.split("\n")
+    lines.insert(3, "项目总金额（元）:\t200000")
+    with pytest.raises(FilingParseError) as raised:
+        parse_text("\n".join(lines), layouts=LAYOUTS)
+    assert str(raised.value) == "第5行：项目总金额与本年度项目金额的单位不一致（一个是元，一个是万元）"
+
+
 def test_an_amount_in_prose_is_read_when_it_has_one_figure():
     lines = FORM.split("\n")
     lines[3] = "本年度项目金额（元）:\t3309840(其中报酬3000000元,保险309840元)"

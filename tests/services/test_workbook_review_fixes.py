@@ -143,27 +143,44 @@ def test_a_label_and_value_in_the_value_columns_below_a_free_text_is_more_of_tha
 # --- amounts --------------------------------------------------------------------------------------
 
 
-def test_amounts_naming_different_units_with_none_in_their_labels_are_refused_naming_the_cell(
-    empty_database, admin_user
+def _amounts_in_two_units(sheet):
+    """项目总金额 20万元 and 本年度项目金额 3000元, neither label naming a unit: the second value's cell."""
+    label_cell(sheet, "项目总金额").value = "项目总金额："
+    label_cell(sheet, "本年度项目金额").value = "本年度项目金额："
+    value_cell(sheet, "项目总金额").value = "20万元"
+    cell = value_cell(sheet, "本年度项目金额")
+    cell.value = "3000元"
+    return cell.coordinate
+
+
+def _labels_in_two_units(sheet):
+    """项目总金额（万元） and 本年度项目金额（元）: the second label's cell."""
+    label_cell(sheet, "项目总金额").value = "项目总金额（万元）："
+    cell = label_cell(sheet, "本年度项目金额")
+    cell.value = "本年度项目金额（元）："
+    return cell.coordinate
+
+
+@pytest.mark.parametrize(
+    ("two_units", "problem"),
+    [
+        (_amounts_in_two_units, "项目总金额与本年度项目金额写的金额单位不一致（元和万元），请统一"),
+        (_labels_in_two_units, "项目总金额与本年度项目金额的单位不一致（一个是元，一个是万元）"),
+    ],
+)
+def test_amounts_or_labels_naming_different_units_are_refused_naming_the_cell(
+    empty_database, admin_user, two_units, problem
 ):
     filing = imported(GANSU)
     before = stored(filing)
     where = {}
 
     def edit(workbook):
-        sheet = workbook.worksheets[0]
-        label_cell(sheet, "项目总金额").value = "项目总金额："
-        label_cell(sheet, "本年度项目金额").value = "本年度项目金额："
-        value_cell(sheet, "项目总金额").value = "20万元"
-        cell = value_cell(sheet, "本年度项目金额")
-        cell.value, where["cell"] = "3000元", cell.coordinate
+        where["cell"] = two_units(workbook.worksheets[0])
 
     message = problems_of(edit_workbook(export(filing), edit), admin_user)
 
-    assert message == (
-        f"申报表.xlsx：工作表「{GANSU_CODE}」单元格 {where['cell']}："
-        "项目总金额与本年度项目金额写的金额单位不一致（元和万元），请统一"
-    )
+    assert message == f"申报表.xlsx：工作表「{GANSU_CODE}」单元格 {where['cell']}：{problem}"
     assert stored(filing) == before
 
 
