@@ -76,6 +76,7 @@ def gunicorn(transactional_db, process_mark, tmp_path) -> Iterator[Callable[...,
 def _answers(server: Gunicorn, log: Path) -> bool:
     assert server.process.poll() is None, "gunicorn stopped: " + log.read_text(errors="replace")[-3000:]
     try:
-        return server.get("/accounts/login/", timeout=5).status == 200
+        # 200; in production mode a redirect to HTTPS, or 400 for a host other than the site's
+        return server.get("/accounts/login/", timeout=5).status in (200, 301, 400)
     except OSError:
         return False

@@ -7,6 +7,7 @@ import http.client
 import os
 import secrets
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -106,9 +107,27 @@ class Response:
 
 @dataclass
 class Listening:
-    """A server on a port of 127.0.0.1, asked as a browser would."""
+    """A server on a port, asked as a browser would: over HTTPS when it has a certificate authority
+    to check its certificate against."""
 
     port: int
+    host: str = "127.0.0.1"
+    certificate_authority: Path | None = None
+
+    def connection(self, *, timeout: float = 30, source: str = "") -> http.client.HTTPConnection:
+        """A connection, from the local address ``source`` when given (127.0.0.2, say)."""
+        source_address = (source, 0) if source else None
+        if self.certificate_authority is None:
+            return http.client.HTTPConnection(self.host, self.port, timeout=timeout, source_address=source_address)
+        context = ssl.create_default_context(cafile=str(self.certificate_authority))
+        return http.client.HTTPSConnection(
+            self.host, self.port, timeout=timeout, source_address=source_address, context=context
+        )
+
+    @property
+    def origin(self) -> str:
+        """What a browser sends as Origin with a form posted to a page of this server."""
+        return f"{'http' if self.certificate_authority is None else 'https'}://{self.host}:{self.port}"
 
     def get(self, path: str, *, session: str = "", cookies: str = "", timeout: float = 30) -> Response:
         cookie = "; ".join(part for part in (f"sessionid={session}" if session else "", cookies) if part)
@@ -122,6 +141,7 @@ class Listening:
         session: str,
         timeout: float = 30,
         headers: dict[str, str] | None = None,
+        source: str = "",
     ) -> Response:
         """A form posted as a browser would, with a CSRF token in its cookie and in the form."""
         token = secrets.token_hex(16)
@@ -132,15 +152,24 @@ class Listening:
             headers={
                 "Cookie": f"sessionid={session}; csrftoken={token}",
                 "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": self.origin,
                 **(headers or {}),
             },
             timeout=timeout,
+            source=source,
         )
 
     def request(
-        self, method: str, path: str, *, headers: dict[str, str], timeout: float = 30, body: str | bytes = ""
+        self,
+        method: str,
+        path: str,
+        *,
+        headers: dict[str, str],
+        timeout: float = 30,
+        body: str | bytes = "",
+        source: str = "",
     ) -> Response:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        connection = self.connection(timeout=timeout, source=source)
         try:
             connection.request(method, path, body=body or None, headers=headers)
             response = connection.getresponse()
@@ -149,7 +178,7 @@ class Listening:
             connection.close()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Gunicorn(Listening):
     process: subprocess.Popen
     mark: str

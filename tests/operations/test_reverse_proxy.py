@@ -1,35 +1,39 @@
 """The reverse proxy of the deployment (deploy/Caddyfile, docker-compose.yml's ``proxy``) in front of
-gunicorn, as it runs: nobody is told which server answers, what a client writes into X-Forwarded-For
-does not get round sign-in throttling, and an upload far over the limit stops at the proxy."""
+gunicorn, as it runs, over HTTPS with a certificate of its own authority: no answer says which server
+gave it, plain HTTP is sent to HTTPS, a sign-in works in production mode, what a client writes into
+X-Forwarded-For does not get round sign-in throttling, and an upload far over the limit stops at the
+proxy."""
 
 from __future__ import annotations
 
-import contextlib
-import http.client
 import os
-import secrets
 import shutil
-import socket
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test import Client
 from django.urls import reverse
 
+from tests.helpers.people import TEST_PASSWORD
 from tests.helpers.workbooks import make_filer
-from tests.operations.processes import MARK, Gunicorn, Listening, free_port, wait_until
+from tests.operations.processes import MARK, Gunicorn, Listening, Response, free_port, wait_until
 
 # Transactional (gunicorn and the proxy answer from other processes), and leaving the database as the
 # transactional tests after it expect it.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 CADDYFILE = Path(settings.BASE_DIR) / "deploy" / "Caddyfile"
+SITE = "localhost"
 LOGIN = "/accounts/login/"
 FAILURE_LIMIT = 3
 BEHIND_ONE_PROXY = {"BUDGETPERF_TRUSTED_PROXIES": "1", "BUDGETPERF_LOGIN_FAILURE_LIMIT": str(FAILURE_LIMIT)}
+UNAVAILABLE = "系统暂时无法处理这个请求（502），请稍后再试。"
 
 
 def _caddy() -> str:
@@ -40,25 +44,33 @@ def _caddy() -> str:
     return found
 
 
+@dataclass
+class Proxy:
+    site: Listening  # https://localhost:port, its certificate checked against the proxy's authority
+    plain: Listening  # http://localhost:port
+
+
 @pytest.fixture
-def proxy_in_front(gunicorn, process_mark, tmp_path) -> Iterator[Callable[[Gunicorn], Listening]]:
-    """Starts the deployment's proxy, with the Caddyfile as it is, on a free port in front of a gunicorn."""
+def proxy_in_front(gunicorn, process_mark, tmp_path) -> Iterator[Callable[..., Proxy]]:
+    """Starts the deployment's proxy, with the Caddyfile as it is, on free ports in front of a gunicorn."""
     started: list[subprocess.Popen] = []
 
-    def start(upstream: Gunicorn, *, max_body: str = "64MB") -> Listening:
-        port = free_port()
-        log = tmp_path / f"caddy-{port}.log"
+    def start(upstream: Gunicorn, *, max_body: str = "64MB", caddyfile: Path = CADDYFILE) -> Proxy:
+        https_port, http_port = free_port(), free_port()
+        data = tmp_path / f"caddy-{https_port}"
+        log = tmp_path / f"caddy-{https_port}.log"
         with open(log, "wb") as output:
             process = subprocess.Popen(
-                [_caddy(), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+                [_caddy(), "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
                 env={
                     "PATH": os.environ.get("PATH", ""),
-                    "HOME": str(tmp_path),
-                    "XDG_CONFIG_HOME": str(tmp_path / "config"),
-                    "XDG_DATA_HOME": str(tmp_path / "data"),
+                    "HOME": str(data),
+                    "XDG_CONFIG_HOME": str(data / "config"),
+                    "XDG_DATA_HOME": str(data / "data"),
                     MARK: process_mark,
-                    # Plain HTTP on the loopback address: the file's HTTPS is for a real address.
-                    "BUDGETPERF_SITE_ADDRESS": f"http://127.0.0.1:{port}",
+                    "BUDGETPERF_SITE_ADDRESS": SITE,
+                    "BUDGETPERF_HTTPS_PORT": str(https_port),
+                    "BUDGETPERF_HTTP_PORT": str(http_port),
                     "BUDGETPERF_UPSTREAM": f"127.0.0.1:{upstream.port}",
                     "BUDGETPERF_PROXY_MAX_BODY": max_body,
                 },
@@ -66,16 +78,17 @@ def proxy_in_front(gunicorn, process_mark, tmp_path) -> Iterator[Callable[[Gunic
                 stderr=output,
             )
         started.append(process)
-        proxy = Listening(port)
+        authority = data / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+        proxy = Proxy(site=Listening(https_port, SITE, authority), plain=Listening(http_port, SITE))
 
         def answers() -> bool:
             assert process.poll() is None, "caddy stopped: " + log.read_text(errors="replace")[-3000:]
             try:
-                return proxy.get(LOGIN, timeout=5).status == 200
+                return authority.exists() and proxy.site.get(LOGIN, timeout=5).status == 200
             except OSError:
                 return False
 
-        wait_until(answers, timeout=30, what="the proxy passes on the login page")
+        wait_until(answers, timeout=30, what="the proxy passes on the login page over HTTPS")
         return proxy
 
     yield start
@@ -88,20 +101,27 @@ def proxy_in_front(gunicorn, process_mark, tmp_path) -> Iterator[Callable[[Gunic
             process.wait()
 
 
-def test_no_response_through_the_proxy_says_which_server_answered(gunicorn, proxy_in_front):
+def _names_no_server(answer: Response) -> bool:
+    return answer.headers.get_all("Server") is None
+
+
+def test_no_answer_through_the_proxy_says_which_server_gave_it(gunicorn, proxy_in_front):
     server = gunicorn(workers=1)
     proxy = proxy_in_front(server)
 
     # gunicorn always names itself; that is why the deployment puts the proxy in front.
     assert server.get(LOGIN).headers["Server"] == "gunicorn"
+    site = proxy.site
     answers = {
-        "login page": proxy.get(LOGIN),
-        "static file": proxy.get("/static/js/actions.js"),
-        "redirect to sign in": proxy.get("/"),
-        "not found": proxy.get("/no-such-page/"),
-        "form without its token": proxy.request(
+        "login page": site.get(LOGIN),
+        "static file": site.get("/static/js/actions.js"),
+        "redirect to sign in": site.get("/"),
+        "not found": site.get("/no-such-page/"),
+        "form without its token": site.request(
             "POST", LOGIN, headers={"Content-Type": "application/x-www-form-urlencoded"}, body="username=x&password=y"
         ),
+        "plain HTTP": proxy.plain.get(LOGIN),
+        "another host": site.request("GET", LOGIN, headers={"Host": "elsewhere.example"}),
     }
     assert {name: answer.status for name, answer in answers.items()} == {
         "login page": 200,
@@ -109,34 +129,111 @@ def test_no_response_through_the_proxy_says_which_server_answered(gunicorn, prox
         "redirect to sign in": 302,
         "not found": 404,
         "form without its token": 403,
+        "plain HTTP": 301,
+        "another host": 421,
     }
-    for name, answer in answers.items():
-        assert answer.headers.get_all("Server") is None, name
+    assert [name for name, answer in answers.items() if not _names_no_server(answer)] == []
     # What the application says about itself passes through unchanged.
     assert "default-src 'self'" in answers["login page"].headers["Content-Security-Policy"]
     assert "no-store" in answers["login page"].headers["Cache-Control"]
+    assert answers["another host"].body.decode() == f"本系统的地址是 https://{SITE}"
 
 
-def _wrong_password(listening: Listening, *, username: str, claimed_address: str) -> int:
+def test_in_production_mode_plain_http_goes_to_https_and_a_person_signs_in(people, gunicorn, proxy_in_front, tmp_path):
+    production = {
+        **BEHIND_ONE_PROXY,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnop",
+        "DJANGO_ALLOWED_HOSTS": SITE,
+        "BUDGETPERF_STATIC_ROOT": str(tmp_path / "static"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", **production},
+        check=True,
+    )
+    proxy = proxy_in_front(gunicorn(workers=1, settings_from_environment=production))
+    site = f"https://{SITE}:{proxy.site.port}"
+    # The tests hash passwords with a fast hasher that gunicorn's settings do not know: the owner's is
+    # hashed as the application's settings hash it.
+    people.owner.password = PBKDF2PasswordHasher().encode(TEST_PASSWORD, PBKDF2PasswordHasher().salt())
+    people.owner.save(update_fields=["password"])
+
+    redirect = proxy.plain.get(f"{LOGIN}?next=/")
+    assert (redirect.status, redirect.headers["Location"]) == (301, f"{site}{LOGIN}?next=/")
+
+    assert proxy.site.origin == site  # what the browser sends, checked against the Host passed on
+    page = proxy.site.get(LOGIN)
+    # Django knows the request came over HTTPS (X-Forwarded-Proto from the proxy): no redirect of its
+    # own, and the headers only an HTTPS answer carries.
+    assert page.status == 200 and "max-age=" in page.headers["Strict-Transport-Security"]
+    signed_in = proxy.site.post(
+        LOGIN,
+        {"username": people.owner.username, "password": TEST_PASSWORD, "next": "/"},
+        session="",
+    )
+    assert (signed_in.status, signed_in.headers["Location"]) == (302, "/")
+    session_cookie = next(cookie for cookie in signed_in.headers.get_all("Set-Cookie") if "sessionid=" in cookie)
+    assert "Secure" in session_cookie
+    home = proxy.site.get(reverse("projects:filing_list"), cookies=signed_in.cookies())
+    assert home.status == 200 and _names_no_server(home)
+
+
+def _wrong_password(listening: Listening, *, username: str, claimed_address: str, source: str = "") -> int:
     return listening.post(
         LOGIN,
         {"username": username, "password": "not-the-password", "next": "/"},
         session="",
         headers={"X-Forwarded-For": claimed_address},
+        source=source,
     ).status
 
 
-def test_an_address_written_into_x_forwarded_for_by_the_client_does_not_escape_the_lockout(gunicorn, proxy_in_front):
+def test_guesses_count_against_the_address_they_come_from_whatever_x_forwarded_for_claims(gunicorn, proxy_in_front):
     proxy = proxy_in_front(gunicorn(workers=1, settings_from_environment=BEHIND_ONE_PROXY))
 
-    statuses = [
-        _wrong_password(proxy, username=f"guess{attempt}", claimed_address=f"10.9.9.{attempt}")
+    guesses = [
+        _wrong_password(proxy.site, username=f"guess{attempt}", claimed_address=f"10.9.9.{attempt}", source="127.0.0.2")
         for attempt in range(FAILURE_LIMIT + 1)
     ]
+    someone_else = _wrong_password(proxy.site, username="someone", claimed_address="127.0.0.2", source="127.0.0.3")
 
-    # The proxy writes the address it was reached from (127.0.0.1): every guess counts against it, and
-    # the one that reaches the limit is refused.
-    assert statuses == [200] * (FAILURE_LIMIT - 1) + [429, 429]
+    # Every guess from 127.0.0.2 counts against it, and the one that reaches the limit is refused;
+    # a person at another address is not locked out with it, even naming that address.
+    assert guesses == [200] * (FAILURE_LIMIT - 1) + [429, 429]
+    assert someone_else == 200
+
+
+def test_behind_a_load_balancer_as_the_readme_says_guesses_count_against_the_client_it_names(
+    gunicorn, proxy_in_front, tmp_path
+):
+    """README, 部署: the proxy trusts the load balancer's addresses, and the web service two proxies."""
+    upstream = "reverse_proxy {$BUDGETPERF_UPSTREAM:web:8000}"
+    caddyfile = tmp_path / "Caddyfile"
+    caddyfile.write_text(
+        CADDYFILE.read_text().replace(upstream, upstream + " {\n\t\ttrusted_proxies 127.0.0.2/32\n\t}")
+    )
+    two_proxies = {**BEHIND_ONE_PROXY, "BUDGETPERF_TRUSTED_PROXIES": "2"}
+    proxy = proxy_in_front(gunicorn(workers=1, settings_from_environment=two_proxies), caddyfile=caddyfile)
+
+    # The load balancer (127.0.0.2) passes on what its clients write before it, and appends the address
+    # it was reached from.
+    guesses = [
+        _wrong_password(
+            proxy.site,
+            username=f"guess{attempt}",
+            claimed_address=f"10.9.9.{attempt}, 198.51.100.7",
+            source="127.0.0.2",
+        )
+        for attempt in range(FAILURE_LIMIT)
+    ]
+    another_client = _wrong_password(
+        proxy.site, username="someone", claimed_address="198.51.100.7, 198.51.100.8", source="127.0.0.2"
+    )
+
+    assert guesses == [200] * (FAILURE_LIMIT - 1) + [429]
+    assert another_client == 200
 
 
 def test_without_the_proxy_the_same_guesses_would_each_come_from_a_new_address(gunicorn):
@@ -153,34 +250,35 @@ def test_without_the_proxy_the_same_guesses_would_each_come_from_a_new_address(g
     assert statuses == [200] * (FAILURE_LIMIT + 1)
 
 
-def _upload(listening: Listening, *, session: str, megabytes: int) -> tuple[int, dict[str, str], str]:
+def _upload(listening: Listening, *, session: str, megabytes: int) -> tuple[Response, str]:
     """A workbook of that size posted to the Excel page, as a browser does: the whole body is offered,
     and the answer read even if the other side stopped reading before the end."""
-    token, boundary = secrets.token_hex(16), secrets.token_hex(16)
+    token, boundary = "t" * 32, "b" * 32
     head = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
         f'--{boundary}\r\nContent-Disposition: form-data; name="workbook"; filename="big.xlsx"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n"
     ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
-    length = len(head) + megabytes * 1024 * 1024 + len(tail)
-    with socket.create_connection(("127.0.0.1", listening.port), timeout=60) as connection:
-        connection.sendall(
-            (
-                f"POST {reverse('projects:workbook_upload')} HTTP/1.1\r\nHost: 127.0.0.1:{listening.port}\r\n"
-                f"Cookie: sessionid={session}; csrftoken={token}\r\n"
-                f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\n\r\n"
-            ).encode()
-            + head
-        )
-        with contextlib.suppress(OSError):
-            block = b"PK" * (512 * 1024)
+    connection = listening.connection(timeout=60)
+    try:
+        connection.putrequest("POST", reverse("projects:workbook_upload"))
+        connection.putheader("Cookie", f"sessionid={session}; csrftoken={token}")
+        connection.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
+        connection.putheader("Origin", listening.origin)
+        connection.putheader("Content-Length", str(len(head) + megabytes * 1024 * 1024 + len(tail)))
+        connection.endheaders(head)
+        try:
             for _ in range(megabytes):
-                connection.sendall(block)
-            connection.sendall(tail)
-        response = http.client.HTTPResponse(connection)
-        response.begin()
-        return response.status, dict(response.headers), response.read().decode()
+                connection.send(b"PK" * (512 * 1024))
+            connection.send(tail)
+        except OSError:
+            pass  # the other side answered and closed before the end
+        answer = connection.getresponse()
+        response = Response(answer.status, answer.headers, answer.read())
+    finally:
+        connection.close()
+    return response, response.body.decode()
 
 
 def test_an_upload_over_the_limit_gets_the_applications_message_and_one_far_over_it_stops_at_the_proxy(
@@ -193,13 +291,13 @@ def test_an_upload_over_the_limit_gets_the_applications_message_and_one_far_over
     client.force_login(make_filer(people.unit_a))
     session = client.cookies["sessionid"].value
 
-    status, headers, page = _upload(proxy, session=session, megabytes=2)
-    assert status == 400 and "文件大小超过上限 1 MB" in page
-    assert "Server" not in headers
+    answer, page = _upload(proxy.site, session=session, megabytes=2)
+    assert answer.status == 400 and "文件大小超过上限 1 MB" in page
+    assert _names_no_server(answer)
 
-    status, headers, page = _upload(proxy, session=session, megabytes=8)
-    assert status >= 400 and "系统暂时无法处理这个请求" in page
-    assert "Server" not in headers
+    answer, page = _upload(proxy.site, session=session, megabytes=8)
+    assert answer.status == 413 and "上传的内容太大（超过 6MB）" in page
+    assert _names_no_server(answer)
 
 
 def test_while_the_web_service_is_down_the_proxy_answers_in_chinese_without_naming_itself(gunicorn, proxy_in_front):
@@ -208,9 +306,9 @@ def test_while_the_web_service_is_down_the_proxy_answers_in_chinese_without_nami
     server.process.terminate()
     server.process.wait(timeout=30)
 
-    answer = proxy.get(LOGIN)
+    answer = proxy.site.get(LOGIN)
 
     assert answer.status == 502
-    assert answer.body.decode() == "系统暂时无法处理这个请求（502），请稍后再试。"
+    assert answer.body.decode() == UNAVAILABLE
     assert answer.headers["Content-Type"] == "text/plain; charset=utf-8"
-    assert answer.headers.get_all("Server") is None
+    assert _names_no_server(answer)
