@@ -30,6 +30,7 @@ from projects.services.changes import filings_changed
 from projects.services.prerender import exported_under
 from projects.services.review import TransitionError, filing_reopen, filing_submit
 from projects.services.rows import RowInput, save_rows
+from projects.services.snapshots import ROW_ORDER
 from projects.services.tasks import TaskInput, save_tasks, totals_or_sums
 from projects.services.writing import (
     FilingError,
@@ -199,5 +200,5 @@ def _sent_rows(filing: Filing, rows: list[RowInput]) -> dict[int, int]:
         (index for index, row in enumerate(rows) if not row.is_empty()),
         key=lambda index: order.get(rows[index].category_id, (0, 0)),
     )
-    stored = filing.indicators.order_by("category__parent__order", "category__order", "position", "pk")
+    stored = filing.indicators.order_by(*ROW_ORDER)
     return dict(zip(stored.values_list("pk", flat=True), sent, strict=False))
