@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ from django.urls import reverse
 
 from tests.helpers.people import TEST_PASSWORD
 from tests.helpers.workbooks import make_filer
-from tests.operations.processes import MARK, Gunicorn, Listening, Response, free_port, wait_until
+from tests.operations.processes import MARK, Listening, Response, free_port, wait_until
 
 # Transactional (gunicorn and the proxy answer from other processes), and leaving the database as the
 # transactional tests after it expect it.
@@ -48,10 +50,10 @@ class Proxy:
 
 @pytest.fixture
 def proxy_in_front(gunicorn, process_mark, tmp_path) -> Iterator[Callable[..., Proxy]]:
-    """Starts the deployment's proxy, with the Caddyfile as it is, on free ports in front of a gunicorn."""
+    """Starts the deployment's proxy, with the Caddyfile as it is, on free ports in front of a server (gunicorn)."""
     started: list[subprocess.Popen] = []
 
-    def start(upstream: Gunicorn, *, max_body: str = "64MB", caddyfile: Path = CADDYFILE) -> Proxy:
+    def start(upstream: Listening, *, max_body: str = "64MB", caddyfile: Path = CADDYFILE) -> Proxy:
         https_port, http_port = free_port(), free_port()
         data = tmp_path / f"caddy-{https_port}"
         log = tmp_path / f"caddy-{https_port}.log"
@@ -316,6 +318,45 @@ def test_a_client_that_sends_its_upload_slowly_holds_no_gunicorn_worker(gunicorn
         stalled.close()
 
     assert answer.status == 200
+
+
+class _OneAtATime(BaseHTTPRequestHandler):
+    """An upstream that, like a gunicorn worker, serves one request at a time: 30 MB at /big, a line
+    anywhere else."""
+
+    def do_GET(self):
+        body = b"x" * (30 * 1024 * 1024) if self.path == "/big" else b"small"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture
+def one_at_a_time() -> Iterator[Listening]:
+    server = HTTPServer(("127.0.0.1", 0), _OneAtATime)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Listening(server.server_address[1])
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_client_that_stops_reading_a_large_answer_holds_no_worker(one_at_a_time, proxy_in_front):
+    proxy = proxy_in_front(one_at_a_time)
+    stalled = proxy.site.connection(timeout=30)
+    try:
+        # A download of 30 MB that the client stops reading at once: the proxy takes in the whole
+        # answer, and the upstream is free for the next request.
+        stalled.request("GET", "/big")
+        answer = proxy.site.get("/small", timeout=10)
+    finally:
+        stalled.close()
+
+    assert (answer.status, answer.body) == (200, b"small")
 
 
 def test_while_the_web_service_is_down_the_proxy_answers_in_chinese_without_naming_itself(gunicorn, proxy_in_front):
