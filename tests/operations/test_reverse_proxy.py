@@ -291,7 +291,7 @@ def _upload(listening: Listening, *, session: str, megabytes: int) -> tuple[Resp
     return response, response.body.decode()
 
 
-def test_an_upload_over_the_limit_gets_the_applications_message_and_one_far_over_it_stops_at_the_proxy(
+def test_an_upload_over_the_limit_gets_the_applications_message_and_one_far_over_it_the_proxys(
     people, gunicorn, proxy_in_front
 ):
     # Both limits made small, to send less: the application's 1 MB (10 MB by default), the proxy's 6 MB (16 MB).
