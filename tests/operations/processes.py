@@ -150,14 +150,34 @@ class Listening:
             path,
             body=urlencode({**fields, "csrfmiddlewaretoken": token}),
             headers={
-                "Cookie": f"sessionid={session}; csrftoken={token}",
+                **self._form_headers(session=session, csrf_token=token),
                 "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": self.origin,
                 **(headers or {}),
             },
             timeout=timeout,
             source=source,
         )
+
+    def begin_post(
+        self, path: str, *, content_type: str, length: int, csrf_token: str, session: str = "", timeout: float = 30
+    ) -> http.client.HTTPConnection:
+        """A form post begun as a browser begins one, its ``length`` bytes of body left for the caller
+        to ``send``: slowly, or not all of them."""
+        connection = self.connection(timeout=timeout)
+        connection.putrequest("POST", path)
+        headers = {
+            **self._form_headers(session=session, csrf_token=csrf_token),
+            "Content-Type": content_type,
+            "Content-Length": str(length),
+        }
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        return connection
+
+    def _form_headers(self, *, session: str, csrf_token: str) -> dict[str, str]:
+        """What a browser sends with a form of this site: its session and CSRF cookies, and its Origin."""
+        return {"Cookie": f"sessionid={session}; csrftoken={csrf_token}", "Origin": self.origin}
 
     def request(
         self,

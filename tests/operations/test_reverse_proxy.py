@@ -6,6 +6,7 @@ proxy."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -270,20 +271,20 @@ def _upload(listening: Listening, *, session: str, megabytes: int) -> tuple[Resp
         "Content-Type: application/octet-stream\r\n\r\n"
     ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
-    connection = listening.connection(timeout=60)
+    connection = listening.begin_post(
+        reverse("projects:workbook_upload"),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        length=len(head) + megabytes * 1024 * 1024 + len(tail),
+        csrf_token=token,
+        session=session,
+        timeout=60,
+    )
     try:
-        connection.putrequest("POST", reverse("projects:workbook_upload"))
-        connection.putheader("Cookie", f"sessionid={session}; csrftoken={token}")
-        connection.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
-        connection.putheader("Origin", listening.origin)
-        connection.putheader("Content-Length", str(len(head) + megabytes * 1024 * 1024 + len(tail)))
-        connection.endheaders(head)
-        try:
+        with contextlib.suppress(OSError):  # the other side answered and closed before the end
+            connection.send(head)
             for _ in range(megabytes):
                 connection.send(b"PK" * (512 * 1024))
             connection.send(tail)
-        except OSError:
-            pass  # the other side answered and closed before the end
         answer = connection.getresponse()
         response = Response(answer.status, answer.headers, answer.read())
     finally:
@@ -313,17 +314,14 @@ def test_an_upload_over_the_limit_gets_the_applications_message_and_one_far_over
 @pytest.mark.parametrize("sent", [10, 1_000_000], ids=["a few bytes", "exactly the limit"])
 def test_a_client_that_stalls_in_the_middle_of_its_upload_holds_no_gunicorn_worker(gunicorn, proxy_in_front, sent):
     proxy = proxy_in_front(gunicorn(workers=1), max_body="1MB")
-    stalled = proxy.site.connection(timeout=30)
+    # An upload that announces more than the limit, sends part of it, then nothing: the proxy waits for
+    # the rest itself instead of handing the request to gunicorn's one worker. It passes the first
+    # checks (same origin, a CSRF cookie), so that Django would read the body.
+    stalled = proxy.site.begin_post(
+        LOGIN, content_type="application/x-www-form-urlencoded", length=2_000_000, csrf_token="t" * 32
+    )
     try:
-        # An upload that announces more than the limit, sends part of it, then nothing: the proxy
-        # waits for the rest itself instead of handing the request to gunicorn's one worker.
-        stalled.putrequest("POST", LOGIN)
-        # What passes the first checks (same origin, a CSRF cookie), so that Django reads the body.
-        stalled.putheader("Origin", proxy.site.origin)
-        stalled.putheader("Cookie", f"csrftoken={'t' * 32}")
-        stalled.putheader("Content-Type", "application/x-www-form-urlencoded")
-        stalled.putheader("Content-Length", "2000000")
-        stalled.endheaders(b"username=" + b"x" * (sent - len("username=")))
+        stalled.send(b"username=" + b"x" * (sent - len("username=")))
 
         answer = proxy.site.get(LOGIN, timeout=10)
     finally:
