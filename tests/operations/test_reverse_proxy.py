@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -322,6 +323,9 @@ def test_a_client_that_stalls_in_the_middle_of_its_upload_holds_no_gunicorn_work
     )
     try:
         stalled.send(b"username=" + b"x" * (sent - len("username=")))
+        # Time for the proxy to take in what was sent and, were it to pass the request on, for gunicorn's
+        # worker to start on it: asked at once, the next page could reach the worker first.
+        time.sleep(1)
 
         answer = proxy.site.get(LOGIN, timeout=10)
     finally:
